@@ -1,0 +1,179 @@
+r"""Penalties of the penalised least-squares problem, twins of the priors in :mod:`bayesreg.priors`.
+
+All solvers in this package minimise one objective,
+
+.. math::
+
+    \frac{1}{2n}\lVert y - X\beta\rVert_2^2 + \mathrm{pen}(\beta),
+
+and every penalty here is a member of the elastic-net family
+
+.. math::
+
+    \mathrm{pen}(\beta) = \alpha_1 \lVert\beta\rVert_1 + \frac{\alpha_2}{2}\lVert\beta\rVert_2^2,
+
+with ``alpha_l1`` and ``alpha_l2`` its two weights. A penalty offers what a proximal or
+coordinate-descent solver needs: its ``value``, its ``prox`` and the distance of a
+point's subdifferential to a gradient (the KKT violation). The relation to the priors
+(each penalty is the negative log prior rescaled by sigma^2/n, up to a constant) lives in
+:mod:`bayesreg.mapping`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ._validation import check_nonnegative, check_scalar
+
+__all__ = ["Penalty", "L1", "L2", "ElasticNet", "soft_threshold"]
+
+
+def soft_threshold(z, threshold):
+    r"""Soft-thresholding operator :math:`S(z, t) = \mathrm{sign}(z)\max(|z| - t, 0)`.
+
+    It is the proximal operator of :math:`t\lvert\cdot\rvert`: the exact minimiser of
+    :math:`\tfrac12 (b - z)^2 + t\lvert b\rvert`.
+
+    Parameters
+    ----------
+    z : array_like
+        Points.
+    threshold : float or array_like
+        Non-negative threshold.
+
+    Returns
+    -------
+    ndarray
+        The thresholded values, float64.
+    """
+    z = np.asarray(z, dtype=np.float64)
+    return np.sign(z) * np.maximum(np.abs(z) - threshold, 0.0)
+
+
+@dataclass(frozen=True)
+class Penalty:
+    """Base class: an elastic-net-family penalty ``alpha_l1 ||b||_1 + alpha_l2/2 ||b||^2``."""
+
+    @property
+    def alpha_l1(self) -> float:  # pragma: no cover - overridden
+        """Weight of the L1 term."""
+        raise NotImplementedError
+
+    @property
+    def alpha_l2(self) -> float:  # pragma: no cover - overridden
+        """Weight of the squared-L2 term (with its factor 1/2)."""
+        raise NotImplementedError
+
+    def value(self, beta) -> float:
+        """Penalty value ``alpha_l1 ||beta||_1 + alpha_l2 / 2 ||beta||_2^2``."""
+        b = np.asarray(beta, dtype=np.float64)
+        return float(self.alpha_l1 * np.abs(b).sum() + 0.5 * self.alpha_l2 * (b @ b))
+
+    def prox(self, z, step: float = 1.0):
+        """Proximal operator of ``step * pen`` at ``z``.
+
+        ``argmin_b 1/2 ||b - z||^2 + step * pen(b) = S(z, step a1) / (1 + step a2)``.
+        """
+        step = check_scalar(step, "step", lower=0.0)
+        return soft_threshold(z, step * self.alpha_l1) / (1.0 + step * self.alpha_l2)
+
+    def subdiff_distance(self, beta, grad):
+        """Distance from ``-grad`` to the subdifferential of the penalty at ``beta``, per coordinate.
+
+        ``grad`` is the gradient of the smooth data-fit term. At an optimum every entry is zero
+        (these are the KKT conditions): for ``beta_j != 0`` it is
+        ``|grad_j + a2 beta_j + a1 sign(beta_j)|``, and for ``beta_j == 0`` it is
+        ``max(|grad_j| - a1, 0)``.
+        """
+        b = np.asarray(beta, dtype=np.float64)
+        g = np.asarray(grad, dtype=np.float64) + self.alpha_l2 * b
+        return np.where(
+            b != 0.0,
+            np.abs(g + self.alpha_l1 * np.sign(b)),
+            np.maximum(np.abs(g) - self.alpha_l1, 0.0),
+        )
+
+
+@dataclass(frozen=True)
+class L1(Penalty):
+    """Lasso penalty ``alpha ||beta||_1`` (the twin of a Laplace prior).
+
+    Parameters
+    ----------
+    alpha : float
+        Non-negative weight, in the scikit-learn ``Lasso`` convention (data fit ``1/(2n)``).
+    """
+
+    alpha: float = 1.0
+
+    def __post_init__(self):
+        object.__setattr__(self, "alpha", check_nonnegative(self.alpha, "alpha"))
+
+    @property
+    def alpha_l1(self) -> float:  # noqa: D102
+        return self.alpha
+
+    @property
+    def alpha_l2(self) -> float:  # noqa: D102
+        return 0.0
+
+
+@dataclass(frozen=True)
+class L2(Penalty):
+    """Ridge penalty ``alpha / 2 ||beta||_2^2`` (the twin of a Gaussian prior).
+
+    With the data fit ``1/(2n) ||y - X beta||^2`` this is scikit-learn's
+    ``Ridge(alpha = n * alpha)``; :mod:`bayesreg.mapping` does that conversion.
+
+    Parameters
+    ----------
+    alpha : float
+        Non-negative weight.
+    """
+
+    alpha: float = 1.0
+
+    def __post_init__(self):
+        object.__setattr__(self, "alpha", check_nonnegative(self.alpha, "alpha"))
+
+    @property
+    def alpha_l1(self) -> float:  # noqa: D102
+        return 0.0
+
+    @property
+    def alpha_l2(self) -> float:  # noqa: D102
+        return self.alpha
+
+
+@dataclass(frozen=True)
+class ElasticNet(Penalty):
+    """Elastic-net penalty ``alpha l1_ratio ||b||_1 + alpha (1 - l1_ratio) / 2 ||b||_2^2``.
+
+    The same parametrisation as scikit-learn's ``ElasticNet``.
+
+    Parameters
+    ----------
+    alpha : float
+        Non-negative overall weight.
+    l1_ratio : float
+        Mixing parameter in [0, 1]; 1 is the Lasso, 0 is Ridge.
+    """
+
+    alpha: float = 1.0
+    l1_ratio: float = 0.5
+
+    def __post_init__(self):
+        object.__setattr__(self, "alpha", check_nonnegative(self.alpha, "alpha"))
+        object.__setattr__(
+            self, "l1_ratio", check_scalar(self.l1_ratio, "l1_ratio", lower=0.0, upper=1.0)
+        )
+
+    @property
+    def alpha_l1(self) -> float:  # noqa: D102
+        return self.alpha * self.l1_ratio
+
+    @property
+    def alpha_l2(self) -> float:  # noqa: D102
+        return self.alpha * (1.0 - self.l1_ratio)

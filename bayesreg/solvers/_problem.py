@@ -1,0 +1,78 @@
+"""Turn validated input into the centred problem the kernels solve.
+
+Centring X and y is what an unpenalised intercept (a flat prior on it) amounts to: the
+intercept is recovered afterwards as ``y_mean - x_mean @ coef``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..suffstats import SufficientStats, check_stats_or_arrays
+
+
+@dataclass
+class Problem:
+    """A centred least-squares problem, as arrays or as its Gram form."""
+
+    n: int
+    p: int
+    x_mean: np.ndarray
+    y_mean: float
+    X: np.ndarray | None = None  # centred, Fortran-ordered copy
+    y: np.ndarray | None = None  # centred copy
+    G: np.ndarray | None = None  # X^T X
+    q: np.ndarray | None = None  # X^T y
+    yy: float | None = None  # y^T y
+
+    def intercept(self, coef: np.ndarray) -> float:
+        """Intercept for these coefficients (0 when the problem was not centred)."""
+        return float(self.y_mean - self.x_mean @ coef)
+
+    def ensure_gram(self) -> Problem:
+        """Fill in the Gram form from the arrays (once)."""
+        if self.G is None:
+            self.G = np.ascontiguousarray(self.X.T @ self.X)
+            self.q = self.X.T @ self.y
+            self.yy = float(self.y @ self.y)
+        return self
+
+    def y_norm2(self) -> float:
+        """``||y||^2`` of the centred target."""
+        return float(self.y @ self.y) if self.y is not None else float(self.yy)
+
+
+def make_problem(X, y, fit_intercept: bool) -> Problem:
+    """Validate and centre ``(X, y)``, or unpack a SufficientStats (Gram form only)."""
+    stats, Xa, ya = check_stats_or_arrays(X, y, fit_intercept=fit_intercept)
+    if stats is not None:
+        return problem_from_stats(stats, fit_intercept)
+    n, p = Xa.shape
+    if fit_intercept:
+        x_mean = Xa.mean(axis=0)
+        y_mean = float(ya.mean())
+        Xc = np.asfortranarray(Xa - x_mean)
+        yc = ya - y_mean
+    else:
+        x_mean = np.zeros(p)
+        y_mean = 0.0
+        Xc = np.array(Xa, order="F", copy=True)
+        yc = ya.copy()
+    return Problem(n=n, p=p, x_mean=x_mean, y_mean=y_mean, X=Xc, y=yc)
+
+
+def problem_from_stats(stats: SufficientStats, fit_intercept: bool) -> Problem:
+    """The Gram form of a SufficientStats (centred with an intercept, raw without)."""
+    G, q, yy = stats.gram(fit_intercept)
+    p = stats.n_features
+    return Problem(
+        n=stats.n,
+        p=p,
+        x_mean=np.array(stats.x_mean) if fit_intercept else np.zeros(p),
+        y_mean=stats.y_mean if fit_intercept else 0.0,
+        G=np.ascontiguousarray(G),
+        q=np.array(q),
+        yy=float(yy),
+    )

@@ -1,0 +1,141 @@
+"""Immutable results of the solvers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..penalties import Penalty
+
+__all__ = ["SolverResult", "PathResult", "RidgeResult"]
+
+
+def _fmt_coef(coef: np.ndarray, k: int = 6) -> str:
+    head = ", ".join(f"{c:.4g}" for c in coef[:k])
+    return f"[{head}{', ...' if coef.size > k else ''}]"
+
+
+@dataclass(frozen=True, eq=False)
+class SolverResult:
+    """Solution of a penalised least-squares problem.
+
+    Attributes
+    ----------
+    coef : ndarray of shape (p,)
+        Coefficients.
+    intercept : float
+        Unpenalised intercept (0.0 when ``fit_intercept=False``).
+    gap : float
+        Duality gap reached, in the package convention (scikit-learn's gap divided by n).
+    n_iter : int
+        Number of coordinate-descent sweeps.
+    converged : bool
+        Whether ``gap <= tol * ||y||^2 / n``.
+    penalty : Penalty
+        The penalty solved for.
+    tol : float
+        Relative tolerance asked for.
+    """
+
+    coef: np.ndarray
+    intercept: float
+    gap: float
+    n_iter: int
+    converged: bool
+    penalty: Penalty
+    tol: float
+
+    def __post_init__(self):
+        self.coef.setflags(write=False)
+
+    @property
+    def support(self) -> np.ndarray:
+        """Indices of the non-zero coefficients."""
+        return np.flatnonzero(self.coef)
+
+    def __repr__(self) -> str:
+        return (
+            f"SolverResult(penalty={self.penalty}, coef={_fmt_coef(self.coef)}, "
+            f"intercept={self.intercept:.6g}, nonzero={self.support.size}/{self.coef.size}, "
+            f"gap={self.gap:.3g}, n_iter={self.n_iter}, converged={self.converged})"
+        )
+
+
+@dataclass(frozen=True, eq=False)
+class PathResult:
+    """A regularisation path, warm-started from the largest alpha down.
+
+    Attributes
+    ----------
+    alphas : ndarray of shape (n_alphas,)
+        Decreasing penalty weights (package convention, as scikit-learn's ``lasso_path``).
+    coefs : ndarray of shape (n_alphas, p)
+        One row of coefficients per alpha (note: scikit-learn's ``lasso_path`` returns the
+        transpose).
+    intercepts : ndarray of shape (n_alphas,)
+    gaps : ndarray of shape (n_alphas,)
+    n_iters : ndarray of shape (n_alphas,)
+    converged : ndarray of bool, shape (n_alphas,)
+    l1_ratio : float
+    """
+
+    alphas: np.ndarray
+    coefs: np.ndarray
+    intercepts: np.ndarray
+    gaps: np.ndarray
+    n_iters: np.ndarray
+    converged: np.ndarray
+    l1_ratio: float
+
+    def __post_init__(self):
+        for a in (self.alphas, self.coefs, self.intercepts, self.gaps, self.n_iters, self.converged):
+            a.setflags(write=False)
+
+    def __len__(self) -> int:
+        return self.alphas.size
+
+    def __repr__(self) -> str:
+        nnz = np.count_nonzero(self.coefs, axis=1)
+        return (
+            f"PathResult(n_alphas={self.alphas.size}, alpha=[{self.alphas[0]:.4g} .. "
+            f"{self.alphas[-1]:.4g}], nonzero=[{nnz[0]} .. {nnz[-1]}], l1_ratio={self.l1_ratio}, "
+            f"all_converged={bool(self.converged.all())})"
+        )
+
+
+@dataclass(frozen=True, eq=False)
+class RidgeResult:
+    """Closed-form ridge solution.
+
+    Attributes
+    ----------
+    coef : ndarray of shape (p,) or (n_alphas, p)
+        Coefficients (one row per alpha for a grid).
+    intercept : float or ndarray of shape (n_alphas,)
+    alpha : float or ndarray
+        Penalty weight(s), package convention ``alpha/2 ||beta||^2`` with ``1/(2n)`` data fit
+        (scikit-learn's ``Ridge`` alpha is ``n`` times this).
+    method : str
+        ``"cholesky"``, ``"dual"``, ``"svd"`` or ``"eigh"``.
+    residual : float or ndarray
+        Relative residual of the normal equations ``||(X^T X + n alpha I) b - X^T y|| / ||X^T y||``.
+    """
+
+    coef: np.ndarray
+    intercept: float | np.ndarray
+    alpha: float | np.ndarray
+    method: str
+    residual: float | np.ndarray
+
+    def __post_init__(self):
+        self.coef.setflags(write=False)
+
+    def __repr__(self) -> str:
+        if self.coef.ndim == 1:
+            return (
+                f"RidgeResult(alpha={self.alpha:.4g}, method={self.method!r}, "
+                f"coef={_fmt_coef(self.coef)}, intercept={self.intercept:.6g}, "
+                f"residual={self.residual:.2g})"
+            )
+        return f"RidgeResult(n_alphas={self.coef.shape[0]}, method={self.method!r})"

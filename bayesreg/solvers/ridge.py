@@ -1,0 +1,152 @@
+r"""Ridge regression in closed form.
+
+Objective, in the package's convention:
+
+.. math::
+
+    \frac{1}{2n}\lVert y - b_0 - X\beta\rVert^2 + \frac{\alpha}{2}\lVert\beta\rVert^2,
+
+whose minimiser solves :math:`(X_c^T X_c + n\alpha I)\beta = X_c^T y_c` (X, y centred).
+scikit-learn's ``Ridge(alpha=a)`` is this with :math:`\alpha = a / n`; convert with
+:func:`bayesreg.mapping.sklearn_ridge_alpha`.
+
+Methods: ``"cholesky"`` of the p x p normal matrix (n >= p); ``"dual"``, the n x n system
+:math:`(X_c X_c^T + n\alpha I) a = y_c`, :math:`\beta = X_c^T a` (p > n); ``"svd"``, one SVD
+:math:`X_c = U S V^T` giving :math:`\beta = V\,\mathrm{diag}(s/(s^2 + n\alpha))\,U^T y_c`, reused
+for a whole grid of alphas (``"eigh"`` of the Gram matrix when only sufficient statistics are
+known). No explicit inverse is ever formed.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import linalg
+
+from .._validation import check_choice, check_nonnegative, check_vector
+from ._problem import Problem, make_problem
+from .results import RidgeResult
+
+__all__ = ["ridge", "ridge_path"]
+
+_METHODS = ("auto", "cholesky", "dual", "svd")
+
+
+def _normal_residual(problem: Problem, coef: np.ndarray, alpha: float) -> float:
+    problem.ensure_gram() if problem.X is not None and problem.G is None else None
+    lhs = problem.G @ coef + problem.n * alpha * coef
+    denom = np.linalg.norm(problem.q)
+    return float(np.linalg.norm(lhs - problem.q) / denom) if denom > 0 else float(np.linalg.norm(lhs))
+
+
+def _cholesky_solve(A: np.ndarray, b: np.ndarray, what: str) -> np.ndarray:
+    try:
+        factor = linalg.cho_factor(A, lower=True, check_finite=False)
+    except linalg.LinAlgError as exc:
+        raise ValueError(
+            f"the {what} matrix is singular (not positive definite): use alpha > 0, "
+            "or method='svd' for the minimum-norm solution"
+        ) from exc
+    return linalg.cho_solve(factor, b, check_finite=False)
+
+
+def ridge(
+    X, y=None, alpha: float = 1.0, *, fit_intercept: bool = True, method: str = "auto"
+) -> RidgeResult:
+    """Closed-form ridge: ``1/(2n) ||y - b0 - X beta||^2 + alpha/2 ||beta||^2``.
+
+    Parameters
+    ----------
+    X : array_like of shape (n, p) or SufficientStats
+        Design matrix, or sufficient statistics (then ``y`` is omitted).
+    y : array_like of shape (n,), optional
+        Target.
+    alpha : float, default=1.0
+        Non-negative weight (scikit-learn's ``Ridge`` alpha divided by n).
+    fit_intercept : bool, default=True
+        Fit an unpenalised intercept.
+    method : {"auto", "cholesky", "dual", "svd"}, default="auto"
+        ``"auto"``: Cholesky when n >= p or given statistics, the dual system when p > n.
+
+    Returns
+    -------
+    RidgeResult
+    """
+    alpha = check_nonnegative(alpha, "alpha")
+    check_choice(method, "method", _METHODS)
+    problem = make_problem(X, y, fit_intercept)
+    n, p = problem.n, problem.p
+    if method == "auto":
+        method = "cholesky" if problem.X is None or n >= p else "dual"
+    if problem.X is None and method in ("dual", "svd"):
+        method = "eigh" if method == "svd" else method
+        if method == "dual":
+            raise ValueError("method='dual' needs the data arrays; a SufficientStats allows 'cholesky' or 'svd'")
+    if method == "cholesky":
+        problem.ensure_gram()
+        A = problem.G + n * alpha * np.eye(p)
+        coef = _cholesky_solve(A, problem.q, "normal-equation")
+    elif method == "dual":
+        K = problem.X @ problem.X.T
+        K[np.diag_indices_from(K)] += n * alpha
+        coef = problem.X.T @ _cholesky_solve(K, problem.y, "dual (kernel)")
+    else:
+        coef = _svd_path(problem, np.array([alpha]))[0]
+    return RidgeResult(
+        coef=coef,
+        intercept=problem.intercept(coef),
+        alpha=alpha,
+        method=method,
+        residual=_normal_residual(problem, coef, alpha),
+    )
+
+
+def _svd_path(problem: Problem, alphas: np.ndarray) -> np.ndarray:
+    n = problem.n
+    if problem.X is not None:
+        U, s, Vt = linalg.svd(problem.X, full_matrices=False, check_finite=False)
+        uty = U.T @ problem.y
+        # beta(alpha) = V diag(s / (s^2 + n alpha)) U^T y; s = 0 directions give 0 (minimum norm)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            d = s[None, :] / (s[None, :] ** 2 + n * alphas[:, None])
+        d[~np.isfinite(d)] = 0.0
+        return (d * uty[None, :]) @ Vt
+    problem.ensure_gram()
+    e, V = linalg.eigh(problem.G, check_finite=False)
+    e = np.clip(e, 0.0, None)
+    vtq = V.T @ problem.q
+    with np.errstate(divide="ignore", invalid="ignore"):
+        d = 1.0 / (e[None, :] + n * alphas[:, None])
+    d[~np.isfinite(d)] = 0.0
+    return (d * vtq[None, :]) @ V.T
+
+
+def ridge_path(X, y=None, alphas=None, *, fit_intercept: bool = True) -> RidgeResult:
+    """Ridge solutions over a grid of alphas from one SVD (or one eigendecomposition of the Gram).
+
+    Parameters
+    ----------
+    X : array_like of shape (n, p) or SufficientStats
+    y : array_like of shape (n,), optional
+    alphas : array_like of shape (n_alphas,)
+        Non-negative weights, package convention.
+    fit_intercept : bool, default=True
+
+    Returns
+    -------
+    RidgeResult
+        ``coef`` of shape (n_alphas, p), ``intercept`` and ``residual`` of shape (n_alphas,).
+    """
+    if alphas is None:
+        raise ValueError("alphas is required: a 1-D array of non-negative penalty weights")
+    grid = check_vector(alphas, "alphas")
+    if np.any(grid < 0):
+        raise ValueError("alphas must be non-negative")
+    problem = make_problem(X, y, fit_intercept)
+    coefs = _svd_path(problem, grid)
+    return RidgeResult(
+        coef=coefs,
+        intercept=np.array([problem.intercept(c) for c in coefs]),
+        alpha=grid.copy(),
+        method="svd" if problem.X is not None else "eigh",
+        residual=np.array([_normal_residual(problem, c, a) for c, a in zip(coefs, grid)]),
+    )
