@@ -2,8 +2,11 @@
 
 Every public function calls these helpers before any expensive work, so that bad input
 gives a ValueError or TypeError that names the argument and the problem, never a numba,
-PyTensor or LAPACK traceback and never a silent NaN. Nothing passed in is modified:
-each helper returns a new float64 array when it has to convert or copy.
+PyTensor or LAPACK traceback and never a silent NaN. Nothing passed in is modified.
+
+The array helpers return a new float64 array when they have to convert, but return the
+caller's own array (or a view of it) when it is already a float64 ndarray, to avoid copying
+large data: code that receives their result must copy before writing into it.
 """
 
 from __future__ import annotations
@@ -13,22 +16,56 @@ import numbers
 import numpy as np
 
 
+def _describe_dtype(value, arr: np.ndarray) -> str:
+    dtypes = getattr(value, "dtypes", None)  # a pandas DataFrame: name the offending columns
+    if dtypes is not None and hasattr(dtypes, "items"):
+        bad = [str(col) for col, dt in dtypes.items() if getattr(dt, "kind", "O") not in "biuf"]
+        if bad:
+            return f"dtype {arr.dtype}, non-numeric column(s) {bad[:5]}"
+    return f"dtype {arr.dtype}"
+
+
+def _missing(x) -> bool:
+    # None, float NaN and pandas' NA / NaT all mean "missing": they become NaN, reported later
+    if x is None:
+        return True
+    try:
+        return bool(x != x)
+    except (TypeError, ValueError):  # pandas.NA: its comparisons are NA, whose truth is ambiguous
+        return type(x).__name__ in ("NAType", "NaTType")
+
+
 def _to_float_array(value, name: str) -> np.ndarray:
+    """Convert ``value`` to a float64 array; reject text, non-numeric objects and complex numbers.
+
+    Strings are refused even when they spell numbers (``"1.5"``): silently parsing text hides
+    data bugs. Object arrays (e.g. from a pandas DataFrame with mixed or nullable columns) are
+    accepted only when every element is a real number or a missing value; missing values
+    become NaN, which the callers then report.
+    """
+    if isinstance(value, str | bytes):
+        raise TypeError(f"{name} must be numeric array-like; got a string {value!r:.40}")
     try:
         arr = np.asarray(value)
-    except Exception as exc:  # pragma: no cover - exotic containers
-        raise TypeError(f"{name} could not be converted to an array: {exc}") from exc
-    if arr.dtype == object or not (
-        np.issubdtype(arr.dtype, np.number) or np.issubdtype(arr.dtype, np.bool_)
-    ):
-        try:
-            arr = arr.astype(np.float64)
-        except (TypeError, ValueError) as exc:
-            raise TypeError(
-                f"{name} must contain numbers only; got dtype {np.asarray(value).dtype}"
-            ) from exc
+    except ValueError as exc:  # ragged nested lists
+        raise ValueError(f"{name} could not be converted to an array (ragged rows?): {exc}") from exc
+    except Exception as exc:  # exotic containers
+        raise TypeError(f"{name} could not be converted to a numeric array: {exc}") from exc
     if np.iscomplexobj(arr):
         raise TypeError(f"{name} must be real-valued; got complex dtype {arr.dtype}")
+    if arr.dtype == object:
+        flat = arr.ravel()
+        for x in flat:
+            if not _missing(x) and (isinstance(x, str | bytes) or not isinstance(x, numbers.Real)):
+                raise TypeError(
+                    f"{name} must contain numbers only; found {type(x).__name__} {x!r:.40} "
+                    f"({_describe_dtype(value, arr)})"
+                )
+        vals = (np.nan if _missing(x) else float(x) for x in flat)
+        return np.fromiter(vals, dtype=np.float64, count=flat.size).reshape(arr.shape)
+    if not (np.issubdtype(arr.dtype, np.number) or np.issubdtype(arr.dtype, np.bool_)):
+        # strings (even "1.5"), bytes, datetimes, structured records
+        raise TypeError(f"{name} must contain numbers only; got {_describe_dtype(value, arr)}")
     return np.asarray(arr, dtype=np.float64)
 
 
@@ -84,14 +121,18 @@ def check_scalar(
     integer: bool = False,
 ) -> float | int:
     """Validate a real (or integer) scalar against optional bounds."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real | np.number):
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        value = value[()]
+    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
         kind = "an integer" if integer else "a real number"
         raise TypeError(f"{name} must be {kind}; got {type(value).__name__} {value!r}")
-    if integer and not float(value).is_integer():
-        raise TypeError(f"{name} must be an integer; got {value!r}")
-    v = int(value) if integer else float(value)
+    v = float(value)
     if not np.isfinite(v):
         raise ValueError(f"{name} must be finite; got {value!r}")
+    if integer:
+        if not v.is_integer():
+            raise TypeError(f"{name} must be an integer; got {value!r}")
+        v = int(value)
     if lower is not None:
         if (v < lower) if lower_inclusive else (v <= lower):
             op = ">=" if lower_inclusive else ">"
@@ -114,7 +155,19 @@ def check_nonnegative(value, name: str) -> float:
 
 
 def check_choice(value, name: str, choices) -> str:
-    """Validate that ``value`` is one of ``choices``."""
-    if value not in choices:
-        raise ValueError(f"{name} must be one of {sorted(choices)}; got {value!r}")
+    """Validate that ``value`` is one of ``choices`` (compared with ``==``, never by identity of arrays)."""
+    options = list(choices)
+    try:
+        ok = any(value == c for c in options if isinstance(c, type(value)) or isinstance(value, type(c)))
+    except (TypeError, ValueError):  # arrays and other values without a plain truth value
+        ok = False
+    if not ok:
+        raise ValueError(f"{name} must be one of {sorted(map(repr, options))}; got {value!r}")
     return value
+
+
+def check_bool(value, name: str) -> bool:
+    """Validate a boolean flag (``True``/``False`` or a NumPy boolean), returning a Python bool."""
+    if not isinstance(value, bool | np.bool_):
+        raise TypeError(f"{name} must be True or False; got {type(value).__name__} {value!r}")
+    return bool(value)

@@ -37,7 +37,9 @@ the difference so users do not have to.
 
 from __future__ import annotations
 
-from ._validation import check_positive, check_scalar
+import numpy as np
+
+from ._validation import check_bool, check_positive, check_scalar
 from .penalties import L1, L2, ElasticNet, Penalty
 from .priors import ElasticNetPrior, Gaussian, Laplace, ParkCasella, Prior
 
@@ -173,6 +175,9 @@ def penalty_to_prior(penalty: Penalty, *, sigma: float, n_samples: int) -> Prior
 def to_sklearn(prior: Prior, *, sigma: float, n_samples: int, fit_intercept: bool = True, **kwargs):
     """The scikit-learn estimator whose solution is the MAP under ``prior`` at fixed sigma.
 
+    A hyperprior on the prior (``ParkCasella.lam2_prior``, ``Gaussian.tau2_prior``) is not part
+    of the mapping: the fixed value (``lam``, ``scale``) is used.
+
     Parameters
     ----------
     prior : Laplace, ParkCasella, Gaussian or ElasticNetPrior
@@ -189,23 +194,38 @@ def to_sklearn(prior: Prior, *, sigma: float, n_samples: int, fit_intercept: boo
     Returns
     -------
     sklearn.linear_model.Lasso, Ridge or ElasticNet
-        Unfitted, configured estimator.
+        Unfitted, configured estimator: ``Lasso(alpha = sigma^2/(n b))``,
+        ``Ridge(alpha = sigma^2/tau^2)`` or ``ElasticNet(alpha, l1_ratio)`` as derived above.
     """
     from sklearn.linear_model import ElasticNet as SkElasticNet
     from sklearn.linear_model import Lasso, Ridge
 
+    fit_intercept = check_bool(fit_intercept, "fit_intercept")
+    for key in ("alpha", "l1_ratio"):
+        if key in kwargs:
+            raise TypeError(f"{key} is set by the prior, sigma and n_samples; do not pass it")
+    if kwargs.get("positive", False):
+        raise ValueError("positive=True truncates the prior to beta >= 0; that prior has no twin here")
     pen = prior_to_penalty(prior, sigma=sigma, n_samples=n_samples)
     if isinstance(pen, L1):
         return Lasso(alpha=pen.alpha, fit_intercept=fit_intercept, **kwargs)
     if isinstance(pen, L2):
-        return Ridge(
-            alpha=sklearn_ridge_alpha(pen.alpha, n_samples=n_samples),
-            fit_intercept=fit_intercept,
-            **kwargs,
-        )
-    return SkElasticNet(
-        alpha=pen.alpha, l1_ratio=pen.l1_ratio, fit_intercept=fit_intercept, **kwargs
-    )
+        # directly sigma^2 / tau^2 rather than n * (sigma^2 / (n tau^2)), to round once
+        return Ridge(alpha=ridge_alpha(prior.scale, sigma=sigma), fit_intercept=fit_intercept, **kwargs)
+    return SkElasticNet(alpha=pen.alpha, l1_ratio=pen.l1_ratio, fit_intercept=fit_intercept, **kwargs)
+
+
+def _estimator_alpha(estimator, attr: str = "alpha") -> float:
+    """The single regularisation weight of an estimator (``alpha_`` of a fitted CV estimator)."""
+    value = getattr(estimator, attr)
+    if np.ndim(value) != 0:
+        arr = np.asarray(value)
+        if arr.size != 1:
+            raise ValueError(
+                f"estimator.{attr} must be a single number (one alpha for all targets); got shape {arr.shape}"
+            )
+        value = arr.reshape(())[()]
+    return check_positive(value, f"estimator.{attr}")
 
 
 def from_sklearn(estimator, *, sigma: float, n_samples: int) -> Prior:
@@ -213,8 +233,9 @@ def from_sklearn(estimator, *, sigma: float, n_samples: int) -> Prior:
 
     Parameters
     ----------
-    estimator : sklearn.linear_model.Lasso, Ridge or ElasticNet
-        Fitted or not; only its ``alpha`` (and ``l1_ratio``) are read.
+    estimator : sklearn.linear_model.Lasso, Ridge or ElasticNet, or a fitted LassoCV, RidgeCV or ElasticNetCV
+        Fitted or not; only its ``alpha`` (and ``l1_ratio``) are read; of a cross-validated
+        estimator, the selected ``alpha_`` (and ``l1_ratio_``), so it must be fitted.
     sigma : float
         Fixed noise standard deviation.
     n_samples : int
@@ -223,21 +244,29 @@ def from_sklearn(estimator, *, sigma: float, n_samples: int) -> Prior:
     Returns
     -------
     Laplace, Gaussian or ElasticNetPrior
+        The inverse of :func:`to_sklearn`: ``Laplace(b = sigma^2/(n alpha))``,
+        ``Gaussian(tau = sigma / sqrt(alpha))``, or the elastic-net product.
     """
     from sklearn.linear_model import ElasticNet as SkElasticNet
-    from sklearn.linear_model import Lasso, Ridge
+    from sklearn.linear_model import ElasticNetCV, Lasso, LassoCV, Ridge, RidgeCV
 
     sigma, n = _check_common(sigma, n_samples)
-    if isinstance(estimator, Lasso):  # Lasso subclasses ElasticNet: test it first
-        return Laplace(scale=laplace_scale(estimator.alpha, sigma=sigma, n_samples=n))
-    if isinstance(estimator, SkElasticNet):
-        pen = ElasticNet(alpha=estimator.alpha, l1_ratio=estimator.l1_ratio)
-        return penalty_to_prior(pen, sigma=sigma, n_samples=n)
-    if isinstance(estimator, Ridge):
-        alpha = estimator.alpha
-        if not isinstance(alpha, int | float):
-            raise ValueError("estimator.alpha must be a single number (one alpha for all targets)")
+    cv = isinstance(estimator, LassoCV | ElasticNetCV | RidgeCV)
+    if not (cv or isinstance(estimator, Lasso | SkElasticNet | Ridge)):
+        raise TypeError(
+            "estimator must be a scikit-learn Lasso, Ridge or ElasticNet (or LassoCV, RidgeCV, ElasticNetCV); "
+            f"got {type(estimator).__name__}"
+        )
+    if cv and not hasattr(estimator, "alpha_"):
+        raise ValueError(f"estimator is an unfitted {type(estimator).__name__}: fit it to select alpha_ first")
+    if getattr(estimator, "positive", False):
+        raise ValueError("estimator has positive=True, a prior truncated to beta >= 0, which has no twin here")
+    alpha = _estimator_alpha(estimator, "alpha_" if cv else "alpha")
+    if isinstance(estimator, Ridge | RidgeCV):
         return Gaussian(scale=gaussian_scale(alpha, sigma=sigma))
-    raise TypeError(
-        f"estimator must be a scikit-learn Lasso, Ridge or ElasticNet; got {type(estimator).__name__}"
+    if isinstance(estimator, Lasso | LassoCV):  # Lasso subclasses ElasticNet: test it first
+        return Laplace(scale=laplace_scale(alpha, sigma=sigma, n_samples=n))
+    l1_ratio = check_scalar(
+        getattr(estimator, "l1_ratio_" if cv else "l1_ratio"), "estimator.l1_ratio", lower=0.0, upper=1.0
     )
+    return penalty_to_prior(ElasticNet(alpha=alpha, l1_ratio=l1_ratio), sigma=sigma, n_samples=n)

@@ -49,12 +49,37 @@ def soft_threshold(z, threshold):
         The thresholded values, float64.
     """
     z = np.asarray(z, dtype=np.float64)
-    return np.sign(z) * np.maximum(np.abs(z) - threshold, 0.0)
+    t = np.asarray(threshold, dtype=np.float64)
+    if np.any(t < 0.0) or not np.all(np.isfinite(t)):
+        raise ValueError(f"threshold must be finite and non-negative; got {threshold!r}")
+    return np.sign(z) * np.maximum(np.abs(z) - t, 0.0)
 
 
 @dataclass(frozen=True)
 class Penalty:
     """Base class: an elastic-net-family penalty ``alpha_l1 ||b||_1 + alpha_l2/2 ||b||^2``."""
+
+    @staticmethod
+    def from_weights(alpha_l1: float, alpha_l2: float) -> Penalty:
+        """The penalty ``alpha_l1 ||b||_1 + alpha_l2/2 ||b||^2``: ``L1``, ``L2`` or ``ElasticNet``.
+
+        Parameters
+        ----------
+        alpha_l1, alpha_l2 : float
+            Non-negative weights (``L1`` when ``alpha_l2 == 0``, ``L2`` when ``alpha_l1 == 0``,
+            ``L1(0)`` when both are zero).
+
+        Returns
+        -------
+        Penalty
+        """
+        a1 = check_nonnegative(alpha_l1, "alpha_l1")
+        a2 = check_nonnegative(alpha_l2, "alpha_l2")
+        if a2 == 0.0:
+            return L1(a1)
+        if a1 == 0.0:
+            return L2(a2)
+        return ElasticNet(alpha=a1 + a2, l1_ratio=a1 / (a1 + a2))
 
     @property
     def alpha_l1(self) -> float:  # pragma: no cover - overridden
@@ -69,7 +94,8 @@ class Penalty:
     def value(self, beta) -> float:
         """Penalty value ``alpha_l1 ||beta||_1 + alpha_l2 / 2 ||beta||_2^2``."""
         b = np.asarray(beta, dtype=np.float64)
-        return float(self.alpha_l1 * np.abs(b).sum() + 0.5 * self.alpha_l2 * (b @ b))
+        # np.sum(b * b), not b @ b: beta may be a scalar or carry extra axes, summed over all
+        return float(self.alpha_l1 * np.abs(b).sum() + 0.5 * self.alpha_l2 * np.sum(b * b))
 
     def prox(self, z, step: float = 1.0):
         """Proximal operator of ``step * pen`` at ``z``.

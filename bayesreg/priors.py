@@ -43,6 +43,21 @@ def _as_beta(beta) -> np.ndarray:
     return b.reshape(1) if b.ndim == 0 else b
 
 
+def _sumsq(b: np.ndarray) -> float:
+    # np.sum(b * b), not b @ b: beta may carry extra axes (draws), all summed over
+    return float(np.sum(b * b))
+
+
+def _positive_support_logp(x, log_density) -> float:
+    """Sum of ``log_density(x)`` over ``x``; ``-inf`` if any ``x <= 0`` (outside the support), no warnings."""
+    x = np.asarray(x, dtype=np.float64)
+    if np.any(np.isnan(x)):
+        return float("nan")
+    if np.any(x <= 0.0):
+        return float("-inf")
+    return float(np.sum(log_density(x)))
+
+
 @dataclass(frozen=True)
 class GammaPrior:
     """Gamma(shape, rate) hyperprior, e.g. Park and Casella's prior on ``lambda^2``.
@@ -63,10 +78,19 @@ class GammaPrior:
         object.__setattr__(self, "rate", check_positive(self.rate, "rate"))
 
     def logp(self, x) -> float:
-        """Log density at ``x`` > 0."""
-        x = np.asarray(x, dtype=np.float64)
+        """Log density summed over ``x`` (``-inf`` when any ``x <= 0``)."""
         a, r = self.shape, self.rate
-        return float(np.sum(a * np.log(r) - special.gammaln(a) + (a - 1) * np.log(x) - r * x))
+        return _positive_support_logp(x, lambda v: a * np.log(r) - special.gammaln(a) + (a - 1) * np.log(v) - r * v)
+
+    def sample(self, size=None, rng=None) -> np.ndarray:
+        """Draws from Gamma(shape, rate) (NumPy's ``gamma`` takes the scale ``1 / rate``)."""
+        return np.random.default_rng(rng).gamma(self.shape, 1.0 / self.rate, size=size)
+
+    def to_pymc(self, name: str, **kwargs):
+        """``pm.Gamma(name, alpha=shape, beta=rate)`` (inside a model context)."""
+        import pymc as pm
+
+        return pm.Gamma(name, alpha=self.shape, beta=self.rate, **kwargs)
 
 
 @dataclass(frozen=True)
@@ -89,10 +113,19 @@ class InverseGammaPrior:
         object.__setattr__(self, "scale", check_positive(self.scale, "scale"))
 
     def logp(self, x) -> float:
-        """Log density at ``x`` > 0."""
-        x = np.asarray(x, dtype=np.float64)
+        """Log density summed over ``x`` (``-inf`` when any ``x <= 0``)."""
         a, b = self.shape, self.scale
-        return float(np.sum(a * np.log(b) - special.gammaln(a) - (a + 1) * np.log(x) - b / x))
+        return _positive_support_logp(x, lambda v: a * np.log(b) - special.gammaln(a) - (a + 1) * np.log(v) - b / v)
+
+    def sample(self, size=None, rng=None) -> np.ndarray:
+        """Draws: ``scale / G`` with ``G ~ Gamma(shape, 1)``."""
+        return self.scale / np.random.default_rng(rng).gamma(self.shape, 1.0, size=size)
+
+    def to_pymc(self, name: str, **kwargs):
+        """``pm.InverseGamma(name, alpha=shape, beta=scale)`` (inside a model context)."""
+        import pymc as pm
+
+        return pm.InverseGamma(name, alpha=self.shape, beta=self.scale, **kwargs)
 
 
 @dataclass(frozen=True)
@@ -172,18 +205,31 @@ class ParkCasella(Prior):
 
     def scale_given(self, sigma: float) -> float:
         """The Laplace scale ``b = sigma / lam`` for a given noise scale."""
-        return float(sigma) / self.lam
+        return check_positive(sigma, "sigma") / self.lam
 
-    def logp(self, beta, sigma: float = 1.0) -> float:  # noqa: D102
+    def logp(self, beta, sigma: float = 1.0) -> float:
+        """Joint log density of ``beta`` given ``sigma`` at the fixed ``lam``: Laplace(sigma / lam)."""
         return Laplace(self.scale_given(sigma)).logp(beta)
 
-    def sample(self, size, rng=None, sigma: float = 1.0) -> np.ndarray:  # noqa: D102
+    def sample(self, size, rng=None, sigma: float = 1.0) -> np.ndarray:
+        """Draws from Laplace(0, sigma / lam) at the fixed ``lam``."""
         return Laplace(self.scale_given(sigma)).sample(size, rng)
 
-    def to_pymc(self, name: str, dims=None, sigma=None, lam=None):  # noqa: D102
+    def to_pymc(self, name: str, dims=None, sigma=None, lam=None):
+        """``beta ~ Laplace(0, sigma / lam)`` (inside a model context).
+
+        ``sigma`` is the noise scale (a number or a PyMC variable; 1 when omitted). ``lam`` is
+        taken from the argument when given, else, when ``lam2_prior`` is set, built as
+        ``lam2 ~ Gamma(r, delta)`` with the deterministic ``lam = sqrt(lam2)`` (the names the
+        InferenceData convention uses), else the fixed ``self.lam``.
+        """
         import pymc as pm
 
-        lam = self.lam if lam is None else lam
+        if lam is None and self.lam2_prior is not None:
+            lam2 = self.lam2_prior.to_pymc("lam2", initval=self.lam**2)
+            lam = pm.Deterministic("lam", pm.math.sqrt(lam2))
+        elif lam is None:
+            lam = self.lam
         sigma = 1.0 if sigma is None else sigma
         return pm.Laplace(name, mu=0.0, b=sigma / lam, dims=dims)
 
@@ -217,15 +263,26 @@ class Gaussian(Prior):
     def logp(self, beta) -> float:  # noqa: D102
         b = _as_beta(beta)
         t = self.scale
-        return float(-0.5 * b.size * (_LOG2PI + 2 * np.log(t)) - 0.5 * (b @ b) / t**2)
+        return float(-0.5 * b.size * (_LOG2PI + 2 * np.log(t)) - 0.5 * _sumsq(b) / t**2)
 
     def sample(self, size, rng=None) -> np.ndarray:  # noqa: D102
         return np.random.default_rng(rng).normal(0.0, self.scale, size=size)
 
-    def to_pymc(self, name: str, dims=None, sigma=None, tau=None):  # noqa: D102
+    def to_pymc(self, name: str, dims=None, sigma=None, tau=None):
+        """``beta ~ N(0, tau^2)`` (inside a model context); ``sigma`` is not used.
+
+        ``tau`` is taken from the argument when given, else, when ``tau2_prior`` is set, built as
+        ``tau2 ~ InverseGamma(a, b)`` with the deterministic ``tau = sqrt(tau2)`` (the
+        InferenceData convention's name), else the fixed ``self.scale``.
+        """
         import pymc as pm
 
-        return pm.Normal(name, mu=0.0, sigma=self.scale if tau is None else tau, dims=dims)
+        if tau is None and self.tau2_prior is not None:
+            tau2 = self.tau2_prior.to_pymc("tau2", initval=self.scale**2)
+            tau = pm.Deterministic("tau", pm.math.sqrt(tau2))
+        elif tau is None:
+            tau = self.scale
+        return pm.Normal(name, mu=0.0, sigma=tau, dims=dims)
 
 
 def _elastic_net_log_norm(b: float, tau: float) -> float:
@@ -234,6 +291,19 @@ def _elastic_net_log_norm(b: float, tau: float) -> float:
     # written with erfcx for stability: erfc(z) exp(z^2) = erfcx(z), z = tau / (sqrt(2) b).
     z = tau / (np.sqrt(2.0) * b)
     return float(0.5 * _LOG2PI + np.log(tau) + np.log(special.erfcx(z)))
+
+
+def _elastic_net_draws(b: float, tau: float, size, rng) -> np.ndarray:
+    # |x| has density proportional to exp(-x/b - x^2/(2 tau^2)) = exp(-(x + tau^2/b)^2 / (2 tau^2))
+    # times a constant on x > 0: a normal N(-tau^2/b, tau^2) truncated to x > 0; the sign is a
+    # fair coin, independent of |x| (the density is symmetric).
+    from scipy.stats import truncnorm
+
+    rng = np.random.default_rng(rng)
+    mu = -(tau**2) / b
+    mag = truncnorm.rvs(tau / b, np.inf, loc=mu, scale=tau, size=size, random_state=rng)
+    sign = np.where(rng.random(size=size) < 0.5, -1.0, 1.0)
+    return sign * mag
 
 
 @dataclass(frozen=True)
@@ -262,34 +332,29 @@ class ElasticNetPrior(Prior):
     def logp(self, beta) -> float:  # noqa: D102
         x = _as_beta(beta)
         b, t = self.l1_scale, self.l2_scale
-        return float(
-            -np.abs(x).sum() / b - 0.5 * (x @ x) / t**2 - x.size * _elastic_net_log_norm(b, t)
-        )
+        return float(-np.abs(x).sum() / b - 0.5 * _sumsq(x) / t**2 - x.size * _elastic_net_log_norm(b, t))
 
     def sample(self, size, rng=None) -> np.ndarray:  # noqa: D102
-        # The density is a two-sided normal tail: |x| has density proportional to
-        # exp(-(x + tau^2/b)^2 / (2 tau^2)) on x > 0, a normal N(-tau^2/b, tau^2) truncated at 0.
-        from scipy.stats import truncnorm
+        return _elastic_net_draws(self.l1_scale, self.l2_scale, size, rng)
 
-        rng = np.random.default_rng(rng)
-        b, t = self.l1_scale, self.l2_scale
-        mu = -(t**2) / b
-        mag = truncnorm.rvs((0.0 - mu) / t, np.inf, loc=mu, scale=t, size=size, random_state=rng)
-        sign = rng.choice(np.array([-1.0, 1.0]), size=size)
-        return sign * mag
-
-    def to_pymc(self, name: str, dims=None, sigma=None):  # noqa: D102
+    def to_pymc(self, name: str, dims=None, sigma=None):
+        """A ``pm.CustomDist`` with this log density and a random generator (``sigma`` not used)."""
         import pymc as pm
+        import pytensor.tensor as pt
 
         b, t = self.l1_scale, self.l2_scale
         log_norm = _elastic_net_log_norm(b, t)
 
         def logp(value, *_):
-            import pytensor.tensor as pt
-
             return -pt.abs(value) / b - 0.5 * value**2 / t**2 - log_norm
 
-        return pm.CustomDist(name, logp=logp, dims=dims)
+        def random(*_, rng=None, size=None):
+            return _elastic_net_draws(b, t, size, rng)
+
+        def support_point(rv, size, *_):
+            return pt.zeros(size) if size is not None else pt.zeros(())
+
+        return pm.CustomDist(name, logp=logp, random=random, support_point=support_point, dims=dims)
 
 
 @dataclass(frozen=True)
@@ -311,11 +376,38 @@ class Horseshoe(Prior):
     def __post_init__(self):
         object.__setattr__(self, "global_scale", check_positive(self.global_scale, "global_scale"))
 
-    def sample(self, size, rng=None, sigma: float = 1.0) -> np.ndarray:  # noqa: D102
+    def sample_hierarchy(self, size, rng=None, sigma: float = 1.0) -> dict[str, np.ndarray]:
+        """Draws of the whole hierarchy: ``beta``, the global ``tau`` and the local ``lam_local``.
+
+        Parameters
+        ----------
+        size : int or tuple of int
+            Shape of ``beta``; its last axis is the feature axis. One ``tau`` is drawn per
+            vector of features, so ``tau`` has shape ``size[:-1]`` (a scalar for an int size).
+        rng : int or numpy.random.Generator, optional
+            Seed or generator.
+        sigma : float, default=1.0
+            Noise scale multiplying every coefficient.
+
+        Returns
+        -------
+        dict
+            ``{"beta": ..., "tau": ..., "lam_local": ...}`` with
+            ``beta = z * lam_local * tau * sigma`` and ``z`` standard normal.
+        """
+        sigma = check_positive(sigma, "sigma")
+        shape = (int(size),) if np.ndim(size) == 0 else tuple(int(k) for k in size)
+        if len(shape) == 0 or min(shape) < 0:
+            raise ValueError(f"size must be a non-negative int or a non-empty tuple; got {size!r}")
         rng = np.random.default_rng(rng)
-        tau = abs(self.global_scale * rng.standard_cauchy())
-        lam = np.abs(rng.standard_cauchy(size=size))
-        return rng.normal(size=size) * lam * tau * sigma
+        tau = np.abs(self.global_scale * rng.standard_cauchy(size=shape[:-1]))
+        lam_local = np.abs(rng.standard_cauchy(size=shape))
+        beta = rng.standard_normal(size=shape) * lam_local * tau[..., None] * sigma
+        return {"beta": beta, "tau": tau[()] if tau.ndim == 0 else tau, "lam_local": lam_local}
+
+    def sample(self, size, rng=None, sigma: float = 1.0) -> np.ndarray:
+        """Draws of ``beta`` (see :meth:`sample_hierarchy`, which also returns the scales)."""
+        return self.sample_hierarchy(size, rng, sigma)["beta"]
 
     def logp(self, beta) -> float:  # noqa: D102
         raise NotImplementedError(
@@ -323,11 +415,17 @@ class Horseshoe(Prior):
             "use the hierarchical model (to_pymc) instead"
         )
 
-    def to_pymc(self, name: str, dims=None, sigma=None):  # noqa: D102
+    def to_pymc(self, name: str, dims=None, sigma=None):
+        """The non-centred hierarchy (inside a model context).
+
+        ``tau ~ HalfCauchy(global_scale)``, ``lam_local ~ HalfCauchy(1)`` (dims ``dims``),
+        ``{name}_z ~ N(0, 1)`` and the deterministic ``name = {name}_z * lam_local * tau * sigma``;
+        ``sigma`` is the noise scale (a number or a PyMC variable; 1 when omitted).
+        """
         import pymc as pm
 
         sigma = 1.0 if sigma is None else sigma
         tau = pm.HalfCauchy("tau", beta=self.global_scale)
-        lam = pm.HalfCauchy("lam", beta=1.0, dims=dims)
+        lam_local = pm.HalfCauchy("lam_local", beta=1.0, dims=dims)
         z = pm.Normal(f"{name}_z", 0.0, 1.0, dims=dims)
-        return pm.Deterministic(name, z * lam * tau * sigma, dims=dims)
+        return pm.Deterministic(name, z * lam_local * tau * sigma, dims=dims)
