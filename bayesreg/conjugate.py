@@ -1,0 +1,625 @@
+r"""The exact (conjugate) posterior of the Gaussian-prior linear model with a fixed noise scale.
+
+Model: :math:`y = b_0 + X\beta + \varepsilon`, :math:`\varepsilon \sim N(0, \sigma^2 I_n)` with
+``sigma`` fixed, :math:`\beta_j \sim N(0, \tau^2)` independent, and a flat prior of density 1 on
+the intercept :math:`b_0` (an unpenalised intercept). Write :math:`X_c, y_c` for the centred data,
+:math:`\lambda = \sigma^2/\tau^2` (scikit-learn's ``Ridge`` alpha) and
+
+.. math::
+
+    M = X_c^T X_c + \lambda I_p = L L^T \quad\text{(Cholesky)}.
+
+Integrating :math:`b_0` out of the likelihood leaves :math:`\exp(-\lVert y_c - X_c\beta\rVert^2/(2\sigma^2))`,
+so the posterior of :math:`\beta` is Gaussian with
+
+.. math::
+
+    \mathrm{E}[\beta \mid y] = M^{-1} X_c^T y_c, \qquad \mathrm{Cov}[\beta \mid y] = \sigma^2 M^{-1},
+
+(the mean is the ridge solution with scikit-learn ``alpha = sigma^2 / tau^2``), and given
+:math:`\beta` the intercept is :math:`N(\bar y - \bar x^T\beta, \sigma^2/n)`, hence marginally
+:math:`N(\bar y - \bar x^T m, \sigma^2/n + \bar x^T \Sigma \bar x)` with
+:math:`\mathrm{Cov}(b_0, \beta) = -\Sigma\bar x`.
+
+Everything is computed from the Cholesky factor :math:`L`: the covariance as
+:math:`\sigma^2 L^{-T}L^{-1}` (two triangular solves), draws as :math:`m + \sigma L^{-T} z`, the
+log-determinant as :math:`2\sum\log L_{ii}`. No explicit inverse is formed.
+
+Without an intercept (``fit_intercept=False``) the same formulas hold with raw (uncentred) ``X``
+and ``y`` and :math:`b_0 = 0`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy import linalg, special
+
+from ._validation import check_positive, check_scalar
+from .priors import Gaussian
+from .suffstats import SufficientStats, check_stats_or_arrays
+
+__all__ = ["ExactPosterior", "exact_posterior", "log_marginal_likelihood"]
+
+_LOG2PI = float(np.log(2.0 * np.pi))
+
+
+# --------------------------------------------------------------------------------------------
+# input handling shared with the other modules of the probabilistic view
+# --------------------------------------------------------------------------------------------
+
+
+def _feature_names(X, feature_names, p: int) -> list[str]:
+    """Feature names: given, else a DataFrame's columns, else ``x0, x1, ...``; validated."""
+    if feature_names is None:
+        cols = getattr(X, "columns", None)
+        if cols is None:
+            return [f"x{j}" for j in range(p)]
+        names = [str(c) for c in cols]
+    else:
+        if isinstance(feature_names, str):
+            raise TypeError("feature_names must be a sequence of strings, not a single string")
+        try:
+            names = [str(c) for c in feature_names]
+        except TypeError as exc:
+            raise TypeError("feature_names must be a sequence of strings") from exc
+    if len(names) != p:
+        raise ValueError(f"feature_names has {len(names)} entries but X has {p} columns")
+    if len(set(names)) != len(names):
+        dup = sorted({c for c in names if names.count(c) > 1})
+        raise ValueError(f"feature_names must be unique; duplicated: {dup}")
+    return names
+
+
+@dataclass
+class _Gram:
+    """The Gram form of the (centred) problem: what the conjugate formulas need."""
+
+    n: int
+    p: int
+    G: np.ndarray  # X_c^T X_c
+    q: np.ndarray  # X_c^T y_c
+    yy: float  # y_c^T y_c
+    x_mean: np.ndarray
+    y_mean: float
+    fit_intercept: bool
+    X: np.ndarray | None = None  # raw validated arrays, when given
+    y: np.ndarray | None = None
+
+    @property
+    def n_eff(self) -> int:
+        """Dimension of the data left after the flat intercept is integrated out."""
+        return self.n - 1 if self.fit_intercept else self.n
+
+
+def _gram(X, y, fit_intercept: bool) -> _Gram:
+    """Validate ``(X, y)`` or a SufficientStats and return its Gram form."""
+    if not isinstance(fit_intercept, bool | np.bool_):
+        raise TypeError(f"fit_intercept must be a bool; got {type(fit_intercept).__name__}")
+    fit_intercept = bool(fit_intercept)
+    stats, Xa, ya = check_stats_or_arrays(X, y, fit_intercept=fit_intercept)
+    if stats is None:
+        stats = SufficientStats._from_valid_arrays(Xa, ya)
+    if fit_intercept and stats.n < 2:
+        raise ValueError("at least 2 observations are needed with fit_intercept=True")
+    G, q, yy = stats.gram(fit_intercept)
+    p = stats.n_features
+    return _Gram(
+        n=stats.n,
+        p=p,
+        G=np.array(G),
+        q=np.array(q),
+        yy=float(yy),
+        x_mean=np.array(stats.x_mean) if fit_intercept else np.zeros(p),
+        y_mean=float(stats.y_mean) if fit_intercept else 0.0,
+        fit_intercept=fit_intercept,
+        X=Xa,
+        y=ya,
+    )
+
+
+def _check_gaussian_prior(prior) -> Gaussian:
+    if not isinstance(prior, Gaussian):
+        raise TypeError(
+            "the exact posterior exists for a Gaussian prior only (with fixed sigma); "
+            f"got prior of type {type(prior).__name__}: use sample_posterior for other priors"
+        )
+    if prior.tau2_prior is not None:
+        raise ValueError(
+            "prior has a hyperprior on tau^2 (tau2_prior), so the posterior is not Gaussian; "
+            "use sample_posterior, or choose_prior_scale to fix tau first"
+        )
+    return prior
+
+
+def _check_tau(tau) -> float:
+    if isinstance(tau, Gaussian):
+        return _check_gaussian_prior(tau).scale
+    return check_positive(tau, "tau")
+
+
+def _cholesky(M: np.ndarray) -> np.ndarray:
+    try:
+        return linalg.cholesky(M, lower=True, check_finite=False)
+    except linalg.LinAlgError as exc:  # pragma: no cover - M = G + lambda I with lambda > 0
+        raise ValueError(
+            "the posterior precision is numerically singular: tau is too large for this data"
+        ) from exc
+
+
+# --------------------------------------------------------------------------------------------
+# the posterior
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class ExactPosterior:
+    r"""Closed-form Gaussian posterior of a Gaussian-prior linear model with fixed ``sigma``.
+
+    Build with :func:`exact_posterior`.
+
+    Attributes
+    ----------
+    mean : ndarray of shape (p,)
+        Posterior mean of ``beta`` (equal to the MAP: the ridge solution).
+    cov : ndarray of shape (p, p)
+        Posterior covariance ``sigma^2 (X_c^T X_c + sigma^2/tau^2 I)^{-1}`` of ``beta``.
+    sd : ndarray of shape (p,)
+        Posterior standard deviations of ``beta``.
+    intercept_mean : float
+        Marginal posterior mean of the intercept (0 without an intercept).
+    intercept_sd : float
+        Marginal posterior sd of the intercept, ``sqrt(sigma^2/n + x_mean^T cov x_mean)``.
+    intercept_cov : ndarray of shape (p,)
+        ``Cov(intercept, beta) = -cov @ x_mean``.
+    sigma, tau : float
+        The fixed noise sd and the prior sd.
+    n : int
+        Number of observations.
+    feature_names : list of str
+    fit_intercept : bool
+    """
+
+    mean: np.ndarray
+    chol: np.ndarray = field(repr=False)  # lower Cholesky factor L of M = X_c^T X_c + lambda I
+    sigma: float
+    tau: float
+    n: int
+    x_mean: np.ndarray = field(repr=False)
+    y_mean: float
+    feature_names: list
+    fit_intercept: bool
+    _X: np.ndarray | None = field(default=None, repr=False)
+    _y: np.ndarray | None = field(default=None, repr=False)
+
+    def __post_init__(self):
+        for a in (self.mean, self.chol, self.x_mean):
+            a.setflags(write=False)
+
+    # -- moments --------------------------------------------------------------------------
+
+    @property
+    def n_features(self) -> int:
+        """Number of coefficients ``p``."""
+        return self.mean.shape[0]
+
+    @property
+    def alpha(self) -> float:
+        """scikit-learn ``Ridge`` alpha ``sigma^2 / tau^2`` whose solution is :attr:`mean`."""
+        return self.sigma**2 / self.tau**2
+
+    @property
+    def cov(self) -> np.ndarray:
+        """Posterior covariance of ``beta``: ``sigma^2 L^{-T} L^{-1}`` from two triangular solves."""
+        Linv = linalg.solve_triangular(self.chol, np.eye(self.n_features), lower=True, check_finite=False)
+        return self.sigma**2 * (Linv.T @ Linv)
+
+    @property
+    def sd(self) -> np.ndarray:
+        """Posterior standard deviations of ``beta``: ``sigma * ||L^{-1} e_j||``."""
+        Linv = linalg.solve_triangular(self.chol, np.eye(self.n_features), lower=True, check_finite=False)
+        return self.sigma * np.sqrt(np.einsum("ij,ij->j", Linv, Linv))
+
+    def _cov_times(self, v: np.ndarray) -> np.ndarray:
+        """``cov @ v`` through the Cholesky factor (no inverse)."""
+        return self.sigma**2 * linalg.cho_solve((self.chol, True), v, check_finite=False)
+
+    @property
+    def intercept_mean(self) -> float:
+        """Marginal posterior mean of the intercept."""
+        if not self.fit_intercept:
+            return 0.0
+        return float(self.y_mean - self.x_mean @ self.mean)
+
+    @property
+    def intercept_cov(self) -> np.ndarray:
+        """``Cov(intercept, beta)``, shape (p,)."""
+        if not self.fit_intercept:
+            return np.zeros(self.n_features)
+        return -self._cov_times(self.x_mean)
+
+    @property
+    def intercept_sd(self) -> float:
+        """Marginal posterior sd of the intercept."""
+        if not self.fit_intercept:
+            return 0.0
+        return float(np.sqrt(self.sigma**2 / self.n + self.x_mean @ self._cov_times(self.x_mean)))
+
+    @property
+    def joint_mean(self) -> np.ndarray:
+        """Mean of ``(intercept, beta_1, ..., beta_p)``."""
+        return np.concatenate([[self.intercept_mean], self.mean])
+
+    @property
+    def joint_cov(self) -> np.ndarray:
+        """Covariance of ``(intercept, beta_1, ..., beta_p)``, shape (p + 1, p + 1)."""
+        p = self.n_features
+        out = np.empty((p + 1, p + 1))
+        out[1:, 1:] = self.cov
+        c = self.intercept_cov
+        out[0, 1:] = c
+        out[1:, 0] = c
+        out[0, 0] = self.intercept_sd**2
+        return out
+
+    # -- intervals and summaries ----------------------------------------------------------
+
+    def hdi(self, hdi_prob: float = 0.94):
+        """Exact highest-density intervals of each coefficient and the intercept.
+
+        The marginals are Gaussian, so the HDI is ``mean -+ z sd`` with ``z`` the
+        ``(1 + hdi_prob)/2`` normal quantile (it equals the equal-tailed interval).
+
+        Parameters
+        ----------
+        hdi_prob : float, default=0.94
+            Probability mass in (0, 1) (ArviZ's default).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Index: feature names (then ``"intercept"`` with an intercept); columns
+            ``hdi_low``, ``hdi_high``.
+        """
+        import pandas as pd
+
+        z = _z(hdi_prob)
+        mean, sd, index = self._marginals()
+        return pd.DataFrame({"hdi_low": mean - z * sd, "hdi_high": mean + z * sd}, index=index)
+
+    def _marginals(self):
+        mean, sd, index = self.mean, self.sd, list(self.feature_names)
+        if self.fit_intercept:
+            mean = np.append(mean, self.intercept_mean)
+            sd = np.append(sd, self.intercept_sd)
+            index.append("intercept")
+        return mean, sd, index
+
+    def summary(self, hdi_prob: float = 0.94):
+        """Posterior mean, sd, median and HDI of every coefficient (and the intercept).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``mean``, ``sd``, ``median`` (= mean), ``hdi_low``, ``hdi_high``.
+        """
+        import pandas as pd
+
+        z = _z(hdi_prob)
+        mean, sd, index = self._marginals()
+        return pd.DataFrame(
+            {"mean": mean, "sd": sd, "median": mean, "hdi_low": mean - z * sd, "hdi_high": mean + z * sd},
+            index=index,
+        )
+
+    # -- prediction -----------------------------------------------------------------------
+
+    def predict(self, X, return_std: bool = False, *, include_noise: bool = True):
+        """Posterior predictive mean (and sd) at new rows ``X``.
+
+        The mean of ``b0 + x^T beta`` is ``y_mean + (x - x_mean)^T m``; its variance is
+        ``(x - x_mean)^T cov (x - x_mean) + sigma^2 / n`` (the intercept's own uncertainty),
+        plus ``sigma^2`` for a new observation when ``include_noise``.
+
+        Parameters
+        ----------
+        X : array_like of shape (m, p)
+        return_std : bool, default=False
+            Also return the predictive standard deviation.
+        include_noise : bool, default=True
+            Include the noise variance ``sigma^2`` (predictive sd of a new ``y``); otherwise
+            the sd of the regression function.
+
+        Returns
+        -------
+        mean : ndarray of shape (m,)
+        std : ndarray of shape (m,), only when ``return_std``
+        """
+        from ._validation import check_matrix
+
+        Xn = check_matrix(X)
+        if Xn.shape[1] != self.n_features:
+            raise ValueError(f"X has {Xn.shape[1]} columns but the posterior has {self.n_features} features")
+        D = Xn - self.x_mean
+        mean = (self.y_mean if self.fit_intercept else 0.0) + D @ self.mean
+        if not return_std:
+            return mean
+        # (x - xbar)^T sigma^2 M^{-1} (x - xbar) = sigma^2 ||L^{-1}(x - xbar)||^2
+        W = linalg.solve_triangular(self.chol, D.T, lower=True, check_finite=False)
+        var = self.sigma**2 * np.einsum("ij,ij->j", W, W)
+        if self.fit_intercept:
+            var = var + self.sigma**2 / self.n
+        if include_noise:
+            var = var + self.sigma**2
+        return mean, np.sqrt(var)
+
+    # -- draws ----------------------------------------------------------------------------
+
+    def sample_arrays(self, draws: int = 1000, chains: int = 4, random_seed=None):
+        """Exact independent draws as arrays.
+
+        Returns
+        -------
+        beta : ndarray of shape (chains, draws, p)
+        intercept : ndarray of shape (chains, draws)
+        """
+        draws = check_scalar(draws, "draws", lower=1, integer=True)
+        chains = check_scalar(chains, "chains", lower=1, integer=True)
+        rng = np.random.default_rng(random_seed)
+        p = self.n_features
+        Z = rng.standard_normal((p, chains * draws))
+        # beta = m + sigma L^{-T} z has covariance sigma^2 L^{-T} L^{-1} = sigma^2 M^{-1}
+        B = self.mean[:, None] + self.sigma * linalg.solve_triangular(
+            self.chol, Z, lower=True, trans="T", check_finite=False
+        )
+        beta = B.T.reshape(chains, draws, p)
+        if self.fit_intercept:
+            z0 = rng.standard_normal((chains, draws))
+            intercept = self.y_mean - beta @ self.x_mean + self.sigma / np.sqrt(self.n) * z0
+        else:
+            intercept = np.zeros((chains, draws))
+        return beta, intercept
+
+    def sample(
+        self,
+        draws: int = 1000,
+        chains: int = 4,
+        random_seed=None,
+        *,
+        log_likelihood: bool = True,
+        posterior_predictive: bool = False,
+    ):
+        """Exact independent draws as an ``arviz.InferenceData`` with the package's names.
+
+        Parameters
+        ----------
+        draws : int, default=1000
+            Draws per chain.
+        chains : int, default=4
+            Number of (independent) chains; R-hat and ESS are then those of i.i.d. draws.
+        random_seed : int or numpy Generator, optional
+        log_likelihood : bool, default=True
+            Add the pointwise log-likelihood group (needs the data arrays, not a SufficientStats).
+        posterior_predictive : bool, default=False
+            Add a ``posterior_predictive`` group with draws of ``y`` (needs the data arrays).
+
+        Returns
+        -------
+        arviz.InferenceData
+            ``posterior``: ``beta`` (chain, draw, feature), ``intercept`` (chain, draw), ``sigma``
+            (chain, draw; constant, it is fixed). With data arrays also ``observed_data`` (``y``),
+            ``constant_data`` (``X``) and, as asked, ``log_likelihood`` and ``posterior_predictive``.
+        """
+        import arviz as az
+
+        rng = np.random.default_rng(random_seed)
+        beta, intercept = self.sample_arrays(draws, chains, rng)
+        chains, draws = intercept.shape
+        coords = {"feature": list(self.feature_names)}
+        dims = {"beta": ["feature"]}
+        kwargs = {}
+        if self._X is not None:
+            n = self._X.shape[0]
+            coords["obs"] = np.arange(n)
+            dims.update({"y": ["obs"], "X": ["obs", "feature"]})
+            kwargs["observed_data"] = {"y": self._y}
+            kwargs["constant_data"] = {"X": self._X}
+            mu = intercept[..., None] + beta @ self._X.T  # (chain, draw, obs)
+            if log_likelihood:
+                r = (self._y - mu) / self.sigma
+                kwargs["log_likelihood"] = {"y": -0.5 * (r * r) - np.log(self.sigma) - 0.5 * _LOG2PI}
+            if posterior_predictive:
+                kwargs["posterior_predictive"] = {"y": mu + self.sigma * rng.standard_normal(mu.shape)}
+        posterior = {"beta": beta, "intercept": intercept, "sigma": np.full((chains, draws), self.sigma)}
+        return az.from_dict(
+            posterior=posterior,
+            coords=coords,
+            dims=dims,
+            attrs={"inference": "exact conjugate posterior", "tau": self.tau},
+            **kwargs,
+        )
+
+    def __repr__(self) -> str:
+        k = min(self.n_features, 6)
+        body = ", ".join(f"{nm}={m:.4g}+-{s:.3g}" for nm, m, s in zip(self.feature_names[:k], self.mean, self.sd))
+        more = ", ..." if self.n_features > k else ""
+        return (
+            f"ExactPosterior(tau={self.tau:.4g}, sigma={self.sigma:.4g}, n={self.n}, p={self.n_features}, "
+            f"beta=[{body}{more}], intercept={self.intercept_mean:.4g}+-{self.intercept_sd:.3g})"
+        )
+
+
+def _z(hdi_prob) -> float:
+    hdi_prob = check_scalar(hdi_prob, "hdi_prob", lower=0.0, upper=1.0, lower_inclusive=False, upper_inclusive=False)
+    return float(special.ndtri(0.5 + 0.5 * hdi_prob))
+
+
+def exact_posterior(
+    X,
+    y=None,
+    prior: Gaussian | None = None,
+    *,
+    sigma: float,
+    fit_intercept: bool = True,
+    feature_names=None,
+) -> ExactPosterior:
+    r"""Closed-form posterior of ``beta`` and the intercept under a Gaussian prior with fixed ``sigma``.
+
+    Model: ``y = b0 + X beta + e``, ``e ~ N(0, sigma^2 I)``, ``beta_j ~ N(0, tau^2)``, flat prior on
+    ``b0``. The posterior of ``beta`` is ``N(m, sigma^2 M^{-1})`` with
+    ``M = X_c^T X_c + (sigma^2/tau^2) I`` and ``m = M^{-1} X_c^T y_c``: ``m`` is scikit-learn's
+    ``Ridge(alpha=sigma^2/tau^2)`` solution (and the MAP). Given ``beta`` the intercept is
+    ``N(y_mean - x_mean^T beta, sigma^2/n)``.
+
+    Parameters
+    ----------
+    X : array_like of shape (n, p), pandas.DataFrame or SufficientStats
+        Design matrix, or sufficient statistics (then ``y`` is omitted, and the result cannot
+        add observed data or a log-likelihood to its draws).
+    y : array_like of shape (n,), optional
+        Target.
+    prior : Gaussian, default=Gaussian(1.0)
+        The prior ``N(0, tau^2)``, ``tau = prior.scale``, without a hyperprior.
+    sigma : float
+        Fixed noise standard deviation > 0.
+    fit_intercept : bool, default=True
+        Include an intercept with a flat prior.
+    feature_names : sequence of str, optional
+        Names of the columns (default: a DataFrame's columns, else ``x0, x1, ...``).
+
+    Returns
+    -------
+    ExactPosterior
+        ``mean``, ``cov``, ``sd``, intercept moments, ``hdi``, ``summary``, ``predict`` and
+        ``sample`` (an ``arviz.InferenceData`` of exact draws).
+    """
+    prior = _check_gaussian_prior(Gaussian(1.0) if prior is None else prior)
+    sigma = check_positive(sigma, "sigma")
+    g = _gram(X, y, fit_intercept)
+    names = _feature_names(X, feature_names, g.p)
+    return _posterior_from_gram(g, prior.scale, sigma, names)
+
+
+def _posterior_from_gram(g: _Gram, tau: float, sigma: float, names) -> ExactPosterior:
+    lam = sigma**2 / tau**2
+    M = g.G.copy()
+    M[np.diag_indices_from(M)] += lam
+    L = _cholesky(M)
+    mean = linalg.cho_solve((L, True), g.q, check_finite=False)
+    return ExactPosterior(
+        mean=mean,
+        chol=L,
+        sigma=sigma,
+        tau=tau,
+        n=g.n,
+        x_mean=g.x_mean,
+        y_mean=g.y_mean,
+        feature_names=list(names),
+        fit_intercept=g.fit_intercept,
+        _X=g.X,
+        _y=g.y,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# the marginal likelihood
+# --------------------------------------------------------------------------------------------
+
+
+def log_marginal_likelihood(X, y=None, tau=1.0, *, sigma: float, fit_intercept: bool = True) -> float:
+    r"""Log marginal likelihood (evidence) ``log p(y | tau, sigma)`` of the Gaussian-prior model.
+
+    .. math::
+
+        \log p(y) = -\frac{n'}{2}\log(2\pi\sigma^2) - \frac12\log\det(I_p + X_c^T X_c/\lambda)
+        - \frac{1}{2\sigma^2}\bigl(y_c^T y_c - y_c^T X_c M^{-1} X_c^T y_c\bigr) - \frac12\log n,
+
+    with :math:`\lambda = \sigma^2/\tau^2`, :math:`M = X_c^T X_c + \lambda I` (through its Cholesky
+    factor) and :math:`n' = n - 1`. It equals :math:`\log N_n(y_c; 0, \sigma^2 I + \tau^2 X_c X_c^T)
+    + \frac12\log(2\pi\sigma^2/n)`.
+
+    **The improper intercept.** The intercept has a flat prior of density 1, so the integral over
+    it is finite but not a normalised density of ``y``: it is the density of the ``n - 1`` contrasts
+    of ``y`` (orthogonal to the constant) times ``n^{-1/2}``. The constant ``-log(n)/2`` (and the
+    arbitrary unit of the flat density) is the same for every ``tau``, ``sigma`` and design, so it
+    cancels in every comparison this function is for (choosing ``tau``/``sigma``, Bayes factors
+    between models that share the intercept). Without an intercept it is the proper
+    :math:`\log N_n(y; 0, \sigma^2 I + \tau^2 X X^T)`.
+
+    Parameters
+    ----------
+    X : array_like of shape (n, p), pandas.DataFrame or SufficientStats
+        Design matrix, or sufficient statistics (then ``y`` is omitted).
+    y : array_like of shape (n,), optional
+        Target.
+    tau : float or Gaussian, default=1.0
+        Prior standard deviation of each coefficient (or the Gaussian prior itself).
+    sigma : float
+        Noise standard deviation > 0.
+    fit_intercept : bool, default=True
+        Integrate a flat-prior intercept out.
+
+    Returns
+    -------
+    float
+    """
+    tau = _check_tau(tau)
+    sigma = check_positive(sigma, "sigma")
+    g = _gram(X, y, fit_intercept)
+    return _log_ml_cholesky(g, tau, sigma)
+
+
+def _log_ml_cholesky(g: _Gram, tau: float, sigma: float) -> float:
+    s2 = sigma**2
+    lam = s2 / tau**2
+    M = g.G.copy()
+    M[np.diag_indices_from(M)] += lam
+    L = _cholesky(M)
+    # log det(I + G / lam) = log det M - p log lam
+    logdet = 2.0 * np.sum(np.log(np.diag(L))) - g.p * np.log(lam)
+    v = linalg.solve_triangular(L, g.q, lower=True, check_finite=False)
+    quad = (g.yy - v @ v) / s2
+    out = -0.5 * g.n_eff * (_LOG2PI + np.log(s2)) - 0.5 * logdet - 0.5 * quad
+    if g.fit_intercept:
+        out -= 0.5 * np.log(g.n)
+    return float(out)
+
+
+class _Evidence:
+    """``-log p(y | tau, sigma)`` and its gradient for many ``(tau, sigma)`` from one eigendecomposition.
+
+    With ``G = V diag(e) V^T``, ``w = V^T q``, ``t = tau^2``, ``s = sigma^2``:
+    ``log det(s I + t X_c X_c^T) = (n' - p) log s + sum_i log(s + t e_i)`` and
+    ``y_c^T (s I + t X_c X_c^T)^{-1} y_c = yy/s - sum_i t w_i^2 / (s (s + t e_i))``.
+    """
+
+    def __init__(self, g: _Gram):
+        e, V = linalg.eigh(g.G, check_finite=False)
+        self.e = np.clip(e, 0.0, None)
+        self.w2 = (V.T @ g.q) ** 2
+        self.yy = g.yy
+        self.n_eff = g.n_eff
+        self.p = g.p
+        self.const = 0.5 * g.n_eff * _LOG2PI + (0.5 * np.log(g.n) if g.fit_intercept else 0.0)
+
+    def neg_log_ml(self, log_t: float, log_s: float) -> float:
+        t, s = np.exp(log_t), np.exp(log_s)
+        d = s + t * self.e
+        logdet = (self.n_eff - self.p) * log_s + np.sum(np.log(d))
+        quad = self.yy / s - np.sum(t * self.w2 / d) / s
+        return float(self.const + 0.5 * logdet + 0.5 * quad)
+
+    def grad(self, log_t: float, log_s: float) -> np.ndarray:
+        """Gradient of :meth:`neg_log_ml` in ``(log t, log s)``."""
+        t, s = np.exp(log_t), np.exp(log_s)
+        e, w2 = self.e, self.w2
+        d = s + t * e
+        d_t = 0.5 * (np.sum(e / d) - np.sum(w2 / d**2))
+        d_s = 0.5 * (
+            (self.n_eff - self.p) / s
+            + np.sum(1.0 / d)
+            - self.yy / s**2
+            + np.sum(t * w2 * (2 * s + t * e) / (s * d) ** 2)
+        )
+        return np.array([t * d_t, s * d_s])
