@@ -1,4 +1,4 @@
-r"""Sufficient statistics of the linear-Gaussian model.
+r"""Sufficient statistics of the linear-Gaussian model, from arrays, chunks, files and Dask.
 
 For :math:`y = b_0 + X\beta + \varepsilon` with Gaussian noise, everything except predictions
 and per-observation log-likelihoods depends on the data only through
@@ -9,20 +9,41 @@ and per-observation log-likelihoods depends on the data only through
 
 Centred statistics are stored (not raw sums) because they are what the solvers use, and
 because merging centred pieces with the pairwise update of Chan, Golub and LeVeque is
-numerically stable even when the columns have means of 1e8: the raw-sum formula would
-cancel catastrophically.
+numerically stable even when the columns have means of 1e8: the raw-sum formula
+:math:`X^T X - n \bar x \bar x^T` would cancel catastrophically (1e16 * eps = 1).
+
+How one chunk is reduced (the "corrected two-pass" algorithm of Chan, Golub and LeVeque, 1983):
+the chunk's target is appended to its columns, ``Z = [X, y] - m`` is formed with ``m`` the
+chunk's column means, and one BLAS ``syrk`` (NumPy uses it for ``Z.T @ Z``) gives every centred
+cross-product at once. The rounding error ``s = Z.sum(axis=0)`` left in the means is then taken
+out exactly: the centred Gram about the corrected mean ``m + s/k`` is ``Z^T Z - s s^T / k``.
+Chunks are merged with the pairwise update along a binary tree (like pairwise summation), so
+rounding errors grow with the logarithm of the number of chunks.
+
+Readers (``from_npy``, ``from_csv``, ``from_parquet``, ``from_dask``) never hold more than one
+chunk in memory (a few tens of MB by default) and import pandas, pyarrow and Dask only when called.
+A non-finite value, a chunk with a different number of columns, an empty file or a missing
+target column stops the reduction with an error that names the file or chunk: nothing is merged
+silently.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import mmap
+import os
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
-from ._validation import check_matrix, check_Xy
+from ._validation import check_matrix, check_scalar, check_Xy
 
-__all__ = ["SufficientStats"]
+__all__ = ["SufficientStats", "check_stats_or_arrays", "is_stats", "require_rows"]
+
+# A chunk of this many bytes (of float64 columns) is read at a time by default: large enough for
+# BLAS to run at full speed, small enough to keep the resident set far below 1 GiB.
+_CHUNK_BYTES = 32 * 2**20
 
 
 def _readonly(a: np.ndarray) -> np.ndarray:
@@ -31,13 +52,208 @@ def _readonly(a: np.ndarray) -> np.ndarray:
     return a
 
 
+def _default_chunk_rows(n_columns: int) -> int:
+    return max(1024, _CHUNK_BYTES // (8 * max(int(n_columns), 1)))
+
+
+def _check_chunk_rows(chunk_rows, n_columns: int) -> int:
+    if chunk_rows is None:
+        return _default_chunk_rows(n_columns)
+    return int(check_scalar(chunk_rows, "chunk_rows", lower=1, integer=True))
+
+
+def _names_tuple(names, p: int | None, what: str = "feature_names") -> tuple[str, ...] | None:
+    if names is None:
+        return None
+    if isinstance(names, str):
+        raise TypeError(f"{what} must be a sequence of strings, not a single string")
+    out = tuple(str(nm) for nm in names)
+    if p is not None and len(out) != p:
+        raise ValueError(f"{what} has {len(out)} names but the data have {p} features")
+    if len(set(out)) != len(out):
+        raise ValueError(f"{what} contains duplicated names")
+    return out
+
+
+def _is_numeric_dtype(dtype) -> bool:
+    dtype = np.dtype(dtype)
+    return (np.issubdtype(dtype, np.number) or np.issubdtype(dtype, np.bool_)) and not np.issubdtype(
+        dtype, np.complexfloating
+    )
+
+
+# --------------------------------------------------------------------------- the per-chunk kernel
+
+
+def _centred_moments(blocks: Sequence[np.ndarray], m: int, order: str) -> tuple[np.ndarray, np.ndarray]:
+    """Means and centred cross-products of the columns of ``blocks`` stacked side by side.
+
+    ``blocks`` are 2-D arrays with ``m`` rows each (views of memory maps are fine: each is read
+    twice, once for its means and once into the float64 work matrix). Returns ``(mean, G)`` with
+    ``G = (Z - mean)^T (Z - mean)``, ``Z`` the stacked columns. Non-finite input gives a non-finite
+    mean for its column, which the caller checks.
+    """
+    k = sum(b.shape[1] for b in blocks)
+    Z = np.empty((m, k), dtype=np.float64, order=order)
+    mean = np.empty(k)
+    col = 0
+    for b in blocks:
+        w = b.shape[1]
+        mu = b.mean(axis=0, dtype=np.float64)
+        np.subtract(b, mu, out=Z[:, col : col + w])
+        mean[col : col + w] = mu
+        col += w
+    # Corrected two-pass: the residual column sums are what rounding left in the means.
+    s = Z.sum(axis=0)
+    G = Z.T @ Z  # NumPy calls BLAS syrk for a product of an array with its own transpose
+    G -= np.outer(s, s) / m
+    mean += s / m
+    return mean, G
+
+
+@dataclass
+class _Chunk:
+    """Where a chunk comes from, for error messages."""
+
+    where: str  # e.g. "chunk 3" or "file 'a.csv', rows 100000-199999"
+    row0: int | None = None  # absolute index of the chunk's first row, when known
+
+
+def _nonfinite_message(chunk: _Chunk, name: str, column: np.ndarray) -> str:
+    col = np.asarray(column)
+    if np.issubdtype(col.dtype, np.floating):
+        bad = ~np.isfinite(col)
+    else:
+        bad = np.zeros(col.shape, dtype=bool)
+    count = int(np.count_nonzero(bad))
+    if count == 0:
+        return f"{chunk.where}: column {name} overflows float64 (values too large for its sums of squares)"
+    first = int(np.argmax(bad))
+    row = f"row {chunk.row0 + first}" if chunk.row0 is not None else f"row {first} of the chunk"
+    kinds = []
+    if np.any(np.isnan(col[bad])):
+        kinds.append("NaN/missing")
+    if np.any(np.isinf(col[bad])):
+        kinds.append("infinite")
+    return f"{chunk.where}: column {name} contains {count} {' and '.join(kinds)} value(s) (first at {row})"
+
+
+def _stats_of_block(
+    blocks: Sequence[np.ndarray],
+    column_names: Sequence[str],
+    columns_of: callable,
+    target: int,
+    chunk: _Chunk,
+    names: tuple[str, ...] | None,
+    order: str = "C",
+) -> SufficientStats | None:
+    """SufficientStats of one chunk given as stacked column blocks; ``target`` indexes the y column.
+
+    ``columns_of(j)`` returns column ``j`` of the stacked data (used only to locate a bad value).
+    Returns None for a chunk with no rows.
+    """
+    m = blocks[0].shape[0]
+    if m == 0:
+        return None
+    with np.errstate(all="ignore"):  # non-finite input is detected just below, and named
+        mean, G = _centred_moments(blocks, m, order)
+    if not (np.all(np.isfinite(mean)) and np.all(np.isfinite(G))):
+        # A non-finite value makes its column's mean non-finite; an overflow shows on the diagonal.
+        for bad in (~np.isfinite(mean), ~np.isfinite(np.diag(G)), ~np.all(np.isfinite(G), axis=0)):
+            if bad.any():
+                j = int(np.argmax(bad))
+                break
+        raise ValueError(_nonfinite_message(chunk, column_names[j], columns_of(j)))
+    k = mean.shape[0]
+    if target == k - 1:
+        return SufficientStats(
+            n=m,
+            x_mean=mean[:-1],
+            y_mean=float(mean[-1]),
+            xtx=G[:-1, :-1],
+            xty=G[:-1, -1],
+            yty=float(G[-1, -1]),
+            feature_names=names,
+        )
+    f = np.delete(np.arange(k), target)
+    return SufficientStats(
+        n=m,
+        x_mean=mean[f],
+        y_mean=float(mean[target]),
+        xtx=G[np.ix_(f, f)],
+        xty=G[f, target],
+        yty=float(G[target, target]),
+        feature_names=names,
+    )
+
+
+def _display_names(names: tuple[str, ...] | None, p: int, target_name: str = "y") -> list[str]:
+    feats = [repr(nm) for nm in names] if names is not None else [f"{j} of X" for j in range(p)]
+    return feats + [repr(target_name) if target_name != "y" else "y (the target)"]
+
+
+def _stats_Xy(X: np.ndarray, y: np.ndarray, chunk: _Chunk, names, target_name: str = "y") -> SufficientStats | None:
+    """Statistics of a chunk given as a 2-D ``X`` and a 1-D ``y`` (validated shapes, numeric)."""
+    p = X.shape[1]
+    cols = _display_names(names, p, target_name)
+    return _stats_of_block(
+        [X, y.reshape(-1, 1)],
+        cols,
+        lambda j: X[:, j] if j < p else y,
+        p,
+        chunk,
+        names,
+    )
+
+
+def _stats_columns(columns: Sequence[np.ndarray], chunk: _Chunk, names, target_name: str) -> SufficientStats | None:
+    """Statistics of a chunk given column by column (features then target), as Parquet yields it."""
+    p = len(columns) - 1
+    cols = _display_names(names, p, target_name)
+    return _stats_of_block(
+        [c.reshape(-1, 1) for c in columns],
+        cols,
+        lambda j: columns[j],
+        p,
+        chunk,
+        names,
+        order="F",  # filled column by column: contiguous writes
+    )
+
+
+class _TreeMerger:
+    """Merge statistics along a binary tree as they arrive (pairwise, like pairwise summation)."""
+
+    def __init__(self):
+        self._stack: list[tuple[int, SufficientStats]] = []
+
+    def add(self, part: SufficientStats | None) -> None:
+        if part is None:
+            return
+        level = 0
+        while self._stack and self._stack[-1][0] == level:
+            _, prev = self._stack.pop()
+            part = prev.merge(part)
+            level += 1
+        self._stack.append((level, part))
+
+    def result(self) -> SufficientStats | None:
+        total = None
+        for _, part in reversed(self._stack):
+            total = part if total is None else part.merge(total)
+        return total
+
+
+# --------------------------------------------------------------------------- the container
+
+
 @dataclass(frozen=True, eq=False)
 class SufficientStats:
     """Sufficient statistics ``(n, means, centred X^T X, X^T y, y^T y)`` of a linear model.
 
-    Build with :meth:`from_arrays`, :meth:`from_chunks` or :meth:`merge`; every field is
-    read-only. Gram-mode solvers, ridge and the samplers accept an instance in place of
-    ``(X, y)``.
+    Build with :meth:`from_arrays`, :meth:`from_chunks`, :meth:`from_npy`, :meth:`from_csv`,
+    :meth:`from_parquet`, :meth:`from_dask` or :meth:`merge`; every field is read-only. Gram-mode
+    solvers, ridge, the exact MAP and the Gibbs samplers accept an instance in place of ``(X, y)``.
 
     Attributes
     ----------
@@ -53,6 +269,8 @@ class SufficientStats:
         Centred cross-product ``(X - x_mean)^T (y - y_mean)``.
     yty : float
         Centred sum of squares ``||y - y_mean||^2``.
+    feature_names : tuple of str or None
+        Column names, kept from CSV, Parquet and data frames (None when the source has none).
     """
 
     n: int
@@ -61,57 +279,85 @@ class SufficientStats:
     xtx: np.ndarray
     xty: np.ndarray
     yty: float
+    feature_names: tuple[str, ...] | None = None
 
     def __post_init__(self):
-        object.__setattr__(self, "x_mean", _readonly(self.x_mean))
-        object.__setattr__(self, "xtx", _readonly(self.xtx))
-        object.__setattr__(self, "xty", _readonly(self.xty))
+        n = self.n
+        if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 1:
+            raise ValueError(f"n must be a positive integer; got {n!r}")
+        x_mean = _readonly(self.x_mean)
+        if x_mean.ndim != 1 or x_mean.shape[0] == 0:
+            raise ValueError(f"x_mean must be a non-empty 1-D array; got shape {x_mean.shape}")
+        p = x_mean.shape[0]
+        xtx = _readonly(self.xtx)
+        xty = _readonly(self.xty)
+        if xtx.shape != (p, p):
+            raise ValueError(f"xtx must have shape ({p}, {p}); got {xtx.shape}")
+        if xty.shape != (p,):
+            raise ValueError(f"xty must have shape ({p},); got {xty.shape}")
+        object.__setattr__(self, "n", int(n))
+        object.__setattr__(self, "x_mean", x_mean)
+        object.__setattr__(self, "xtx", xtx)
+        object.__setattr__(self, "xty", xty)
+        object.__setattr__(self, "y_mean", float(self.y_mean))
+        object.__setattr__(self, "yty", float(self.yty))
+        object.__setattr__(self, "feature_names", _names_tuple(self.feature_names, p))
+
+    def __reduce__(self):
+        # Rebuild through the constructor so that unpickled arrays (Dask workers) stay read-only.
+        return (
+            type(self),
+            (self.n, self.x_mean, self.y_mean, self.xtx, self.xty, self.yty, self.feature_names),
+        )
 
     @property
     def n_features(self) -> int:
         """Number of columns ``p``."""
         return self.x_mean.shape[0]
 
+    # ------------------------------------------------------------------ in memory
+
     @classmethod
-    def from_arrays(cls, X, y) -> SufficientStats:
+    def from_arrays(cls, X, y, *, feature_names=None) -> SufficientStats:
         """Statistics of one in-memory data set.
 
         Parameters
         ----------
         X : array_like of shape (n, p)
-            Design matrix.
+            Design matrix (a pandas DataFrame keeps its column names).
         y : array_like of shape (n,)
             Target.
+        feature_names : sequence of str, optional
+            Column names (default: the DataFrame's columns, else none).
         """
-        X, y = check_Xy(X, y)
-        return cls._from_valid_arrays(X, y)
+        if feature_names is None and hasattr(X, "columns"):
+            feature_names = list(X.columns)
+        Xa, ya = check_Xy(X, y)
+        names = _names_tuple(feature_names, Xa.shape[1])
+        return cls._from_valid_arrays(Xa, ya, names)
 
     @classmethod
-    def _from_valid_arrays(cls, X: np.ndarray, y: np.ndarray) -> SufficientStats:
-        x_mean = X.mean(axis=0)
-        y_mean = float(y.mean())
-        Xc = X - x_mean
-        yc = y - y_mean
-        return cls(
-            n=int(X.shape[0]),
-            x_mean=x_mean,
-            y_mean=y_mean,
-            xtx=Xc.T @ Xc,
-            xty=Xc.T @ yc,
-            yty=float(yc @ yc),
-        )
+    def _from_valid_arrays(cls, X: np.ndarray, y: np.ndarray, feature_names=None) -> SufficientStats:
+        return _stats_Xy(X, y, _Chunk("data"), feature_names)
 
     def merge(self, other: SufficientStats) -> SufficientStats:
         """Statistics of the union of two disjoint data sets (exact, associative, commutative).
 
-        Uses the pairwise update: with ``d = mean_b - mean_a``,
-        ``C = C_a + C_b + (n_a n_b / n) d d^T``.
+        Uses the pairwise update of Chan, Golub and LeVeque: with ``d = mean_b - mean_a``,
+        ``C = C_a + C_b + (n_a n_b / n) d d^T`` and ``mean = mean_a + d n_b / n``.
         """
         if not isinstance(other, SufficientStats):
             raise TypeError(f"other must be a SufficientStats; got {type(other).__name__}")
         if other.n_features != self.n_features:
+            raise ValueError(f"cannot merge statistics with {self.n_features} and {other.n_features} features")
+        if (
+            self.feature_names is not None
+            and other.feature_names is not None
+            and self.feature_names != other.feature_names
+        ):
             raise ValueError(
-                f"cannot merge statistics with {self.n_features} and {other.n_features} features"
+                "cannot merge statistics with different feature names: "
+                f"{list(self.feature_names)} and {list(other.feature_names)}"
             )
         na, nb = self.n, other.n
         n = na + nb
@@ -125,6 +371,7 @@ class SufficientStats:
             xtx=self.xtx + other.xtx + w * np.outer(dx, dx),
             xty=self.xty + other.xty + w * dx * dy,
             yty=self.yty + other.yty + w * dy * dy,
+            feature_names=self.feature_names if self.feature_names is not None else other.feature_names,
         )
 
     def __add__(self, other: SufficientStats) -> SufficientStats:
@@ -132,31 +379,338 @@ class SufficientStats:
         return self.merge(other)
 
     @classmethod
-    def from_chunks(cls, chunks: Iterable) -> SufficientStats:
+    def from_chunks(cls, chunks: Iterable, *, feature_names=None) -> SufficientStats:
         """Statistics merged from an iterable of ``(X, y)`` chunks, read once.
+
+        Chunks with no rows are skipped; every other chunk is validated (2-D ``X``, ``y`` of the
+        same length, the same number of columns as the first chunk, finite numbers) and an error
+        names the chunk (counted from 0) and the problem.
 
         Parameters
         ----------
         chunks : iterable of (array_like, array_like)
-            Chunks with the same number of columns.
+            Chunks with the same number of columns (DataFrames must also have the same column
+            names, which become ``feature_names``).
+        feature_names : sequence of str, optional
+            Column names.
         """
-        total = None
+        acc = _TreeMerger()
+        p = None
+        names = None
+        rows = 0
         for i, chunk in enumerate(chunks):
             try:
                 Xc, yc = chunk
             except (TypeError, ValueError) as exc:
                 raise TypeError(f"chunk {i} must be a pair (X, y)") from exc
-            X, y = check_Xy(Xc, yc, x_name=f"X of chunk {i}", y_name=f"y of chunk {i}")
-            if total is not None and X.shape[1] != total.n_features:
-                raise ValueError(
-                    f"chunk {i} has {X.shape[1]} columns but earlier chunks have "
-                    f"{total.n_features}"
-                )
-            part = cls._from_valid_arrays(X, y)
-            total = part if total is None else total.merge(part)
+            cols = [str(c) for c in Xc.columns] if hasattr(Xc, "columns") else None
+            X = _as_numeric(Xc, f"X of chunk {i}")
+            y = _as_numeric(yc, f"y of chunk {i}")
+            if X.ndim != 2:
+                raise ValueError(f"X of chunk {i} must be 2-D (rows, features); got {X.ndim}-D")
+            if y.ndim == 2 and y.shape[1] == 1:
+                y = y[:, 0]
+            if y.ndim != 1:
+                raise ValueError(f"y of chunk {i} must be 1-D; got shape {y.shape}")
+            if y.shape[0] != X.shape[0]:
+                raise ValueError(f"chunk {i}: y has {y.shape[0]} entries but X has {X.shape[0]} rows")
+            if p is None:
+                p = X.shape[1]
+                if p == 0:
+                    raise ValueError(f"X of chunk {i} has no columns")
+                names = _names_tuple(feature_names if feature_names is not None else cols, p)
+            elif X.shape[1] != p:
+                raise ValueError(f"chunk {i} has {X.shape[1]} columns but earlier chunks have {p}")
+            elif cols is not None and names is not None and tuple(cols) != names:
+                raise ValueError(f"chunk {i} has columns {cols} but earlier chunks have {list(names)}")
+            acc.add(_stats_Xy(X, y, _Chunk(f"chunk {i} (rows {rows}-{rows + X.shape[0] - 1})", rows), names))
+            rows += X.shape[0]
+        total = acc.result()
         if total is None:
-            raise ValueError("chunks is empty: no data to build statistics from")
+            raise ValueError("chunks is empty: no rows to build statistics from")
         return total
+
+    # ------------------------------------------------------------------ files
+
+    @classmethod
+    def from_npy(
+        cls,
+        path_X,
+        path_y=None,
+        *,
+        target: int | None = None,
+        chunk_rows: int | None = None,
+        feature_names=None,
+    ) -> SufficientStats:
+        """Statistics of ``.npy`` files, memory-mapped and read ``chunk_rows`` rows at a time.
+
+        Pages already reduced are released from the process's mapping as the scan goes on
+        (``madvise(MADV_DONTNEED)`` where the platform has it), so the resident set stays near
+        the size of one chunk however long the file is.
+
+        Parameters
+        ----------
+        path_X : str or path-like
+            A ``.npy`` file holding a 2-D numeric array.
+        path_y : str or path-like, optional
+            A ``.npy`` file holding the target (shape (n,) or (n, 1)). Give either this or ``target``.
+        target : int, optional
+            Index of the target column inside ``path_X`` (the other columns are the features).
+        chunk_rows : int, optional
+            Rows per chunk (default: about 32 MB of data per chunk).
+        feature_names : sequence of str, optional
+            Names of the feature columns.
+        """
+        if (path_y is None) == (target is None):
+            raise ValueError(
+                "give exactly one of path_y (a .npy file holding the target) and target "
+                "(the index of the target column in path_X)"
+            )
+        X_file = _NpyFile(path_X, "path_X")
+        y_file = None
+        try:
+            if X_file.array.ndim != 2:
+                raise ValueError(f"file {X_file.name!r} (path_X) must hold a 2-D array; got shape {X_file.array.shape}")
+            n, k = X_file.array.shape
+            if path_y is not None:
+                y_file = _NpyFile(path_y, "path_y")
+                ya = y_file.array
+                if ya.ndim == 2 and ya.shape[1] == 1:
+                    ya = ya[:, 0]
+                if ya.ndim != 1:
+                    raise ValueError(f"file {y_file.name!r} (path_y) must hold a 1-D array; got shape {ya.shape}")
+                if ya.shape[0] != n:
+                    raise ValueError(
+                        f"file {y_file.name!r} (path_y) has {ya.shape[0]} entries but "
+                        f"file {X_file.name!r} (path_X) has {n} rows"
+                    )
+                p, t = k, None
+            else:
+                t = int(check_scalar(target, "target", lower=-k, upper=k - 1, integer=True)) % k
+                p = k - 1
+                if p == 0:
+                    raise ValueError(f"file {X_file.name!r} has only the target column: no features")
+            names = _names_tuple(feature_names, p)
+            step = _check_chunk_rows(chunk_rows, k + 1)
+            acc = _TreeMerger()
+            where = f"file {X_file.name!r}" + (f" and file {y_file.name!r}" if y_file is not None else "")
+            for c, r0 in enumerate(range(0, n, step)):
+                r1 = min(r0 + step, n)
+                chunk = _Chunk(f"{where}, chunk {c} (rows {r0}-{r1 - 1})", r0)
+                Xb = X_file.array[r0:r1]
+                if y_file is not None:
+                    part = _stats_Xy(Xb, ya[r0:r1], chunk, names)
+                else:
+                    cols = _target_column_names(names, k, t)
+                    part = _stats_of_block([Xb], cols, lambda j, Xb=Xb: Xb[:, j], t, chunk, names)
+                acc.add(part)
+                X_file.release(r0, r1)
+                if y_file is not None:
+                    y_file.release(r0, r1)
+            return acc.result()
+        finally:
+            X_file.close()
+            if y_file is not None:
+                y_file.close()
+
+    @classmethod
+    def from_csv(
+        cls,
+        path,
+        target: str,
+        *,
+        features: Sequence[str] | None = None,
+        chunk_rows: int | None = None,
+        **read_csv_kwargs,
+    ) -> SufficientStats:
+        """Statistics of one or more CSV files read in chunks with :func:`pandas.read_csv`.
+
+        Parameters
+        ----------
+        path : str, path-like, or a sequence of them
+            CSV file(s) with a header row; several files must have the same columns.
+        target : str
+            Name of the target column.
+        features : sequence of str, optional
+            Feature columns (default: every column but the target). Their names become
+            ``feature_names``.
+        chunk_rows : int, optional
+            Rows per chunk (default: about 32 MB of data per chunk).
+        **read_csv_kwargs
+            Passed to :func:`pandas.read_csv` (``sep``, ``decimal``, ...).
+        """
+        import pandas as pd
+
+        paths = _paths(path, "path")
+        for bad in ("chunksize", "usecols", "iterator", "nrows"):
+            if bad in read_csv_kwargs:
+                raise ValueError(f"read_csv option {bad!r} is set by from_csv itself; use features= or chunk_rows=")
+        acc = _TreeMerger()
+        names = None
+        for path_i in paths:
+            name = os.fspath(path_i)
+            try:
+                header = pd.read_csv(path_i, nrows=0, **read_csv_kwargs)
+            except pd.errors.EmptyDataError as exc:
+                raise ValueError(f"file {name!r} is empty (no header, no rows)") from exc
+            feats = _select_columns([str(c) for c in header.columns], target, features, f"file {name!r}")
+            if names is None:
+                names = tuple(feats)
+            elif tuple(feats) != names:
+                raise ValueError(f"file {name!r} has feature columns {feats} but earlier files have {list(names)}")
+            step = _check_chunk_rows(chunk_rows, len(feats) + 1)
+            rows = 0
+            reader = pd.read_csv(path_i, chunksize=step, usecols=[*feats, target], **read_csv_kwargs)
+            with reader:
+                for c, df in enumerate(reader):
+                    m = len(df)
+                    chunk = _Chunk(f"file {name!r}, chunk {c} (rows {rows}-{rows + m - 1})", rows)
+                    X, y = _frame_to_arrays(df, feats, target, chunk)
+                    acc.add(_stats_Xy(X, y, chunk, names, target_name=target))
+                    rows += m
+            if rows == 0:
+                raise ValueError(f"file {name!r} has a header but no data rows")
+        return acc.result()
+
+    @classmethod
+    def from_parquet(
+        cls,
+        path,
+        target: str,
+        *,
+        features: Sequence[str] | None = None,
+        chunk_rows: int | None = None,
+    ) -> SufficientStats:
+        """Statistics of Parquet file(s) read batch by batch with :mod:`pyarrow.parquet`.
+
+        Parameters
+        ----------
+        path : str, path-like, or a sequence of them
+            A Parquet file, a directory of ``*.parquet`` files (read in sorted order), or a list
+            of files; all must have the same feature columns.
+        target : str
+            Name of the target column.
+        features : sequence of str, optional
+            Feature columns (default: every column but the target).
+        chunk_rows : int, optional
+            Rows per record batch (default: about 32 MB of data per batch). Missing values (nulls)
+            are errors.
+        """
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        files = []
+        for p_i in _paths(path, "path"):
+            if Path(p_i).is_dir():
+                found = sorted(Path(p_i).glob("*.parquet"))
+                if not found:
+                    raise ValueError(f"directory {os.fspath(p_i)!r} holds no *.parquet files")
+                files.extend(found)
+            else:
+                files.append(p_i)
+        acc = _TreeMerger()
+        names = None
+        for file in files:
+            name = os.fspath(file)
+            if not os.path.exists(name):
+                raise FileNotFoundError(f"file {name!r} does not exist")
+            if os.path.getsize(name) == 0:
+                raise ValueError(f"file {name!r} is empty (0 bytes)")
+            try:
+                pf = pq.ParquetFile(name)
+            except (pa.ArrowException, OSError) as exc:
+                raise ValueError(f"file {name!r} could not be read as Parquet: {exc}") from exc
+            with pf:
+                schema = pf.schema_arrow
+                feats = _select_columns(list(schema.names), target, features, f"file {name!r}")
+                for col in [*feats, target]:
+                    typ = schema.field(col).type
+                    if not (pa.types.is_integer(typ) or pa.types.is_floating(typ) or pa.types.is_boolean(typ)):
+                        raise TypeError(f"file {name!r}: column {col!r} is not numeric (type {typ})")
+                if names is None:
+                    names = tuple(feats)
+                elif tuple(feats) != names:
+                    raise ValueError(f"file {name!r} has feature columns {feats} but earlier files have {list(names)}")
+                if pf.metadata.num_rows == 0:
+                    raise ValueError(f"file {name!r} has no data rows")
+                step = _check_chunk_rows(chunk_rows, len(feats) + 1)
+                rows = 0
+                for c, batch in enumerate(pf.iter_batches(batch_size=step, columns=[*feats, target])):
+                    m = batch.num_rows
+                    chunk = _Chunk(f"file {name!r}, batch {c} (rows {rows}-{rows + m - 1})", rows)
+                    cols = [
+                        batch.column(j).to_numpy(zero_copy_only=False).astype(np.float64, copy=False)
+                        for j in range(batch.num_columns)
+                    ]
+                    acc.add(_stats_columns(cols, chunk, names, target))
+                    rows += m
+        return acc.result()
+
+    # ------------------------------------------------------------------ Dask
+
+    @classmethod
+    def from_dask(
+        cls,
+        X,
+        y=None,
+        *,
+        target=None,
+        features: Sequence[str] | None = None,
+        feature_names=None,
+        split_every: int = 8,
+        compute: bool = True,
+    ):
+        """Statistics of a ``dask.array`` or a ``dask.dataframe``, reduced on Dask's scheduler.
+
+        Each block (array) or partition (data frame) is reduced to a SufficientStats where it
+        lives; the pieces are merged along a tree (``split_every`` at a time) with the associative
+        :meth:`merge`. The graph runs on whatever scheduler is active, so it runs on a
+        ``dask.distributed`` cluster as it is: only the ``O(p^2)`` statistics travel.
+
+        Parameters
+        ----------
+        X : dask.array.Array of shape (n, k) or dask.dataframe.DataFrame
+            The data. An array is rechunked to hold all its columns in each block.
+        y : dask.array.Array or ndarray of shape (n,), optional
+            The target, for an array ``X`` (rechunked to match X's row blocks). Give ``y`` or ``target``.
+        target : int or str, optional
+            The target column: an index into the array's columns, or the name of a data-frame column.
+        features : sequence of str, optional
+            Data-frame feature columns (default: every column but the target).
+        feature_names : sequence of str, optional
+            Names of the feature columns (a data frame's names are kept by default).
+        split_every : int, default 8
+            How many pieces each merge task combines.
+        compute : bool, default True
+            Compute now and return a SufficientStats, or return the ``dask.delayed`` object.
+        """
+        import dask
+        import dask.array as da
+
+        split_every = int(check_scalar(split_every, "split_every", lower=2, integer=True))
+        if isinstance(X, da.Array):
+            parts = _dask_array_parts(X, y, target, feature_names)
+        else:
+            try:
+                import dask.dataframe as dd
+            except ImportError:  # pragma: no cover - dask without the dataframe extra
+                dd = None
+            if dd is None or not isinstance(X, dd.DataFrame):
+                raise TypeError(f"X must be a dask.array.Array or a dask.dataframe.DataFrame; got {type(X).__name__}")
+            if y is not None:
+                raise ValueError("with a dask DataFrame give the target column name as target=, not y")
+            if target is None:
+                raise ValueError("target (the name of the target column) is required with a dask DataFrame")
+            parts = _dask_frame_parts(X, target, features, feature_names)
+        delayed = dask.delayed
+        while len(parts) > 1:
+            parts = [
+                delayed(_merge_parts, pure=True)(*parts[i : i + split_every]) for i in range(0, len(parts), split_every)
+            ]
+        total = delayed(_require_total, pure=True)(parts[0], "the dask collection")
+        return total.compute() if compute else total
+
+    # ------------------------------------------------------------------ use
 
     def gram(self, fit_intercept: bool = True) -> tuple[np.ndarray, np.ndarray, float]:
         """Return ``(X^T X, X^T y, y^T y)``: centred with an intercept, raw without."""
@@ -173,9 +727,288 @@ class SufficientStats:
         return f"SufficientStats(n={self.n}, n_features={self.n_features}, y_mean={self.y_mean:.4g})"
 
 
+# --------------------------------------------------------------------------- reader helpers
+
+
+def _as_numeric(a, what: str) -> np.ndarray:
+    arr = np.asarray(a)
+    if not _is_numeric_dtype(arr.dtype):
+        try:
+            arr = arr.astype(np.float64)
+        except (TypeError, ValueError) as exc:
+            raise TypeError(f"{what} must contain numbers only; got dtype {arr.dtype}") from exc
+    return arr
+
+
+def _paths(path, what: str) -> list:
+    if isinstance(path, str | os.PathLike):
+        return [path]
+    try:
+        out = list(path)
+    except TypeError as exc:
+        raise TypeError(f"{what} must be a path or a sequence of paths; got {type(path).__name__}") from exc
+    if not out:
+        raise ValueError(f"{what} is an empty list of files")
+    for p_i in out:
+        if not isinstance(p_i, str | os.PathLike):
+            raise TypeError(f"{what} must contain paths; got {type(p_i).__name__}")
+    return out
+
+
+def _select_columns(columns: list[str], target, features, where: str) -> list[str]:
+    if not isinstance(target, str):
+        raise TypeError(f"target must be a column name (str); got {type(target).__name__}")
+    if target not in columns:
+        raise ValueError(f"target column {target!r} is missing from {where}; its columns are {columns}")
+    if features is None:
+        feats = [c for c in columns if c != target]
+    else:
+        if isinstance(features, str):
+            raise TypeError("features must be a sequence of column names, not a single string")
+        feats = [str(c) for c in features]
+        missing = [c for c in feats if c not in columns]
+        if missing:
+            raise ValueError(f"feature column(s) {missing} missing from {where}; its columns are {columns}")
+        if target in feats:
+            raise ValueError(f"target column {target!r} is also listed in features")
+    if not feats:
+        raise ValueError(f"{where} has no feature columns besides the target {target!r}")
+    if len(set(feats)) != len(feats):
+        raise ValueError(f"{where}: duplicated feature columns {feats}")
+    return feats
+
+
+def _frame_to_arrays(df, feats: list[str], target: str, chunk: _Chunk) -> tuple[np.ndarray, np.ndarray]:
+    """Numeric arrays of a pandas chunk, with an error naming a non-numeric column."""
+    for col in [*feats, target]:
+        dtype = df[col].dtype
+        if not _pandas_numeric(dtype):
+            values = df[col]
+            example = ""
+            try:
+                bad = values[~values.map(_is_number)]
+                if len(bad):
+                    example = f" (e.g. {bad.iloc[0]!r} at row {bad.index[0]})"
+            except Exception:  # pragma: no cover - exotic dtypes
+                pass
+            raise TypeError(f"{chunk.where}: column {col!r} is not numeric (dtype {dtype}){example}")
+    X = df[feats].to_numpy(dtype=np.float64, na_value=np.nan)
+    y = df[target].to_numpy(dtype=np.float64, na_value=np.nan)
+    return X, y
+
+
+def _pandas_numeric(dtype) -> bool:
+    from pandas.api.types import is_complex_dtype, is_numeric_dtype
+
+    return bool(is_numeric_dtype(dtype)) and not is_complex_dtype(dtype)
+
+
+def _target_column_names(names, k: int, t: int) -> list[str]:
+    """Display names of the columns of a block whose column ``t`` is the target."""
+    out = []
+    for j in range(k):
+        if j == t:
+            out.append(f"{t} (the target)")
+        elif names is not None:
+            out.append(repr(names[j if j < t else j - 1]))
+        else:
+            out.append(str(j))
+    return out
+
+
+def _is_number(v) -> bool:
+    try:
+        float(v)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+class _NpyFile:
+    """A ``.npy`` file memory-mapped read-only, whose reduced pages can be released."""
+
+    def __init__(self, path, what: str):
+        self.name = os.fspath(path)
+        self._mmap = None
+        self.array = None
+        if not os.path.exists(self.name):
+            raise FileNotFoundError(f"file {self.name!r} ({what}) does not exist")
+        if os.path.getsize(self.name) == 0:
+            raise ValueError(f"file {self.name!r} ({what}) is empty (0 bytes)")
+        try:
+            header = np.load(self.name, mmap_mode="r", allow_pickle=False)
+        except Exception as exc:
+            raise ValueError(f"file {self.name!r} ({what}) could not be read as a .npy array: {exc}") from exc
+        if not isinstance(header, np.memmap):
+            raise ValueError(f"file {self.name!r} ({what}) is not a .npy array")
+        shape, dtype, offset = header.shape, header.dtype, header.offset
+        fortran = header.flags.f_contiguous and not header.flags.c_contiguous
+        del header
+        if not _is_numeric_dtype(dtype):
+            raise TypeError(f"file {self.name!r} ({what}) holds non-numeric data (dtype {dtype})")
+        if len(shape) == 0 or shape[0] == 0 or 0 in shape:
+            raise ValueError(f"file {self.name!r} ({what}) holds no data (shape {shape})")
+        with open(self.name, "rb") as f:
+            self._mmap = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+        self.array = np.ndarray(shape, dtype=dtype, buffer=self._mmap, offset=offset, order="F" if fortran else "C")
+        self._offset = offset
+        self._row_bytes = int(np.prod(shape[1:], dtype=np.int64)) * dtype.itemsize
+        self._fortran = fortran
+        self._can_release = hasattr(self._mmap, "madvise") and hasattr(mmap, "MADV_DONTNEED")
+        if self._can_release and not fortran and hasattr(mmap, "MADV_SEQUENTIAL"):
+            self._mmap.madvise(mmap.MADV_SEQUENTIAL)
+
+    def release(self, r0: int, r1: int) -> None:
+        """Drop rows ``r0:r1`` from the resident set (they stay in the OS page cache)."""
+        if not self._can_release:
+            return
+        if self._fortran:  # rows are spread over the whole file: drop everything mapped so far
+            start, stop = 0, len(self._mmap)
+        else:
+            start = self._offset + r0 * self._row_bytes
+            stop = self._offset + r1 * self._row_bytes
+            start -= start % mmap.PAGESIZE
+        if stop > start:
+            self._mmap.madvise(mmap.MADV_DONTNEED, start, stop - start)
+
+    def close(self) -> None:
+        self.array = None
+        if self._mmap is not None:
+            try:
+                self._mmap.close()
+            except BufferError:  # a view is still alive somewhere; the GC will unmap it
+                pass
+            self._mmap = None
+
+
+# --------------------------------------------------------------------------- Dask helpers (run on workers)
+
+
+def _merge_parts(*parts):
+    acc = _TreeMerger()
+    for part in parts:
+        acc.add(part)
+    return acc.result()
+
+
+def _require_total(total, where: str):
+    if total is None:
+        raise ValueError(f"{where} has no rows: no data to build statistics from")
+    return total
+
+
+def _dask_block_xy(Xb, yb, where: str, row0, names):
+    Xb = np.asarray(Xb)
+    yb = np.asarray(yb).reshape(-1)
+    if yb.shape[0] != Xb.shape[0]:
+        raise ValueError(f"{where}: y has {yb.shape[0]} entries but X has {Xb.shape[0]} rows")
+    return _stats_Xy(Xb, yb, _Chunk(where, row0), names)
+
+
+def _dask_block_target(Ab, t: int, where: str, row0, names):
+    Ab = np.asarray(Ab)
+    cols = _target_column_names(names, Ab.shape[1], t)
+    return _stats_of_block([Ab], cols, lambda j: Ab[:, j], t, _Chunk(where, row0), names)
+
+
+def _dask_block_frame(df, feats, target, where: str, names):
+    chunk = _Chunk(where)
+    X, y = _frame_to_arrays(df, feats, target, chunk)
+    return _stats_Xy(X, y, chunk, names, target_name=target)
+
+
+def _dask_array_parts(X, y, target, feature_names) -> list:
+    import dask
+    import dask.array as da
+
+    if X.ndim != 2:
+        raise ValueError(f"X must be a 2-D dask array (rows, features); got {X.ndim}-D")
+    if not _is_numeric_dtype(X.dtype):
+        raise TypeError(f"X must contain numbers only; got dtype {X.dtype}")
+    if (y is None) == (target is None):
+        raise ValueError("give exactly one of y (the target array) and target (the index of the target column in X)")
+    if any(np.isnan(c) for c in X.chunks[0]):
+        raise ValueError("X has unknown chunk sizes; call X.compute_chunk_sizes() first")
+    k = X.shape[1]
+    X = X.rechunk({1: -1})
+    row_sizes = X.chunks[0]
+    starts = np.concatenate([[0], np.cumsum(row_sizes)[:-1]]).astype(int)
+    xblocks = X.to_delayed().ravel()
+    wheres = [f"dask block {i} (rows {s}-{s + m - 1})" for i, (s, m) in enumerate(zip(starts, row_sizes))]
+    delayed = dask.delayed
+    if target is not None:
+        if isinstance(target, str):
+            raise TypeError("target must be a column index (int) for a dask array")
+        t = int(check_scalar(target, "target", lower=-k, upper=k - 1, integer=True)) % k
+        if k == 1:
+            raise ValueError("X has only the target column: no features")
+        names = _names_tuple(feature_names, k - 1)
+        return [
+            delayed(_dask_block_target, pure=True)(b, t, w, int(s), names) for b, w, s in zip(xblocks, wheres, starts)
+        ]
+    names = _names_tuple(feature_names, k)
+    if not isinstance(y, da.Array):
+        y = np.asarray(y)
+        if not _is_numeric_dtype(y.dtype):
+            raise TypeError(f"y must contain numbers only; got dtype {y.dtype}")
+        y = da.from_array(y, chunks=(row_sizes,) + y.shape[1:])
+    if not _is_numeric_dtype(y.dtype):
+        raise TypeError(f"y must contain numbers only; got dtype {y.dtype}")
+    if y.ndim == 2 and y.shape[1] == 1:
+        y = y[:, 0]
+    if y.ndim != 1:
+        raise ValueError(f"y must be 1-D; got shape {y.shape}")
+    if y.shape[0] != X.shape[0]:
+        raise ValueError(f"y has {y.shape[0]} entries but X has {X.shape[0]} rows; lengths must match")
+    yblocks = y.rechunk((row_sizes,)).to_delayed().ravel()
+    return [
+        delayed(_dask_block_xy, pure=True)(b, yb, w, int(s), names)
+        for b, yb, w, s in zip(xblocks, yblocks, wheres, starts)
+    ]
+
+
+def _dask_frame_parts(df, target, features, feature_names) -> list:
+    import dask
+
+    columns = [str(c) for c in df.columns]
+    if list(df.columns) != columns:
+        df = df.rename(columns=str)
+    feats = _select_columns(columns, target, features, "the dask DataFrame")
+    for col in [*feats, target]:
+        dtype = df.dtypes[col]
+        if not _pandas_numeric(dtype):
+            raise TypeError(f"column {col!r} of the dask DataFrame is not numeric (dtype {dtype})")
+    names = _names_tuple(feature_names if feature_names is not None else feats, len(feats))
+    parts = df[[*feats, target]].to_delayed()
+    return [
+        dask.delayed(_dask_block_frame, pure=True)(part, feats, target, f"dask partition {i}", names)
+        for i, part in enumerate(parts)
+    ]
+
+
+# --------------------------------------------------------------------------- for functions that accept either
+
+
 def is_stats(X) -> bool:
     """Whether ``X`` is a :class:`SufficientStats` (used by functions that accept either)."""
     return isinstance(X, SufficientStats)
+
+
+def require_rows(X, what: str) -> None:
+    """Raise a clear error when ``X`` is a SufficientStats but ``what`` needs individual rows.
+
+    Parameters
+    ----------
+    X : object
+        The data argument a function received.
+    what : str
+        What needs the rows, e.g. ``"the posterior predictive"``.
+    """
+    if isinstance(X, SufficientStats):
+        raise ValueError(
+            f"{what} needs the individual rows (X, y); a SufficientStats holds only n, the means and "
+            "the centred cross-products. Pass the arrays instead."
+        )
 
 
 def check_stats_or_arrays(X, y, *, fit_intercept: bool = True):
