@@ -26,8 +26,12 @@ def _soft(z, t):
 
 
 @njit(cache=True)
-def _gap_from_parts(xtr_minus_l2w_absmax, r_norm2, r_dot_y, w_l1, w_norm2, l1, l2):
-    # sklearn's enet gap; l1 == 0 (pure L2) needs no rescaling of the dual point.
+def _gap_from_parts(xtr_minus_l2w_absmax, xtr_minus_l2w_norm2, r_norm2, r_dot_y, w_l1, w_norm2, l1, l2):
+    if l1 == 0.0 and l2 > 0.0:
+        # Pure ridge: sklearn's formula is no bound here. With the dual point theta = R,
+        # P(w) - D(R) = ||X^T R - l2 w||^2 / (2 l2) exactly (R = y - X w).
+        return 0.5 * xtr_minus_l2w_norm2 / l2
+    # sklearn's enet gap (the Lasso dual of the augmented design [X; sqrt(l2) I]).
     if l1 > 0.0 and xtr_minus_l2w_absmax > l1:
         const = l1 / xtr_minus_l2w_absmax
         gap = 0.5 * (r_norm2 + r_norm2 * const * const)
@@ -43,11 +47,13 @@ def gap_naive(X, y, R, w, l1, l2):
     """Duality gap (sum scale) from the residual ``R = y - X w``."""
     n, p = X.shape
     dual_norm = 0.0
+    dual_sq = 0.0
     for j in range(p):
         s = 0.0
         for i in range(n):
             s += X[i, j] * R[i]
         v = abs(s - l2 * w[j])
+        dual_sq += v * v
         if v > dual_norm:
             dual_norm = v
     r_norm2 = 0.0
@@ -60,7 +66,7 @@ def gap_naive(X, y, R, w, l1, l2):
     for j in range(p):
         w_l1 += abs(w[j])
         w_norm2 += w[j] * w[j]
-    return _gap_from_parts(dual_norm, r_norm2, r_dot_y, w_l1, w_norm2, l1, l2)
+    return _gap_from_parts(dual_norm, dual_sq, r_norm2, r_dot_y, w_l1, w_norm2, l1, l2)
 
 
 @njit(cache=True)
@@ -68,12 +74,14 @@ def gap_gram(G, q, yy, w, Gw, l1, l2):
     """Duality gap (sum scale) from ``G = X^T X``, ``q = X^T y``, ``yy = y^T y`` and ``Gw = G w``."""
     p = G.shape[0]
     dual_norm = 0.0
+    dual_sq = 0.0
     w_q = 0.0
     w_Gw = 0.0
     w_l1 = 0.0
     w_norm2 = 0.0
     for j in range(p):
         v = abs(q[j] - Gw[j] - l2 * w[j])
+        dual_sq += v * v
         if v > dual_norm:
             dual_norm = v
         w_q += w[j] * q[j]
@@ -82,7 +90,7 @@ def gap_gram(G, q, yy, w, Gw, l1, l2):
         w_norm2 += w[j] * w[j]
     r_norm2 = max(yy - 2.0 * w_q + w_Gw, 0.0)
     r_dot_y = yy - w_q
-    return _gap_from_parts(dual_norm, r_norm2, r_dot_y, w_l1, w_norm2, l1, l2)
+    return _gap_from_parts(dual_norm, dual_sq, r_norm2, r_dot_y, w_l1, w_norm2, l1, l2)
 
 
 @njit(cache=True)

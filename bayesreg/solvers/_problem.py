@@ -26,6 +26,13 @@ class Problem:
     G: np.ndarray | None = None  # X^T X
     q: np.ndarray | None = None  # X^T y
     yy: float | None = None  # y^T y
+    _xty: np.ndarray | None = None
+
+    def xty(self) -> np.ndarray:
+        """``X^T y`` of the centred problem (cached)."""
+        if self._xty is None:
+            self._xty = self.q if self.q is not None else self.X.T @ self.y
+        return self._xty
 
     def intercept(self, coef: np.ndarray) -> float:
         """Intercept for these coefficients (0 when the problem was not centred)."""

@@ -57,6 +57,9 @@ def _run(problem: Problem, penalty: Penalty, w: np.ndarray, tol, max_iter, mode,
     l1 = n * penalty.alpha_l1
     l2 = n * penalty.alpha_l2
     tol_abs = tol * problem.y_norm2()
+    if l1 > 0.0 and l1 >= np.max(np.abs(problem.xty())) and not np.any(w):
+        # alpha >= alpha_max: zero is optimal, exactly (no rounding from the sweeps)
+        return 0.0, 0, True
     if mode == "gram":
         problem.ensure_gram()
         gap, n_iter, conv = _kernels.cd_gram(
@@ -188,11 +191,7 @@ def elastic_net(X, y=None, alpha: float = 1.0, l1_ratio: float = 0.5, **kwargs) 
 
 
 def _alpha_max(problem: Problem, l1_ratio: float) -> float:
-    if problem.X is not None:
-        xty = problem.X.T @ problem.y
-    else:
-        xty = problem.q
-    return float(np.max(np.abs(xty)) / (problem.n * l1_ratio))
+    return float(np.max(np.abs(problem.xty())) / (problem.n * l1_ratio))
 
 
 def alpha_max(X, y=None, *, l1_ratio: float = 1.0, fit_intercept: bool = True) -> float:

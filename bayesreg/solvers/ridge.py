@@ -38,15 +38,39 @@ def _normal_residual(problem: Problem, coef: np.ndarray, alpha: float) -> float:
     return float(np.linalg.norm(lhs - problem.q) / denom) if denom > 0 else float(np.linalg.norm(lhs))
 
 
-def _cholesky_solve(A: np.ndarray, b: np.ndarray, what: str) -> np.ndarray:
+# Normal equations lose about log10(cond) digits of the 16 available: past this estimate of the
+# condition number of the regularised system, "auto" switches to the SVD of X (backward stable,
+# it never squares the condition number).
+_COND_LIMIT = 1e8
+
+
+class _Singular(Exception):
+    pass
+
+
+def _cholesky_solve(A: np.ndarray, b: np.ndarray, what: str, *, check_cond: bool = False) -> np.ndarray:
+    """Solve ``A x = b`` (A symmetric positive definite) with one step of iterative refinement."""
     try:
-        factor = linalg.cho_factor(A, lower=True, check_finite=False)
+        c, lower = linalg.cho_factor(A, lower=True, check_finite=False)
     except linalg.LinAlgError as exc:
+        if check_cond:
+            raise _Singular from exc
         raise ValueError(
             f"the {what} matrix is singular (not positive definite): use alpha > 0, "
             "or method='svd' for the minimum-norm solution"
         ) from exc
-    return linalg.cho_solve(factor, b, check_finite=False)
+    if check_cond:
+        # L_ii^2 / A_ii is the fraction of column i not explained by the earlier ones; its inverse
+        # bounds the condition number of the diagonally scaled A from below (scaling-invariant,
+        # so badly scaled but well-posed columns do not trigger the fallback)
+        frac = np.diag(c) ** 2 / np.diag(A)
+        if not frac.min() > 1.0 / _COND_LIMIT:
+            raise _Singular
+    x = linalg.cho_solve((c, lower), b, check_finite=False)
+    # one step of iterative refinement: the residual of A x = b in working precision, solved again
+    r = b - A @ x
+    x += linalg.cho_solve((c, lower), r, check_finite=False)
+    return x
 
 
 def ridge(
@@ -65,7 +89,10 @@ def ridge(
     fit_intercept : bool, default=True
         Fit an unpenalised intercept.
     method : {"auto", "cholesky", "dual", "svd"}, default="auto"
-        ``"auto"``: Cholesky when n >= p or given statistics, the dual system when p > n.
+        ``"auto"``: Cholesky of ``X^T X + n alpha I`` when n >= p (or statistics are given), of
+        ``X X^T + n alpha I`` when p > n; when that system is ill-conditioned (condition number
+        estimated above 1e8) and X is available, the SVD of X instead, which is backward stable.
+        Explicit methods are used as asked.
 
     Returns
     -------
@@ -75,21 +102,27 @@ def ridge(
     check_choice(method, "method", _METHODS)
     problem = make_problem(X, y, fit_intercept)
     n, p = problem.n, problem.p
-    if method == "auto":
-        method = "cholesky" if problem.X is None or n >= p else "dual"
     if problem.X is None and method in ("dual", "svd"):
         method = "eigh" if method == "svd" else method
         if method == "dual":
             raise ValueError("method='dual' needs the data arrays; a SufficientStats allows 'cholesky' or 'svd'")
-    if method == "cholesky":
-        problem.ensure_gram()
-        A = problem.G + n * alpha * np.eye(p)
-        coef = _cholesky_solve(A, problem.q, "normal-equation")
-    elif method == "dual":
-        K = problem.X @ problem.X.T
-        K[np.diag_indices_from(K)] += n * alpha
-        coef = problem.X.T @ _cholesky_solve(K, problem.y, "dual (kernel)")
-    else:
+    auto = method == "auto"
+    if auto:
+        method = "cholesky" if problem.X is None or n >= p else "dual"
+    check_cond = auto and problem.X is not None
+    try:
+        if method == "cholesky":
+            problem.ensure_gram()
+            A = problem.G.copy()
+            A[np.diag_indices_from(A)] += n * alpha
+            coef = _cholesky_solve(A, problem.q, "normal-equation", check_cond=check_cond)
+        elif method == "dual":
+            K = problem.X @ problem.X.T
+            K[np.diag_indices_from(K)] += n * alpha
+            coef = problem.X.T @ _cholesky_solve(K, problem.y, "dual (kernel)", check_cond=check_cond)
+    except _Singular:
+        method = "svd"
+    if method in ("svd", "eigh"):
         coef = _svd_path(problem, np.array([alpha]))[0]
     return RidgeResult(
         coef=coef,
@@ -106,16 +139,21 @@ def _svd_path(problem: Problem, alphas: np.ndarray) -> np.ndarray:
         U, s, Vt = linalg.svd(problem.X, full_matrices=False, check_finite=False)
         uty = U.T @ problem.y
         # beta(alpha) = V diag(s / (s^2 + n alpha)) U^T y; s = 0 directions give 0 (minimum norm)
+        # singular values below the rounding level of X are zero (as in numpy's pinv/lstsq)
+        keep = s > s[0] * max(problem.X.shape) * np.finfo(float).eps if s.size else s > 0
         with np.errstate(divide="ignore", invalid="ignore"):
             d = s[None, :] / (s[None, :] ** 2 + n * alphas[:, None])
+        d[:, ~keep] = 0.0
         d[~np.isfinite(d)] = 0.0
         return (d * uty[None, :]) @ Vt
     problem.ensure_gram()
     e, V = linalg.eigh(problem.G, check_finite=False)
     e = np.clip(e, 0.0, None)
+    keep = e > e.max() * e.size * np.finfo(float).eps
     vtq = V.T @ problem.q
     with np.errstate(divide="ignore", invalid="ignore"):
         d = 1.0 / (e[None, :] + n * alphas[:, None])
+    d[:, ~keep] = 0.0
     d[~np.isfinite(d)] = 0.0
     return (d * vtq[None, :]) @ V.T
 
