@@ -1,0 +1,772 @@
+r"""Figures of the L1/L2 story: the only module that imports matplotlib and ArviZ plotting.
+
+Every function takes ``ax=None`` (an Axes, or for the multi-panel figures a sequence of Axes)
+and returns what it drew on: an Axes for single-panel plots, a Figure for multi-panel ones. None
+calls ``plt.show()``. Nothing else in the package imports this module; import it yourself::
+
+    from bayesreg import plotting
+    plotting.plot_soft_threshold(1.0)
+
+The figures:
+
+- :func:`plot_overfitting`: a degree-15 polynomial fitted to noisy :math:`\cos(1.5\pi x)` with a
+  flat prior (least squares) and with a Gaussian prior (ridge), and the coefficient magnitudes.
+- :func:`plot_constraint_region`: the L1 diamond or L2 disc, the least-squares contours and the
+  point where the smallest contour touches the region (the penalised solution).
+- :func:`plot_coordinate_descent_path`: coordinate descent on a two-parameter lasso objective.
+- :func:`plot_soft_threshold`: the soft-thresholding operator.
+- :func:`plot_prior_densities`: Laplace against Gaussian densities (or their negative logs, the
+  L1 and L2 penalties).
+- :func:`plot_map_vs_sklearn`: coefficient estimates of several methods per feature.
+- :func:`plot_shrinkage`: the MAP path beside the posterior mean and HDI band over the prior scale.
+- :func:`plot_posterior_forest`, :func:`plot_posterior_density`: ArviZ forest and density plots of
+  several models side by side; :func:`plot_credible_intervals`: intervals with point estimates;
+  :func:`plot_loo_compare`: ArviZ's LOO comparison.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+
+__all__ = [
+    "plot_overfitting",
+    "plot_constraint_region",
+    "plot_coordinate_descent_path",
+    "plot_soft_threshold",
+    "plot_prior_densities",
+    "plot_map_vs_sklearn",
+    "plot_shrinkage",
+    "plot_posterior_forest",
+    "plot_posterior_density",
+    "plot_credible_intervals",
+    "plot_loo_compare",
+    "two_feature_example",
+]
+
+
+# --------------------------------------------------------------------------------------------
+# small helpers
+# --------------------------------------------------------------------------------------------
+
+
+def _plt():
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def _axes(ax, n: int = 1, *, figsize=None, ncols=None):
+    """Return (figure, list of n Axes): new ones when ``ax`` is None, else the given ones, checked."""
+    if ax is None:
+        plt = _plt()
+        ncols = n if ncols is None else ncols
+        nrows = int(np.ceil(n / ncols))
+        fig, axs = plt.subplots(nrows, ncols, figsize=figsize or (4.2 * ncols, 3.4 * nrows), squeeze=False)
+        axs = list(axs.ravel())
+        for extra in axs[n:]:
+            extra.remove()
+        return fig, axs[:n]
+    from matplotlib.axes import Axes
+
+    if n == 1:
+        if isinstance(ax, Axes):
+            return ax.figure, [ax]
+        raise TypeError(f"ax must be a matplotlib Axes or None; got {type(ax).__name__}")
+    seq = list(np.ravel(np.asarray(ax, dtype=object))) if not isinstance(ax, Axes) else [ax]
+    if len(seq) != n or not all(isinstance(a, Axes) for a in seq):
+        raise ValueError(f"ax must be None or a sequence of {n} matplotlib Axes; got {ax!r}")
+    return seq[0].figure, seq
+
+
+def _xy2(X, y, name="X"):
+    from ._validation import check_Xy
+
+    Xa, ya = check_Xy(X, y)
+    if Xa.shape[1] != 2:
+        raise ValueError(f"{name} must have exactly 2 columns for a two-parameter picture; got {Xa.shape[1]}")
+    return Xa, ya
+
+
+def two_feature_example(n_samples: int = 60, *, coef=(2.0, 0.6), correlation: float = 0.5, noise: float = 0.5,
+                        random_state: int = 0):
+    """A seeded two-feature problem (no intercept) for the constraint and coordinate-descent pictures.
+
+    Returns
+    -------
+    X : ndarray of shape (n, 2)
+    y : ndarray of shape (n,)
+    """
+    from ._validation import check_scalar
+
+    n = check_scalar(n_samples, "n_samples", lower=3, integer=True)
+    rho = check_scalar(correlation, "correlation", lower=-1.0, upper=1.0, lower_inclusive=False,
+                       upper_inclusive=False)
+    beta = np.asarray(coef, dtype=np.float64)
+    if beta.shape != (2,):
+        raise ValueError(f"coef must have 2 entries; got shape {beta.shape}")
+    rng = np.random.default_rng(random_state)
+    L = np.linalg.cholesky(np.array([[1.0, rho], [rho, 1.0]]))
+    X = rng.standard_normal((n, 2)) @ L.T
+    y = X @ beta + noise * rng.standard_normal(n)
+    return X, y
+
+
+def _lasso_objective_grid(X, y, alpha, B0, B1, kind="l1"):
+    # (1/(2n)) ||y - X b||^2 + penalty, on a grid, via the Gram matrix (no loop over grid points)
+    n = X.shape[0]
+    G = X.T @ X / n
+    q = X.T @ y / n
+    yy = y @ y / (2 * n)
+    quad = 0.5 * (G[0, 0] * B0**2 + 2 * G[0, 1] * B0 * B1 + G[1, 1] * B1**2) - (q[0] * B0 + q[1] * B1) + yy
+    if kind == "l1":
+        return quad + alpha * (np.abs(B0) + np.abs(B1))
+    if kind == "l2":
+        return quad + 0.5 * alpha * (B0**2 + B1**2)
+    return quad
+
+
+def _grid_around(points, pad=0.35, num=241):
+    pts = np.atleast_2d(np.asarray(points, dtype=np.float64))
+    lo, hi = pts.min(axis=0), pts.max(axis=0)
+    span = np.maximum(hi - lo, 0.5)
+    lo, hi = lo - pad * span, hi + pad * span
+    b0 = np.linspace(lo[0], hi[0], num)
+    b1 = np.linspace(lo[1], hi[1], num)
+    return np.meshgrid(b0, b1)
+
+
+# --------------------------------------------------------------------------------------------
+# 1. why regularise
+# --------------------------------------------------------------------------------------------
+
+
+def plot_overfitting(data=None, *, degree: int = 15, prior_scale: float = 3.0, sigma: float = 0.1, ax=None):
+    r"""Degree-``degree`` polynomial fits to the cosine data, with a flat and with a Gaussian prior.
+
+    Left: the least-squares fit (flat prior; minimum-norm solution from the SVD), which threads
+    through the noise. Middle: the MAP under :math:`\beta_j \sim N(0, \tau^2)` at noise ``sigma``,
+    i.e. ridge with ``alpha = sigma^2 / tau^2`` (:mod:`bayesreg.mapping`). Right: the coefficient
+    magnitudes of both fits on a log scale.
+
+    Parameters
+    ----------
+    data : Dataset, optional
+        One-feature data (``X`` of shape (n, 1)); default :func:`bayesreg.datasets.make_cosine`.
+    degree : int, default=15
+        Polynomial degree.
+    prior_scale : float, default=3.0
+        Gaussian prior standard deviation ``tau``.
+    sigma : float, default=0.1
+        Noise standard deviation (the true one of the default data).
+    ax : sequence of 3 Axes, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    from . import mapping
+    from .datasets import cosine_function, make_cosine, polynomial_features
+    from .priors import Gaussian
+    from .solvers import ridge
+
+    data = make_cosine() if data is None else data
+    X = np.asarray(data.X, dtype=np.float64)
+    if X.ndim != 2 or X.shape[1] != 1:
+        raise ValueError(f"data must have one feature (X of shape (n, 1)); got shape {X.shape}")
+    x, y = X[:, 0], np.asarray(data.y, dtype=np.float64)
+    P = polynomial_features(x, degree)
+    penalty = mapping.prior_to_penalty(Gaussian(prior_scale), sigma=sigma, n_samples=x.size)
+    flat = ridge(P, y, 0.0, method="svd")
+    gauss = ridge(P, y, penalty.alpha)
+
+    fig, (a0, a1, a2) = _axes(ax, 3, figsize=(13, 3.6))
+    grid = np.linspace(0.0, 1.0, 300)
+    Pg = polynomial_features(grid, degree)
+    for a, fit, title in (
+        (a0, flat, "flat prior (least squares)"),
+        (a1, gauss, rf"Gaussian prior, $\tau$={prior_scale:g} (ridge)"),
+    ):
+        a.plot(grid, cosine_function(grid), color="0.5", lw=1.5, label=r"$\cos(1.5\pi x)$")
+        a.plot(grid, Pg @ fit.coef + fit.intercept, color="C0", lw=2, label="fit")
+        a.scatter(x, y, s=18, color="k", zorder=3, label="data")
+        a.set_ylim(-2, 2)
+        a.set_xlim(0, 1)
+        a.set_xlabel("x")
+        a.set_title(f"degree {degree}, {title}", fontsize=10)
+    a0.set_ylabel("y")
+    a0.legend(loc="lower left", fontsize=8)
+    k = np.arange(1, degree + 1)
+    a2.semilogy(k, np.maximum(np.abs(flat.coef), 1e-12), "o-", color="C3", label="flat prior")
+    a2.semilogy(k, np.maximum(np.abs(gauss.coef), 1e-12), "s-", color="C0", label="Gaussian prior")
+    a2.set_xlabel("power k of $x^k$")
+    a2.set_ylabel(r"$|\beta_k|$")
+    a2.set_title("coefficient magnitudes", fontsize=10)
+    a2.legend(fontsize=8)
+    if ax is None:
+        fig.tight_layout()
+    return fig
+
+
+# --------------------------------------------------------------------------------------------
+# 2. the analytical view of L1
+# --------------------------------------------------------------------------------------------
+
+
+def plot_constraint_region(X=None, y=None, *, penalty: str = "l1", alpha: float | None = None, ax=None):
+    r"""The constraint view of a two-parameter penalised least-squares problem (no intercept).
+
+    The penalised problem :math:`\min \frac{1}{2n}\lVert y - X\beta\rVert^2 + \alpha\,\mathrm{pen}(\beta)`
+    equals the constrained one :math:`\min \lVert y - X\beta\rVert^2` subject to
+    :math:`\mathrm{pen}(\beta) \le t` with :math:`t` the penalty of the solution (Lagrange duality).
+    The region (an L1 diamond or an L2 disc of that size) is drawn with the least-squares
+    contours; the contour through the solution touches the region there. An L1 solution often
+    sits on a corner, where a coordinate is exactly zero.
+
+    Parameters
+    ----------
+    X : array_like of shape (n, 2), optional
+        Default :func:`two_feature_example`.
+    y : array_like of shape (n,), optional
+    penalty : {"l1", "l2"}, default="l1"
+    alpha : float, optional
+        Penalty weight in the package convention (``L1(alpha)`` or ``L2(alpha)``); default: half
+        of ``alpha_max`` for L1, 1.0 for L2.
+    ax : Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    from ._validation import check_choice, check_positive
+    from .solvers import alpha_max, lasso, ridge
+
+    check_choice(penalty, "penalty", ("l1", "l2"))
+    if X is None and y is None:
+        X, y = two_feature_example()
+    X, y = _xy2(X, y)
+    if alpha is None:
+        alpha = 0.5 * alpha_max(X, y, fit_intercept=False) if penalty == "l1" else 1.0
+    alpha = check_positive(alpha, "alpha")
+    ols = np.linalg.lstsq(X, y, rcond=None)[0]
+    if penalty == "l1":
+        sol = np.array(lasso(X, y, alpha, fit_intercept=False, tol=1e-12).coef)
+        t = np.abs(sol).sum()
+        region = np.array([[t, 0], [0, t], [-t, 0], [0, -t], [t, 0]])
+        label = rf"$|\beta_1| + |\beta_2| \leq {t:.2f}$"
+    else:
+        sol = np.array(ridge(X, y, alpha, fit_intercept=False).coef)
+        t = np.hypot(*sol)
+        th = np.linspace(0, 2 * np.pi, 200)
+        region = np.c_[t * np.cos(th), t * np.sin(th)]
+        label = rf"$\beta_1^2 + \beta_2^2 \leq {t:.2f}^2$"
+
+    fig, (a,) = _axes(ax, 1, figsize=(4.6, 4.2))
+    B0, B1 = _grid_around(np.vstack([ols, sol, region]), pad=0.15)
+    rss = _lasso_objective_grid(X, y, 0.0, B0, B1, kind="none")
+    at_sol = float(_lasso_objective_grid(X, y, 0.0, sol[0], sol[1], kind="none"))
+    at_ols = float(_lasso_objective_grid(X, y, 0.0, ols[0], ols[1], kind="none"))
+    # contour levels spaced in sqrt(excess loss) so they look evenly spaced, one through the solution
+    excess = at_sol - at_ols
+    levels = at_ols + excess * np.array([0.1, 0.3, 0.6, 1.0, 1.6, 2.5, 3.6]) ** 2 / 1.0
+    levels = np.unique(np.sort(np.r_[levels, at_sol]))
+    a.contour(B0, B1, rss, levels=levels, colors="C0", linewidths=0.8, alpha=0.7)
+    a.contour(B0, B1, rss, levels=[at_sol], colors="C0", linewidths=2.0)
+    a.fill(region[:, 0], region[:, 1], color="C1", alpha=0.25, label=label)
+    a.plot(region[:, 0], region[:, 1], color="C1", lw=1.5)
+    a.plot(*ols, "o", color="C0", label="least squares")
+    a.plot(*sol, "*", color="C3", ms=14, label=f"{penalty.upper()} solution ({sol[0]:.2f}, {sol[1]:.2f})")
+    a.axhline(0, color="0.6", lw=0.6)
+    a.axvline(0, color="0.6", lw=0.6)
+    a.set_aspect("equal")
+    a.set_xlabel(r"$\beta_1$")
+    a.set_ylabel(r"$\beta_2$")
+    a.set_title(f"{penalty.upper()} constraint and least-squares contours", fontsize=10)
+    a.legend(fontsize=7, loc="best")
+    return a
+
+
+def _cd_trace(X, y, alpha, beta0, n_sweeps):
+    # plain cyclic coordinate descent on (1/(2n))||y - X b||^2 + alpha ||b||_1, recording every update
+    from .penalties import soft_threshold
+
+    n = X.shape[0]
+    b = np.array(beta0, dtype=np.float64)
+    trace = [b.copy()]
+    col2 = (X**2).sum(axis=0) / n
+    for _ in range(n_sweeps):
+        for j in range(X.shape[1]):
+            r_j = y - X @ b + X[:, j] * b[j]  # partial residual without coordinate j
+            b[j] = float(soft_threshold(X[:, j] @ r_j / n, alpha)) / col2[j]
+            trace.append(b.copy())
+    return np.array(trace)
+
+
+def plot_coordinate_descent_path(X=None, y=None, alpha: float | None = None, *, path=None, beta0=(0.0, 0.0),
+                                 n_sweeps: int = 12, ax=None):
+    r"""Coordinate descent on a two-parameter lasso objective, drawn over its contours.
+
+    Each update minimises :math:`\frac{1}{2n}\lVert y - X\beta\rVert^2 + \alpha\lVert\beta\rVert_1`
+    over one coordinate with the other fixed,
+    :math:`\beta_j \leftarrow S(x_j^T r_j / n, \alpha) / (x_j^T x_j / n)`, so the path moves
+    parallel to the axes. The package's solver's answer is marked for comparison.
+
+    Parameters
+    ----------
+    X : array_like of shape (n, 2), optional
+        Default :func:`two_feature_example`.
+    y : array_like of shape (n,), optional
+    alpha : float, optional
+        L1 weight (scikit-learn ``Lasso`` convention, no intercept); default ``alpha_max / 4``.
+    path : array_like of shape (k, 2), optional
+        Iterates to draw (e.g. from your own implementation); computed when omitted.
+    beta0 : pair of float, default=(0, 0)
+        Starting point when ``path`` is omitted.
+    n_sweeps : int, default=12
+        Sweeps when ``path`` is omitted.
+    ax : Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    from ._validation import check_nonnegative, check_scalar
+    from .solvers import alpha_max, lasso
+
+    if X is None and y is None:
+        X, y = two_feature_example()
+    X, y = _xy2(X, y)
+    alpha = 0.25 * alpha_max(X, y, fit_intercept=False) if alpha is None else check_nonnegative(alpha, "alpha")
+    if path is None:
+        n_sweeps = check_scalar(n_sweeps, "n_sweeps", lower=1, integer=True)
+        path = _cd_trace(X, y, alpha, beta0, n_sweeps)
+    path = np.asarray(path, dtype=np.float64)
+    if path.ndim != 2 or path.shape[1] != 2 or path.shape[0] < 1:
+        raise ValueError(f"path must have shape (k, 2); got {path.shape}")
+    sol = np.array(lasso(X, y, alpha, fit_intercept=False, tol=1e-12).coef) if alpha > 0 else np.linalg.lstsq(
+        X, y, rcond=None)[0]
+
+    fig, (a,) = _axes(ax, 1, figsize=(4.8, 4.2))
+    B0, B1 = _grid_around(np.vstack([path, sol]), pad=0.25)
+    F = _lasso_objective_grid(X, y, alpha, B0, B1, kind="l1")
+    fmin = float(_lasso_objective_grid(X, y, alpha, sol[0], sol[1], kind="l1"))
+    levels = fmin + (F.max() - fmin) * np.linspace(0.0, 1.0, 16)[1:] ** 2
+    a.contour(B0, B1, F, levels=levels, colors="0.55", linewidths=0.7)
+    a.plot(path[:, 0], path[:, 1], "-o", color="C0", ms=3.5, lw=1.3,
+           label=f"coordinate descent ({len(path) - 1} updates)")
+    a.plot(*path[0], "s", color="C2", ms=7, label="start")
+    a.plot(*sol, "*", color="C3", ms=14, label=f"solver ({sol[0]:.3f}, {sol[1]:.3f})")
+    a.axhline(0, color="0.7", lw=0.6)
+    a.axvline(0, color="0.7", lw=0.6)
+    a.set_xlabel(r"$\beta_1$")
+    a.set_ylabel(r"$\beta_2$")
+    a.set_title(rf"lasso objective, $\alpha$ = {alpha:.3g}", fontsize=10)
+    a.legend(fontsize=7, loc="best")
+    return a
+
+
+def plot_soft_threshold(threshold: float = 1.0, *, zmax: float | None = None, ax=None):
+    r"""The soft-thresholding operator :math:`S(z, \lambda) = \mathrm{sign}(z)\max(|z| - \lambda, 0)`.
+
+    It is the one-coordinate lasso solution (the proximal operator of :math:`\lambda|\cdot|`):
+    inputs inside :math:`[-\lambda, \lambda]` become exactly zero, the others move towards zero
+    by :math:`\lambda`. The identity (least squares) and the ridge shrinkage
+    :math:`z / (1 + \lambda)` are drawn for comparison.
+
+    Parameters
+    ----------
+    threshold : float, default=1.0
+        :math:`\lambda \geq 0`.
+    zmax : float, optional
+        Half-width of the z range; default ``3 * threshold`` (or 3).
+    ax : Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    from ._validation import check_nonnegative, check_positive
+    from .penalties import soft_threshold
+
+    lam = check_nonnegative(threshold, "threshold")
+    zmax = check_positive(zmax, "zmax") if zmax is not None else 3.0 * (lam if lam > 0 else 1.0)
+    fig, (a,) = _axes(ax, 1, figsize=(4.4, 3.8))
+    z = np.linspace(-zmax, zmax, 401)
+    a.axvspan(-lam, lam, color="C1", alpha=0.15, label=r"set to exactly 0")
+    a.plot(z, z, "--", color="0.5", lw=1, label="identity (least squares)")
+    a.plot(z, z / (1.0 + lam), ":", color="C0", lw=1.5, label=r"ridge $z/(1+\lambda)$")
+    a.plot(z, soft_threshold(z, lam), color="C3", lw=2.2, label=rf"$S(z, \lambda={lam:g})$")
+    a.axhline(0, color="0.7", lw=0.6)
+    a.axvline(0, color="0.7", lw=0.6)
+    a.set_xlabel("z")
+    a.set_ylabel("output")
+    a.set_title("soft-thresholding", fontsize=10)
+    a.legend(fontsize=7, loc="upper left")
+    return a
+
+
+def plot_prior_densities(laplace_scale: float = 1.0, gaussian_scale: float | None = None, *, penalty: bool = False,
+                         xmax: float | None = None, ax=None):
+    r"""Laplace(0, b) against Gaussian N(0, tau^2) densities, or their negative logs.
+
+    The Laplace density has a cusp at 0 (its negative log is :math:`|\beta|/b`, the L1 penalty),
+    the Gaussian is smooth there (:math:`\beta^2/(2\tau^2)`, the L2 penalty). By default the
+    Gaussian has the Laplace's variance, :math:`\tau = \sqrt{2} b`.
+
+    Parameters
+    ----------
+    laplace_scale : float, default=1.0
+    gaussian_scale : float, optional
+    penalty : bool, default=False
+        Plot :math:`-\log p(\beta) + \log p(0)` (the penalties) instead of the densities.
+    xmax : float, optional
+        Half-width of the range; default ``4 b``.
+    ax : Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    from ._validation import check_positive
+    from .priors import Gaussian, Laplace
+
+    b = check_positive(laplace_scale, "laplace_scale")
+    tau = np.sqrt(2.0) * b if gaussian_scale is None else check_positive(gaussian_scale, "gaussian_scale")
+    xmax = 4.0 * b if xmax is None else check_positive(xmax, "xmax")
+    lap, gau = Laplace(b), Gaussian(tau)
+    x = np.linspace(-xmax, xmax, 801)
+    lp_l = np.array([lap.logp(v) for v in x[:, None]])
+    lp_g = np.array([gau.logp(v) for v in x[:, None]])
+    fig, (a,) = _axes(ax, 1, figsize=(4.6, 3.6))
+    if penalty:
+        a.plot(x, lap.logp([0.0]) - lp_l, color="C3", lw=2, label=rf"Laplace: $|\beta|/{b:g}$ (L1)")
+        a.plot(x, gau.logp([0.0]) - lp_g, color="C0", lw=2, label=rf"Gaussian: $\beta^2/(2 \cdot {tau:.3g}^2)$ (L2)")
+        a.set_ylabel(r"$-\log p(\beta) + \log p(0)$")
+        a.set_title("negative log prior = penalty", fontsize=10)
+    else:
+        a.plot(x, np.exp(lp_l), color="C3", lw=2, label=f"Laplace(0, b={b:g})")
+        a.plot(x, np.exp(lp_g), color="C0", lw=2, label=rf"Normal(0, $\tau$={tau:.3g})")
+        a.set_ylabel(r"$p(\beta)$")
+        a.set_title("prior densities", fontsize=10)
+    a.set_xlabel(r"$\beta$")
+    a.legend(fontsize=8)
+    return a
+
+
+# --------------------------------------------------------------------------------------------
+# 3. MAP against the penalised fit
+# --------------------------------------------------------------------------------------------
+
+
+def _estimates_frame(estimates, feature_names=None):
+    """Coefficient estimates as a DataFrame, index = features, one column per method."""
+    import pandas as pd
+
+    if isinstance(estimates, pd.DataFrame):
+        df = estimates.copy()
+    elif hasattr(estimates, "coefficients") and isinstance(estimates.coefficients, pd.DataFrame):
+        df = estimates.coefficients.copy()  # an equivalence report exposing its table
+    elif hasattr(estimates, "to_frame"):
+        df = estimates.to_frame()
+    elif isinstance(estimates, Mapping):
+        if not estimates:
+            raise ValueError("estimates is empty")
+        cols = {str(k): np.asarray(v, dtype=np.float64).ravel() for k, v in estimates.items()}
+        sizes = {v.size for v in cols.values()}
+        if len(sizes) != 1:
+            raise ValueError(f"every estimate must have the same length; got lengths {sorted(sizes)}")
+        df = pd.DataFrame(cols)
+    else:
+        raise TypeError(
+            "estimates must be a mapping {label: coefficients}, a DataFrame (features x methods) or an "
+            f"equivalence report; got {type(estimates).__name__}"
+        )
+    if feature_names is not None:
+        names = [str(f) for f in feature_names]
+        if len(names) != len(df):
+            raise ValueError(f"feature_names has {len(names)} names but there are {len(df)} coefficients")
+        df.index = names
+    elif isinstance(df.index, pd.RangeIndex):
+        df.index = [f"x{j}" for j in range(len(df))]
+    return df
+
+
+def plot_map_vs_sklearn(estimates, feature_names=None, *, ax=None):
+    """Coefficient estimates of several methods, feature by feature (e.g. find_MAP, exact MAP, sklearn).
+
+    Markers of decreasing size are drawn on top of each other, so estimates that agree show as
+    concentric markers and a disagreement shows as separated ones.
+
+    Parameters
+    ----------
+    estimates : mapping {label: array of shape (p,)}, DataFrame or equivalence report
+        A DataFrame has one row per feature and one column per method.
+    feature_names : sequence of str, optional
+    ax : Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    df = _estimates_frame(estimates, feature_names)
+    p = len(df)
+    fig, (a,) = _axes(ax, 1, figsize=(5.4, 0.32 * p + 1.6))
+    markers = ["o", "s", "D", "^", "v", "P", "X"]
+    pos = np.arange(p)[::-1]
+    for i, col in enumerate(df.columns):
+        size = max(11 - 3 * i, 3)
+        a.plot(df[col].to_numpy(dtype=np.float64), pos, markers[i % len(markers)], ms=size, mfc="none" if i == 0 else
+               None, mew=1.5, color=f"C{i}", label=str(col), alpha=0.9)
+    a.axvline(0, color="0.6", lw=0.7)
+    a.set_yticks(pos)
+    a.set_yticklabels([str(f) for f in df.index])
+    a.set_xlabel("coefficient")
+    a.set_title("estimates side by side", fontsize=10)
+    a.legend(fontsize=8, loc="best")
+    a.grid(axis="x", alpha=0.3)
+    return a
+
+
+# --------------------------------------------------------------------------------------------
+# 4. shrinkage over the prior scale
+# --------------------------------------------------------------------------------------------
+
+_SHRINKAGE_COLUMNS = ("scale", "feature", "map", "mean")
+
+
+def plot_shrinkage(table, *, features=None, center: str = "mean", logx: bool = True, title: str | None = None,
+                   ax=None):
+    """The MAP path beside the posterior centre and HDI band, over the prior scale.
+
+    Left: the MAP (the penalised solution: a lasso path for a Laplace prior, with exact zeros).
+    Right: the posterior mean (or median) with its HDI band; for a Laplace prior the mean is never
+    exactly zero. One colour per feature in both panels.
+
+    Parameters
+    ----------
+    table : DataFrame
+        Tidy output of :func:`bayesreg.shrinkage_table`: columns ``scale``, ``feature``, ``map``,
+        ``mean`` and optionally ``median``, ``hdi_low``, ``hdi_high``.
+    features : sequence of str, optional
+        Features to draw (default all).
+    center : {"mean", "median"}, default="mean"
+    logx : bool, default=True
+        Logarithmic prior-scale axis.
+    title : str, optional
+        Figure title.
+    ax : sequence of 2 Axes, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    import pandas as pd
+
+    from ._validation import check_choice
+
+    check_choice(center, "center", ("mean", "median"))
+    if not isinstance(table, pd.DataFrame):
+        raise TypeError(f"table must be a pandas DataFrame (from shrinkage_table); got {type(table).__name__}")
+    missing = [c for c in (*_SHRINKAGE_COLUMNS, center) if c not in table.columns]
+    if missing:
+        raise ValueError(f"table is missing column(s) {missing}; it has {list(table.columns)}")
+    names = list(dict.fromkeys(table["feature"].astype(str)))
+    if features is not None:
+        unknown = [f for f in features if str(f) not in names]
+        if unknown:
+            raise ValueError(f"features {unknown} are not in the table's features {names}")
+        names = [str(f) for f in features]
+    fig, (a0, a1) = _axes(ax, 2, figsize=(11, 4.0))
+    has_band = "hdi_low" in table.columns and "hdi_high" in table.columns
+    for i, name in enumerate(names):
+        sub = table[table["feature"].astype(str) == name].sort_values("scale")
+        s = sub["scale"].to_numpy(dtype=np.float64)
+        color = f"C{i % 10}"
+        a0.plot(s, sub["map"].to_numpy(dtype=np.float64), color=color, lw=1.8, label=name)
+        a1.plot(s, sub[center].to_numpy(dtype=np.float64), color=color, lw=1.8, label=name)
+        if has_band:
+            a1.fill_between(s, sub["hdi_low"].to_numpy(dtype=np.float64), sub["hdi_high"].to_numpy(dtype=np.float64),
+                            color=color, alpha=0.12, lw=0)
+    for a, what in ((a0, "MAP (penalised fit)"), (a1, f"posterior {center}" + (" and HDI" if has_band else ""))):
+        a.axhline(0, color="0.5", lw=0.7)
+        if logx:
+            a.set_xscale("log")
+        a.set_xlabel("prior scale")
+        a.set_ylabel("coefficient")
+        a.set_title(what, fontsize=10)
+    ylo = min(a0.get_ylim()[0], a1.get_ylim()[0])
+    yhi = max(a0.get_ylim()[1], a1.get_ylim()[1])
+    a0.set_ylim(ylo, yhi)
+    a1.set_ylim(ylo, yhi)
+    a1.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.01, 0.5))
+    if title:
+        fig.suptitle(title, fontsize=11)
+    if ax is None:
+        fig.tight_layout()
+    return fig
+
+
+# --------------------------------------------------------------------------------------------
+# 5. posteriors through ArviZ (the one ArviZ plotting adapter)
+# --------------------------------------------------------------------------------------------
+
+
+def _az():
+    import arviz as az
+
+    return az
+
+
+def _models(idatas):
+    """``{label: InferenceData}`` from a mapping, a sequence or a single InferenceData."""
+    az = _az()
+    if isinstance(idatas, az.InferenceData):
+        return {"model": idatas}
+    if isinstance(idatas, Mapping):
+        items = dict(idatas)
+    elif isinstance(idatas, Sequence) and not isinstance(idatas, str):
+        items = {f"model {i}": d for i, d in enumerate(idatas)}
+    else:
+        raise TypeError(f"idatas must be an InferenceData or a mapping {{label: InferenceData}}; got {type(idatas)}")
+    if not items:
+        raise ValueError("idatas is empty")
+    for k, v in items.items():
+        if not isinstance(v, az.InferenceData) or not hasattr(v, "posterior"):
+            raise TypeError(f"idatas[{k!r}] must be an InferenceData with a posterior group; got {type(v).__name__}")
+    return {str(k): v for k, v in items.items()}
+
+
+def plot_posterior_forest(idatas, *, var_names=("beta",), hdi_prob: float = 0.94, ax=None):
+    """ArviZ forest plot of several models together (e.g. Laplace and Gaussian priors).
+
+    Parameters
+    ----------
+    idatas : mapping {label: InferenceData} or InferenceData
+    var_names : sequence of str, default=("beta",)
+    hdi_prob : float, default=0.94
+    ax : Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    from ._validation import check_scalar
+
+    hdi_prob = check_scalar(hdi_prob, "hdi_prob", lower=0.0, upper=1.0, lower_inclusive=False,
+                            upper_inclusive=False)
+    models = _models(idatas)
+    p = max(d.posterior[v].size // (d.posterior.sizes["chain"] * d.posterior.sizes["draw"])
+            for d in models.values() for v in var_names)
+    fig, (a,) = _axes(ax, 1, figsize=(5.5, 0.35 * p * len(models) + 1.5))
+    _az().plot_forest(list(models.values()), model_names=list(models), var_names=list(var_names), combined=True,
+                      hdi_prob=hdi_prob, ax=a)
+    a.axvline(0, color="0.5", lw=0.7, ls="--")
+    a.set_title(f"{int(round(100 * hdi_prob))}% HDI", fontsize=10)
+    return a
+
+
+def plot_posterior_density(idatas, *, var_names=("beta",), hdi_prob: float = 0.94, ncols: int = 5, ax=None):
+    """ArviZ density plots of several models overlaid, one panel per coefficient.
+
+    Parameters
+    ----------
+    idatas : mapping {label: InferenceData} or InferenceData
+    var_names : sequence of str, default=("beta",)
+    hdi_prob : float, default=0.94
+    ncols : int, default=5
+        Panels per row when ``ax`` is None.
+    ax : sequence of Axes, optional
+        One Axes per scalar variable.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    models = _models(idatas)
+    first = next(iter(models.values())).posterior
+    n_panels = sum(first[v].size // (first.sizes["chain"] * first.sizes["draw"]) for v in var_names)
+    fig, axs = _axes(ax, n_panels, ncols=min(ncols, n_panels), figsize=(2.6 * min(ncols, n_panels),
+                                                                        2.2 * int(np.ceil(n_panels / ncols))))
+    _az().plot_density(list(models.values()), data_labels=list(models), var_names=list(var_names),
+                       hdi_prob=hdi_prob, shade=0.1, ax=np.array(axs))
+    for a in axs:
+        a.axvline(0, color="0.5", lw=0.6, ls="--")
+        a.title.set_fontsize(9)
+    if ax is None:
+        fig.tight_layout()
+    return fig
+
+
+def plot_credible_intervals(idata, *, point_estimates=None, var_name: str = "beta", hdi_prob: float = 0.95, ax=None):
+    """Posterior median and HDI of each coefficient, with other point estimates as markers.
+
+    The figure of Park and Casella (2008, Fig. 2): Bayesian-lasso intervals beside the lasso and
+    least-squares estimates.
+
+    Parameters
+    ----------
+    idata : InferenceData
+        With ``var_name`` of dims (chain, draw, feature).
+    point_estimates : mapping {label: array of shape (p,)}, optional
+    var_name : str, default="beta"
+    hdi_prob : float, default=0.95
+    ax : Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    az = _az()
+    idata = _models(idata)
+    idata = next(iter(idata.values()))
+    post = idata.posterior[var_name]
+    draws = post.stack(sample=("chain", "draw")).transpose(..., "sample").values
+    draws = draws.reshape(-1, draws.shape[-1])
+    feat_dim = [d for d in post.dims if d not in ("chain", "draw")]
+    names = [str(f) for f in post[feat_dim[0]].values] if feat_dim else [var_name]
+    p = draws.shape[0]
+    hdi = np.array([az.hdi(draws[j], hdi_prob=hdi_prob) for j in range(p)])
+    med = np.median(draws, axis=1)
+    fig, (a,) = _axes(ax, 1, figsize=(5.4, 0.35 * p + 1.5))
+    pos = np.arange(p)[::-1]
+    a.hlines(pos, hdi[:, 0], hdi[:, 1], color="C0", lw=2.5, alpha=0.6, label=f"{int(round(100 * hdi_prob))}% HDI")
+    a.plot(med, pos, "o", color="C0", label="posterior median")
+    if point_estimates:
+        df = _estimates_frame(point_estimates, names)
+        for i, col in enumerate(df.columns):
+            a.plot(df[col].to_numpy(dtype=np.float64), pos, ["x", "^", "s", "D", "v"][i % 5], color=f"C{i + 1}",
+                   ms=7, mfc="none", mew=1.5, label=str(col))
+    a.axvline(0, color="0.6", lw=0.7)
+    a.set_yticks(pos)
+    a.set_yticklabels(names)
+    a.set_xlabel("coefficient")
+    a.legend(fontsize=7, loc="best")
+    a.grid(axis="x", alpha=0.3)
+    return a
+
+
+def plot_loo_compare(comparison, *, ax=None):
+    """ArviZ's plot of an ``az.compare`` table (expected log predictive density by PSIS-LOO).
+
+    Parameters
+    ----------
+    comparison : DataFrame
+        Output of ``arviz.compare``.
+    ax : Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    import pandas as pd
+
+    if not isinstance(comparison, pd.DataFrame) or "elpd_diff" not in comparison.columns:
+        raise TypeError("comparison must be the DataFrame returned by arviz.compare")
+    import warnings
+
+    fig, (a,) = _axes(ax, 1, figsize=(5.5, 0.6 * len(comparison) + 1.5))
+    with warnings.catch_warnings():  # ArviZ 0.x sorts in place, which pandas >= 3 deprecates
+        warnings.filterwarnings("ignore", message=".*inplace.*")
+        _az().plot_compare(comparison, ax=a, insample_dev=False)
+    return a

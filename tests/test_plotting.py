@@ -1,0 +1,253 @@
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+from matplotlib.axes import Axes  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+from bayesreg import plotting  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _close():
+    yield
+    plt.close("all")
+
+
+def _line(ax, label_start):
+    for line in ax.get_lines():
+        if str(line.get_label()).startswith(label_start):
+            return line
+    raise AssertionError(f"no line labelled {label_start!r} in {[ln.get_label() for ln in ax.get_lines()]}")
+
+
+def _idata(seed, shift=0.0, p=3, chains=2, draws=50):
+    import arviz as az
+
+    r = np.random.default_rng(seed)
+    names = [f"f{j}" for j in range(p)]
+    return az.from_dict(
+        posterior={
+            "beta": r.normal(shift, 1.0, (chains, draws, p)),
+            "intercept": r.normal(0, 1, (chains, draws)),
+            "sigma": np.abs(r.normal(1, 0.1, (chains, draws))),
+        },
+        log_likelihood={"y": r.normal(-1.0, 0.1, (chains, draws, 20))},
+        coords={"feature": names},
+        dims={"beta": ["feature"], "y": ["obs"]},
+    )
+
+
+def test_plotting_not_imported_by_package():
+    import subprocess
+    import sys
+
+    code = "import bayesreg, sys; bayesreg.lasso; print('matplotlib' in sys.modules, 'arviz' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["False", "False"]
+
+
+def test_overfitting_fits_match_sklearn():
+    from sklearn.linear_model import Ridge
+    from sklearn.preprocessing import PolynomialFeatures
+
+    from bayesreg.datasets import make_cosine
+
+    fig = plotting.plot_overfitting(prior_scale=3.0, sigma=0.1)
+    assert isinstance(fig, Figure) and len(fig.axes) == 3
+    a0, a1, a2 = fig.axes
+    assert len(a0.collections) == 1 and len(a0.collections[0].get_offsets()) == 30  # the data points
+    # Gaussian prior tau=3, sigma=0.1 is sklearn Ridge(alpha = sigma^2 / tau^2) on the polynomial features
+    d = make_cosine()
+    P = PolynomialFeatures(15, include_bias=False).fit_transform(d.X)
+    sk = Ridge(alpha=0.1**2 / 3.0**2, solver="svd").fit(P, d.y)
+    grid = _line(a1, "fit").get_xdata()
+    pred = sk.predict(PolynomialFeatures(15, include_bias=False).fit_transform(grid[:, None]))
+    np.testing.assert_allclose(_line(a1, "fit").get_ydata(), pred, atol=1e-6)
+    np.testing.assert_allclose(_line(a2, "Gaussian").get_ydata(), np.abs(sk.coef_), rtol=1e-5)
+    # the flat-prior fit has far larger coefficients than the Gaussian-prior one
+    assert _line(a2, "flat").get_ydata().max() > 1e3 * _line(a2, "Gaussian").get_ydata().max()
+
+
+def test_overfitting_honours_ax_and_validates():
+    fig, axs = plt.subplots(1, 3)
+    assert plotting.plot_overfitting(ax=axs) is fig
+    with pytest.raises(ValueError, match="3 matplotlib Axes"):
+        plotting.plot_overfitting(ax=axs[:2])
+    from bayesreg.datasets import make_polynomial
+
+    with pytest.raises(ValueError, match="one feature"):
+        plotting.plot_overfitting(make_polynomial(degree=2))
+
+
+@pytest.mark.parametrize("penalty", ["l1", "l2"])
+def test_constraint_region_solution_is_sklearn(penalty):
+    from sklearn.linear_model import Lasso, Ridge
+
+    X, y = plotting.two_feature_example()
+    alpha = 0.4
+    ax = plotting.plot_constraint_region(X, y, penalty=penalty, alpha=alpha)
+    assert isinstance(ax, Axes)
+    assert len(ax.collections) >= 2 and len(ax.patches) >= 1  # contours and the filled region
+    star = _line(ax, f"{penalty.upper()} solution").get_xydata()[0]
+    if penalty == "l1":
+        ref = Lasso(alpha=alpha, fit_intercept=False, tol=1e-12, max_iter=100_000).fit(X, y).coef_
+    else:  # package L2(alpha) = sklearn Ridge(n alpha)
+        ref = Ridge(alpha=X.shape[0] * alpha, fit_intercept=False).fit(X, y).coef_
+    np.testing.assert_allclose(star, ref, atol=1e-8)
+    # the region's boundary passes through the solution: the penalty of the star equals the budget
+    region = ax.patches[0].get_xy()
+    norm = np.abs(region).sum(axis=1) if penalty == "l1" else np.hypot(region[:, 0], region[:, 1])
+    budget = np.abs(ref).sum() if penalty == "l1" else np.hypot(*ref)
+    np.testing.assert_allclose(norm.max(), budget, rtol=1e-6)
+
+
+def test_constraint_region_sparse_corner_and_errors():
+    X, y = plotting.two_feature_example()
+    ax = plotting.plot_constraint_region(X, y, penalty="l1")  # default alpha: half of alpha_max
+    star = _line(ax, "L1 solution").get_xydata()[0]
+    assert star[1] == 0.0 and star[0] > 0  # the corner of the diamond
+    fig, given = plt.subplots()
+    assert plotting.plot_constraint_region(penalty="l2", ax=given) is given
+    with pytest.raises(ValueError, match="penalty"):
+        plotting.plot_constraint_region(penalty="l3")
+    with pytest.raises(ValueError, match="2 columns"):
+        plotting.plot_constraint_region(np.ones((5, 3)), np.ones(5))
+    with pytest.raises(TypeError, match="ax"):
+        plotting.plot_constraint_region(ax="axes")
+
+
+def test_coordinate_descent_path_converges_to_sklearn():
+    from sklearn.linear_model import Lasso
+
+    X, y = plotting.two_feature_example()
+    ax = plotting.plot_coordinate_descent_path(X, y, 0.3, n_sweeps=60)
+    path = _line(ax, "coordinate descent").get_xydata()
+    assert path.shape == (1 + 2 * 60, 2)
+    # each update moves one coordinate only
+    steps = np.diff(path, axis=0)
+    assert np.all((steps[:, 0] == 0) | (steps[:, 1] == 0))
+    ref = Lasso(alpha=0.3, fit_intercept=False, tol=1e-12).fit(X, y).coef_
+    np.testing.assert_allclose(path[-1], ref, atol=1e-6)
+    custom = np.array([[0.0, 0.0], [1.0, 0.0], [1.0, 1.0]])
+    ax = plotting.plot_coordinate_descent_path(X, y, 0.3, path=custom)
+    np.testing.assert_array_equal(_line(ax, "coordinate descent").get_xydata(), custom)
+    with pytest.raises(ValueError, match="path"):
+        plotting.plot_coordinate_descent_path(X, y, 0.3, path=np.ones((3, 3)))
+
+
+def test_soft_threshold_curve():
+    fig, given = plt.subplots()
+    ax = plotting.plot_soft_threshold(1.5, ax=given)
+    assert ax is given
+    line = _line(ax, "$S(z")
+    z, s = line.get_xdata(), line.get_ydata()
+    np.testing.assert_allclose(s, np.where(np.abs(z) > 1.5, z - 1.5 * np.sign(z), 0.0), atol=1e-12)
+    with pytest.raises(ValueError, match="threshold"):
+        plotting.plot_soft_threshold(-1.0)
+
+
+def test_prior_densities():
+    from scipy import stats
+
+    ax = plotting.plot_prior_densities(2.0)
+    lap, gau = _line(ax, "Laplace"), _line(ax, "Normal")
+    x = lap.get_xdata()
+    np.testing.assert_allclose(lap.get_ydata(), stats.laplace(scale=2.0).pdf(x), rtol=1e-10)
+    np.testing.assert_allclose(gau.get_ydata(), stats.norm(scale=2.0 * np.sqrt(2)).pdf(x), rtol=1e-10)
+    ax = plotting.plot_prior_densities(2.0, 1.0, penalty=True)
+    np.testing.assert_allclose(_line(ax, "Laplace").get_ydata(), np.abs(x) / 2.0, atol=1e-10)
+    np.testing.assert_allclose(_line(ax, "Gaussian").get_ydata(), x**2 / 2.0, atol=1e-10)
+    with pytest.raises(ValueError, match="laplace_scale"):
+        plotting.plot_prior_densities(0.0)
+
+
+def test_map_vs_sklearn_inputs():
+    est = {"exact MAP": [1.0, 0.0, -2.0], "sklearn": [1.0, 0.0, -2.0], "find_MAP": [0.99, 0.01, -2.0]}
+    ax = plotting.plot_map_vs_sklearn(est, ["a", "b", "c"])
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["a", "b", "c"]
+    np.testing.assert_array_equal(_line(ax, "sklearn").get_xdata(), [1.0, 0.0, -2.0])
+    df = pd.DataFrame(est, index=["a", "b", "c"])
+    fig, given = plt.subplots()
+    assert plotting.plot_map_vs_sklearn(df, ax=given) is given
+    with pytest.raises(ValueError, match="same length"):
+        plotting.plot_map_vs_sklearn({"a": [1, 2], "b": [1]})
+    with pytest.raises(ValueError, match="feature_names"):
+        plotting.plot_map_vs_sklearn(est, ["a"])
+    with pytest.raises(TypeError, match="estimates"):
+        plotting.plot_map_vs_sklearn([1, 2, 3])
+
+
+def _shrinkage_table():
+    rows = []
+    for s in np.logspace(-2, 1, 6):
+        for j, f in enumerate(["a", "b"]):
+            m = (j + 1) * s / (1 + s)
+            rows.append(dict(scale=s, alpha=1 / s, feature=f, map=max(m - 0.1, 0), mean=m, median=m,
+                             hdi_low=m - 0.2, hdi_high=m + 0.2))
+    return pd.DataFrame(rows)
+
+
+def test_shrinkage_plot():
+    table = _shrinkage_table()
+    fig = plotting.plot_shrinkage(table, title="t")
+    a0, a1 = fig.axes
+    assert a0.get_xscale() == "log"
+    m = _line(a1, "b")
+    np.testing.assert_allclose(m.get_ydata(), table[table.feature == "b"].sort_values("scale")["mean"])
+    assert len(a1.collections) == 2  # one HDI band per feature
+    np.testing.assert_allclose(_line(a0, "a").get_ydata(), table[table.feature == "a"]["map"])
+    fig2, axs = plt.subplots(1, 2)
+    assert plotting.plot_shrinkage(table, features=["a"], center="median", ax=axs) is fig2
+    assert len(axs[0].get_lines()) == 2  # one path + the zero line
+    with pytest.raises(ValueError, match="missing column"):
+        plotting.plot_shrinkage(table.drop(columns="map"))
+    with pytest.raises(ValueError, match="features"):
+        plotting.plot_shrinkage(table, features=["zz"])
+    with pytest.raises(TypeError, match="DataFrame"):
+        plotting.plot_shrinkage(table.to_dict())
+
+
+def test_posterior_forest_and_density():
+    models = {"Laplace": _idata(0), "Gaussian": _idata(1, shift=1.0)}
+    ax = plotting.plot_posterior_forest(models)
+    assert isinstance(ax, Axes)
+    labels = " ".join(t.get_text() for t in ax.get_yticklabels())
+    assert "f0" in labels and "f2" in labels
+    assert len(ax.get_lines()) >= 6  # an interval per coefficient and model
+    fig = plotting.plot_posterior_density(models)
+    assert isinstance(fig, Figure) and len(fig.axes) == 3
+    assert all(len(a.get_lines()) >= 2 for a in fig.axes)  # both models in every panel
+    fig2, axs = plt.subplots(1, 3)
+    assert plotting.plot_posterior_density(models, ax=axs) is fig2
+    with pytest.raises(TypeError, match="idatas"):
+        plotting.plot_posterior_forest(42)
+    with pytest.raises(ValueError, match="empty"):
+        plotting.plot_posterior_forest({})
+
+
+def test_credible_intervals():
+    import arviz as az
+
+    idata = _idata(2, p=4, draws=200)
+    ax = plotting.plot_credible_intervals(idata, point_estimates={"lasso": [0.1, 0.0, 0.2, 0.3]}, hdi_prob=0.9)
+    med = _line(ax, "posterior median").get_xdata()
+    np.testing.assert_allclose(med, np.median(idata.posterior["beta"].values.reshape(-1, 4), axis=0))
+    segs = ax.collections[0].get_segments()
+    hdi = az.hdi(idata, var_names=["beta"], hdi_prob=0.9)["beta"].values
+    np.testing.assert_allclose([s[:, 0] for s in segs], hdi, rtol=1e-10)
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["f0", "f1", "f2", "f3"]
+
+
+def test_loo_compare():
+    import arviz as az
+
+    cmp = az.compare({"Laplace": _idata(0), "Gaussian": _idata(1)})
+    fig, given = plt.subplots()
+    assert plotting.plot_loo_compare(cmp, ax=given) is given
+    with pytest.raises(TypeError, match="arviz.compare"):
+        plotting.plot_loo_compare(pd.DataFrame({"a": [1]}))
