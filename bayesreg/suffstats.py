@@ -32,7 +32,7 @@ from __future__ import annotations
 import mmap
 import os
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -50,6 +50,14 @@ def _readonly(a: np.ndarray) -> np.ndarray:
     a = np.array(a, dtype=np.float64, copy=True)
     a.setflags(write=False)
     return a
+
+
+def _two_sum(a, b):
+    """Knuth's TwoSum: ``a + b = s + err`` exactly, with ``s = fl(a + b)``."""
+    s = a + b
+    bb = s - a
+    err = (a - (s - bb)) + (b - bb)
+    return s, err
 
 
 def _default_chunk_rows(n_columns: int) -> int:
@@ -85,13 +93,14 @@ def _is_numeric_dtype(dtype) -> bool:
 # --------------------------------------------------------------------------- the per-chunk kernel
 
 
-def _centred_moments(blocks: Sequence[np.ndarray], m: int, order: str) -> tuple[np.ndarray, np.ndarray]:
+def _centred_moments(blocks: Sequence[np.ndarray], m: int, order: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Means and centred cross-products of the columns of ``blocks`` stacked side by side.
 
     ``blocks`` are 2-D arrays with ``m`` rows each (views of memory maps are fine: each is read
-    twice, once for its means and once into the float64 work matrix). Returns ``(mean, G)`` with
-    ``G = (Z - mean)^T (Z - mean)``, ``Z`` the stacked columns. Non-finite input gives a non-finite
-    mean for its column, which the caller checks.
+    twice, once for its means and once into the float64 work matrix). Returns ``(mean, mean_lo, G)``
+    with ``G = (Z - mean)^T (Z - mean)``, ``Z`` the stacked columns, and the mean as an unevaluated
+    sum ``mean + mean_lo`` (see :class:`SufficientStats`). Non-finite input gives a non-finite mean
+    for its column, which the caller checks.
     """
     k = sum(b.shape[1] for b in blocks)
     Z = np.empty((m, k), dtype=np.float64, order=order)
@@ -107,8 +116,8 @@ def _centred_moments(blocks: Sequence[np.ndarray], m: int, order: str) -> tuple[
     s = Z.sum(axis=0)
     G = Z.T @ Z  # NumPy calls BLAS syrk for a product of an array with its own transpose
     G -= np.outer(s, s) / m
-    mean += s / m
-    return mean, G
+    mean, mean_lo = _two_sum(mean, s / m)
+    return mean, mean_lo, G
 
 
 @dataclass
@@ -156,7 +165,7 @@ def _stats_of_block(
     if m == 0:
         return None
     with np.errstate(all="ignore"):  # non-finite input is detected just below, and named
-        mean, G = _centred_moments(blocks, m, order)
+        mean, mean_lo, G = _centred_moments(blocks, m, order)
     if not (np.all(np.isfinite(mean)) and np.all(np.isfinite(G))):
         # A non-finite value makes its column's mean non-finite; an overflow shows on the diagonal.
         for bad in (~np.isfinite(mean), ~np.isfinite(np.diag(G)), ~np.all(np.isfinite(G), axis=0)):
@@ -165,26 +174,21 @@ def _stats_of_block(
                 break
         raise ValueError(_nonfinite_message(chunk, column_names[j], columns_of(j)))
     k = mean.shape[0]
-    if target == k - 1:
-        return SufficientStats(
-            n=m,
-            x_mean=mean[:-1],
-            y_mean=float(mean[-1]),
-            xtx=G[:-1, :-1],
-            xty=G[:-1, -1],
-            yty=float(G[-1, -1]),
-            feature_names=names,
-        )
     f = np.delete(np.arange(k), target)
-    return SufficientStats(
+    if target == k - 1:
+        xtx, xty = G[:-1, :-1], G[:-1, -1]
+    else:
+        xtx, xty = G[np.ix_(f, f)], G[f, target]
+    out = SufficientStats(
         n=m,
         x_mean=mean[f],
         y_mean=float(mean[target]),
-        xtx=G[np.ix_(f, f)],
-        xty=G[f, target],
+        xtx=xtx,
+        xty=xty,
         yty=float(G[target, target]),
         feature_names=names,
     )
+    return out._with_low_parts(mean_lo[f], mean_lo[target])
 
 
 def _display_names(names: tuple[str, ...] | None, p: int, target_name: str = "y") -> list[str]:
@@ -271,6 +275,15 @@ class SufficientStats:
         Centred sum of squares ``||y - y_mean||^2``.
     feature_names : tuple of str or None
         Column names, kept from CSV, Parquet and data frames (None when the source has none).
+
+    Notes
+    -----
+    Statistics built by this module also carry the rounding error of each mean (``x_mean_lo``,
+    ``y_mean_lo``: the mean is the unevaluated sum ``x_mean + x_mean_lo``, as in double-double
+    arithmetic). For columns with means of 1e8 a float64 mean is off by up to 1e-8, and the merge
+    correction ``(n_a n_b / n) d d^T`` would carry that error into X^T X; with the low parts the
+    mean differences ``d`` are exact to working precision. They are zero for instances built by
+    calling the constructor directly.
     """
 
     n: int
@@ -280,6 +293,8 @@ class SufficientStats:
     xty: np.ndarray
     yty: float
     feature_names: tuple[str, ...] | None = None
+    x_mean_lo: np.ndarray = field(init=False, repr=False)
+    y_mean_lo: float = field(init=False, repr=False)
 
     def __post_init__(self):
         n = self.n
@@ -302,13 +317,22 @@ class SufficientStats:
         object.__setattr__(self, "y_mean", float(self.y_mean))
         object.__setattr__(self, "yty", float(self.yty))
         object.__setattr__(self, "feature_names", _names_tuple(self.feature_names, p))
+        object.__setattr__(self, "x_mean_lo", _readonly(np.zeros(p)))
+        object.__setattr__(self, "y_mean_lo", 0.0)
+
+    def _with_low_parts(self, x_lo, y_lo) -> SufficientStats:
+        """Attach the low-order parts of the means (private: used by the builders and merge)."""
+        x_lo = _readonly(x_lo)
+        if x_lo.shape != self.x_mean.shape:  # pragma: no cover - internal misuse
+            raise ValueError("x_mean_lo must have the shape of x_mean")
+        object.__setattr__(self, "x_mean_lo", x_lo)
+        object.__setattr__(self, "y_mean_lo", float(y_lo))
+        return self
 
     def __reduce__(self):
         # Rebuild through the constructor so that unpickled arrays (Dask workers) stay read-only.
-        return (
-            type(self),
-            (self.n, self.x_mean, self.y_mean, self.xtx, self.xty, self.yty, self.feature_names),
-        )
+        args = (self.n, self.x_mean, self.y_mean, self.xtx, self.xty, self.yty, self.feature_names)
+        return (_rebuild, (args, self.x_mean_lo, self.y_mean_lo))
 
     @property
     def n_features(self) -> int:
@@ -344,7 +368,9 @@ class SufficientStats:
         """Statistics of the union of two disjoint data sets (exact, associative, commutative).
 
         Uses the pairwise update of Chan, Golub and LeVeque: with ``d = mean_b - mean_a``,
-        ``C = C_a + C_b + (n_a n_b / n) d d^T`` and ``mean = mean_a + d n_b / n``.
+        ``C = C_a + C_b + (n_a n_b / n) d d^T`` and ``mean = mean_a + d n_b / n``. The means are
+        carried as ``hi + lo`` pairs, so ``d`` is exact to working precision even when the means
+        are 1e8 and differ in their 9th digit.
         """
         if not isinstance(other, SufficientStats):
             raise TypeError(f"other must be a SufficientStats; got {type(other).__name__}")
@@ -361,18 +387,22 @@ class SufficientStats:
             )
         na, nb = self.n, other.n
         n = na + nb
-        dx = other.x_mean - self.x_mean
-        dy = other.y_mean - self.y_mean
+        # hi parts: close means subtract exactly (Sterbenz); lo parts: the rounding of each mean
+        dx = (other.x_mean - self.x_mean) + (other.x_mean_lo - self.x_mean_lo)
+        dy = (other.y_mean - self.y_mean) + (other.y_mean_lo - self.y_mean_lo)
         w = na * nb / n
-        return SufficientStats(
+        x_mean, x_lo = _two_sum(self.x_mean, self.x_mean_lo + dx * (nb / n))
+        y_mean, y_lo = _two_sum(self.y_mean, self.y_mean_lo + dy * (nb / n))
+        out = SufficientStats(
             n=n,
-            x_mean=self.x_mean + dx * (nb / n),
-            y_mean=self.y_mean + dy * (nb / n),
+            x_mean=x_mean,
+            y_mean=y_mean,
             xtx=self.xtx + other.xtx + w * np.outer(dx, dx),
             xty=self.xty + other.xty + w * dx * dy,
             yty=self.yty + other.yty + w * dy * dy,
             feature_names=self.feature_names if self.feature_names is not None else other.feature_names,
         )
+        return out._with_low_parts(x_lo, y_lo)
 
     def __add__(self, other: SufficientStats) -> SufficientStats:
         """Alias of :meth:`merge`."""
@@ -564,6 +594,8 @@ class SufficientStats:
             with reader:
                 for c, df in enumerate(reader):
                     m = len(df)
+                    if m == 0:
+                        continue
                     chunk = _Chunk(f"file {name!r}, chunk {c} (rows {rows}-{rows + m - 1})", rows)
                     X, y = _frame_to_arrays(df, feats, target, chunk)
                     acc.add(_stats_Xy(X, y, chunk, names, target_name=target))
@@ -725,6 +757,10 @@ class SufficientStats:
 
     def __repr__(self) -> str:
         return f"SufficientStats(n={self.n}, n_features={self.n_features}, y_mean={self.y_mean:.4g})"
+
+
+def _rebuild(args, x_lo, y_lo) -> SufficientStats:
+    return SufficientStats(*args)._with_low_parts(x_lo, y_lo)
 
 
 # --------------------------------------------------------------------------- reader helpers
@@ -912,6 +948,8 @@ def _dask_block_target(Ab, t: int, where: str, row0, names):
 
 
 def _dask_block_frame(df, feats, target, where: str, names):
+    if len(df) == 0:
+        return None
     chunk = _Chunk(where)
     X, y = _frame_to_arrays(df, feats, target, chunk)
     return _stats_Xy(X, y, chunk, names, target_name=target)
