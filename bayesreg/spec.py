@@ -1,0 +1,587 @@
+r"""Model specs: TOML files that say which data, which prior, which noise scale and which inference.
+
+A spec is data, never code: it is parsed with :mod:`tomllib` and checked against a fixed schema.
+An unknown key, a missing file, a wrong type or a bad value raises :class:`SpecError`, whose
+message names the file and the key (``models/x.toml: [prior] scale: must be > 0; got -1``),
+before any fitting starts.
+
+Layout of a spec (every table and key; defaults in brackets)::
+
+    name = "diabetes_laplace"          # [the file name without .toml]
+    description = "one line"           # [""]
+
+    [data]                             # exactly one of dataset / generator / csv
+    dataset = "diabetes"               # a bundled data set
+    generator = "sparse"               # or a generator: "cosine", "polynomial", "sparse"
+    csv = "data/small.csv"             # or a CSV file, relative to the spec's folder
+    target = "y"                       # with csv: the target column (required)
+    features = ["a", "b"]              # with csv: feature columns [all others]
+    [data.params]                      # keyword arguments of the loader or generator
+    n_samples = 50
+
+    [prior]
+    family = "laplace"                 # "laplace", "park_casella", "gaussian", "horseshoe"
+    scale = 50.0                       # laplace b / gaussian tau: a number, "empirical_bayes" or "hyperprior"
+    lam = 0.3                          # park_casella lambda: a number, "empirical_bayes" or "hyperprior"
+    global_scale = 1.0                 # horseshoe [1.0]
+    [prior.hyperprior]                 # with "hyperprior": Gamma(shape, rate) on lambda^2 (laplace,
+    shape = 1.0                        #   park_casella) [1, 1.78, Park and Casella's choice];
+    rate = 1.78                        #   InverseGamma(shape, scale) on tau^2 (gaussian) [1, 1]
+
+    [noise]
+    sigma = 54.0                       # a number (fixed), "estimate" (plug-in, then fixed) or
+                                       # "jeffreys" (free in the posterior, p(sigma) ~ 1/sigma)
+
+    [inference]
+    map = true                         # exact MAP by the package's solvers [true]
+    sklearn = true                     # the penalised equivalent fitted by scikit-learn [true]
+    find_map = false                   # PyMC's find_MAP (compiles a model; slow) [false]
+    posterior = true                   # sample the posterior [true]
+    sampler = "auto"                   # "auto", "gibbs", "nuts" ["auto"]
+    draws = 1000                       # per chain [1000]
+    tune = 1000                        # [1000]
+    chains = 2                         # [2]
+    seed = 0                           # [0]
+    hdi_prob = 0.94                    # [0.94]
+    shrinkage = false                  # MAP path and posterior over a grid of prior scales [false]
+    n_scales = 8                       # grid length [8]
+    scale_range = [0.1, 10.0]          # grid from lo * scale to hi * scale [[0.1, 10]]
+
+``BAYESREG_FAST=1`` in the environment shrinks draws, tune and the grid (see :func:`fast_mode`).
+"""
+
+from __future__ import annotations
+
+import inspect
+import os
+import tomllib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import numpy as np
+
+__all__ = [
+    "SpecError",
+    "ModelSpec",
+    "DataSpec",
+    "PriorSpec",
+    "InferenceSpec",
+    "load_spec",
+    "parse_spec",
+    "find_specs",
+    "resolve_spec",
+    "models_dirs",
+    "fast_mode",
+    "DEFAULT_SPEC",
+]
+
+DEFAULT_SPEC = "diabetes_laplace"
+FAMILIES = ("laplace", "park_casella", "gaussian", "horseshoe")
+CHOOSERS = ("empirical_bayes", "hyperprior")
+SAMPLERS = ("auto", "gibbs", "nuts")
+SIGMA_WORDS = ("estimate", "jeffreys")
+GENERATORS = ("cosine", "polynomial", "sparse")
+BUNDLED = ("diabetes",)
+
+
+class SpecError(ValueError):
+    """A model spec that cannot be used: the message names the file and the key."""
+
+    def __init__(self, path, key: str, problem: str):
+        self.path = None if path is None else Path(path)
+        self.key = key
+        self.problem = problem
+        where = f"{self.path}: " if self.path is not None else ""
+        super().__init__(f"{where}{key}: {problem}")
+
+
+def fast_mode() -> bool:
+    """Whether ``BAYESREG_FAST`` is set to a true value (``1``, ``true``, ``yes``): shrink draws and grids."""
+    return os.environ.get("BAYESREG_FAST", "").strip().lower() in ("1", "true", "yes", "on")
+
+
+# --------------------------------------------------------------------------------------------
+# the parts of a spec
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DataSpec:
+    """Where the data come from: exactly one of ``dataset``, ``generator``, ``csv``."""
+
+    dataset: str | None = None
+    generator: str | None = None
+    csv: Path | None = None
+    target: str | None = None
+    features: tuple[str, ...] | None = None
+    params: dict = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        """A short description: ``diabetes``, ``sparse(n_samples=50)``, ``file.csv``."""
+        if self.csv is not None:
+            return f"{self.csv.name} (target {self.target!r})"
+        name = self.dataset or self.generator
+        args = ", ".join(f"{k}={v!r}" for k, v in self.params.items())
+        return f"{name}({args})" if args else str(name)
+
+
+@dataclass(frozen=True)
+class PriorSpec:
+    """The coefficient prior: family, its scale (a number or how to choose it), hyperprior parameters."""
+
+    family: str
+    scale: float | str | None = None
+    hyperprior: dict = field(default_factory=dict)
+
+    @property
+    def chosen(self) -> bool:
+        """Whether the scale is chosen from the data (empirical Bayes or hyperprior) rather than given."""
+        return isinstance(self.scale, str)
+
+    @property
+    def scale_name(self) -> str:
+        """The name of the scale parameter in the spec (``scale``, ``lam`` or ``global_scale``)."""
+        return {"park_casella": "lam", "horseshoe": "global_scale"}.get(self.family, "scale")
+
+
+@dataclass(frozen=True)
+class InferenceSpec:
+    """What to compute."""
+
+    map: bool = True
+    sklearn: bool = True
+    find_map: bool = False
+    posterior: bool = True
+    sampler: str = "auto"
+    draws: int = 1000
+    tune: int = 1000
+    chains: int = 2
+    seed: int = 0
+    hdi_prob: float = 0.94
+    shrinkage: bool = False
+    n_scales: int = 8
+    scale_range: tuple[float, float] = (0.1, 10.0)
+
+    def fast(self) -> InferenceSpec:
+        """The same, shrunk for ``BAYESREG_FAST=1``: at most 300 draws and tune, 4 prior scales."""
+        return replace(self, draws=min(self.draws, 300), tune=min(self.tune, 300), n_scales=min(self.n_scales, 4))
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """A validated model spec (see the module docstring for the file format)."""
+
+    name: str
+    description: str
+    data: DataSpec
+    prior: PriorSpec
+    sigma: float | str
+    inference: InferenceSpec
+    path: Path | None = None
+
+    def effective_inference(self) -> InferenceSpec:
+        """The inference settings, shrunk when :func:`fast_mode` is on."""
+        return self.inference.fast() if fast_mode() else self.inference
+
+    def load_data(self):
+        """Load or generate the data; errors name the spec file and the ``[data]`` key.
+
+        Returns
+        -------
+        bayesreg.datasets.Dataset
+        """
+        from . import datasets
+
+        d = self.data
+        if d.csv is not None:
+            return _load_csv(d, self.path)
+        name = d.dataset or d.generator
+        try:
+            return datasets.get_dataset(name, **d.params)
+        except (TypeError, ValueError) as exc:
+            raise SpecError(self.path, "[data.params]", str(exc)) from exc
+
+    def make_prior(self, scale: float | None = None):
+        """The :mod:`bayesreg.priors` object, at ``scale`` when the spec's scale is chosen from data.
+
+        With ``scale = "hyperprior"`` the prior carries its hyperprior (``ParkCasella(lam2_prior=...)``
+        or ``Gaussian(tau2_prior=...)``) and ``scale`` is only its starting value.
+        """
+        from .priors import GammaPrior, Gaussian, Horseshoe, InverseGammaPrior, Laplace, ParkCasella
+
+        p = self.prior
+        value = p.scale if not p.chosen else scale
+        if p.family == "horseshoe":
+            return Horseshoe(global_scale=float(value if value is not None else 1.0))
+        if p.scale == "hyperprior":
+            start = 1.0 if value is None else float(value)
+            if p.family == "gaussian":
+                return Gaussian(start, tau2_prior=InverseGammaPrior(**p.hyperprior))
+            # lambda^2 ~ Gamma(r, delta): the Park-Casella form (the scale is sigma / lambda)
+            return ParkCasella(start, lam2_prior=GammaPrior(**p.hyperprior))
+        if value is None:
+            raise ValueError(f"the spec chooses the prior scale by {p.scale!r}: pass the chosen value as scale=")
+        if p.family == "laplace":
+            return Laplace(float(value))
+        if p.family == "park_casella":
+            return ParkCasella(float(value))
+        return Gaussian(float(value))
+
+
+# --------------------------------------------------------------------------------------------
+# validation
+# --------------------------------------------------------------------------------------------
+
+
+def _is_number(v) -> bool:
+    return isinstance(v, int | float) and not isinstance(v, bool)
+
+
+def _kind(v) -> str:
+    return {bool: "a boolean", int: "an integer", float: "a number", str: "a string", list: "a list",
+            dict: "a table"}.get(type(v), type(v).__name__)
+
+
+class _Checker:
+    def __init__(self, path):
+        self.path = path
+
+    def fail(self, key, problem):
+        raise SpecError(self.path, key, problem)
+
+    def table(self, doc, key, allowed, required=()):
+        if not isinstance(doc, dict):
+            self.fail(key, f"must be a table; got {_kind(doc)}")
+        unknown = sorted(set(doc) - set(allowed))
+        if unknown:
+            self.fail(f"{key} {unknown[0]}" if key else unknown[0],
+                      f"unknown key; allowed keys here: {', '.join(sorted(allowed))}")
+        for r in required:
+            if r not in doc:
+                self.fail(f"{key} {r}" if key else r, "is required")
+        return doc
+
+    def string(self, v, key, choices=None):
+        if not isinstance(v, str):
+            self.fail(key, f"must be a string; got {_kind(v)} {v!r}")
+        if choices is not None and v not in choices:
+            self.fail(key, f"must be one of {', '.join(repr(c) for c in choices)}; got {v!r}")
+        return v
+
+    def boolean(self, v, key):
+        if not isinstance(v, bool):
+            self.fail(key, f"must be true or false; got {_kind(v)} {v!r}")
+        return v
+
+    def number(self, v, key, *, lower=None, upper=None, strict=True):
+        if not _is_number(v):
+            self.fail(key, f"must be a number; got {_kind(v)} {v!r}")
+        v = float(v)
+        if not np.isfinite(v):
+            self.fail(key, f"must be finite; got {v!r}")
+        if lower is not None and (v <= lower if strict else v < lower):
+            self.fail(key, f"must be {'>' if strict else '>='} {lower:g}; got {v:g}")
+        if upper is not None and (v >= upper if strict else v > upper):
+            self.fail(key, f"must be {'<' if strict else '<='} {upper:g}; got {v:g}")
+        return v
+
+    def integer(self, v, key, lower):
+        if not isinstance(v, int) or isinstance(v, bool):
+            self.fail(key, f"must be an integer; got {_kind(v)} {v!r}")
+        if v < lower:
+            self.fail(key, f"must be >= {lower}; got {v}")
+        return v
+
+
+def _check_params(c: _Checker, loader, params) -> dict:
+    """Check ``[data.params]`` against the loader's signature: known names, the defaults' types."""
+    sig = inspect.signature(loader)
+    allowed = {k: p.default for k, p in sig.parameters.items() if p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD)}
+    c.table(params, "[data.params]", allowed)
+    out = {}
+    for k, v in params.items():
+        key = f"[data.params] {k}"
+        default = allowed[k]
+        if isinstance(default, bool):
+            out[k] = c.boolean(v, key)
+        elif isinstance(default, int) or default is None:  # integers, seeds (None default)
+            out[k] = c.integer(v, key, lower=0)
+        elif isinstance(default, float):
+            out[k] = c.number(v, key, lower=None)
+        else:  # pragma: no cover - every loader parameter has one of the above defaults
+            out[k] = v
+    return out
+
+
+def _check_data(c: _Checker, doc, base: Path | None) -> DataSpec:
+    from . import datasets
+
+    c.table(doc, "[data]", ("dataset", "generator", "csv", "target", "features", "params"))
+    sources = [k for k in ("dataset", "generator", "csv") if k in doc]
+    if len(sources) != 1:
+        c.fail("[data]", "needs exactly one of dataset, generator, csv; got "
+               + (", ".join(sources) if sources else "none"))
+    src = sources[0]
+    if src != "csv":
+        for k in ("target", "features"):
+            if k in doc:
+                c.fail(f"[data] {k}", "is only for csv data")
+        choices = BUNDLED if src == "dataset" else GENERATORS
+        name = c.string(doc[src], f"[data] {src}", choices)
+        params = _check_params(c, datasets.DATASETS[name], doc.get("params", {}))
+        return DataSpec(**{src: name}, params=params)
+    if "params" in doc:
+        c.fail("[data] params", "is not used with csv data")
+    rel = c.string(doc["csv"], "[data] csv")
+    path = Path(rel) if Path(rel).is_absolute() or base is None else base / rel
+    if not path.is_file():
+        c.fail("[data] csv", f"file not found: {path}")
+    if "target" not in doc:
+        c.fail("[data] target", "is required with csv (the name of the target column)")
+    target = c.string(doc["target"], "[data] target")
+    features = None
+    if "features" in doc:
+        f = doc["features"]
+        if not isinstance(f, list) or not f or not all(isinstance(s, str) for s in f):
+            c.fail("[data] features", f"must be a non-empty list of column names; got {f!r}")
+        if len(set(f)) != len(f):
+            c.fail("[data] features", "has duplicated names")
+        if target in f:
+            c.fail("[data] features", f"contains the target column {target!r}")
+        features = tuple(f)
+    return DataSpec(csv=path, target=target, features=features)
+
+
+def _check_prior(c: _Checker, doc) -> PriorSpec:
+    c.table(doc, "[prior]", ("family", "scale", "lam", "global_scale", "hyperprior"), required=("family",))
+    family = c.string(doc["family"], "[prior] family", FAMILIES)
+    scale_key = {"park_casella": "lam", "horseshoe": "global_scale"}.get(family, "scale")
+    for k in ("scale", "lam", "global_scale"):
+        if k in doc and k != scale_key:
+            c.fail(f"[prior] {k}", f"is not a parameter of the {family} prior (it takes {scale_key})")
+    key = f"[prior] {scale_key}"
+    if family == "horseshoe":
+        scale = c.number(doc.get(scale_key, 1.0), key, lower=0.0)
+    else:
+        if scale_key not in doc:
+            c.fail(key, f"is required: a positive number or one of {', '.join(map(repr, CHOOSERS))}")
+        v = doc[scale_key]
+        scale = c.string(v, key, CHOOSERS) if isinstance(v, str) else c.number(v, key, lower=0.0)
+    hyper = {}
+    if "hyperprior" in doc:
+        if scale != "hyperprior":
+            c.fail("[prior.hyperprior]", f"is only used with {scale_key} = \"hyperprior\"")
+        second = "scale" if family == "gaussian" else "rate"
+        c.table(doc["hyperprior"], "[prior.hyperprior]", ("shape", second))
+        hyper = {k: c.number(v, f"[prior.hyperprior] {k}", lower=0.0) for k, v in doc["hyperprior"].items()}
+    if scale == "hyperprior":
+        # Park and Casella (2008): lambda^2 ~ Gamma(1, 1.78); an InverseGamma(1, 1) on tau^2
+        defaults = {"scale": 1.0} if family == "gaussian" else {"rate": 1.78}
+        hyper = {"shape": 1.0, **defaults, **hyper}
+    return PriorSpec(family=family, scale=scale, hyperprior=hyper)
+
+
+def _check_sigma(c: _Checker, doc):
+    c.table(doc, "[noise]", ("sigma",), required=("sigma",))
+    v = doc["sigma"]
+    if isinstance(v, str):
+        return c.string(v, "[noise] sigma", SIGMA_WORDS)
+    return c.number(v, "[noise] sigma", lower=0.0)
+
+
+def _check_inference(c: _Checker, doc, prior: PriorSpec) -> InferenceSpec:
+    fields = InferenceSpec.__dataclass_fields__
+    c.table(doc, "[inference]", fields)
+    kw = {}
+    for k, v in doc.items():
+        key = f"[inference] {k}"
+        if k in ("map", "sklearn", "find_map", "posterior", "shrinkage"):
+            kw[k] = c.boolean(v, key)
+        elif k == "sampler":
+            kw[k] = c.string(v, key, SAMPLERS)
+        elif k in ("draws", "chains", "n_scales"):
+            kw[k] = c.integer(v, key, lower=2 if k == "n_scales" else 1)
+        elif k in ("tune", "seed"):
+            kw[k] = c.integer(v, key, lower=0)
+        elif k == "hdi_prob":
+            kw[k] = c.number(v, key, lower=0.0, upper=1.0)
+        elif k == "scale_range":
+            if not isinstance(v, list) or len(v) != 2:
+                c.fail(key, f"must be a list of two numbers [lo, hi]; got {v!r}")
+            lo = c.number(v[0], key, lower=0.0)
+            hi = c.number(v[1], key, lower=0.0)
+            if not lo < hi:
+                c.fail(key, f"needs lo < hi; got [{lo:g}, {hi:g}]")
+            kw[k] = (lo, hi)
+    inf = InferenceSpec(**kw)
+    if prior.family == "horseshoe":
+        for k in ("map", "sklearn", "find_map", "shrinkage"):
+            if doc.get(k, False):
+                c.fail(f"[inference] {k}", "the horseshoe prior has no penalised equivalent: set it to false")
+        inf = replace(inf, map=False, sklearn=False, find_map=False, shrinkage=False)
+    if not (inf.map or inf.sklearn or inf.find_map or inf.posterior):
+        c.fail("[inference]", "asks for nothing: set at least one of map, sklearn, find_map, posterior to true")
+    if inf.shrinkage and prior.chosen:
+        c.fail("[inference] shrinkage", f"needs a fixed prior scale, but {prior.scale_name} = {prior.scale!r}")
+    if prior.scale == "hyperprior" and not inf.posterior:
+        c.fail("[inference] posterior", "must be true when the prior scale is given a hyperprior")
+    return inf
+
+
+def parse_spec(doc: dict, path=None) -> ModelSpec:
+    """Validate a parsed TOML document and return the :class:`ModelSpec`.
+
+    Parameters
+    ----------
+    doc : dict
+        The document, as :func:`tomllib.load` returns it.
+    path : path-like, optional
+        The file it came from: names it in errors and anchors relative CSV paths.
+
+    Returns
+    -------
+    ModelSpec
+
+    Raises
+    ------
+    SpecError
+        Naming the file and the key.
+    """
+    path = None if path is None else Path(path)
+    c = _Checker(path)
+    c.table(doc, "", ("name", "description", "data", "prior", "noise", "inference"),
+            required=("data", "prior", "noise"))
+    default_name = path.stem if path is not None else "model"
+    name = c.string(doc.get("name", default_name), "name")
+    if not name or any(ch in name for ch in "/\\") or name.startswith("."):
+        c.fail("name", f"must be a plain non-empty name usable as a folder name; got {name!r}")
+    description = c.string(doc.get("description", ""), "description")
+    data = _check_data(c, doc["data"], path.parent if path is not None else None)
+    sigma = _check_sigma(c, doc["noise"])
+    prior = _check_prior(c, doc["prior"])
+    inference = _check_inference(c, doc.get("inference", {}), prior)
+    return ModelSpec(name=name, description=description, data=data, prior=prior, sigma=sigma,
+                     inference=inference, path=path)
+
+
+def load_spec(path) -> ModelSpec:
+    """Read and validate a spec file.
+
+    Parameters
+    ----------
+    path : path-like
+        A ``.toml`` file.
+
+    Returns
+    -------
+    ModelSpec
+
+    Raises
+    ------
+    SpecError
+        For a missing file, invalid TOML, or any schema violation (naming the file and key).
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise SpecError(path, "file", "not found")
+    try:
+        with path.open("rb") as fh:
+            doc = tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise SpecError(path, "TOML", str(exc)) from exc
+    return parse_spec(doc, path)
+
+
+def _load_csv(d: DataSpec, spec_path):
+    import pandas as pd
+
+    from .datasets import Dataset
+
+    try:
+        df = pd.read_csv(d.csv)
+    except Exception as exc:  # parse errors, empty files, permissions
+        raise SpecError(spec_path, "[data] csv", f"could not read {d.csv}: {exc}") from exc
+    if d.target not in df.columns:
+        raise SpecError(spec_path, "[data] target", f"column {d.target!r} not in {d.csv.name}; columns: "
+                        f"{list(df.columns)}")
+    features = list(d.features) if d.features is not None else [c for c in df.columns if c != d.target]
+    missing = [f for f in features if f not in df.columns]
+    if missing:
+        raise SpecError(spec_path, "[data] features", f"column(s) {missing} not in {d.csv.name}")
+    if not features:
+        raise SpecError(spec_path, "[data] csv", f"{d.csv.name} has no feature columns besides the target")
+    from ._validation import check_Xy
+
+    try:
+        X, y = check_Xy(df[features], df[d.target], x_name=f"{d.csv.name} features", y_name=f"column {d.target!r}")
+    except (TypeError, ValueError) as exc:
+        raise SpecError(spec_path, "[data] csv", str(exc)) from exc
+    return Dataset(X=np.array(X), y=np.array(y), feature_names=tuple(map(str, features)), name=d.csv.stem,
+                   description=f"CSV file {d.csv.name}, target {d.target!r}")
+
+
+# --------------------------------------------------------------------------------------------
+# finding specs
+# --------------------------------------------------------------------------------------------
+
+
+def models_dirs() -> list[Path]:
+    """Folders searched for specs, in order.
+
+    1. ``$BAYESREG_MODELS`` (one folder, when set);
+    2. ``./models`` in the current working directory;
+    3. ``models/`` beside the installed package (the repository's folder in an editable install).
+    """
+    out = []
+    env = os.environ.get("BAYESREG_MODELS")
+    if env:
+        out.append(Path(env))
+    out.append(Path.cwd() / "models")
+    out.append(Path(__file__).resolve().parent.parent / "models")
+    seen, uniq = set(), []
+    for p in out:
+        key = p.resolve() if p.exists() else p
+        if key not in seen:
+            seen.add(key)
+            uniq.append(p)
+    return uniq
+
+
+def find_specs() -> list[Path]:
+    """All ``*.toml`` specs in the first existing folder of :func:`models_dirs`, sorted by name."""
+    for d in models_dirs():
+        if d.is_dir():
+            return sorted(d.glob("*.toml"))
+    return []
+
+
+def resolve_spec(spec: str | os.PathLike | None) -> Path:
+    """The file of a spec given as a path or as a name (``diabetes_laplace``) in :func:`models_dirs`.
+
+    Parameters
+    ----------
+    spec : str, path-like or None
+        None means :data:`DEFAULT_SPEC`.
+
+    Returns
+    -------
+    Path
+
+    Raises
+    ------
+    SpecError
+        When nothing matches; the message lists where it looked.
+    """
+    spec = DEFAULT_SPEC if spec is None else spec
+    p = Path(spec)
+    if p.is_file():
+        return p
+    stem = p.name[:-5] if p.name.endswith(".toml") else p.name
+    if p.parent == Path("."):
+        for d in models_dirs():
+            cand = d / f"{stem}.toml"
+            if cand.is_file():
+                return cand
+    looked = [str(p)] + [str(d / f"{stem}.toml") for d in models_dirs()]
+    raise SpecError(p, "file", "not found; looked in: " + ", ".join(looked))

@@ -1,0 +1,178 @@
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from bayesreg import spec as S
+from bayesreg.priors import GammaPrior, Gaussian, Horseshoe, InverseGammaPrior, Laplace, ParkCasella
+
+REPO_MODELS = Path(__file__).resolve().parent.parent / "models"
+
+BASE = """
+[data]
+dataset = "diabetes"
+
+[prior]
+family = "laplace"
+scale = 20.0
+
+[noise]
+sigma = 54.0
+"""
+
+
+def write(tmp_path, text, name="m.toml"):
+    p = tmp_path / name
+    p.write_text(textwrap.dedent(text))
+    return p
+
+
+def test_every_bundled_spec_is_valid_and_loads_its_data():
+    files = sorted(REPO_MODELS.glob("*.toml"))
+    names = {f.stem for f in files}
+    assert {"diabetes_laplace", "diabetes_gaussian", "diabetes_horseshoe", "polynomial", "sparse_p_gt_n"} <= names
+    for f in files:
+        s = S.load_spec(f)
+        assert s.name == f.stem and s.description
+        d = s.load_data()
+        assert d.X.shape[0] == d.y.shape[0] > 0
+    sparse = S.load_spec(REPO_MODELS / "sparse_p_gt_n.toml").load_data()
+    assert sparse.n_features > sparse.n_samples
+
+
+def test_defaults_and_prior_objects(tmp_path):
+    s = S.load_spec(write(tmp_path, BASE))
+    assert s.name == "m" and s.sigma == 54.0
+    assert s.inference == S.InferenceSpec()
+    assert s.make_prior() == Laplace(20.0)
+    s = S.load_spec(write(tmp_path, BASE.replace('family = "laplace"\nscale = 20.0',
+                                                 'family = "park_casella"\nlam = "hyperprior"')))
+    assert s.prior.chosen and s.make_prior(0.5) == ParkCasella(0.5, lam2_prior=GammaPrior(1.0, 1.78))
+    s = S.load_spec(write(tmp_path, BASE.replace('scale = 20.0', 'scale = "hyperprior"')
+                          .replace('"laplace"', '"gaussian"') + "[prior.hyperprior]\nshape = 2.0\n"))
+    assert s.make_prior() == Gaussian(1.0, tau2_prior=InverseGammaPrior(2.0, 1.0))
+    s = S.load_spec(write(tmp_path, BASE.replace('scale = 20.0', 'scale = "empirical_bayes"')))
+    assert s.make_prior(7.0) == Laplace(7.0)
+    with pytest.raises(ValueError, match="scale="):
+        s.make_prior()
+    s = S.load_spec(write(tmp_path, BASE.replace('family = "laplace"\nscale = 20.0', 'family = "horseshoe"')
+                          .replace("54.0", '"jeffreys"') + "[inference]\nmap = false\nsklearn = false\n"))
+    assert s.make_prior() == Horseshoe(1.0) and not s.inference.map and s.sigma == "jeffreys"
+
+
+@pytest.mark.parametrize(
+    "edit, key, words",
+    [
+        (lambda t: t + "\nbogus = 1\n", "bogus", "unknown key"),
+        (lambda t: t.replace('dataset = "diabetes"', 'dataset = "diabetes"\ncolour = "red"'), "[data] colour",
+         "unknown key"),
+        (lambda t: t.replace("scale = 20.0", "scale = -1.0"), "[prior] scale", "> 0"),
+        (lambda t: t.replace("scale = 20.0", 'scale = "big"'), "[prior] scale", "empirical_bayes"),
+        (lambda t: t.replace("scale = 20.0", "lam = 2.0"), "[prior] lam", "not a parameter"),
+        (lambda t: t.replace("scale = 20.0", ""), "[prior] scale", "required"),
+        (lambda t: t.replace('"laplace"', '"cauchy"'), "[prior] family", "must be one of"),
+        (lambda t: t.replace("sigma = 54.0", "sigma = 0"), "[noise] sigma", "> 0"),
+        (lambda t: t.replace("sigma = 54.0", "sigma = true"), "[noise] sigma", "must be a number"),
+        (lambda t: t.replace("sigma = 54.0", 'sigma = "guess"'), "[noise] sigma", "estimate"),
+        (lambda t: t.replace('dataset = "diabetes"', 'dataset = "iris"'), "[data] dataset", "must be one of"),
+        (lambda t: t.replace('dataset = "diabetes"', 'dataset = "diabetes"\ngenerator = "sparse"'), "[data]",
+         "exactly one"),
+        (lambda t: t.replace('dataset = "diabetes"', 'csv = "nope.csv"\ntarget = "y"'), "[data] csv",
+         "file not found"),
+        (lambda t: t.replace('dataset = "diabetes"', 'generator = "sparse"\nparams = { n_samples = 2.5 }'),
+         "[data.params] n_samples", "integer"),
+        (lambda t: t.replace('dataset = "diabetes"', 'generator = "sparse"\nparams = { spice = 1 }'),
+         "[data.params] spice", "unknown key"),
+        (lambda t: t.replace('dataset = "diabetes"', 'dataset = "diabetes"\ntarget = "y"'), "[data] target",
+         "only for csv"),
+        (lambda t: t + "[inference]\ndraws = 0\n", "[inference] draws", ">= 1"),
+        (lambda t: t + "[inference]\ndraws = 100.0\n", "[inference] draws", "integer"),
+        (lambda t: t + "[inference]\nsampler = 'metropolis'\n", "[inference] sampler", "must be one of"),
+        (lambda t: t + "[inference]\nhdi_prob = 1.0\n", "[inference] hdi_prob", "< 1"),
+        (lambda t: t + "[inference]\nposterior = 'yes'\n", "[inference] posterior", "true or false"),
+        (lambda t: t + "[inference]\nscale_range = [10.0, 1.0]\n", "[inference] scale_range", "lo < hi"),
+        (lambda t: t + "[inference]\nmap = false\nsklearn = false\nposterior = false\n", "[inference]",
+         "asks for nothing"),
+        (lambda t: t.replace("scale = 20.0", 'scale = "empirical_bayes"') + "[inference]\nshrinkage = true\n",
+         "[inference] shrinkage", "fixed prior scale"),
+        (lambda t: t.replace("scale = 20.0", 'scale = "hyperprior"') + "[inference]\nposterior = false\n",
+         "[inference] posterior", "hyperprior"),
+        (lambda t: t + "[prior.hyperprior]\nshape = 1.0\n", "[prior.hyperprior]", "only used"),
+        (lambda t: t.replace('family = "laplace"\nscale = 20.0', 'family = "horseshoe"') + "[inference]\nmap = true\n",
+         "[inference] map", "no penalised equivalent"),
+        (lambda t: t.replace("[noise]\nsigma = 54.0", ""), "noise", "required"),
+        (lambda t: 'name = "../x"\n' + t, "name", "folder name"),
+        (lambda t: t.replace("[prior]", "prior = 3\n[priors]"), "priors", "unknown key"),
+    ],
+)
+def test_bad_specs_name_file_and_key(tmp_path, edit, key, words):
+    path = write(tmp_path, edit(BASE))
+    with pytest.raises(S.SpecError) as info:
+        S.load_spec(path)
+    msg = str(info.value)
+    assert str(path) in msg and key in msg and words in msg, msg
+    assert isinstance(info.value, ValueError)
+
+
+def test_invalid_toml_and_missing_file(tmp_path):
+    bad = write(tmp_path, "[data\n")
+    with pytest.raises(S.SpecError, match="TOML"):
+        S.load_spec(bad)
+    with pytest.raises(S.SpecError, match="not found"):
+        S.load_spec(tmp_path / "absent.toml")
+
+
+def test_bad_generator_value_is_reported_when_loading(tmp_path):
+    path = write(tmp_path, BASE.replace('dataset = "diabetes"', 'generator = "sparse"\n'
+                                        'params = { n_features = 5, n_informative = 9 }'))
+    s = S.load_spec(path)  # types are right; the value is checked by the generator
+    with pytest.raises(S.SpecError, match=r"\[data.params\].*n_informative"):
+        s.load_data()
+
+
+def test_csv_data(tmp_path):
+    (tmp_path / "d").mkdir()
+    (tmp_path / "d" / "t.csv").write_text("a,b,c,y\n1,2,3,4\n2,1,0,1\n3,3,3,2\n")
+    text = BASE.replace('dataset = "diabetes"', 'csv = "d/t.csv"\ntarget = "y"')
+    d = S.load_spec(write(tmp_path, text)).load_data()
+    assert d.feature_names == ("a", "b", "c")
+    np.testing.assert_array_equal(d.y, [4, 1, 2])
+    d = S.load_spec(write(tmp_path, text.replace('target = "y"', 'target = "y"\nfeatures = ["c", "a"]'))).load_data()
+    np.testing.assert_array_equal(d.X[:, 0], [3, 0, 3])
+    s = S.load_spec(write(tmp_path, text.replace('target = "y"', 'target = "z"')))
+    with pytest.raises(S.SpecError, match=r"\[data\] target.*'z'"):
+        s.load_data()
+    with pytest.raises(S.SpecError, match=r"\[data\] target.*required"):
+        S.load_spec(write(tmp_path, text.replace('target = "y"', "")))
+    with pytest.raises(S.SpecError, match=r"\[data\] features.*target"):
+        S.load_spec(write(tmp_path, text.replace('target = "y"', 'target = "y"\nfeatures = ["a", "y"]')))
+    (tmp_path / "d" / "t.csv").write_text("a,b,y\n1,x,4\n2,1,1\n")
+    with pytest.raises(S.SpecError, match=r"\[data\] csv.*numbers"):
+        S.load_spec(write(tmp_path, text)).load_data()
+
+
+def test_fast_mode(monkeypatch, tmp_path):
+    s = S.load_spec(write(tmp_path, BASE + "[inference]\ndraws = 2000\nn_scales = 10\n"))
+    monkeypatch.delenv("BAYESREG_FAST", raising=False)
+    assert not S.fast_mode() and s.effective_inference().draws == 2000
+    monkeypatch.setenv("BAYESREG_FAST", "1")
+    assert S.fast_mode()
+    inf = s.effective_inference()
+    assert inf.draws == 300 and inf.tune == 300 and inf.n_scales == 4
+
+
+def test_resolve_spec(monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)  # no ./models here: falls back to the repository's folder
+    assert S.resolve_spec(None) == REPO_MODELS / "diabetes_laplace.toml"
+    assert S.resolve_spec("polynomial").name == "polynomial.toml"
+    assert S.resolve_spec("polynomial.toml").name == "polynomial.toml"
+    own = tmp_path / "mine"
+    own.mkdir()
+    write(own, BASE, "polynomial.toml")
+    monkeypatch.setenv("BAYESREG_MODELS", str(own))
+    assert S.resolve_spec("polynomial") == own / "polynomial.toml"
+    assert [p.name for p in S.find_specs()] == ["polynomial.toml"]
+    with pytest.raises(S.SpecError, match="looked in"):
+        S.resolve_spec("nothing_here")
+    assert S.resolve_spec(str(own / "polynomial.toml")) == own / "polynomial.toml"
