@@ -43,6 +43,16 @@ def _as_beta(beta) -> np.ndarray:
     return b.reshape(1) if b.ndim == 0 else b
 
 
+def _f64(x):
+    """A Python number as a NumPy float64, other values (PyMC variables) unchanged.
+
+    PyTensor turns a Python float that float32 represents exactly (0.75, 2.0, ...) into a
+    float32 constant, and a log density built on it is then computed partly in float32
+    (relative error ~1e-7); a NumPy float64 keeps its dtype.
+    """
+    return np.float64(x) if isinstance(x, int | float | np.number) else x
+
+
 def _sumsq(b: np.ndarray) -> float:
     # np.sum(b * b), not b @ b: beta may carry extra axes (draws), all summed over
     return float(np.sum(b * b))
@@ -90,7 +100,7 @@ class GammaPrior:
         """``pm.Gamma(name, alpha=shape, beta=rate)`` (inside a model context)."""
         import pymc as pm
 
-        return pm.Gamma(name, alpha=self.shape, beta=self.rate, **kwargs)
+        return pm.Gamma(name, alpha=_f64(self.shape), beta=_f64(self.rate), **kwargs)
 
 
 @dataclass(frozen=True)
@@ -125,7 +135,7 @@ class InverseGammaPrior:
         """``pm.InverseGamma(name, alpha=shape, beta=scale)`` (inside a model context)."""
         import pymc as pm
 
-        return pm.InverseGamma(name, alpha=self.shape, beta=self.scale, **kwargs)
+        return pm.InverseGamma(name, alpha=_f64(self.shape), beta=_f64(self.scale), **kwargs)
 
 
 @dataclass(frozen=True)
@@ -173,7 +183,7 @@ class Laplace(Prior):
     def to_pymc(self, name: str, dims=None, sigma=None):  # noqa: D102
         import pymc as pm
 
-        return pm.Laplace(name, mu=0.0, b=self.scale, dims=dims)
+        return pm.Laplace(name, mu=_f64(0.0), b=_f64(self.scale), dims=dims)
 
 
 @dataclass(frozen=True)
@@ -230,8 +240,8 @@ class ParkCasella(Prior):
             lam = pm.Deterministic("lam", pm.math.sqrt(lam2))
         elif lam is None:
             lam = self.lam
-        sigma = 1.0 if sigma is None else sigma
-        return pm.Laplace(name, mu=0.0, b=sigma / lam, dims=dims)
+        sigma = _f64(1.0 if sigma is None else sigma)
+        return pm.Laplace(name, mu=_f64(0.0), b=sigma / _f64(lam), dims=dims)
 
 
 @dataclass(frozen=True)
@@ -282,7 +292,7 @@ class Gaussian(Prior):
             tau = pm.Deterministic("tau", pm.math.sqrt(tau2))
         elif tau is None:
             tau = self.scale
-        return pm.Normal(name, mu=0.0, sigma=tau, dims=dims)
+        return pm.Normal(name, mu=_f64(0.0), sigma=_f64(tau), dims=dims)
 
 
 def _elastic_net_log_norm(b: float, tau: float) -> float:
@@ -344,6 +354,7 @@ class ElasticNetPrior(Prior):
 
         b, t = self.l1_scale, self.l2_scale
         log_norm = _elastic_net_log_norm(b, t)
+        b, t, log_norm = _f64(b), _f64(t), _f64(log_norm)
 
         def logp(value, *_):
             return -pt.abs(value) / b - 0.5 * value**2 / t**2 - log_norm
@@ -424,8 +435,8 @@ class Horseshoe(Prior):
         """
         import pymc as pm
 
-        sigma = 1.0 if sigma is None else sigma
-        tau = pm.HalfCauchy("tau", beta=self.global_scale)
-        lam_local = pm.HalfCauchy("lam_local", beta=1.0, dims=dims)
-        z = pm.Normal(f"{name}_z", 0.0, 1.0, dims=dims)
+        sigma = _f64(1.0 if sigma is None else sigma)
+        tau = pm.HalfCauchy("tau", beta=_f64(self.global_scale))
+        lam_local = pm.HalfCauchy("lam_local", beta=_f64(1.0), dims=dims)
+        z = pm.Normal(f"{name}_z", _f64(0.0), _f64(1.0), dims=dims)
         return pm.Deterministic(name, z * lam_local * tau * sigma, dims=dims)
