@@ -987,9 +987,6 @@ def _dask_array_parts(X, y, target, feature_names) -> list:
     names = _names_tuple(feature_names, k)
     if not isinstance(y, da.Array):
         y = np.asarray(y)
-        if not _is_numeric_dtype(y.dtype):
-            raise TypeError(f"y must contain numbers only; got dtype {y.dtype}")
-        y = da.from_array(y, chunks=(row_sizes,) + y.shape[1:])
     if not _is_numeric_dtype(y.dtype):
         raise TypeError(f"y must contain numbers only; got dtype {y.dtype}")
     if y.ndim == 2 and y.shape[1] == 1:
@@ -998,6 +995,8 @@ def _dask_array_parts(X, y, target, feature_names) -> list:
         raise ValueError(f"y must be 1-D; got shape {y.shape}")
     if y.shape[0] != X.shape[0]:
         raise ValueError(f"y has {y.shape[0]} entries but X has {X.shape[0]} rows; lengths must match")
+    if not isinstance(y, da.Array):
+        y = da.from_array(y, chunks=(row_sizes,))
     yblocks = y.rechunk((row_sizes,)).to_delayed().ravel()
     return [
         delayed(_dask_block_xy, pure=True)(b, yb, w, int(s), names)
