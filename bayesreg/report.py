@@ -1,0 +1,486 @@
+"""Run a model spec and write its report folder (the engine behind ``bayesreg run``).
+
+:func:`run_spec` fits what a :class:`~bayesreg.spec.ModelSpec` asks for, in this order:
+
+1. the data (:meth:`ModelSpec.load_data`);
+2. the noise scale: the spec's number, or a plug-in estimate (``"estimate"``: the least-squares
+   residual sd when ``n > p + 1``, else that of a cross-validated lasso), or free in the
+   posterior (``"jeffreys"``);
+3. the prior scale: the spec's number, or chosen by :func:`bayesreg.choose_prior_scale`
+   (``"empirical_bayes"``: marginal likelihood for a Gaussian prior, Monte Carlo EM for a
+   Laplace prior), or sampled under its hyperprior (``"hyperprior"``);
+4. the posterior (:func:`bayesreg.sample_posterior`), when asked for; where sigma or the scale
+   is sampled, the MAP below is taken at their posterior means;
+5. the exact MAP (:func:`bayesreg.map_estimate`), scikit-learn's penalised fit at the mapped
+   alpha (:func:`bayesreg.mapping.to_sklearn`) and PyMC's find_MAP (:func:`bayesreg.find_map`);
+6. the shrinkage table over a grid of prior scales (:func:`bayesreg.shrinkage_table`).
+
+:func:`write_report` writes ``report.md`` with PNG figures, ``coefficients.csv``,
+``posterior.nc`` (the InferenceData as NetCDF), ``shrinkage.csv`` and ``spec.toml`` (a copy).
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .spec import ModelSpec
+
+__all__ = ["RunResult", "run_spec", "write_report", "estimate_sigma", "format_table"]
+
+
+@dataclass
+class RunResult:
+    """What :func:`run_spec` computed.
+
+    Attributes
+    ----------
+    spec : ModelSpec
+    data : bayesreg.datasets.Dataset
+    sigma : float
+        The noise sd the MAP and the penalised fit used.
+    sigma_note : str
+        Where it came from.
+    prior : Prior
+        The prior the MAP used (at a fixed scale).
+    posterior_prior : Prior or None
+        The prior the posterior used (possibly with a hyperprior).
+    estimates : pandas.DataFrame
+        One row per feature (and ``intercept`` last); columns among ``sklearn``, ``exact MAP``,
+        ``find_MAP``, ``posterior mean``, ``posterior median``, ``hdi low``, ``hdi high``, ``truth``.
+    idata : arviz.InferenceData or None
+    shrinkage : pandas.DataFrame or None
+    equivalence : dict
+        ``max |exact MAP - sklearn|`` and friends.
+    diagnostics : dict
+        Sampler diagnostics (largest R-hat, smallest bulk ESS, divergences).
+    timings : dict
+        Seconds per step.
+    notes : list of str
+        Choices made on the way (chosen scale, plug-in sigma, ...).
+    """
+
+    spec: ModelSpec
+    data: object
+    sigma: float | None = None
+    sigma_note: str = ""
+    prior: object = None
+    posterior_prior: object = None
+    estimates: object = None
+    idata: object = None
+    shrinkage: object = None
+    scale_choice: object = None
+    equivalence: dict = field(default_factory=dict)
+    diagnostics: dict = field(default_factory=dict)
+    timings: dict = field(default_factory=dict)
+    notes: list = field(default_factory=list)
+
+
+class _Steps:
+    """Progress lines on a stream: ``[2/5] sampling the posterior ... 3.1 s``."""
+
+    def __init__(self, total: int, stream=None, quiet: bool = False):
+        self.total, self.i = total, 0
+        self.stream = sys.stderr if stream is None else stream
+        self.quiet = quiet
+        self.timings: dict[str, float] = {}
+
+    def run(self, label: str, fn, *args, **kwargs):
+        self.i += 1
+        if not self.quiet:
+            print(f"[{self.i}/{self.total}] {label} ...", file=self.stream, flush=True)
+        t0 = time.perf_counter()
+        out = fn(*args, **kwargs)
+        dt = time.perf_counter() - t0
+        self.timings[label] = dt
+        if not self.quiet:
+            print(f"      done in {dt:.1f} s", file=self.stream, flush=True)
+        return out
+
+
+def estimate_sigma(X, y) -> tuple[float, str]:
+    """A plug-in noise sd: least-squares residuals when ``n > p + 1``, else a cross-validated lasso's.
+
+    Returns
+    -------
+    sigma : float
+    note : str
+        How it was obtained.
+    """
+    from ._validation import check_Xy
+
+    X, y = check_Xy(X, y)
+    n, p = X.shape
+    Xc, yc = X - X.mean(axis=0), y - y.mean()
+    if n > p + 1:
+        coef, *_ = np.linalg.lstsq(Xc, yc, rcond=None)
+        r = yc - Xc @ coef
+        return float(np.sqrt(r @ r / (n - p - 1))), f"least-squares residual sd ({n - p - 1} degrees of freedom)"
+    from sklearn.linear_model import LassoCV
+
+    cv = LassoCV(cv=5, n_alphas=30, random_state=0).fit(X, y)
+    r = y - cv.predict(X)
+    k = int(np.count_nonzero(cv.coef_))
+    dof = max(n - k - 1, 1)
+    return float(np.sqrt(r @ r / dof)), f"residual sd of a 5-fold cross-validated lasso ({k} non-zeros, p >= n)"
+
+
+def _posterior_sigma_arg(spec: ModelSpec, sigma_value):
+    return "jeffreys" if spec.sigma == "jeffreys" else sigma_value
+
+
+def _summarise_posterior(idata, names, hdi_prob):
+    import arviz as az
+
+    post = idata.posterior
+    beta = post["beta"].stack(sample=("chain", "draw")).transpose("feature", "sample").values
+    b0 = post["intercept"].values.reshape(-1)
+    draws = np.vstack([beta, b0[None, :]])
+    hdi = np.array([az.hdi(d, hdi_prob=hdi_prob) for d in draws])
+    out = {
+        "posterior mean": draws.mean(axis=1),
+        "posterior median": np.median(draws, axis=1),
+        "hdi low": hdi[:, 0],
+        "hdi high": hdi[:, 1],
+    }
+    summ = az.summary(idata, var_names=["beta", "intercept", "sigma"], kind="diagnostics")
+    div = idata.sample_stats.get("diverging") if hasattr(idata, "sample_stats") else None
+    diagnostics = {
+        "max r_hat": float(summ["r_hat"].max()),
+        "min ess_bulk": float(summ["ess_bulk"].min()),
+        "min ess_tail": float(summ["ess_tail"].min()),
+        "divergences": int(div.values.sum()) if div is not None else 0,
+        "draws": int(post.sizes["chain"] * post.sizes["draw"]),
+    }
+    return out, diagnostics
+
+
+def run_spec(spec: ModelSpec, *, quiet: bool = False, stream=None, progressbar: bool | None = None) -> RunResult:
+    """Fit what ``spec`` asks for.
+
+    Parameters
+    ----------
+    spec : ModelSpec
+        A validated spec (:func:`bayesreg.spec.load_spec`).
+    quiet : bool, default=False
+        No progress lines.
+    stream : file-like, optional
+        Where progress goes (default ``sys.stderr``).
+    progressbar : bool, optional
+        Samplers' progress bars (default: when the stream is a terminal and not quiet).
+
+    Returns
+    -------
+    RunResult
+    """
+    import pandas as pd
+
+    import bayesreg
+
+    from . import mapping
+
+    inf = spec.effective_inference()
+    p_spec = spec.prior
+    stream = sys.stderr if stream is None else stream
+    if progressbar is None:
+        progressbar = (not quiet) and hasattr(stream, "isatty") and stream.isatty()
+    sample_first = spec.sigma == "jeffreys" or p_spec.scale == "hyperprior"
+    n_steps = 1 + (spec.sigma == "estimate") + (p_spec.scale == "empirical_bayes") + inf.posterior
+    n_steps += (inf.map or inf.sklearn) + inf.find_map + inf.shrinkage
+    steps = _Steps(n_steps, stream, quiet)
+    res = RunResult(spec=spec, data=None)
+
+    data = steps.run(f"loading data: {spec.data.label}", spec.load_data)
+    res.data = data
+    X, y, names = np.asarray(data.X), np.asarray(data.y), list(data.feature_names)
+    n = X.shape[0]
+
+    # -- noise scale
+    if isinstance(spec.sigma, float):
+        sigma, res.sigma_note = spec.sigma, "fixed by the spec"
+    elif spec.sigma == "estimate":
+        sigma, res.sigma_note = steps.run("estimating sigma (plug-in)", estimate_sigma, X, y)
+    else:
+        sigma, res.sigma_note = None, "free in the posterior (Jeffreys prior)"
+
+    # -- prior scale
+    prior = None
+    if p_spec.scale == "empirical_bayes":
+        method = "marginal_likelihood" if p_spec.family == "gaussian" else "mcem"
+        choice = steps.run(
+            f"choosing the prior scale ({method})", bayesreg.choose_prior_scale, X, y,
+            "gaussian" if p_spec.family == "gaussian" else "laplace", sigma=sigma, method=method,
+            random_seed=inf.seed,
+        )
+        res.scale_choice = choice
+        res.notes.append(f"prior scale chosen by {method}: {choice!r}")
+        if sigma is None:
+            sigma = float(choice.sigma)
+        prior = _at_scale(spec, choice)
+    elif not p_spec.chosen:
+        prior = spec.make_prior()
+    posterior_prior = spec.make_prior() if p_spec.scale == "hyperprior" else prior
+    res.posterior_prior = posterior_prior
+
+    def sample():
+        return bayesreg.sample_posterior(
+            X, y, posterior_prior, sigma=_posterior_sigma_arg(spec, sigma), sampler=inf.sampler, draws=inf.draws,
+            tune=inf.tune, chains=inf.chains, random_seed=inf.seed, feature_names=names, progressbar=progressbar,
+        )
+
+    columns: dict[str, np.ndarray] = {}
+    if inf.posterior and sample_first:
+        res.idata = steps.run(f"sampling the posterior ({inf.chains} x {inf.draws} draws)", sample)
+        post = res.idata.posterior
+        if sigma is None:
+            sigma = float(post["sigma"].mean())
+            res.sigma_note = "posterior mean (sigma sampled with a Jeffreys prior)"
+        if p_spec.scale == "hyperprior":
+            prior = _at_posterior_scale(spec, post, sigma)
+            res.notes.append(f"MAP and penalised fit at the posterior mean of the prior scale: {prior}")
+    res.sigma = sigma
+    res.prior = prior
+
+    # -- MAP and the penalised equivalent
+    if inf.map or inf.sklearn:
+        def point_estimates():
+            out = {}
+            if inf.sklearn:
+                est = mapping.to_sklearn(prior, sigma=sigma, n_samples=n, **_sk_options(prior)).fit(X, y)
+                out["sklearn"] = np.r_[est.coef_, est.intercept_]
+            if inf.map:
+                m = bayesreg.map_estimate(X, y, prior, sigma=sigma)
+                out["exact MAP"] = np.r_[np.asarray(m.coef), float(m.intercept)]
+            return out
+
+        columns.update(steps.run(f"exact MAP and scikit-learn at {prior}, sigma={sigma:.4g}", point_estimates))
+        if "sklearn" in columns and "exact MAP" in columns:
+            a, b = columns["sklearn"][:-1], columns["exact MAP"][:-1]
+            res.equivalence = {
+                "max |exact MAP - sklearn|": float(np.max(np.abs(a - b))),
+                "relative": float(np.max(np.abs(a - b)) / max(np.max(np.abs(a)), 1e-300)),
+                "same support": bool(np.array_equal(a != 0, b != 0)),
+                "sklearn estimator": _sk_label(prior, sigma, n),
+            }
+    if inf.find_map:
+        def run_find_map():
+            model = bayesreg.build_model(X, y, prior, sigma=sigma, feature_names=names)
+            fm = bayesreg.find_map(model)
+            return np.r_[np.asarray(_get(fm, "beta")).reshape(-1), float(np.asarray(_get(fm, "intercept")))]
+
+        columns["find_MAP"] = steps.run("PyMC find_MAP (compiles the model)", run_find_map)
+
+    if inf.posterior and not sample_first:
+        res.idata = steps.run(f"sampling the posterior ({inf.chains} x {inf.draws} draws)", sample)
+    if res.idata is not None:
+        summ, res.diagnostics = _summarise_posterior(res.idata, names, inf.hdi_prob)
+        columns.update(summ)
+
+    if inf.shrinkage:
+        res.shrinkage = steps.run(f"shrinkage over {inf.n_scales} prior scales", _shrinkage, spec, X, y, names,
+                                  prior, sigma, inf, progressbar)
+
+    if data.coef is not None:
+        columns["truth"] = np.r_[data.coef, data.intercept if data.intercept is not None else np.nan]
+    res.estimates = pd.DataFrame(columns, index=[*names, "intercept"])
+    res.timings = steps.timings
+    return res
+
+
+def _get(result, name):
+    """A named value from a find_map result (a mapping or an object with attributes)."""
+    if isinstance(result, dict):
+        return result[name]
+    for attr in ("values", "point", "params"):
+        d = getattr(result, attr, None)
+        if isinstance(d, dict) and name in d:
+            return d[name]
+    return getattr(result, name)
+
+
+def _sk_options(prior):
+    from .priors import Gaussian
+
+    return {} if isinstance(prior, Gaussian) else {"tol": 1e-10, "max_iter": 100_000}
+
+
+def _sk_label(prior, sigma, n):
+    from . import mapping
+
+    est = mapping.to_sklearn(prior, sigma=sigma, n_samples=n)
+    return f"{type(est).__name__}(alpha={est.alpha:.6g})"
+
+
+def _at_scale(spec: ModelSpec, choice):
+    """The fixed-scale prior of the spec's family at a chosen scale."""
+    from .priors import Laplace, ParkCasella
+
+    if spec.prior.family == "park_casella":
+        return ParkCasella(float(choice.lam)) if choice.lam is not None else choice.prior
+    if spec.prior.family == "laplace":
+        return Laplace(float(choice.scale))
+    return choice.prior
+
+
+def _at_posterior_scale(spec: ModelSpec, post, sigma):
+    from .priors import Gaussian, Laplace
+
+    if spec.prior.family == "gaussian":
+        return Gaussian(float(post["tau"].mean()))
+    lam = float(post["lam"].mean())
+    return Laplace(sigma / lam)
+
+
+def _shrinkage(spec, X, y, names, prior, sigma, inf, progressbar):
+    import bayesreg
+
+    base = prior.scale if hasattr(prior, "scale") else sigma / prior.lam
+    lo, hi = inf.scale_range
+    scales = base * np.logspace(np.log10(lo), np.log10(hi), inf.n_scales)
+    return bayesreg.shrinkage_table(
+        X, y, type(prior).__name__.lower() if spec.prior.family != "park_casella" else "laplace",
+        scales=scales, sigma=sigma, draws=inf.draws, tune=inf.tune, chains=inf.chains, random_seed=inf.seed,
+        hdi_prob=inf.hdi_prob, feature_names=names,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# printing and writing
+# --------------------------------------------------------------------------------------------
+
+
+def format_table(res: RunResult) -> str:
+    """The summary as plain text: estimates per feature, then the equivalence and diagnostics lines."""
+    import pandas as pd
+
+    spec = res.spec
+    lines = [f"{spec.name}: {spec.description}".rstrip(": "), f"data: {res.data!r}"]
+    lines.append(f"posterior prior: {res.posterior_prior}" if res.posterior_prior is not None else "")
+    if res.prior is not None:
+        lines.append(f"MAP prior: {res.prior}")
+    if res.sigma is not None:
+        lines.append(f"sigma = {res.sigma:.6g} ({res.sigma_note})")
+    lines.extend(res.notes)
+    with pd.option_context("display.float_format", "{:.5g}".format, "display.width", 160,
+                           "display.max_rows", 60, "display.max_columns", 20):
+        est = res.estimates
+        if len(est) > 41:  # p > 40: show the largest posterior means / MAP values only
+            key = est.columns[0]
+            keep = est.drop(index="intercept")[key].abs().sort_values(ascending=False).index[:20]
+            est = est.loc[[*sorted(keep, key=list(est.index).index), "intercept"]]
+            lines.append(f"(showing the 20 largest of {len(res.estimates) - 1} coefficients by {key})")
+        lines.append(est.to_string())
+    if res.equivalence:
+        e = res.equivalence
+        lines.append(
+            f"exact MAP vs {e['sklearn estimator']}: max |diff| = {e['max |exact MAP - sklearn|']:.3g} "
+            f"(relative {e['relative']:.2g}), same support: {e['same support']}"
+        )
+    if res.diagnostics:
+        d = res.diagnostics
+        lines.append(
+            f"posterior: {d['draws']} draws, max R-hat {d['max r_hat']:.3f}, min bulk ESS {d['min ess_bulk']:.0f}, "
+            f"min tail ESS {d['min ess_tail']:.0f}, divergences {d['divergences']}"
+        )
+    return "\n".join(line for line in lines if line)
+
+
+def _markdown_table(df) -> str:
+    cols = ["", *map(str, df.columns)]
+    out = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
+    for idx, row in df.iterrows():
+        out.append("| " + " | ".join([str(idx), *(f"{v:.5g}" if np.isfinite(v) else "" for v in row)]) + " |")
+    return "\n".join(out)
+
+
+def write_report(res: RunResult, out_dir) -> Path:
+    """Write the report folder: ``report.md``, PNG figures, ``coefficients.csv``, ``posterior.nc``.
+
+    Parameters
+    ----------
+    res : RunResult
+    out_dir : path-like
+        Created if missing; files in it are overwritten.
+
+    Returns
+    -------
+    Path
+        The ``report.md`` file.
+    """
+    import matplotlib.pyplot as plt
+
+    from . import plotting
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    spec = res.spec
+    res.estimates.to_csv(out / "coefficients.csv", index_label="feature")
+    if spec.path is not None:
+        shutil.copyfile(spec.path, out / "spec.toml")
+    figures = []
+
+    def save(fig_or_ax, name, caption):
+        fig = fig_or_ax if hasattr(fig_or_ax, "savefig") else fig_or_ax.figure
+        fig.savefig(out / name, dpi=110, bbox_inches="tight")
+        plt.close(fig)
+        figures.append((name, caption))
+
+    est = res.estimates.drop(index="intercept")
+    p = len(est)
+    top = est.index
+    if p > 30:  # keep figures readable: the 30 largest by the first column
+        top = est[est.columns[0]].abs().sort_values(ascending=False).index[:30]
+    points = [c for c in ("sklearn", "exact MAP", "find_MAP", "posterior mean", "truth") if c in est.columns]
+    if points:
+        save(plotting.plot_map_vs_sklearn(est.loc[top, points]), "estimates.png",
+             "Point estimates side by side: the penalised fit (scikit-learn), the exact MAP, find_MAP, "
+             "the posterior mean (and the truth for simulated data).")
+    if res.idata is not None:
+        idata = res.idata
+        if p > 30:
+            idata = idata.sel(feature=list(top))
+        marks = {c: est.loc[top, c].to_numpy() for c in ("exact MAP", "truth") if c in est.columns}
+        save(plotting.plot_credible_intervals(idata, point_estimates=marks or None,
+                                              hdi_prob=spec.effective_inference().hdi_prob),
+             "intervals.png", "Posterior medians and HDIs, with the MAP as markers.")
+        save(plotting.plot_posterior_forest({spec.prior.family: idata}), "forest.png", "ArviZ forest plot.")
+        idata.to_netcdf(str(out / "posterior.nc"))
+    if res.shrinkage is not None:
+        res.shrinkage.to_csv(out / "shrinkage.csv", index=False)
+        save(plotting.plot_shrinkage(res.shrinkage, features=[str(f) for f in top][:12]), "shrinkage.png",
+             "The MAP path beside the posterior mean and HDI band over the prior scale.")
+
+    md = [f"# {spec.name}", "", spec.description, ""]
+    md += [f"- data: {res.data.description} ({res.data.n_samples} x {res.data.n_features})"]
+    if res.posterior_prior is not None:
+        md.append(f"- prior (posterior): `{res.posterior_prior}`")
+    if res.prior is not None:
+        md.append(f"- prior (MAP): `{res.prior}`")
+    if res.sigma is not None:
+        md.append(f"- sigma: {res.sigma:.6g} ({res.sigma_note})")
+    md += [f"- {note}" for note in res.notes]
+    if res.equivalence:
+        e = res.equivalence
+        md.append(f"- exact MAP against `{e['sklearn estimator']}`: max abs difference "
+                  f"{e['max |exact MAP - sklearn|']:.3g}, same support: {e['same support']}")
+    if res.diagnostics:
+        d = res.diagnostics
+        md.append(f"- posterior: {d['draws']} draws; max R-hat {d['max r_hat']:.3f}; min bulk ESS "
+                  f"{d['min ess_bulk']:.0f}; divergences {d['divergences']}")
+    md += ["", "## Coefficients", "", _markdown_table(res.estimates), ""]
+    for name, caption in figures:
+        md += [f"## {Path(name).stem}", "", caption, "", f"![{Path(name).stem}]({name})", ""]
+    md += ["## Files", "", "- `coefficients.csv`: the table above"]
+    if res.idata is not None:
+        md.append("- `posterior.nc`: the InferenceData (`arviz.from_netcdf`)")
+    if res.shrinkage is not None:
+        md.append("- `shrinkage.csv`: the shrinkage table")
+    md.append("- timings: " + ", ".join(f"{k}: {v:.1f} s" for k, v in res.timings.items()))
+    report = out / "report.md"
+    report.write_text("\n".join(md) + "\n")
+    return report
