@@ -162,7 +162,7 @@ def check_choice(value, name: str, choices) -> str:
     except (TypeError, ValueError):  # arrays and other values without a plain truth value
         ok = False
     if not ok:
-        raise ValueError(f"{name} must be one of {sorted(map(repr, options))}; got {value!r}")
+        raise ValueError(f"{name} must be one of [{', '.join(sorted(map(repr, options)))}]; got {value!r}")
     return value
 
 
