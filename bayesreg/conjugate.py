@@ -51,9 +51,11 @@ _LOG2PI = float(np.log(2.0 * np.pi))
 
 
 def _feature_names(X, feature_names, p: int) -> list[str]:
-    """Feature names: given, else a DataFrame's columns, else ``x0, x1, ...``; validated."""
+    """Feature names: given, else a DataFrame's (or SufficientStats') columns, else ``x0, x1, ...``; validated."""
     if feature_names is None:
         cols = getattr(X, "columns", None)
+        if cols is None and isinstance(X, SufficientStats):
+            cols = X.feature_names
         if cols is None:
             return [f"x{j}" for j in range(p)]
         names = [str(c) for c in cols]

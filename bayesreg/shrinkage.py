@@ -1,0 +1,297 @@
+r"""Shrinkage along the prior scale: the MAP (a regularisation path) beside the posterior.
+
+For each prior scale on a grid (the Laplace scale ``b`` or the Gaussian sd ``tau``) and a fixed
+noise sd ``sigma``:
+
+- the **MAP** is the penalised fit at the mapped penalty: a lasso path over
+  ``alpha = sigma^2 / (n b)`` (scikit-learn ``Lasso`` convention) for the Laplace prior, a ridge
+  path over ``alpha = sigma^2 / tau^2`` (scikit-learn ``Ridge`` convention) for the Gaussian prior,
+  both from the package's warm-started/one-SVD path solvers;
+- the **posterior** mean, median, sd and HDI of every coefficient: in closed form for the Gaussian
+  prior (:func:`bayesreg.exact_posterior`, where mean = median = MAP), by Gibbs sampling for the
+  Laplace prior (:func:`bayesreg.samplers.sample_gibbs`; ``sampler="nuts"`` goes through
+  :func:`bayesreg.sample_posterior`).
+
+The Laplace MAP has exact zeros; its posterior mean never has: showing both, scale by scale,
+is the point of the table.
+"""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+
+from ._validation import check_choice, check_positive, check_scalar, check_vector
+from .conjugate import _feature_names, _gram, _posterior_from_gram, _z
+from .hyperparameters import _family
+from .mapping import lasso_alpha, ridge_alpha
+from .priors import Laplace
+
+__all__ = ["shrinkage_table", "hdi_from_draws"]
+
+COLUMNS = ["scale", "alpha", "feature", "map", "mean", "median", "sd", "hdi_low", "hdi_high", "mcse_mean"]
+
+
+def hdi_from_draws(draws: np.ndarray, hdi_prob: float = 0.94) -> np.ndarray:
+    """Narrowest intervals holding ``hdi_prob`` of the draws, column by column.
+
+    The same estimator as ArviZ's ``hdi`` for unimodal marginals: of the ``m - k`` windows of
+    ``k = floor(hdi_prob * m)`` consecutive sorted draws, the shortest.
+
+    Parameters
+    ----------
+    draws : ndarray of shape (m, p)
+        Draws (rows) of ``p`` quantities.
+    hdi_prob : float, default=0.94
+
+    Returns
+    -------
+    ndarray of shape (p, 2)
+        Lower and upper ends.
+    """
+    x = np.sort(np.asarray(draws, dtype=np.float64), axis=0)
+    m = x.shape[0]
+    k = int(np.floor(hdi_prob * m))
+    if k < 1 or k >= m:
+        return np.column_stack([x[0], x[-1]])
+    width = x[k:] - x[: m - k]
+    i = np.argmin(width, axis=0)
+    cols = np.arange(x.shape[1])
+    return np.column_stack([x[i, cols], x[i + k, cols]])
+
+
+def _fast() -> bool:
+    return os.environ.get("BAYESREG_FAST", "") not in ("", "0")
+
+
+def _default_scales(family: str, g, sigma: float, n_scales: int) -> np.ndarray:
+    if family == "laplace":
+        # lasso alpha from alpha_max (all zero) down to 1e-3 alpha_max, mapped to b = sigma^2/(n alpha)
+        amax = float(np.max(np.abs(g.q))) / g.n
+        if amax <= 0.0:
+            raise ValueError("X^T y is zero: every lasso solution is 0, give scales explicitly")
+        alphas = amax * np.logspace(0.0, -3.0, n_scales)
+        return np.sort(sigma**2 / (g.n * alphas))
+    # ridge alpha sigma^2/tau^2 over 1e-3 .. 1e3 times the mean eigenvalue of X_c^T X_c
+    emean = float(np.trace(g.G)) / g.p
+    if emean <= 0.0:
+        raise ValueError("X has constant columns only: give scales explicitly")
+    alphas = emean * np.logspace(3.0, -3.0, n_scales)
+    return np.sort(sigma / np.sqrt(alphas))
+
+
+def shrinkage_table(
+    X,
+    y=None,
+    prior_family="laplace",
+    scales=None,
+    *,
+    sigma: float,
+    draws: int = 1000,
+    tune: int = 500,
+    chains: int = 2,
+    random_seed=None,
+    hdi_prob: float = 0.94,
+    fit_intercept: bool = True,
+    feature_names=None,
+    n_scales: int = 20,
+    sampler: str = "gibbs",
+    tol: float = 1e-10,
+    progressbar: bool = False,
+    output: str = "dataframe",
+):
+    r"""MAP, posterior mean, median and HDI of every coefficient over a grid of prior scales.
+
+    Parameters
+    ----------
+    X : array_like of shape (n, p), pandas.DataFrame or SufficientStats
+        Design matrix (a SufficientStats, with ``y`` omitted, is enough for both families).
+    y : array_like of shape (n,), optional
+        Target.
+    prior_family : {"laplace", "gaussian"}, or a Laplace or Gaussian prior or class
+        The prior family; ``scales`` are its scale parameter (Laplace ``b``, Gaussian ``tau``;
+        a Park-Casella ``lambda`` corresponds to ``b = sigma / lambda``).
+    scales : array_like of positive floats, optional
+        The prior scales (default: ``n_scales`` values spanning the interesting range: for the
+        Laplace prior, lasso alphas from ``alpha_max`` to ``1e-3 alpha_max``; for the Gaussian,
+        ridge alphas from 1e3 to 1e-3 times the mean eigenvalue of ``X_c^T X_c``).
+    sigma : float
+        Fixed noise sd (the MAP equals the penalised fit only for a fixed sigma).
+    draws, tune, chains : int
+        Gibbs draws per chain, burn-in, chains (Laplace only). ``BAYESREG_FAST=1`` in the
+        environment divides ``draws`` and ``tune`` by 4 (at least 100 and 50).
+    random_seed : int or numpy SeedSequence, optional
+        One seed for the whole table (each scale gets its own spawned stream).
+    hdi_prob : float, default=0.94
+    fit_intercept : bool, default=True
+    feature_names : sequence of str, optional
+    n_scales : int, default=20
+        Length of the default grid.
+    sampler : {"gibbs", "nuts"}, default="gibbs"
+        Sampler for the Laplace posterior.
+    tol : float, default=1e-10
+        Relative duality-gap tolerance of the lasso path (MAP).
+    progressbar : bool, default=False
+    output : {"dataframe", "dataset"}, default="dataframe"
+        A tidy pandas DataFrame, or an xarray Dataset with dims ``(scale, feature)``.
+
+    Returns
+    -------
+    pandas.DataFrame or xarray.Dataset
+        One row per (scale, feature), sorted by scale then feature order, with columns ``scale``,
+        ``alpha`` (scikit-learn convention: ``Lasso`` alpha for the Laplace prior, ``Ridge`` alpha
+        for the Gaussian), ``feature``, ``map``, ``mean``, ``median``, ``sd``, ``hdi_low``,
+        ``hdi_high`` and ``mcse_mean`` (Monte Carlo standard error of ``mean``; 0 when exact).
+        ``attrs`` records the family, sigma, draws, chains and hdi_prob.
+    """
+    import pandas as pd
+
+    family, _ = _family(prior_family)
+    sigma = check_positive(sigma, "sigma") if sigma is not None else _missing_sigma()
+    hdi_prob = check_scalar(hdi_prob, "hdi_prob", lower=0.0, upper=1.0, lower_inclusive=False, upper_inclusive=False)
+    draws = check_scalar(draws, "draws", lower=1, integer=True)
+    tune = check_scalar(tune, "tune", lower=0, integer=True)
+    chains = check_scalar(chains, "chains", lower=1, integer=True)
+    n_scales = check_scalar(n_scales, "n_scales", lower=1, integer=True)
+    tol = check_positive(tol, "tol")
+    check_choice(sampler, "sampler", ("gibbs", "nuts"))
+    check_choice(output, "output", ("dataframe", "dataset"))
+    g = _gram(X, y, fit_intercept)
+    names = _feature_names(X, feature_names, g.p)
+    if scales is None:
+        grid = _default_scales(family, g, sigma, n_scales)
+    else:
+        grid = np.sort(check_vector(scales, "scales"))
+        if np.any(grid <= 0):
+            raise ValueError("scales must be positive (prior scales b or tau)")
+    if _fast():
+        draws, tune = max(100, draws // 4), max(50, tune // 4)
+    if family == "gaussian":
+        block = _gaussian_rows(g, grid, sigma, hdi_prob)
+    else:
+        block = _laplace_rows(X, y, g, grid, sigma, hdi_prob, names, draws, tune, chains, random_seed, tol,
+                              sampler, progressbar)  # fmt: skip
+    k, p = grid.size, g.p
+    table = pd.DataFrame(
+        {
+            "scale": np.repeat(grid, p),
+            "alpha": np.repeat(block["alpha"], p),
+            "feature": np.tile(np.array(names, dtype=object), k),
+            **{c: block[c].reshape(-1) for c in COLUMNS[3:]},
+        }
+    )
+    attrs = {
+        "family": family,
+        "sigma": sigma,
+        "n_samples": g.n,
+        "hdi_prob": hdi_prob,
+        "posterior": "exact" if family == "gaussian" else sampler,
+        "draws": 0 if family == "gaussian" else draws,
+        "chains": 0 if family == "gaussian" else chains,
+        "alpha_convention": "sklearn Ridge" if family == "gaussian" else "sklearn Lasso",
+    }
+    table.attrs.update(attrs)
+    if output == "dataframe":
+        return table
+    import xarray as xr
+
+    ds = xr.Dataset(
+        {c: (("scale", "feature"), block[c]) for c in COLUMNS[3:]},
+        coords={"scale": grid, "feature": names, "alpha": ("scale", block["alpha"])},
+        attrs=attrs,
+    )
+    return ds
+
+
+def _missing_sigma():
+    raise ValueError(
+        "sigma is required: the MAP equals the penalised fit only for a fixed noise sd "
+        "(estimate it first, e.g. with choose_prior_scale or a least-squares residual sd)"
+    )
+
+
+def _gaussian_rows(g, grid, sigma, hdi_prob):
+    from .solvers import ridge_path
+    from .suffstats import SufficientStats
+
+    # package convention alpha = sigma^2 / (n tau^2); sklearn Ridge alpha = sigma^2 / tau^2
+    sk_alpha = np.array([ridge_alpha(t, sigma=sigma) for t in grid])
+    stats = SufficientStats(n=g.n, x_mean=g.x_mean, y_mean=g.y_mean, xtx=g.G, xty=g.q, yty=g.yy)
+    # the statistics already hold the (centred or raw) Gram form, so solve without re-centring
+    path = ridge_path(stats, alphas=sk_alpha / g.n, fit_intercept=True)
+    z = _z(hdi_prob)
+    k, p = grid.size, g.p
+    out = {c: np.empty((k, p)) for c in COLUMNS[3:]}
+    out["alpha"] = sk_alpha
+    out["map"][:] = path.coef
+    for i, tau in enumerate(grid):
+        post = _posterior_from_gram(g, float(tau), sigma, [f"x{j}" for j in range(p)])
+        sd = post.sd
+        out["mean"][i] = post.mean
+        out["median"][i] = post.mean
+        out["sd"][i] = sd
+        out["hdi_low"][i] = post.mean - z * sd
+        out["hdi_high"][i] = post.mean + z * sd
+        out["mcse_mean"][i] = 0.0
+    return out
+
+
+def _laplace_rows(X, y, g, grid, sigma, hdi_prob, names, draws, tune, chains, random_seed, tol, sampler,
+                  progressbar):  # fmt: skip
+    import arviz as az
+
+    from .solvers import lasso_path
+
+    k, p = grid.size, g.p
+    sk_alpha = np.array([lasso_alpha(b, sigma=sigma, n_samples=g.n) for b in grid])
+    stats = _stats(g)
+    # lasso_path solves from the largest alpha down (warm starts); grid is increasing in b,
+    # i.e. decreasing in alpha, so its rows come back in grid order
+    path = lasso_path(stats, alphas=sk_alpha, fit_intercept=True, tol=tol)
+    order = np.argsort(-sk_alpha, kind="stable")
+    out = {c: np.empty((k, p)) for c in COLUMNS[3:]}
+    out["alpha"] = sk_alpha
+    out["map"][order] = path.coefs
+    ss = random_seed if isinstance(random_seed, np.random.SeedSequence) else np.random.SeedSequence(random_seed)
+    seeds = ss.spawn(k)
+    for i, b in enumerate(grid):
+        idata = _sample(X, y, stats, g, Laplace(float(b)), sigma, draws, tune, chains, seeds[i], sampler, names,
+                        progressbar)  # fmt: skip
+        beta = idata.posterior["beta"].values  # (chain, draw, p)
+        flat = beta.reshape(-1, p)
+        out["mean"][i] = flat.mean(axis=0)
+        out["median"][i] = np.median(flat, axis=0)
+        out["sd"][i] = flat.std(axis=0, ddof=1)
+        out["hdi_low"][i], out["hdi_high"][i] = hdi_from_draws(flat, hdi_prob).T
+        out["mcse_mean"][i] = az.mcse(idata.posterior[["beta"]], method="mean")["beta"].values
+    return out
+
+
+def _stats(g):
+    from .suffstats import SufficientStats
+
+    # Gram form as statistics: centred with the means when fit_intercept, raw (means 0) otherwise;
+    # solvers and sampler are then called with fit_intercept=True, which uses them as they are
+    return SufficientStats(n=g.n, x_mean=g.x_mean, y_mean=g.y_mean, xtx=g.G, xty=g.q, yty=g.yy)
+
+
+def _sample(X, y, stats, g, prior, sigma, draws, tune, chains, seed, sampler, names, progressbar):
+    common = dict(draws=draws, tune=tune, chains=chains, progressbar=progressbar)
+    if sampler == "nuts":
+        from .inference import sample_posterior
+
+        if g.X is None:
+            raise ValueError("sampler='nuts' needs the data arrays (X, y), not a SufficientStats")
+        return sample_posterior(
+            g.X, g.y, prior, sigma=sigma, sampler="nuts", fit_intercept=g.fit_intercept, feature_names=names,
+            random_seed=int(seed.generate_state(1)[0]), **common,
+        )  # fmt: skip
+    from .samplers import sample_gibbs
+
+    if g.X is not None and g.p > g.n:  # the p > n algorithm needs rows
+        return sample_gibbs(g.X, g.y, prior, sigma=sigma, fit_intercept=g.fit_intercept, random_seed=seed,
+                            log_likelihood=False, feature_names=names, **common)  # fmt: skip
+    return sample_gibbs(stats, None, prior, sigma=sigma, fit_intercept=True, random_seed=seed,
+                        log_likelihood=False, feature_names=names, **common)  # fmt: skip
+
