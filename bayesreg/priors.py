@@ -304,16 +304,30 @@ def _elastic_net_log_norm(b: float, tau: float) -> float:
 
 
 def _elastic_net_draws(b: float, tau: float, size, rng) -> np.ndarray:
-    # |x| has density proportional to exp(-x/b - x^2/(2 tau^2)) = exp(-(x + tau^2/b)^2 / (2 tau^2))
-    # times a constant on x > 0: a normal N(-tau^2/b, tau^2) truncated to x > 0; the sign is a
-    # fair coin, independent of |x| (the density is symmetric).
-    from scipy.stats import truncnorm
-
+    # The density is symmetric, so draw |x| and a fair sign. |x| has density proportional to
+    # exp(-x/b) exp(-x^2/(2 tau^2)) on x > 0; exact rejection sampling from whichever factor is
+    # the wider one (an exponential of mean b, or a half-normal of scale tau), accepting with
+    # the other factor, which is at most 1. The acceptance rate is at least ~0.52 for every
+    # b and tau (its minimum is at tau = b), so a few vectorised rounds suffice; unlike the
+    # truncated-normal form, this stays exact when tau / b is huge.
     rng = np.random.default_rng(rng)
-    mu = -(tau**2) / b
-    mag = truncnorm.rvs(tau / b, np.inf, loc=mu, scale=tau, size=size, random_state=rng)
-    sign = np.where(rng.random(size=size) < 0.5, -1.0, 1.0)
-    return sign * mag
+    shape = () if size is None else ((int(size),) if np.ndim(size) == 0 else tuple(int(k) for k in size))
+    m = int(np.prod(shape, dtype=np.int64))
+    out = np.empty(m)
+    filled = 0
+    while filled < m:
+        k = m - filled
+        if tau >= b:
+            x = rng.exponential(b, size=k)
+            keep = rng.random(k) < np.exp(-0.5 * (x / tau) ** 2)
+        else:
+            x = np.abs(rng.normal(0.0, tau, size=k))
+            keep = rng.random(k) < np.exp(-x / b)
+        x = x[keep]
+        out[filled : filled + x.size] = x
+        filled += x.size
+    out *= np.where(rng.random(m) < 0.5, -1.0, 1.0)
+    return out.reshape(shape) if shape else float(out[0])
 
 
 @dataclass(frozen=True)

@@ -164,6 +164,16 @@ def test_elastic_net_draws_against_numerical_moments_and_cdf(b, tau):
     assert stats.kstest(draws, cdf).pvalue > 1e-4
 
 
+@pytest.mark.parametrize(("b", "tau"), [(1e-6, 1e6), (1e3, 1e-3)])
+def test_elastic_net_draws_in_the_extreme_limits(b, tau):
+    # tau/b = 1e12: a Laplace(b) for all purposes (|x| ~ Exp(mean b)); tau/b = 1e-6: a Gaussian(tau)
+    draws = ElasticNetPrior(b, tau).sample(40_000, rng=8)
+    if tau > b:
+        assert stats.kstest(np.abs(draws), stats.expon(scale=b).cdf).pvalue > 1e-4
+    else:
+        assert stats.kstest(draws, stats.norm(scale=tau).cdf).pvalue > 1e-4
+
+
 def test_horseshoe_draws_structure():
     s, sigma = 0.5, 2.0
     hs = Horseshoe(global_scale=s)
