@@ -56,7 +56,7 @@ def _to_float_array(value, name: str) -> np.ndarray:
     if arr.dtype == object:
         flat = arr.ravel()
         for x in flat:
-            if not _missing(x) and (isinstance(x, str | bytes) or not isinstance(x, numbers.Real)):
+            if not _missing(x) and (isinstance(x, str | bytes) or not isinstance(x, numbers.Real | np.bool_)):
                 raise TypeError(
                     f"{name} must contain numbers only; found {type(x).__name__} {x!r:.40} "
                     f"({_describe_dtype(value, arr)})"

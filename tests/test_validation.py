@@ -210,10 +210,15 @@ def test_check_vector_accepts_column_and_reports_lengths():
 
 
 def test_object_arrays_of_numbers_are_converted():
-    X = np.array([[1, 2.5], [np.float32(3), 4]], dtype=object)
+    X = np.array([[1, 2.5], [np.float32(3), np.bool_(True)]], dtype=object)
     out = v.check_matrix(X)
     assert out.dtype == np.float64
-    np.testing.assert_array_equal(out, [[1.0, 2.5], [3.0, 4.0]])
+    np.testing.assert_array_equal(out, [[1.0, 2.5], [3.0, 1.0]])
+    # a DataFrame of mixed numeric kinds (bool, float, nullable int, numeric categorical)
+    df = pd.DataFrame(
+        {"a": [True, False], "b": [1.0, 2.0], "c": pd.array([1, 2], dtype="Int64"), "d": pd.Categorical([1.0, 2.0])}
+    )
+    np.testing.assert_array_equal(v.check_matrix(df), [[1.0, 1.0, 1.0, 1.0], [0.0, 2.0, 2.0, 2.0]])
     with pytest.raises(ValueError, match="X contains 1 NaN"):
         v.check_matrix(np.array([[1.0, None]], dtype=object))
 
