@@ -120,7 +120,9 @@ def park_casella_lam(alpha: float, *, sigma: float, n_samples: int) -> float:
 def prior_to_penalty(prior: Prior, *, sigma: float, n_samples: int) -> Penalty:
     """The penalty (solver convention) whose minimiser is the MAP under ``prior`` at fixed sigma.
 
-    Each penalty equals ``sigma^2/n * (-log p(beta))`` up to an additive constant.
+    Each penalty equals ``sigma^2/n * (-log p(beta))`` up to an additive constant. A hyperprior
+    (``ParkCasella.lam2_prior``, ``Gaussian.tau2_prior``) is not part of the mapping: the
+    fixed value (``lam``, ``scale``) is used.
 
     Parameters
     ----------
