@@ -104,7 +104,7 @@ def _gram(X, y, fit_intercept: bool) -> _Gram:
     if stats is None:
         stats = SufficientStats._from_valid_arrays(Xa, ya)
     if fit_intercept and stats.n < 2:
-        raise ValueError("at least 2 observations are needed with fit_intercept=True")
+        raise ValueError(f"n_samples = {stats.n}: at least 2 observations are needed with fit_intercept=True")
     G, q, yy = stats.gram(fit_intercept)
     p = stats.n_features
     return _Gram(

@@ -1,0 +1,186 @@
+"""BayesianRegression: the scikit-learn API (estimator checks, Pipeline, GridSearchCV), the MAP against
+scikit-learn's penalised fits, and the posterior path against the closed form."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import clone
+from sklearn.linear_model import ElasticNet, Lasso, Ridge
+from sklearn.model_selection import GridSearchCV
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from bayesreg import mapping
+from bayesreg.conjugate import exact_posterior
+from bayesreg.estimators import BayesianRegression
+from bayesreg.priors import ElasticNetPrior, Gaussian, Horseshoe, Laplace, ParkCasella
+
+
+def make_data(n=80, p=5, seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, p)) + 1.0
+    beta = np.array([1.5, 0.0, -2.0, 0.0, 0.7])[:p]
+    y = 0.5 + X @ beta + rng.normal(scale=0.9, size=n)
+    return X, y
+
+
+@parametrize_with_checks(
+    [
+        BayesianRegression(),
+        BayesianRegression(prior=Gaussian(2.0), sigma=0.5),
+        BayesianRegression(prior=ElasticNetPrior(1.0, 1.0), fit_intercept=False),
+        # posterior with exact (closed-form) draws: cheap, and a fixed seed makes it deterministic
+        BayesianRegression(prior=Gaussian(1.0), inference="posterior", draws=50, chains=1, random_seed=0),
+    ]
+)
+def test_sklearn_compatible_estimator(estimator, check):
+    check(estimator)
+
+
+@pytest.mark.slow
+@parametrize_with_checks(
+    [BayesianRegression(prior=Laplace(1.0), inference="posterior", sampler="gibbs", draws=30, tune=10, chains=1,
+                        random_seed=0)]
+)  # fmt: skip
+def test_sklearn_compatible_estimator_sampled_posterior(estimator, check):
+    check(estimator)
+
+
+@pytest.mark.parametrize(
+    "prior, sk",
+    [
+        (Laplace(0.05), Lasso),
+        (ParkCasella(4.0), Lasso),
+        (Gaussian(0.3), Ridge),
+        (ElasticNetPrior(0.05, 0.5), ElasticNet),
+    ],
+)
+def test_map_equals_sklearn_under_the_mapping(prior, sk):
+    X, y = make_data()
+    sigma = 0.9
+    est = BayesianRegression(prior=prior, sigma=sigma).fit(X, y)
+    ref = mapping.to_sklearn(prior, sigma=sigma, n_samples=X.shape[0])
+    assert isinstance(ref, sk)
+    if not isinstance(ref, Ridge):
+        ref.set_params(tol=1e-12, max_iter=1_000_000)
+    ref.fit(X, y)
+    scale = np.abs(ref.coef_).max()
+    np.testing.assert_allclose(est.coef_, ref.coef_, rtol=1e-6, atol=1e-7 * scale)
+    assert est.intercept_ == pytest.approx(ref.intercept_, rel=1e-6, abs=1e-7 * scale)
+    np.testing.assert_allclose(est.predict(X), ref.predict(X), rtol=1e-6, atol=1e-6 * scale)
+    assert est.sigma_ == sigma
+    assert not hasattr(est, "idata_")
+    if isinstance(ref, Lasso):
+        np.testing.assert_array_equal(est.coef_ == 0.0, ref.coef_ == 0.0)
+
+
+def test_default_prior_is_laplace_one():
+    X, y = make_data()
+    a = BayesianRegression().fit(X, y)
+    b = BayesianRegression(prior=Laplace(1.0), sigma=1.0).fit(X, y)
+    np.testing.assert_array_equal(a.coef_, b.coef_)
+
+
+def test_posterior_exact_path_and_predictive_std():
+    X, y = make_data()
+    sigma = 0.9
+    est = BayesianRegression(prior=Gaussian(0.5), sigma=sigma, inference="posterior", draws=200, chains=2,
+                             random_seed=1).fit(X, y)  # fmt: skip
+    post = exact_posterior(X, y, Gaussian(0.5), sigma=sigma)
+    np.testing.assert_allclose(est.coef_, post.mean, rtol=1e-12)
+    assert est.idata_.posterior["beta"].shape == (2, 200, X.shape[1])
+    Xn = X[:7] + 0.3
+    mean, std = est.predict(Xn, return_std=True)
+    ref_mean, ref_std = post.predict(Xn, return_std=True)
+    np.testing.assert_allclose(mean, ref_mean, rtol=1e-12)
+    np.testing.assert_allclose(std, ref_std, rtol=1e-12)
+    assert np.all(std > sigma)  # predictive sd includes the noise and the parameter uncertainty
+
+
+@pytest.mark.slow
+def test_posterior_sampled_predictive_std_matches_draws():
+    # Gibbs draws of a Gaussian-prior model (sampler forced): predictive sd from the draws against
+    # the exact predictive sd; both coefficients and sd agree within Monte Carlo error
+    X, y = make_data()
+    sigma = 0.9
+    est = BayesianRegression(prior=Gaussian(0.5), sigma=sigma, inference="posterior", sampler="gibbs", draws=4000,
+                             tune=200, chains=2, random_seed=3).fit(X, y)  # fmt: skip
+    post = exact_posterior(X, y, Gaussian(0.5), sigma=sigma)
+    m = 8000
+    # posterior mean: Gibbs draws of beta are nearly independent here (joint block draw): 5 se
+    assert np.all(np.abs(est.coef_ - post.mean) < 5 * post.sd / np.sqrt(m / 2))
+    _, std = est.predict(X[:5], return_std=True)
+    _, ref = post.predict(X[:5], return_std=True)
+    np.testing.assert_allclose(std, ref, rtol=0.02)
+
+
+def test_predict_return_std_needs_a_posterior():
+    X, y = make_data()
+    est = BayesianRegression(prior=Gaussian(1.0)).fit(X, y)
+    with pytest.raises(ValueError, match="inference='posterior'"):
+        est.predict(X, return_std=True)
+
+
+def test_pipeline_and_grid_search():
+    X, y = make_data(n=120)
+    pipe = make_pipeline(StandardScaler(), BayesianRegression(prior=Laplace(1.0), sigma=1.0))
+    grid = GridSearchCV(
+        pipe,
+        {"bayesianregression__prior": [Laplace(0.001), Laplace(0.1), Laplace(10.0)]},
+        cv=3,
+    ).fit(X, y)
+    assert grid.best_params_["bayesianregression__prior"] == Laplace(10.0) or grid.best_score_ > 0.5
+    assert grid.score(X, y) > 0.8
+    # the estimator at the smallest scale shrinks everything to zero (alpha above alpha_max)
+    tiny = clone(pipe).set_params(bayesianregression__prior=Laplace(1e-5)).fit(X, y)
+    assert np.all(tiny[-1].coef_ == 0.0)
+
+
+def test_dataframe_feature_names_reach_the_posterior():
+    X, y = make_data(n=30, p=3)
+    df = pd.DataFrame(X, columns=["age", "bmi", "bp"])
+    est = BayesianRegression(prior=Gaussian(1.0), inference="posterior", draws=20, chains=1, random_seed=0).fit(df, y)
+    np.testing.assert_array_equal(est.feature_names_in_, ["age", "bmi", "bp"])
+    assert list(est.idata_.posterior["feature"].values) == ["age", "bmi", "bp"]
+    assert est.n_features_in_ == 3
+
+
+def test_refit_as_map_drops_the_posterior():
+    X, y = make_data()
+    est = BayesianRegression(prior=Gaussian(1.0), inference="posterior", draws=20, chains=1, random_seed=0).fit(X, y)
+    est.set_params(inference="map").fit(X, y)
+    assert not hasattr(est, "idata_")
+    with pytest.raises(ValueError, match="posterior"):
+        est.predict(X, return_std=True)
+
+
+@pytest.mark.parametrize(
+    "params, exc, match",
+    [
+        ({"prior": "laplace"}, TypeError, "prior"),
+        ({"prior": Laplace}, TypeError, "prior"),
+        ({"sigma": 0.0}, ValueError, "sigma"),
+        ({"sigma": -1}, ValueError, "sigma"),
+        ({"sigma": "flat"}, ValueError, "sigma"),
+        ({"sigma": [1.0]}, TypeError, "sigma"),
+        ({"inference": "mcmc"}, ValueError, "inference"),
+        ({"sampler": "hmc"}, ValueError, "sampler"),
+        ({"draws": 0}, ValueError, "draws"),
+        ({"chains": 1.5}, TypeError, "chains"),
+        ({"fit_intercept": "yes"}, TypeError, "fit_intercept"),
+        ({"prior": Horseshoe()}, ValueError, "horseshoe"),
+        ({"prior": Laplace(1.0), "inference": "posterior", "sampler": "exact"}, ValueError, "exact"),
+    ],
+)
+def test_bad_parameters_raise_at_fit_before_any_work(params, exc, match, monkeypatch):
+    import bayesreg.conjugate as conj
+
+    def boom(*a, **k):  # pragma: no cover - must not be reached
+        raise AssertionError("validation must come first")
+
+    monkeypatch.setattr(conj, "exact_posterior", boom)
+    X, y = make_data(n=10, p=2)
+    est = BayesianRegression(**params)
+    with pytest.raises(exc, match=match):
+        est.fit(X, y)
