@@ -1,0 +1,167 @@
+"""Post-sampling checks shared by every sampler (NUTS, nutpie and the Gibbs samplers).
+
+:func:`check_sampling` looks at an ``InferenceData`` and warns
+(:class:`~bayesreg.SamplingWarning`) on divergent transitions, rank-normalised split R-hat above
+1.01 and bulk or tail effective sample sizes below 100 per chain (the thresholds of Vehtari,
+Gelman, Simpson, Carpenter and Buerkner, 2021), saying how many and what to try.
+:func:`sampling_summary` returns the same numbers without warning.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+from .exceptions import SamplingWarning
+
+__all__ = ["check_sampling", "sampling_summary"]
+
+RHAT_MAX = 1.01
+ESS_PER_CHAIN_MIN = 100.0
+
+
+def _flatten(ds, skip):
+    """``{label: values}`` per scalar parameter of a (chain, draw, ...) statistic Dataset."""
+    out = {}
+    for name, da in ds.data_vars.items():
+        if name in skip:
+            continue
+        vals = np.asarray(da.values, dtype=np.float64)
+        if vals.ndim == 0:
+            out[name] = float(vals)
+            continue
+        other = [d for d in da.dims]
+        coords = [da.coords[d].values if d in da.coords else np.arange(da.sizes[d]) for d in other]
+        for idx in np.ndindex(vals.shape):
+            label = name + "[" + ", ".join(str(c[i]) for c, i in zip(coords, idx)) + "]"
+            out[label] = float(vals[idx])
+    return out
+
+
+def _constant_vars(post) -> set:
+    """Posterior variables that do not vary over the draws (a fixed value stored for reference)."""
+    const = set()
+    for name, da in post.data_vars.items():
+        v = np.asarray(da.values)
+        if v.size and np.all(v == v.reshape(-1)[0]):
+            const.add(name)
+    return const
+
+
+def sampling_summary(idata, var_names=None) -> dict:
+    """Divergences, largest R-hat, smallest bulk and tail ESS of a posterior sample.
+
+    Parameters
+    ----------
+    idata : arviz.InferenceData
+        With a ``posterior`` group (and ``sample_stats``, read for ``diverging`` when present).
+    var_names : list of str, optional
+        Variables to check (default: every posterior variable that varies over the draws).
+
+    Returns
+    -------
+    dict
+        ``chains``, ``draws``, ``divergences``, ``rhat_max``, ``rhat_bad`` (labels above 1.01),
+        ``ess_bulk_min``, ``ess_tail_min``, ``ess_bad`` (labels below 100 per chain), ``n_params``.
+    """
+    from ._pymc import import_arviz
+
+    az = import_arviz()
+    post = idata.posterior
+    chains, draws = int(post.sizes["chain"]), int(post.sizes["draw"])
+    divergences = 0
+    if hasattr(idata, "sample_stats") and "diverging" in idata.sample_stats:
+        divergences = int(np.asarray(idata.sample_stats["diverging"].values).sum())
+    skip = _constant_vars(post)
+    names = [v for v in (var_names or list(post.data_vars)) if v not in skip]
+    out = {
+        "chains": chains,
+        "draws": draws,
+        "divergences": divergences,
+        "rhat_max": float("nan"),
+        "rhat_bad": [],
+        "ess_bulk_min": float("nan"),
+        "ess_tail_min": float("nan"),
+        "ess_bad": [],
+        "n_params": 0,
+    }
+    if not names or draws < 4:
+        return out
+    sub = post[names]
+    with warnings.catch_warnings():
+        # ArviZ warns (RuntimeWarning) on variables with too few draws or zero variance
+        warnings.simplefilter("ignore", RuntimeWarning)
+        rhat = _flatten(az.rhat(sub, method="rank"), ()) if chains > 1 else {}
+        bulk = _flatten(az.ess(sub, method="bulk"), ())
+        tail = _flatten(az.ess(sub, method="tail"), ())
+    out["n_params"] = len(bulk)
+    rh = {k: v for k, v in rhat.items() if np.isfinite(v)}
+    if rh:
+        out["rhat_max"] = max(rh.values())
+        out["rhat_bad"] = sorted((k for k, v in rh.items() if v > RHAT_MAX), key=lambda k: -rh[k])
+    eb = {k: v for k, v in bulk.items() if np.isfinite(v)}
+    et = {k: v for k, v in tail.items() if np.isfinite(v)}
+    if eb:
+        out["ess_bulk_min"] = min(eb.values())
+    if et:
+        out["ess_tail_min"] = min(et.values())
+    threshold = ESS_PER_CHAIN_MIN * chains
+    low = {k for k, v in eb.items() if v < threshold} | {k for k, v in et.items() if v < threshold}
+    out["ess_bad"] = sorted(low, key=lambda k: min(eb.get(k, np.inf), et.get(k, np.inf)))
+    return out
+
+
+def _names(labels, k=3) -> str:
+    head = ", ".join(labels[:k])
+    return head + (f" and {len(labels) - k} more" if len(labels) > k else "")
+
+
+def check_sampling(idata, var_names=None, *, stacklevel: int = 2) -> dict:
+    """Warn on divergences, R-hat above 1.01 and low effective sample sizes; return the summary.
+
+    Each problem gives one :class:`~bayesreg.SamplingWarning` that says how many and what to
+    try. Variables that do not vary over the draws (a fixed value stored for reference) are
+    skipped.
+
+    Parameters
+    ----------
+    idata : arviz.InferenceData
+    var_names : list of str, optional
+        Variables to check (default: all posterior variables).
+    stacklevel : int, default=2
+        Passed to :func:`warnings.warn`.
+
+    Returns
+    -------
+    dict
+        :func:`sampling_summary`'s numbers.
+    """
+    s = sampling_summary(idata, var_names)
+    total = s["chains"] * s["draws"]
+    if s["divergences"]:
+        warnings.warn(
+            f"{s['divergences']} of {total} post-tuning transitions diverged: the sampler could not follow the "
+            "posterior's curvature and the draws may be biased. Try target_accept=0.95 or 0.99, "
+            "standardize=True, or sampler='gibbs' where the prior has one.",
+            SamplingWarning,
+            stacklevel=stacklevel,
+        )
+    if s["rhat_bad"]:
+        warnings.warn(
+            f"R-hat above {RHAT_MAX} for {len(s['rhat_bad'])} of {s['n_params']} parameters (largest "
+            f"{s['rhat_max']:.3f}: {_names(s['rhat_bad'])}): the {s['chains']} chains disagree. Run more tuning "
+            "and draws (tune=, draws=), more chains, or check the model for multimodality.",
+            SamplingWarning,
+            stacklevel=stacklevel,
+        )
+    if s["ess_bad"]:
+        warnings.warn(
+            f"effective sample size below {ESS_PER_CHAIN_MIN:.0f} per chain ({ESS_PER_CHAIN_MIN * s['chains']:.0f} "
+            f"in all) for {len(s['ess_bad'])} of {s['n_params']} parameters (smallest bulk ESS "
+            f"{s['ess_bulk_min']:.0f}, tail ESS {s['ess_tail_min']:.0f}: {_names(s['ess_bad'])}): posterior "
+            "means and intervals are imprecise. Increase draws= (or thin less), or use sampler='gibbs'.",
+            SamplingWarning,
+            stacklevel=stacklevel,
+        )
+    return s

@@ -1,0 +1,671 @@
+r"""Inference for the Bayesian linear model: the exact MAP, PyMC's find_MAP, posterior sampling.
+
+- :func:`map_estimate`: the exact MAP through the package's solvers (exact zeros, a duality-gap
+  certificate). With sigma fixed it *is* the penalised fit (:mod:`bayesreg.mapping`); with a prior
+  on sigma, the joint mode of ``(beta, intercept, sigma)`` is found by alternating the solver for
+  beta and the closed form for sigma.
+- :func:`find_map`: ``pm.find_MAP`` on a model from :func:`bayesreg.build_model`, behind the one
+  adapter :mod:`bayesreg._pymc`, with options that reach the mode of an L1 posterior well.
+- :func:`sample_posterior`: NUTS (PyMC or nutpie) or the Gibbs samplers of
+  :mod:`bayesreg.samplers`; returns an ``arviz.InferenceData`` with the same variables, dims and
+  groups from every sampler.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ._validation import check_choice, check_scalar
+from .models import ModelData, check_prior, check_sigma, default_sigma_prior, prepare_data
+from .priors import Gaussian, Horseshoe, ParkCasella
+from .suffstats import SufficientStats
+
+__all__ = ["map_estimate", "MAPResult", "find_map", "FindMAPResult", "sample_posterior", "pointwise_log_likelihood"]
+
+_SAMPLERS = ("auto", "nuts", "nutpie", "gibbs")
+
+
+def _fmt(coef: np.ndarray, names=None, k: int = 6) -> str:
+    head = ", ".join(f"{c:.4g}" for c in coef[:k])
+    return f"[{head}{', ...' if coef.size > k else ''}]"
+
+
+# --------------------------------------------------------------------------------------------
+# exact MAP
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class MAPResult:
+    """The exact MAP of a Bayesian linear model.
+
+    Attributes
+    ----------
+    coef : ndarray of shape (p,)
+        Modal coefficients (exact zeros where the L1 penalty sets them).
+    intercept : float
+        Modal intercept (0.0 without one).
+    sigma : float
+        The fixed sigma, or the modal sigma when it has a prior.
+    penalty : Penalty
+        The penalty solved for at that sigma (:func:`bayesreg.mapping.prior_to_penalty`).
+    objective : float
+        ``1/(2n) ||y - b0 - X coef||^2 + penalty(coef)`` (the solver's scale; with ``standardize``
+        the columns are the standardised ones).
+    gap : float
+        Duality gap of the final solve (0 for the closed-form ridge).
+    converged : bool
+        Whether the solver (and, with sigma free, the alternation) converged.
+    n_iter : int
+        Solver sweeps (summed over alternations).
+    n_alternations : int
+        Beta/sigma alternations (0 with sigma fixed).
+    feature_names : list of str
+    """
+
+    coef: np.ndarray
+    intercept: float
+    sigma: float
+    penalty: object
+    objective: float
+    gap: float
+    converged: bool
+    n_iter: int
+    n_alternations: int
+    feature_names: list = field(repr=False)
+
+    def __post_init__(self):
+        self.coef.setflags(write=False)
+
+    @property
+    def support(self) -> np.ndarray:
+        """Indices of the non-zero coefficients."""
+        return np.flatnonzero(self.coef)
+
+    def as_dict(self) -> dict:
+        """``{"beta": coef, "intercept": ..., "sigma": ...}``, named as in the PyMC model."""
+        return {"beta": np.array(self.coef), "intercept": self.intercept, "sigma": self.sigma}
+
+    def __repr__(self) -> str:
+        return (
+            f"MAPResult(penalty={self.penalty}, coef={_fmt(self.coef)}, intercept={self.intercept:.6g}, "
+            f"sigma={self.sigma:.6g}, nonzero={self.support.size}/{self.coef.size}, gap={self.gap:.3g}, "
+            f"converged={self.converged})"
+        )
+
+
+def _standardised_stats(st: SufficientStats, s: np.ndarray) -> SufficientStats:
+    return SufficientStats(
+        n=st.n, x_mean=st.x_mean / s, y_mean=st.y_mean, xtx=st.xtx / np.outer(s, s), xty=st.xty / s, yty=st.yty
+    )
+
+
+def _solve_beta(source, prior, sigma, n, fit_intercept, tol, max_iter, coef_init):
+    """MAP of beta at a fixed sigma: (coef, gap, n_iter, converged, penalty)."""
+    from .mapping import prior_to_penalty
+    from .penalties import L2
+    from .solvers import ridge, solve
+
+    pen = prior_to_penalty(prior, sigma=sigma, n_samples=n)
+    X, y = source
+    if isinstance(pen, L2):
+        res = ridge(X, y, pen.alpha, fit_intercept=fit_intercept)
+        return np.array(res.coef), 0.0, 0, True, pen
+    res = solve(X, y, pen, fit_intercept=fit_intercept, tol=tol, max_iter=max_iter, coef_init=coef_init)
+    return np.array(res.coef), res.gap, res.n_iter, res.converged, pen
+
+
+def _rss(G, q, yy, coef) -> float:
+    return max(float(yy - 2.0 * coef @ q + coef @ G @ coef), 0.0)
+
+
+def _modal_sigma(rss, n, p, prior, beta, sigma_prior) -> float:
+    # maximise over sigma: -m log(sigma) - A / sigma^2 - B / sigma, i.e. m s^2 - B s - 2A = 0, with
+    # m = n + c (+ p for Park-Casella), A = RSS/2 (+ b of an inverse-gamma on sigma^2),
+    # B = lam ||beta||_1 for Park-Casella (its normaliser lam / (2 sigma) per coordinate).
+    if sigma_prior == "jeffreys":
+        c, b = 1.0, 0.0
+    else:
+        c, b = 2.0 * sigma_prior.shape + 1.0, sigma_prior.scale
+    m = n + c
+    B = 0.0
+    if isinstance(prior, ParkCasella):
+        m += p
+        B = prior.lam * float(np.abs(beta).sum())
+    A = 0.5 * rss + b
+    return (B + math.sqrt(B * B + 8.0 * m * A)) / (2.0 * m)
+
+
+def map_estimate(
+    X,
+    y=None,
+    prior=None,
+    *,
+    sigma,
+    fit_intercept: bool = True,
+    standardize: bool = False,
+    feature_names=None,
+    tol: float = 1e-12,
+    max_iter: int = 100_000,
+    sigma_tol: float = 1e-10,
+    max_alternations: int = 500,
+) -> MAPResult:
+    r"""Exact MAP of the linear-Gaussian model under a Laplace, Gaussian or elastic-net prior.
+
+    With ``sigma`` fixed the negative log posterior is, times ``sigma^2/n`` and up to a constant,
+    ``1/(2n) ||y - b0 - X beta||^2 + penalty(beta)`` with the penalty of
+    :func:`bayesreg.mapping.prior_to_penalty`: the MAP is the Lasso / Ridge / elastic-net solution,
+    computed by coordinate descent to a duality gap of ``tol * ||y_c||^2 / n`` (exact zeros) or by
+    Cholesky for ridge.
+
+    With a prior on sigma the joint mode of ``(beta, intercept, sigma)`` (mode in sigma, as
+    :func:`bayesreg.build_model` parametrises it) is found by alternating: beta by the solver at the
+    current sigma (warm-started), then sigma in closed form given beta,
+    ``sigma = (B + sqrt(B^2 + 8 m A)) / (2m)`` with ``A = RSS/2 + b``, ``m = n + 2a + 1`` for an
+    inverse-gamma(a, b) prior on sigma^2 (``m = n + 1``, ``b = 0`` for Jeffreys), plus ``p`` in m and
+    ``B = lam ||beta||_1`` for the Park-Casella prior; until sigma changes by less than
+    ``sigma_tol`` relative. Each step cannot decrease the posterior, so the alternation settles.
+
+    Parameters
+    ----------
+    X : array_like of shape (n, p), DataFrame, or SufficientStats
+        Design matrix, or sufficient statistics with ``y`` omitted.
+    y : array_like of shape (n,), optional
+    prior : Laplace, ParkCasella, Gaussian or ElasticNetPrior
+        Fixed prior scale (a hyperprior has no closed-form joint mode here: use
+        :func:`find_map` or :func:`sample_posterior`).
+    sigma : float, "default", "jeffreys" or InverseGammaPrior
+        Fixed noise scale, or its prior.
+    fit_intercept : bool, default=True
+    standardize : bool, default=False
+        The prior is on the coefficients of standardised columns (see :func:`bayesreg.build_model`);
+        the result is reported on the original scale.
+    feature_names : sequence of str, optional
+    tol : float, default=1e-12
+        Relative duality-gap tolerance of the coordinate descent.
+    max_iter : int, default=100000
+        Coordinate-descent sweeps per solve.
+    sigma_tol : float, default=1e-10
+        Relative change of sigma at which the alternation stops.
+    max_alternations : int, default=500
+
+    Returns
+    -------
+    MAPResult
+    """
+    check_prior(prior)
+    if isinstance(prior, Horseshoe):
+        raise TypeError(
+            "the horseshoe prior has no penalty twin with a closed form (its marginal density has no closed "
+            "form and no finite mode); use sample_posterior, or find_map on build_model(...)"
+        )
+    if isinstance(prior, ParkCasella) and prior.lam2_prior is not None:
+        raise ValueError(
+            "map_estimate needs a fixed lam: ParkCasella has a lam2_prior. Use ParkCasella(lam) or "
+            "find_map(build_model(...)) / sample_posterior for the hierarchical model"
+        )
+    if isinstance(prior, Gaussian) and prior.tau2_prior is not None:
+        raise ValueError(
+            "map_estimate needs a fixed tau: Gaussian has a tau2_prior (whose joint mode is degenerate at "
+            "tau -> 0). Use Gaussian(scale) or sample_posterior for the hierarchical model"
+        )
+    sigma = check_sigma(sigma)
+    tol = check_scalar(tol, "tol", lower=0.0, lower_inclusive=False)
+    max_iter = check_scalar(max_iter, "max_iter", lower=1, integer=True)
+    sigma_tol = check_scalar(sigma_tol, "sigma_tol", lower=0.0, lower_inclusive=False)
+    max_alternations = check_scalar(max_alternations, "max_alternations", lower=1, integer=True)
+    data = prepare_data(X, y, fit_intercept=fit_intercept, feature_names=feature_names, standardize=standardize)
+    return _map_estimate(data, prior, sigma, tol, max_iter, sigma_tol, max_alternations)
+
+
+def _map_estimate(data: ModelData, prior, sigma, tol, max_iter, sigma_tol, max_alternations) -> MAPResult:
+    from .penalties import L2
+
+    st = data.stats
+    n, p = data.n, data.p
+    s = data.x_scale
+    if data.X is not None and not data.standardize:
+        source = (data.X, data.y)
+    else:
+        source = (_standardised_stats(st, s) if data.standardize else st, None)
+    fi = data.fit_intercept
+    if isinstance(sigma, str) and sigma == "default":
+        sigma = default_sigma_prior(data.y_var)
+
+    if isinstance(sigma, float):
+        coef, gap, n_iter, conv, pen = _solve_beta(source, prior, sigma, n, fi, tol, max_iter, None)
+        sig, n_alt = sigma, 0
+    else:
+        G, q, yy = (_standardised_stats(st, s) if data.standardize else st).gram(fi)
+        sig = math.sqrt(data.y_var) if data.y_var > 0 else 1.0
+        coef = None
+        n_iter, conv = 0, False
+        for n_alt in range(1, max_alternations + 1):
+            coef, gap, it, ok, pen = _solve_beta(source, prior, sig, n, fi, tol, max_iter, coef)
+            n_iter += it
+            new = _modal_sigma(_rss(G, q, yy, coef), n, p, prior, coef / s, sigma)
+            if new <= 0.0:
+                raise ValueError("the joint mode has sigma = 0 (a perfect fit with a Jeffreys prior); fix sigma")
+            done = abs(new - sig) <= sigma_tol * sig
+            sig = new
+            if done:
+                conv = ok
+                break
+        # one last solve at the settled sigma, so coef is the exact MAP at the reported sigma
+        coef, gap, it, ok, pen = _solve_beta(source, prior, sig, n, fi, tol, max_iter, coef)
+        n_iter += it
+        conv = conv and ok
+    G, q, yy = (_standardised_stats(st, s) if data.standardize else st).gram(fi)
+    objective = _rss(G, q, yy, coef) / (2.0 * n) + pen.value(coef)
+    coef_orig = coef / s
+    x_mean = np.asarray(st.x_mean) if fi else np.zeros(p)
+    intercept = float(st.y_mean - x_mean @ coef_orig) if fi else 0.0
+    return MAPResult(
+        coef=np.array(coef_orig),
+        intercept=intercept,
+        sigma=float(sig),
+        penalty=pen,
+        objective=float(objective),
+        gap=float(gap) if not isinstance(pen, L2) else 0.0,
+        converged=bool(conv),
+        n_iter=int(n_iter),
+        n_alternations=int(n_alt),
+        feature_names=list(data.feature_names),
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# find_MAP
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class FindMAPResult:
+    """What ``pm.find_MAP`` found, as named arrays, with the optimiser's diagnostics.
+
+    Attributes
+    ----------
+    values : dict of str -> ndarray
+        Every model variable at the optimum (free and deterministic, constrained scale).
+    coef : ndarray of shape (p,)
+        ``values["beta"]``.
+    intercept : float
+    sigma : float
+        Modal or fixed sigma.
+    method : str
+        SciPy method used.
+    success : bool
+        SciPy's success flag.
+    message : str
+        SciPy's message.
+    n_iter, n_eval : int
+        Optimiser iterations and function evaluations.
+    logp : float
+        Log posterior (without Jacobians) at the optimum.
+    grad_norm : float
+        Largest absolute entry of the gradient at the optimum (unconstrained space); large for an
+        L1 posterior even at the mode, because of the kinks.
+    feature_names : list of str
+    """
+
+    values: dict
+    coef: np.ndarray
+    intercept: float
+    sigma: float
+    method: str
+    success: bool
+    message: str
+    n_iter: int
+    n_eval: int
+    logp: float
+    grad_norm: float
+    feature_names: list = field(repr=False)
+
+    def __repr__(self) -> str:
+        return (
+            f"FindMAPResult(method={self.method!r}, success={self.success}, coef={_fmt(self.coef)}, "
+            f"intercept={self.intercept:.6g}, sigma={self.sigma:.6g}, logp={self.logp:.8g}, n_iter={self.n_iter}, "
+            f"n_eval={self.n_eval}, message={self.message!r})"
+        )
+
+
+def find_map(model, *, method: str = "L-BFGS-B", maxeval: int = 50_000, start=None, options=None, seed=None):
+    """Run ``pm.find_MAP`` on a model from :func:`bayesreg.build_model`; named arrays and diagnostics.
+
+    The default options are those that reach the mode of an L1 posterior best among those measured
+    (see ``benchmarks/results/map.md``): L-BFGS-B with ``maxcor=30`` and tolerances far below
+    SciPy's defaults (``ftol=1e-15``, ``gtol=1e-10``), so that it does not stop at SciPy's relative
+    ``ftol=2.2e-9`` far from the mode; it still cannot land exactly on the kink at zero, so
+    coefficients the MAP sets to zero come out small but not zero (use :func:`map_estimate` for
+    exact zeros).
+
+    Parameters
+    ----------
+    model : pymc.Model
+        From :func:`bayesreg.build_model` (any PyMC model works; ``coef``/``sigma`` are then read
+        from variables named ``beta``/``sigma`` when present).
+    method : str, default="L-BFGS-B"
+        ``scipy.optimize.minimize`` method.
+    maxeval : int, default=50000
+        Largest number of posterior evaluations.
+    start : dict, optional
+        Starting point (default: the model's initial point).
+    options : dict, optional
+        ``scipy.optimize.minimize`` options, replacing the defaults above.
+    seed : int, optional
+        Seed of the initial point (used only by jittered initial points).
+
+    Returns
+    -------
+    FindMAPResult
+    """
+    from ._pymc import run_find_map
+
+    check_scalar(maxeval, "maxeval", lower=1, integer=True)
+    if options is None:
+        options = _default_options(method)
+    values, raw = run_find_map(model, start=start, method=method, maxeval=int(maxeval), seed=seed, options=options)
+    spec = getattr(model, "bayesreg_spec", None)
+    coef = values.get("beta", np.array([]))
+    intercept = float(values["intercept"]) if "intercept" in values else 0.0
+    if "sigma" in values:
+        sigma = float(values["sigma"])
+    elif spec is not None and spec.sigma_fixed:
+        sigma = float(spec.sigma)
+    else:
+        sigma = float("nan")
+    logp, grad_norm = _logp_at(model, values)
+    names = list(spec.data.feature_names) if spec is not None else [f"x{j}" for j in range(np.size(coef))]
+    return FindMAPResult(
+        values=values,
+        coef=np.array(coef),
+        intercept=intercept,
+        sigma=sigma,
+        method=str(method),
+        success=bool(getattr(raw, "success", False)),
+        message=str(getattr(raw, "message", "")),
+        n_iter=int(getattr(raw, "nit", -1) if raw is not None else -1),
+        n_eval=int(getattr(raw, "nfev", -1) if raw is not None else -1),
+        logp=logp,
+        grad_norm=grad_norm,
+        feature_names=names,
+    )
+
+
+def _default_options(method: str) -> dict:
+    m = str(method).lower()
+    if m == "l-bfgs-b":
+        return {"maxiter": 50_000, "maxcor": 30, "ftol": 1e-15, "gtol": 1e-10}
+    if m == "bfgs":
+        return {"maxiter": 50_000, "gtol": 1e-10}
+    if m == "powell":
+        return {"maxiter": 200_000, "xtol": 1e-10, "ftol": 1e-15}
+    return {}
+
+
+def _logp_at(model, values):
+    """Log posterior without Jacobians, and the largest gradient entry, at a find_MAP point."""
+    ip = model.initial_point()
+    point = {}
+    for v in model.value_vars:
+        rv = model.values_to_rvs[v]
+        val = values[rv.name]
+        tr = model.rvs_to_transforms.get(rv)
+        if tr is not None:
+            val = tr.forward(val, *rv.owner.inputs).eval()
+        point[v.name] = np.asarray(val, dtype=ip[v.name].dtype).reshape(np.shape(ip[v.name]))
+    logp = float(model.compile_logp(jacobian=False)(point))
+    grad = model.compile_dlogp(jacobian=False)(point)
+    return logp, float(np.max(np.abs(grad))) if np.size(grad) else 0.0
+
+
+# --------------------------------------------------------------------------------------------
+# posterior sampling
+# --------------------------------------------------------------------------------------------
+
+
+def pointwise_log_likelihood(X, y, beta, intercept, sigma, *, chunk: int = 256) -> np.ndarray:
+    """``log N(y_i | b0 + x_i beta, sigma^2)`` for every draw: shape ``(chain, draw, n)``.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n, p)
+    y : ndarray of shape (n,)
+    beta : ndarray of shape (chain, draw, p)
+    intercept, sigma : ndarray of shape (chain, draw) or float
+    chunk : int
+        Draws per block (bounds the temporary memory).
+    """
+    c, d, p = beta.shape
+    n = X.shape[0]
+    b = beta.reshape(c * d, p)
+    b0 = np.broadcast_to(np.asarray(intercept, dtype=np.float64), (c, d)).reshape(-1)
+    sd = np.broadcast_to(np.asarray(sigma, dtype=np.float64), (c, d)).reshape(-1)
+    out = np.empty((c * d, n))
+    const = -0.5 * math.log(2.0 * math.pi)
+    for start in range(0, c * d, chunk):
+        sl = slice(start, start + chunk)
+        z = (y[None, :] - b0[sl, None] - b[sl] @ X.T) / sd[sl, None]
+        out[sl] = const - np.log(sd[sl, None]) - 0.5 * z * z
+    return out.reshape(c, d, n)
+
+
+def _check_sampling_args(draws, tune, chains, cores, sampler):
+    draws = check_scalar(draws, "draws", lower=1, integer=True)
+    tune = check_scalar(tune, "tune", lower=0, integer=True)
+    chains = check_scalar(chains, "chains", lower=1, integer=True)
+    if cores is not None:
+        cores = check_scalar(cores, "cores", lower=1, integer=True)
+    check_choice(sampler, "sampler", _SAMPLERS)
+    return draws, tune, chains, cores
+
+
+def sample_posterior(
+    X,
+    y=None,
+    prior=None,
+    *,
+    sigma="default",
+    sampler: str = "auto",
+    draws: int = 1000,
+    tune: int = 1000,
+    chains: int = 2,
+    cores: int | None = None,
+    random_seed=None,
+    progressbar: bool = True,
+    fit_intercept: bool = True,
+    feature_names=None,
+    standardize: bool = False,
+    likelihood: str | None = None,
+    log_likelihood: bool = True,
+    posterior_predictive: bool = False,
+    target_accept: float = 0.9,
+    check: bool = True,
+    **sample_kwargs,
+):
+    r"""Sample the posterior of the Bayesian linear model; return an ``arviz.InferenceData``.
+
+    Parameters
+    ----------
+    X : array_like of shape (n, p), DataFrame, or SufficientStats
+        Design matrix (DataFrame columns become ``feature`` coordinates), or its sufficient
+        statistics with ``y`` omitted (then the groups that need rows are left out).
+    y : array_like of shape (n,), optional
+    prior : Laplace, ParkCasella, Gaussian, ElasticNetPrior or Horseshoe
+    sigma : float, "default", "jeffreys" or InverseGammaPrior, default="default"
+        As in :func:`bayesreg.build_model`.
+    sampler : {"auto", "nuts", "nutpie", "gibbs"}, default="auto"
+        ``"gibbs"``: the conditionally conjugate samplers of :mod:`bayesreg.samplers` (Gaussian,
+        Park-Casella and Laplace, horseshoe priors); ``"nuts"``: PyMC's NUTS; ``"nutpie"``: nutpie's
+        NUTS on the same PyMC model (needs ``pip install nutpie``); ``"auto"``: Gibbs where it
+        applies, NUTS otherwise (elastic-net prior, ``standardize=True``).
+    draws, tune, chains : int
+        Draws kept per chain, tuning (burn-in) iterations per chain, number of chains (>= 1).
+    cores : int, optional
+        Chains run in parallel (default: PyMC's / the Gibbs sampler's choice).
+    random_seed : int, optional
+        The same seed gives the same draws.
+    progressbar : bool, default=True
+    fit_intercept, feature_names, standardize
+        As in :func:`bayesreg.build_model`.
+    likelihood : {"normal", "suffstats"}, optional
+        NUTS only. Default: ``"suffstats"`` (O(p^2) per gradient) when ``n > p``, else ``"normal"``.
+    log_likelihood : bool, default=True
+        Add the ``log_likelihood`` group (pointwise ``y``, for ``az.loo``/``az.compare``); needs rows.
+    posterior_predictive : bool, default=False
+        Add the ``posterior_predictive`` group (replicated ``y``); needs rows.
+    target_accept : float, default=0.9
+        NUTS step-size adaptation target (higher for fewer divergences).
+    check : bool, default=True
+        Warn (:class:`~bayesreg.SamplingWarning`) on divergences, R-hat > 1.01 and low ESS
+        (:func:`bayesreg.diagnostics.check_sampling`).
+    **sample_kwargs
+        Passed to ``pm.sample`` (NUTS only).
+
+    Returns
+    -------
+    arviz.InferenceData
+        ``posterior`` (``beta`` [chain, draw, feature], ``intercept``, ``sigma`` when not fixed,
+        hyperparameters ``lam``/``tau``/``lam_local`` by name), ``sample_stats``, and with rows
+        ``observed_data`` (``y``), ``constant_data`` (``X``), ``log_likelihood`` (``y``) and on
+        request ``posterior_predictive`` (``y``).
+    """
+    check_prior(prior)
+    sigma = check_sigma(sigma)
+    draws, tune, chains, cores = _check_sampling_args(draws, tune, chains, cores, sampler)
+    target_accept = check_scalar(target_accept, "target_accept", lower=0.0, upper=1.0, lower_inclusive=False,
+                                 upper_inclusive=False)
+    data = prepare_data(X, y, fit_intercept=fit_intercept, feature_names=feature_names, standardize=standardize)
+    if isinstance(sigma, str) and sigma == "default":
+        sigma = default_sigma_prior(data.y_var)
+
+    if sampler in ("gibbs", "auto"):
+        use_gibbs = _gibbs_applies(prior, sigma, data, likelihood, strict=(sampler == "gibbs"))
+        if use_gibbs:
+            from .samplers import sample_gibbs
+
+            source = (data.X, data.y) if data.X is not None else (data.stats, None)
+            return sample_gibbs(
+                source[0], source[1], prior, sigma=sigma, fit_intercept=data.fit_intercept, draws=draws, tune=tune,
+                chains=chains, random_seed=random_seed, progressbar=progressbar,
+                feature_names=list(data.feature_names), log_likelihood=log_likelihood and data.X is not None,
+                posterior_predictive=posterior_predictive and data.X is not None, cores=cores,
+            )  # fmt: skip
+        sampler = "nuts"
+    if sampler == "nutpie":
+        try:
+            import nutpie  # noqa: F401
+        except ImportError as exc:
+            raise ImportError(
+                "sampler='nutpie' needs nutpie, which is not installed: `pip install nutpie` "
+                "(or use sampler='nuts' or 'gibbs')"
+            ) from exc
+    if likelihood is None:
+        likelihood = "suffstats" if (data.X is None or data.n > data.p) else "normal"
+    from .models import ModelSpec, _build
+
+    check_choice(likelihood, "likelihood", ("normal", "suffstats"))
+    if likelihood == "normal" and data.X is None:
+        raise ValueError("likelihood='normal' needs the rows (X, y); a SufficientStats allows 'suffstats' only")
+    model = _build(ModelSpec(data=data, prior=prior, sigma=sigma, likelihood=likelihood))
+    idata = _sample_nuts(
+        model, sampler=sampler, draws=draws, tune=tune, chains=chains, cores=cores, random_seed=random_seed,
+        progressbar=progressbar, log_likelihood=log_likelihood, posterior_predictive=posterior_predictive,
+        target_accept=target_accept, **sample_kwargs,
+    )  # fmt: skip
+    if check:
+        from .diagnostics import check_sampling
+
+        check_sampling(idata)
+    return idata
+
+
+def _gibbs_applies(prior, sigma, data: ModelData, likelihood, strict: bool) -> bool:
+    """Whether the Gibbs sampler applies; with ``strict`` raise a clear error when it does not."""
+    try:
+        from .samplers import gibbs_supports
+    except ImportError:  # pragma: no cover - samplers not installed
+        if strict:
+            raise
+        return False
+    reasons = []
+    if not gibbs_supports(prior, sigma):
+        reasons.append(f"no Gibbs sampler for the prior {type(prior).__name__} with sigma={sigma!r}")
+    if data.standardize:
+        reasons.append("standardize=True is available with NUTS only")
+    if likelihood is not None and strict:
+        reasons.append("likelihood= applies to NUTS only")
+    if reasons and strict:
+        try:
+            from .samplers import GIBBS_PRIORS
+
+            names = ", ".join(getattr(p, "__name__", str(p)) for p in GIBBS_PRIORS)
+        except ImportError:  # pragma: no cover
+            names = "Gaussian, ParkCasella, Laplace, Horseshoe"
+        raise ValueError(
+            f"sampler='gibbs' does not apply: {'; '.join(reasons)}. Gibbs samplers exist for {names} with sigma "
+            "fixed, 'jeffreys', 'default' or an InverseGammaPrior; for this model use sampler='nuts' "
+            "(or 'nutpie'), which apply to every prior, or sampler='auto'"
+        )
+    return not reasons
+
+
+def _sample_nuts(model, *, sampler, draws, tune, chains, cores, random_seed, progressbar, log_likelihood,
+                 posterior_predictive, target_accept=0.9, **sample_kwargs):  # fmt: skip
+    """pm.sample on a built model, then the groups every bayesreg InferenceData has."""
+    from ._pymc import import_arviz, import_pymc
+
+    pm = import_pymc()
+    az = import_arviz()
+    spec = model.bayesreg_spec
+    data = spec.data
+    kwargs = dict(
+        draws=draws, tune=tune, chains=chains, random_seed=random_seed, progressbar=progressbar, model=model,
+        compute_convergence_checks=False, return_inferencedata=True, idata_kwargs={"log_likelihood": False},
+    )  # fmt: skip
+    if cores is not None:
+        kwargs["cores"] = cores
+    if sampler == "nutpie":
+        kwargs["nuts_sampler"] = "nutpie"
+        kwargs["target_accept"] = target_accept
+    else:
+        kwargs["target_accept"] = target_accept
+    kwargs.update(sample_kwargs)
+    raw = pm.sample(**kwargs)
+    post = raw.posterior
+    keep = [v for v in post.data_vars]
+    posterior = post[keep]
+    groups = {"posterior": posterior, "sample_stats": raw.sample_stats}
+    if data.X is not None:
+        import xarray as xr
+
+        obs = np.arange(data.n)
+        feat = list(data.feature_names)
+        groups["observed_data"] = xr.Dataset({"y": (("obs",), data.y)}, coords={"obs": obs})
+        groups["constant_data"] = xr.Dataset({"X": (("obs", "feature"), data.X)}, coords={"obs": obs, "feature": feat})
+        if log_likelihood or posterior_predictive:
+            beta = posterior["beta"].values
+            intercept = posterior["intercept"].values if data.fit_intercept else 0.0
+            sig = posterior["sigma"].values if "sigma" in posterior else float(spec.sigma)
+            cd = {"chain": posterior.coords["chain"].values, "draw": posterior.coords["draw"].values, "obs": obs}
+            if log_likelihood:
+                ll = pointwise_log_likelihood(data.X, data.y, beta, intercept, sig)
+                groups["log_likelihood"] = xr.Dataset({"y": (("chain", "draw", "obs"), ll)}, coords=cd)
+            if posterior_predictive:
+                seed = None if random_seed is None else np.random.SeedSequence(random_seed).spawn(1)[0]
+                rng = np.random.default_rng(seed)
+                mu = np.einsum("cdp,np->cdn", beta, data.X)
+                if data.fit_intercept:
+                    mu = mu + np.asarray(intercept)[..., None]
+                sd = np.broadcast_to(np.asarray(sig, dtype=np.float64), beta.shape[:2])[..., None]
+                yrep = mu + sd * rng.standard_normal(mu.shape)
+                groups["posterior_predictive"] = xr.Dataset({"y": (("chain", "draw", "obs"), yrep)}, coords=cd)
+    idata = az.InferenceData(**groups)
+    idata.posterior.attrs["sampler"] = "nutpie" if sampler == "nutpie" else "nuts"
+    idata.posterior.attrs["likelihood"] = spec.likelihood
+    idata.posterior.attrs["prior"] = type(spec.prior).__name__
+    return idata
+

@@ -1,0 +1,409 @@
+r"""PyMC model builders for the Bayesian linear model: build only, never sample.
+
+Model: :math:`y = b_0 + X\beta + \varepsilon`, :math:`\varepsilon \sim N(0, \sigma^2 I_n)`, a flat
+prior on the intercept :math:`b_0` (an unpenalised intercept), and a prior on :math:`\beta`:
+
+========================  ==================================================================
+``Laplace(b)``            :math:`\beta_j \sim \mathrm{Laplace}(0, b)`
+``ParkCasella(lam)``      :math:`\beta_j \mid \sigma \sim \mathrm{Laplace}(0, \sigma/\lambda)`;
+                          ``lam2_prior=GammaPrior(r, d)`` puts Gamma(r, d) on :math:`\lambda^2`
+``Gaussian(tau)``         :math:`\beta_j \sim N(0, \tau^2)`; ``tau2_prior`` inverse-gamma on
+                          :math:`\tau^2`
+``ElasticNetPrior(b, t)`` :math:`p(\beta_j) \propto e^{-|\beta_j|/b - \beta_j^2/(2t^2)}`
+``Horseshoe(s)``          :math:`\beta_j \sim N(0, \lambda_j^2\tau^2\sigma^2)`,
+                          :math:`\lambda_j \sim C^+(0, 1)`, :math:`\tau \sim C^+(0, s)`
+========================  ==================================================================
+
+The noise scale ``sigma`` is fixed (a positive number: the setting in which the MAP is exactly
+the penalised fit) or has a prior: ``"jeffreys"`` (:math:`p(\sigma) \propto 1/\sigma`, i.e.
+:math:`p(\sigma^2) \propto 1/\sigma^2`), an :class:`~bayesreg.InverseGammaPrior` on
+:math:`\sigma^2`, or ``"default"``: the inverse-gamma prior of :func:`default_sigma_prior`,
+scaled to the data. With a prior, the free variable is ``sigma`` itself (its prior density is
+written on the sigma scale, the Jacobian of :math:`\sigma \mapsto \sigma^2` included), so a
+mode found by ``find_map`` is a mode in sigma.
+
+Named variables (the same names as the Gibbs samplers'): ``beta`` (dims ``feature``),
+``intercept``, ``sigma``, ``lam`` (Park-Casella with a hyperprior; free variable ``lam2``),
+``tau`` (Gaussian with a hyperprior, free ``tau2``; horseshoe global scale), ``lam_local``
+(horseshoe local scales, dims ``feature``). Internal free variables: ``intercept_c`` (the
+intercept of the centred design, :math:`b_0 + \bar x^T\beta`: a flat prior on either is the same
+prior, and the centred one decorrelates the intercept from ``beta`` for NUTS), ``beta_std``
+(with ``standardize=True``) and ``beta_z`` (horseshoe, non-centred).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ._validation import check_choice, check_positive, check_Xy
+from .priors import ElasticNetPrior, Gaussian, Horseshoe, InverseGammaPrior, Laplace, ParkCasella
+from .suffstats import SufficientStats
+
+__all__ = ["build_model", "default_sigma_prior", "ModelData", "prepare_data", "check_prior", "check_sigma"]
+
+PRIORS = (Laplace, ParkCasella, Gaussian, ElasticNetPrior, Horseshoe)
+_LIKELIHOODS = ("normal", "suffstats")
+_LOG2PI = float(np.log(2.0 * np.pi))
+
+
+def check_prior(prior):
+    """Raise TypeError unless ``prior`` is one of the coefficient priors."""
+    if not isinstance(prior, PRIORS):
+        names = ", ".join(p.__name__ for p in PRIORS)
+        raise TypeError(f"prior must be one of {names} (from bayesreg); got {type(prior).__name__} {prior!r}")
+    return prior
+
+
+def check_sigma(sigma):
+    """Validate ``sigma``: a positive number, ``"default"``, ``"jeffreys"`` or an InverseGammaPrior."""
+    if isinstance(sigma, str):
+        low = sigma.lower()
+        if low not in ("default", "jeffreys"):
+            raise ValueError(
+                f"sigma must be a positive number, 'default', 'jeffreys' or an InverseGammaPrior on sigma^2; "
+                f"got {sigma!r}"
+            )
+        return low
+    if isinstance(sigma, InverseGammaPrior):
+        return sigma
+    if isinstance(sigma, bool) or not isinstance(sigma, int | float | np.integer | np.floating):
+        raise TypeError(
+            "sigma must be a positive number, 'default', 'jeffreys' or an InverseGammaPrior on sigma^2; "
+            f"got {type(sigma).__name__} {sigma!r}"
+        )
+    return check_positive(sigma, "sigma")
+
+
+def default_sigma_prior(y_var: float) -> InverseGammaPrior:
+    r"""The ``sigma="default"`` prior: inverse-gamma(1, ``var(y) / 100``) on :math:`\sigma^2`.
+
+    Weak (shape 1 is two pseudo-observations) and scaled to the data: with ``s2 = var(y)``,
+    :math:`P(\sigma > \mathrm{sd}(y)) = 1 - e^{-0.01} \approx 1\%` and
+    :math:`P(\sigma < \mathrm{sd}(y)/10) = e^{-1} \approx 37\%`: a noise scale well below the
+    spread of ``y`` (a good fit) is not penalised, one above it (which no model with an intercept
+    fits in-sample) is unlikely. It is conjugate, so the Gibbs samplers use it too.
+
+    Parameters
+    ----------
+    y_var : float
+        Variance of the target (``1.0`` is used when it is zero).
+
+    Returns
+    -------
+    InverseGammaPrior
+    """
+    y_var = float(y_var)
+    return InverseGammaPrior(shape=1.0, scale=(y_var if y_var > 0 else 1.0) / 100.0)
+
+
+def resolve_sigma(sigma, y_var: float):
+    """Turn ``"default"`` into its concrete prior; pass other (validated) values through."""
+    sigma = check_sigma(sigma)
+    return default_sigma_prior(y_var) if isinstance(sigma, str) and sigma == "default" else sigma
+
+
+def _check_feature_names(feature_names, p: int) -> list[str]:
+    if isinstance(feature_names, str):
+        raise TypeError("feature_names must be a sequence of strings, not one string")
+    try:
+        names = [str(f) for f in feature_names]
+    except TypeError as exc:
+        raise TypeError(f"feature_names must be a sequence of strings; got {type(feature_names).__name__}") from exc
+    if len(names) != p:
+        raise ValueError(f"feature_names has {len(names)} names but X has {p} columns")
+    if len(set(names)) != len(names):
+        seen, dup = set(), []
+        for nm in names:
+            if nm in seen and nm not in dup:
+                dup.append(nm)
+            seen.add(nm)
+        raise ValueError(f"feature_names must be unique; duplicated: {dup}")
+    return names
+
+
+@dataclass(frozen=True, eq=False)
+class ModelData:
+    """Validated data of a model: arrays (when given), their sufficient statistics, names.
+
+    Attributes
+    ----------
+    X, y : ndarray or None
+        Float64 copies of the data (``None`` when built from a SufficientStats).
+    stats : SufficientStats
+        Centred sufficient statistics.
+    feature_names : list of str
+    fit_intercept : bool
+    x_scale : ndarray of shape (p,)
+        Column standard deviations used by ``standardize=True`` (ones otherwise).
+    standardize : bool
+    """
+
+    X: np.ndarray | None
+    y: np.ndarray | None
+    stats: SufficientStats
+    feature_names: list[str]
+    fit_intercept: bool
+    standardize: bool
+    x_scale: np.ndarray = field(repr=False)
+
+    @property
+    def n(self) -> int:
+        """Number of observations."""
+        return self.stats.n
+
+    @property
+    def p(self) -> int:
+        """Number of features."""
+        return self.stats.n_features
+
+    @property
+    def y_var(self) -> float:
+        """Sample variance of y (centred, ``ddof=1`` when ``n > 1``)."""
+        return self.stats.yty / max(self.n - 1, 1)
+
+
+def prepare_data(X, y=None, *, fit_intercept=True, feature_names=None, standardize=False) -> ModelData:
+    """Validate ``(X, y)`` (arrays, DataFrame/Series, or a SufficientStats with ``y`` omitted).
+
+    Parameters
+    ----------
+    X : array_like, pandas.DataFrame or SufficientStats
+    y : array_like, optional
+    fit_intercept : bool, default=True
+    feature_names : sequence of str, optional
+        Defaults to the DataFrame's columns, else ``x0, x1, ...``.
+    standardize : bool, default=False
+
+    Returns
+    -------
+    ModelData
+    """
+    if not isinstance(fit_intercept, bool | np.bool_):
+        raise TypeError(f"fit_intercept must be True or False; got {fit_intercept!r}")
+    if not isinstance(standardize, bool | np.bool_):
+        raise TypeError(f"standardize must be True or False; got {standardize!r}")
+    columns = None
+    if isinstance(X, SufficientStats):
+        if y is not None:
+            raise ValueError("y must be omitted (None) when X is a SufficientStats")
+        Xa = ya = None
+        stats = X
+    else:
+        if y is None:
+            raise ValueError("y is required when X is an array (it may be omitted only for a SufficientStats)")
+        if hasattr(X, "columns") and hasattr(X, "to_numpy"):
+            columns = [str(c) for c in X.columns]
+        Xa, ya = check_Xy(X, y)
+        stats = SufficientStats._from_valid_arrays(Xa, ya)
+    p = stats.n_features
+    if feature_names is not None:
+        names = _check_feature_names(feature_names, p)
+    elif columns is not None:
+        names = _check_feature_names(columns, p)
+    else:
+        names = [f"x{j}" for j in range(p)]
+    if standardize:
+        # population sd (ddof=0), as scikit-learn's StandardScaler; constant columns keep scale 1
+        sd = np.sqrt(np.diag(stats.xtx) / stats.n)
+        sd = np.where(sd > 0, sd, 1.0)
+    else:
+        sd = np.ones(p)
+    return ModelData(
+        X=Xa,
+        y=ya,
+        stats=stats,
+        feature_names=names,
+        fit_intercept=bool(fit_intercept),
+        standardize=bool(standardize),
+        x_scale=sd,
+    )
+
+
+@dataclass(frozen=True, eq=False)
+class ModelSpec:
+    """What :func:`build_model` built, attached to the model as ``model.bayesreg_spec``."""
+
+    data: ModelData
+    prior: object
+    sigma: object  # float, "jeffreys" or InverseGammaPrior (after resolving "default")
+    likelihood: str
+
+    @property
+    def sigma_fixed(self) -> bool:
+        """Whether sigma is a fixed number."""
+        return isinstance(self.sigma, float)
+
+
+def _sigma_logp(pt, sigma_var, sigma_prior):
+    """Log prior density of sigma on the sigma scale (up to a constant)."""
+    if sigma_prior == "jeffreys":
+        return -pt.log(sigma_var)
+    # inverse-gamma(a, b) on s = sigma^2: p(s) ds ∝ s^(-a-1) e^(-b/s) ds, and ds = 2 sigma dsigma,
+    # so p(sigma) ∝ sigma^(-2a-1) e^(-b/sigma^2).
+    a, b = sigma_prior.shape, sigma_prior.scale
+    return -(2.0 * a + 1.0) * pt.log(sigma_var) - b / sigma_var**2
+
+
+def build_model(
+    X,
+    y=None,
+    prior=None,
+    *,
+    sigma="default",
+    fit_intercept: bool = True,
+    feature_names=None,
+    standardize: bool = False,
+    likelihood: str | None = None,
+):
+    r"""Build (never sample) the PyMC model of a Bayesian linear regression.
+
+    Parameters
+    ----------
+    X : array_like of shape (n, p), pandas.DataFrame, or SufficientStats
+        Design matrix (DataFrame columns become the ``feature`` coordinates), or its sufficient
+        statistics with ``y`` omitted (then only ``likelihood="suffstats"`` is possible).
+    y : array_like of shape (n,), optional
+        Target.
+    prior : Laplace, ParkCasella, Gaussian, ElasticNetPrior or Horseshoe
+        Prior on the coefficients (see the module docstring for each model).
+    sigma : float, "default", "jeffreys" or InverseGammaPrior, default="default"
+        Noise standard deviation: fixed (a positive number) or its prior. ``"default"`` is
+        :func:`default_sigma_prior`, scaled to ``var(y)``; an :class:`~bayesreg.InverseGammaPrior`
+        is a prior on :math:`\sigma^2`.
+    fit_intercept : bool, default=True
+        Include an intercept with a flat prior (the unpenalised intercept of the penalised fit).
+    feature_names : sequence of str, optional
+        Names for the ``feature`` coordinate; unique, one per column.
+    standardize : bool, default=False
+        Put the prior on the coefficients of the standardised columns
+        :math:`z_j = (x_j - \bar x_j)/s_j` (population sd :math:`s_j`), as Bambi and rstanarm
+        scale their default priors to the data; ``beta`` and ``intercept`` are still reported
+        on the original scale (``beta = beta_std / s``). What it does to the mapping: a
+        Laplace(b) prior on :math:`s_j\beta_j` is a Laplace(:math:`b/s_j`) prior on
+        :math:`\beta_j`, so the MAP is the Lasso **on the standardised columns** with the same
+        ``alpha = sigma^2 / (n b)`` (equivalently a weighted Lasso on the original columns with
+        weights :math:`s_j`); likewise Ridge on standardised columns with ``alpha = sigma^2/tau^2``.
+        scikit-learn's ``Lasso``/``Ridge`` on raw columns then no longer gives the MAP; fit them
+        on ``StandardScaler``-ed columns and divide the coefficients by :math:`s_j`.
+    likelihood : {"normal", "suffstats"}, optional
+        ``"normal"``: the usual per-observation Gaussian likelihood ``y`` (O(np) per gradient).
+        ``"suffstats"``: the same log-likelihood written from the sufficient statistics
+        (a ``pm.Potential`` named ``y_loglik``)
+
+        .. math::
+
+            -\tfrac n2\log(2\pi\sigma^2) - \tfrac{1}{2\sigma^2}\big(y_c^Ty_c - 2\beta^TX_c^Ty_c
+            + \beta^TX_c^TX_c\beta + n(\bar y - b_0 - \bar x^T\beta)^2\big),
+
+        exactly the same function of ``(beta, intercept, sigma)`` (the cross terms vanish because
+        centred columns sum to zero), at O(p^2) per gradient. Default: ``"normal"`` for arrays,
+        ``"suffstats"`` for a SufficientStats.
+
+    Returns
+    -------
+    pymc.Model
+        With coords ``feature`` (and ``obs`` when the rows are given); the validated inputs are
+        kept in ``model.bayesreg_spec``.
+
+    Raises
+    ------
+    TypeError, ValueError
+        For bad data, a prior of the wrong type, ``sigma <= 0``, bad ``feature_names``; raised
+        before PyMC is imported.
+    """
+    check_prior(prior)
+    sigma = check_sigma(sigma)
+    data = prepare_data(X, y, fit_intercept=fit_intercept, feature_names=feature_names, standardize=standardize)
+    if likelihood is None:
+        likelihood = "normal" if data.X is not None else "suffstats"
+    check_choice(likelihood, "likelihood", _LIKELIHOODS)
+    if likelihood == "normal" and data.X is None:
+        raise ValueError("likelihood='normal' needs the rows (X, y); a SufficientStats allows 'suffstats' only")
+    if isinstance(sigma, str) and sigma == "default":
+        sigma = default_sigma_prior(data.y_var)
+    return _build(ModelSpec(data=data, prior=prior, sigma=sigma, likelihood=likelihood))
+
+
+def _build(spec: ModelSpec):
+    from ._pymc import import_pymc
+
+    pm = import_pymc()
+    import pytensor.tensor as pt
+
+    data, prior = spec.data, spec.prior
+    st = data.stats
+    coords = {"feature": list(data.feature_names)}
+    if data.X is not None:
+        coords["obs"] = np.arange(data.n)
+    sd_y = float(np.sqrt(data.y_var)) if data.y_var > 0 else 1.0
+
+    with pm.Model(coords=coords) as model:
+        # ---- noise scale
+        if spec.sigma_fixed:
+            sigma = pm.Data("sigma", np.float64(spec.sigma))
+        else:
+            sigma = pm.HalfFlat("sigma", initval=sd_y)
+            pm.Potential("sigma_prior", _sigma_logp(pt, sigma, spec.sigma))
+
+        # ---- coefficients, on the standardised scale when asked (x_scale = 1 otherwise)
+        name = "beta_std" if data.standardize else "beta"
+        if isinstance(prior, Laplace):
+            b_raw = pm.Laplace(name, mu=0.0, b=prior.scale, dims="feature")
+        elif isinstance(prior, ParkCasella):
+            if prior.lam2_prior is not None:
+                lam2 = pm.Gamma("lam2", alpha=prior.lam2_prior.shape, beta=prior.lam2_prior.rate, initval=prior.lam**2)
+                lam = pm.Deterministic("lam", pt.sqrt(lam2))
+            else:
+                lam = prior.lam
+            b_raw = pm.Laplace(name, mu=0.0, b=sigma / lam, dims="feature")
+        elif isinstance(prior, Gaussian):
+            if prior.tau2_prior is not None:
+                tau2 = pm.InverseGamma(
+                    "tau2", alpha=prior.tau2_prior.shape, beta=prior.tau2_prior.scale, initval=prior.scale**2
+                )
+                tau = pm.Deterministic("tau", pt.sqrt(tau2))
+            else:
+                tau = prior.scale
+            b_raw = pm.Normal(name, mu=0.0, sigma=tau, dims="feature")
+        elif isinstance(prior, ElasticNetPrior):
+            b_raw = prior.to_pymc(name, dims="feature")
+        else:  # Horseshoe, non-centred: beta = z * lam_local * tau * sigma
+            tau = pm.HalfCauchy("tau", beta=prior.global_scale)
+            lam_local = pm.HalfCauchy("lam_local", beta=1.0, dims="feature")
+            z = pm.Normal("beta_z", 0.0, 1.0, dims="feature")
+            b_raw = pm.Deterministic(name, z * lam_local * tau * sigma, dims="feature")
+        if data.standardize:
+            beta = pm.Deterministic("beta", b_raw / data.x_scale, dims="feature")
+        else:
+            beta = b_raw
+
+        # ---- intercept: flat prior on intercept_c = b0 + x_mean @ beta (the centred-design
+        # intercept); the map (b0, beta) -> (intercept_c, beta) has unit Jacobian, so a flat
+        # prior on either is the same prior.
+        x_mean = np.asarray(st.x_mean)
+        if data.fit_intercept:
+            intercept_c = pm.Flat("intercept_c", initval=st.y_mean)
+            pm.Deterministic("intercept", intercept_c - pt.dot(x_mean, beta))
+        else:
+            intercept_c = pt.dot(x_mean, beta)  # b0 = 0
+
+        # ---- likelihood
+        if spec.likelihood == "normal":
+            Xd = pm.Data("X", data.X, dims=("obs", "feature"))
+            if data.fit_intercept:
+                mu = intercept_c + pt.dot(Xd, beta) - pt.dot(x_mean, beta)
+            else:
+                mu = pt.dot(Xd, beta)
+            pm.Normal("y", mu=mu, sigma=sigma, observed=data.y, dims="obs")
+        else:
+            xtx = pm.Data("xtx", np.asarray(st.xtx))
+            xty = pm.Data("xty", np.asarray(st.xty))
+            n = float(st.n)
+            # ||y - b0 - X beta||^2 = yc'yc - 2 beta'Xc'yc + beta'Xc'Xc beta + n (ybar - b0 - xbar'beta)^2
+            quad = pt.dot(beta, pt.dot(xtx, beta))
+            rss = st.yty - 2.0 * pt.dot(beta, xty) + quad + n * (st.y_mean - intercept_c) ** 2
+            pm.Potential("y_loglik", -0.5 * n * _LOG2PI - n * pt.log(sigma) - 0.5 * rss / sigma**2)
+    model.bayesreg_spec = spec
+    return model
