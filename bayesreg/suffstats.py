@@ -44,6 +44,8 @@ __all__ = ["SufficientStats", "check_stats_or_arrays", "is_stats", "require_rows
 # A chunk of this many bytes (of float64 columns) is read at a time by default: large enough for
 # BLAS to run at full speed, small enough to keep the resident set far below 1 GiB.
 _CHUNK_BYTES = 32 * 2**20
+# Rows of a chunk are centred and multiplied this many bytes at a time (fits in a CPU cache).
+_SUB_BYTES = 2 * 2**20
 
 
 def _readonly(a: np.ndarray) -> np.ndarray:
@@ -93,30 +95,65 @@ def _is_numeric_dtype(dtype) -> bool:
 # --------------------------------------------------------------------------- the per-chunk kernel
 
 
-def _centred_moments(blocks: Sequence[np.ndarray], m: int, order: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _shifted_gram(blocks: Sequence[np.ndarray], m: int, shift: np.ndarray, rows: int) -> np.ndarray:
+    """``[Z, 1]^T [Z, 1]`` with ``Z`` the stacked ``blocks`` minus ``shift``, ``rows`` rows at a time.
+
+    The work matrix holds ``rows`` rows (about 2 MB): the subtraction writes stay in cache and
+    BLAS ``syrk`` (NumPy uses it for an array times its own transpose) reads them from there. The
+    ones column gives the column sums ``Z^T 1`` in the same call.
+    """
+    k = shift.shape[0]
+    Z = np.empty((min(rows, m), k + 1))
+    Z[:, k] = 1.0
+    A = np.zeros((k + 1, k + 1))
+    for r0 in range(0, m, rows):
+        r1 = min(r0 + rows, m)
+        zz = Z[: r1 - r0]
+        col = 0
+        for b in blocks:
+            w = b.shape[1]
+            np.subtract(b[r0:r1], shift[col : col + w], out=zz[:, col : col + w])
+            col += w
+        A += zz.T @ zz
+    return A
+
+
+def _centred_moments(
+    blocks: Sequence[np.ndarray], m: int, shift: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Means and centred cross-products of the columns of ``blocks`` stacked side by side.
 
-    ``blocks`` are 2-D arrays with ``m`` rows each (views of memory maps are fine: each is read
-    twice, once for its means and once into the float64 work matrix). Returns ``(mean, mean_lo, G)``
-    with ``G = (Z - mean)^T (Z - mean)``, ``Z`` the stacked columns, and the mean as an unevaluated
-    sum ``mean + mean_lo`` (see :class:`SufficientStats`). Non-finite input gives a non-finite mean
-    for its column, which the caller checks.
+    ``blocks`` are 2-D arrays with ``m`` rows each, read once (views of memory maps are fine).
+    Returns ``(mean, mean_lo, G)`` with ``G = (Z - mean)^T (Z - mean)``, ``Z`` the stacked columns,
+    and the mean as an unevaluated sum ``mean + mean_lo`` (see :class:`SufficientStats`).
+
+    The data are shifted by ``shift`` (the previous chunk's mean; by default the mean of the first
+    rows) and the exact identity ``G = Z_c^T Z_c - s s^T / m``, ``s`` the column sums of the
+    shifted data, gives the centred matrix in one pass. Its rounding error is about
+    ``eps (G_jj + m d_j^2)`` with ``d = s / m`` the distance from the shift to the mean, so when
+    ``m d_j^2`` exceeds ``16 G_jj`` for some column (a shift more than 4 standard deviations off,
+    e.g. sorted data) the chunk is reduced again about its now known mean: the corrected
+    two-pass algorithm of Chan, Golub and LeVeque. Non-finite input gives a non-finite mean for its
+    column, which the caller checks.
     """
     k = sum(b.shape[1] for b in blocks)
-    Z = np.empty((m, k), dtype=np.float64, order=order)
-    mean = np.empty(k)
-    col = 0
-    for b in blocks:
-        w = b.shape[1]
-        mu = b.mean(axis=0, dtype=np.float64)
-        np.subtract(b, mu, out=Z[:, col : col + w])
-        mean[col : col + w] = mu
-        col += w
-    # Corrected two-pass: the residual column sums are what rounding left in the means.
-    s = Z.sum(axis=0)
-    G = Z.T @ Z  # NumPy calls BLAS syrk for a product of an array with its own transpose
-    G -= np.outer(s, s) / m
-    mean, mean_lo = _two_sum(mean, s / m)
+    rows = max(256, _SUB_BYTES // (8 * (k + 1)))
+    if shift is None or shift.shape != (k,) or not np.all(np.isfinite(shift)):
+        r = min(m, rows)
+        shift = np.concatenate([b[:r].mean(axis=0, dtype=np.float64) for b in blocks])
+    for attempt in range(2):
+        A = _shifted_gram(blocks, m, shift, rows)
+        s = A[:k, k]
+        d = s / m
+        G = A[:k, :k] - np.outer(s, s) / m
+        # cheap test of the error bound above; an absolute floor accepts a shift equal to the
+        # mean to 12 digits (a constant column has G_jj = 0 and needs no second pass)
+        floor = m * (1e-12 * np.maximum(1.0, np.abs(shift))) ** 2
+        if attempt == 0 and np.any(m * d * d > 16.0 * np.diag(G) + floor):
+            shift = shift + d
+            continue
+        break
+    mean, mean_lo = _two_sum(shift, d)
     return mean, mean_lo, G
 
 
@@ -126,6 +163,7 @@ class _Chunk:
 
     where: str  # e.g. "chunk 3" or "file 'a.csv', rows 100000-199999"
     row0: int | None = None  # absolute index of the chunk's first row, when known
+    stream: dict | None = None  # state shared by the chunks of one stream: the last chunk's mean
 
 
 def _nonfinite_message(chunk: _Chunk, name: str, column: np.ndarray) -> str:
@@ -154,7 +192,6 @@ def _stats_of_block(
     target: int,
     chunk: _Chunk,
     names: tuple[str, ...] | None,
-    order: str = "C",
 ) -> SufficientStats | None:
     """SufficientStats of one chunk given as stacked column blocks; ``target`` indexes the y column.
 
@@ -164,8 +201,9 @@ def _stats_of_block(
     m = blocks[0].shape[0]
     if m == 0:
         return None
+    stream = chunk.stream if chunk.stream is not None else {}
     with np.errstate(all="ignore"):  # non-finite input is detected just below, and named
-        mean, mean_lo, G = _centred_moments(blocks, m, order)
+        mean, mean_lo, G = _centred_moments(blocks, m, stream.get("shift"))
     if not (np.all(np.isfinite(mean)) and np.all(np.isfinite(G))):
         # A non-finite value makes its column's mean non-finite; an overflow shows on the diagonal.
         for bad in (~np.isfinite(mean), ~np.isfinite(np.diag(G)), ~np.all(np.isfinite(G), axis=0)):
@@ -173,6 +211,7 @@ def _stats_of_block(
                 j = int(np.argmax(bad))
                 break
         raise ValueError(_nonfinite_message(chunk, column_names[j], columns_of(j)))
+    stream["shift"] = mean
     k = mean.shape[0]
     f = np.delete(np.arange(k), target)
     if target == k - 1:
@@ -221,7 +260,6 @@ def _stats_columns(columns: Sequence[np.ndarray], chunk: _Chunk, names, target_n
         p,
         chunk,
         names,
-        order="F",  # filled column by column: contiguous writes
     )
 
 
@@ -425,6 +463,7 @@ class SufficientStats:
             Column names.
         """
         acc = _TreeMerger()
+        stream: dict = {}  # the previous chunk's mean, the next chunk's shift
         p = None
         names = None
         rows = 0
@@ -453,7 +492,7 @@ class SufficientStats:
                 raise ValueError(f"chunk {i} has {X.shape[1]} columns but earlier chunks have {p}")
             elif cols is not None and names is not None and tuple(cols) != names:
                 raise ValueError(f"chunk {i} has columns {cols} but earlier chunks have {list(names)}")
-            acc.add(_stats_Xy(X, y, _Chunk(f"chunk {i} (rows {rows}-{rows + X.shape[0] - 1})", rows), names))
+            acc.add(_stats_Xy(X, y, _Chunk(f"chunk {i} (rows {rows}-{rows + X.shape[0] - 1})", rows, stream), names))
             rows += X.shape[0]
         total = acc.result()
         if total is None:
@@ -523,10 +562,11 @@ class SufficientStats:
             names = _names_tuple(feature_names, p)
             step = _check_chunk_rows(chunk_rows, k + 1)
             acc = _TreeMerger()
+            stream: dict = {}  # the previous chunk's mean, the next chunk's shift
             where = f"file {X_file.name!r}" + (f" and file {y_file.name!r}" if y_file is not None else "")
             for c, r0 in enumerate(range(0, n, step)):
                 r1 = min(r0 + step, n)
-                chunk = _Chunk(f"{where}, chunk {c} (rows {r0}-{r1 - 1})", r0)
+                chunk = _Chunk(f"{where}, chunk {c} (rows {r0}-{r1 - 1})", r0, stream)
                 Xb = X_file.array[r0:r1]
                 if y_file is not None:
                     part = _stats_Xy(Xb, ya[r0:r1], chunk, names)
@@ -576,6 +616,7 @@ class SufficientStats:
             if bad in read_csv_kwargs:
                 raise ValueError(f"read_csv option {bad!r} is set by from_csv itself; use features= or chunk_rows=")
         acc = _TreeMerger()
+        stream: dict = {}  # the previous chunk's mean, the next chunk's shift
         names = None
         for path_i in paths:
             name = os.fspath(path_i)
@@ -596,7 +637,7 @@ class SufficientStats:
                     m = len(df)
                     if m == 0:
                         continue
-                    chunk = _Chunk(f"file {name!r}, chunk {c} (rows {rows}-{rows + m - 1})", rows)
+                    chunk = _Chunk(f"file {name!r}, chunk {c} (rows {rows}-{rows + m - 1})", rows, stream)
                     X, y = _frame_to_arrays(df, feats, target, chunk)
                     acc.add(_stats_Xy(X, y, chunk, names, target_name=target))
                     rows += m
@@ -641,6 +682,7 @@ class SufficientStats:
             else:
                 files.append(p_i)
         acc = _TreeMerger()
+        stream: dict = {}  # the previous chunk's mean, the next chunk's shift
         names = None
         for file in files:
             name = os.fspath(file)
@@ -669,7 +711,7 @@ class SufficientStats:
                 rows = 0
                 for c, batch in enumerate(pf.iter_batches(batch_size=step, columns=[*feats, target])):
                     m = batch.num_rows
-                    chunk = _Chunk(f"file {name!r}, batch {c} (rows {rows}-{rows + m - 1})", rows)
+                    chunk = _Chunk(f"file {name!r}, batch {c} (rows {rows}-{rows + m - 1})", rows, stream)
                     cols = [
                         batch.column(j).to_numpy(zero_copy_only=False).astype(np.float64, copy=False)
                         for j in range(batch.num_columns)

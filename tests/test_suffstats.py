@@ -239,6 +239,40 @@ def test_means_of_1e8_give_the_map_of_the_centred_data():
     np.testing.assert_allclose(pred_big, pred_ref, rtol=1e-8)
 
 
+def test_jumpy_stream_and_constant_columns_stay_exact():
+    """A chunk shifted by a far-off mean (sorted data), and constant columns.
+
+    Each chunk is shifted by the previous chunk's mean. Here the chunk's mean is 1e6 standard
+    deviations from that shift, and the one-pass identity would lose every digit (error ~ eps *
+    m * 1e12 against G_jj ~ m * 1e-6), so the kernel must re-reduce the chunk about its own mean.
+    Reference: the centred Gram of the chunk in long double.
+    """
+    from bayesreg.suffstats import _centred_moments
+
+    rng = np.random.default_rng(11)
+    B = rng.standard_normal((700, 3)) * 1e-3 + 1e6 * np.array([1.0, -1.0, 0.5])
+    Bl = B.astype(np.longdouble)
+    Bc = Bl - Bl.mean(axis=0)
+    ref = np.asarray(Bc.T @ Bc, dtype=np.float64)
+    mean, mean_lo, G = _centred_moments([B], 700, shift=np.zeros(3))
+    np.testing.assert_allclose(G, ref, rtol=0, atol=1e-10 * np.abs(ref).max())
+    np.testing.assert_allclose(mean + mean_lo, np.asarray(Bl.mean(axis=0), dtype=float), rtol=1e-15)
+    # and through the public API: a stream whose chunk means jump by 1e6 standard deviations
+    parts = [(B - i * 1e6, rng.standard_normal(700)) for i in range(3)]
+    s = SufficientStats.from_chunks(parts)
+    Xall = np.vstack([Xi for Xi, _ in parts]).astype(np.longdouble)
+    Xc = Xall - Xall.mean(axis=0)
+    ref_all = np.asarray(Xc.T @ Xc, dtype=np.float64)
+    np.testing.assert_allclose(s.xtx, ref_all, rtol=0, atol=1e-14 * np.abs(ref_all).max())
+    # a constant column has zero centred variance and covariance, whatever the shift
+    X = rng.standard_normal((5000, 3))
+    X[:, 1] = 0.1
+    y = rng.standard_normal(5000)
+    s = SufficientStats.from_chunks([(X[i : i + 700], y[i : i + 700]) for i in range(0, 5000, 700)])
+    assert np.abs(s.xtx[1]).max() <= 1e-20 and abs(s.xty[1]) <= 1e-20
+    assert s.x_mean[1] == pytest.approx(0.1, rel=1e-15)
+
+
 # ----------------------------------------------------------------------------- solvers accept statistics
 
 
