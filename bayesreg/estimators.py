@@ -69,6 +69,11 @@ class BayesianRegression(RegressorMixin, BaseEstimator):
     random_seed : int, optional
         Seed of the sampler (needed for reproducible posterior fits).
     progressbar : bool, default=False
+    tol : float, default=1e-8
+        MAP only: coordinate descent stops at a duality gap of ``tol * ||y_c||^2 / n`` (the
+        certificate of :func:`bayesreg.map_estimate`; scikit-learn's ``Lasso`` rule).
+    max_iter : int, default=100000
+        MAP only: maximum coordinate-descent sweeps.
 
     Attributes
     ----------
@@ -80,8 +85,11 @@ class BayesianRegression(RegressorMixin, BaseEstimator):
         The fixed sigma, its MAP, or its posterior mean.
     idata_ : arviz.InferenceData
         The posterior draws (``inference="posterior"`` only).
-    map_result_ : object
+    map_result_ : MAPResult
         The exact MAP result with its certificate (``inference="map"`` only).
+    n_iter_ : int
+        MAP: coordinate-descent sweeps (1 for the closed-form ridge); posterior: iterations per
+        chain (tuning plus draws; the draws for exact sampling).
     n_features_in_ : int
     feature_names_in_ : ndarray of str
         Column names, when ``X`` was a DataFrame with string column names.
@@ -109,6 +117,8 @@ class BayesianRegression(RegressorMixin, BaseEstimator):
         chains=2,
         random_seed=None,
         progressbar=False,
+        tol=1e-8,
+        max_iter=100_000,
     ):
         self.prior = prior
         self.sigma = sigma
@@ -120,6 +130,8 @@ class BayesianRegression(RegressorMixin, BaseEstimator):
         self.chains = chains
         self.random_seed = random_seed
         self.progressbar = progressbar
+        self.tol = tol
+        self.max_iter = max_iter
 
     # ---------------------------------------------------------------------------------------
 
@@ -152,6 +164,8 @@ class BayesianRegression(RegressorMixin, BaseEstimator):
         check_scalar(self.draws, "draws", lower=1, integer=True)
         check_scalar(self.tune, "tune", lower=0, integer=True)
         check_scalar(self.chains, "chains", lower=1, integer=True)
+        check_positive(self.tol, "tol")
+        check_scalar(self.max_iter, "max_iter", lower=1, integer=True)
         if self.inference == "map" and isinstance(prior, Horseshoe):
             raise ValueError(
                 "the horseshoe prior has no finite MAP (its density is infinite at 0): use inference='posterior'"
@@ -182,11 +196,15 @@ class BayesianRegression(RegressorMixin, BaseEstimator):
         if self.inference == "map":
             from .inference import map_estimate
 
-            res = map_estimate(X, y, prior, sigma=sigma, fit_intercept=bool(self.fit_intercept))
+            res = map_estimate(
+                X, y, prior, sigma=sigma, fit_intercept=bool(self.fit_intercept), feature_names=names,
+                tol=float(self.tol), max_iter=int(self.max_iter),
+            )  # fmt: skip
             self.map_result_ = res
             self.coef_ = np.array(res.coef, dtype=np.float64)
             self.intercept_ = float(res.intercept)
             self.sigma_ = float(res.sigma)
+            self.n_iter_ = max(1, int(res.n_iter))
             return self
         seed = self.random_seed
         if exact and self.sampler in ("auto", "exact"):
@@ -200,6 +218,7 @@ class BayesianRegression(RegressorMixin, BaseEstimator):
             self.coef_ = np.array(post.mean)
             self.intercept_ = float(post.intercept_mean)
             self.sigma_ = sigma
+            self.n_iter_ = int(self.draws)
             return self
         from .inference import sample_posterior
 
@@ -213,6 +232,7 @@ class BayesianRegression(RegressorMixin, BaseEstimator):
         self.coef_ = post["beta"].values.reshape(-1, X.shape[1]).mean(axis=0)
         self.intercept_ = float(post["intercept"].values.mean()) if "intercept" in post else 0.0
         self.sigma_ = float(post["sigma"].values.mean()) if "sigma" in post else float(sigma)
+        self.n_iter_ = int(self.tune) + int(self.draws)
         return self
 
     def predict(self, X, return_std=False):

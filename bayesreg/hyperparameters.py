@@ -43,7 +43,7 @@ from scipy import optimize
 
 from ._validation import check_choice, check_positive, check_scalar
 from .conjugate import _Evidence, _gram, _log_ml_cholesky
-from .exceptions import ConvergenceWarning
+from .exceptions import ConvergenceWarning, SamplingWarning
 from .priors import GammaPrior, Gaussian, InverseGammaPrior, Laplace, ParkCasella
 
 __all__ = ["PriorScaleResult", "choose_prior_scale"]
@@ -193,11 +193,12 @@ def choose_prior_scale(
         Target.
     prior_family : {"gaussian", "laplace"}, or a Gaussian, Laplace or ParkCasella prior or class
         The prior family. An instance gives the starting value (``tau``, ``b`` or ``lam``).
-    sigma : float, None, "jeffreys" or InverseGammaPrior
+    sigma : float, None, "jeffreys", "default" or InverseGammaPrior
         A positive number fixes the noise sd. ``None`` estimates it: jointly with ``tau`` by
-        type-II ML (Gaussian), or by sampling it with the Gibbs sampler's prior (Laplace:
-        Jeffreys ``p(sigma) ∝ 1/sigma`` for ``None``/``"jeffreys"``, which is Park and Casella's
-        ``1/sigma^2`` prior on ``sigma^2``; or an inverse-gamma prior on ``sigma^2``).
+        type-II ML (Gaussian family: a number or ``None`` only), or by sampling it with the Gibbs
+        sampler (Laplace: Jeffreys ``p(sigma) ∝ 1/sigma`` for ``None``/``"jeffreys"``, which is
+        Park and Casella's ``1/sigma^2`` prior on ``sigma^2``; ``"default"`` is
+        :func:`bayesreg.models.default_sigma_prior`; or an inverse-gamma prior on ``sigma^2``).
     method : {"auto", "marginal_likelihood", "mcem", "hyperprior"}, default="auto"
         Gaussian: ``"marginal_likelihood"`` (closed form). Laplace: ``"mcem"`` (default) or
         ``"hyperprior"``.
@@ -244,6 +245,11 @@ def choose_prior_scale(
     if method == "evidence":
         method = "marginal_likelihood"
     if family == "gaussian":
+        if isinstance(sigma, str) or isinstance(sigma, InverseGammaPrior):
+            raise ValueError(
+                "for the Gaussian family sigma is a positive number (fixed) or None (estimated jointly with "
+                f"tau by type-II maximum likelihood); got {sigma!r}"
+            )
         if sigma is not None:
             sigma = check_positive(sigma, "sigma")
         return _gaussian_evidence(X, y, sigma, fit_intercept, start)
@@ -267,6 +273,10 @@ def choose_prior_scale(
 
     ss = random_seed if isinstance(random_seed, np.random.SeedSequence) else np.random.SeedSequence(random_seed)
     data = _stats_of(g)
+    if isinstance(sigma, str) and sigma.lower() == "default":
+        from .models import default_sigma_prior
+
+        sigma = default_sigma_prior(g.yy / max(g.n - 1, 1))
     common = dict(sigma=sigma, fit_intercept=g.fit_intercept, progressbar=progressbar, log_likelihood=False)
     if method == "mcem":
         return _mcem(
@@ -358,9 +368,9 @@ def _check_sigma_spec(sigma) -> bool:
     if sigma is None or isinstance(sigma, InverseGammaPrior):
         return False
     if isinstance(sigma, str):
-        if sigma.lower() != "jeffreys":
+        if sigma.lower() not in ("jeffreys", "default"):
             raise ValueError(
-                f"sigma must be a positive number, None, 'jeffreys' or an InverseGammaPrior; got {sigma!r}"
+                f"sigma must be a positive number, None, 'jeffreys', 'default' or an InverseGammaPrior; got {sigma!r}"
             )
         return False
     check_positive(sigma, "sigma")
@@ -440,9 +450,19 @@ def _mcem(sample_gibbs, data, g, common, sigma, sigma_fixed, lam, update, draws,
     sigmas: list[float] = []
     k = 0
     while True:
-        idata = sample_gibbs(
-            *data, ParkCasella(lam), draws=draws, tune=tune, chains=1, random_seed=ss.spawn(1)[0], **common
-        )
+        # the E-step's Monte Carlo error is measured (batch means) and carried into mc_se, so the
+        # per-run sampling diagnostics of these inner runs are recorded, not raised
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            idata = sample_gibbs(
+                *data, ParkCasella(lam), draws=draws, tune=tune, chains=1, random_seed=ss.spawn(1)[0], **common
+            )
+        flagged = 0
+        for w in caught:
+            if issubclass(w.category, SamplingWarning):
+                flagged += 1
+            else:
+                warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
         a, s = _abs_over_sigma(idata, sigma if sigma_fixed else None)
         T = a.sum(axis=1)  # sum_j |beta_j| / sigma, per draw
         S, V = float(T.mean()), float(T.var(ddof=1))
@@ -468,7 +488,7 @@ def _mcem(sample_gibbs, data, g, common, sigma, sigma_fixed, lam, update, draws,
         new = float(np.clip(new, lam / 10.0, lam * 10.0))
         rows.append(
             {"lam": lam, "e_abs_beta_over_sigma": S, "var_abs_beta_over_sigma": V, "e_tau2": e_tau2,
-             "lam_next": new, "mc_se_next": se_new, "rate": rate, "draws": draws}
+             "lam_next": new, "mc_se_next": se_new, "rate": rate, "draws": draws, "sampling_warnings": flagged}
         )  # fmt: skip
         k += 1
         if converged:

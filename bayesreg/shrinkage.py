@@ -19,11 +19,13 @@ is the point of the table.
 from __future__ import annotations
 
 import os
+import warnings
 
 import numpy as np
 
 from ._validation import check_choice, check_positive, check_scalar, check_vector
 from .conjugate import _feature_names, _gram, _posterior_from_gram, _z
+from .exceptions import SamplingWarning
 from .hyperparameters import _family
 from .mapping import lasso_alpha, ridge_alpha
 from .priors import Laplace
@@ -213,13 +215,10 @@ def _missing_sigma():
 
 def _gaussian_rows(g, grid, sigma, hdi_prob):
     from .solvers import ridge_path
-    from .suffstats import SufficientStats
 
     # package convention alpha = sigma^2 / (n tau^2); sklearn Ridge alpha = sigma^2 / tau^2
     sk_alpha = np.array([ridge_alpha(t, sigma=sigma) for t in grid])
-    stats = SufficientStats(n=g.n, x_mean=g.x_mean, y_mean=g.y_mean, xtx=g.G, xty=g.q, yty=g.yy)
-    # the statistics already hold the (centred or raw) Gram form, so solve without re-centring
-    path = ridge_path(stats, alphas=sk_alpha / g.n, fit_intercept=True)
+    path = ridge_path(_stats(g), alphas=sk_alpha / g.n, fit_intercept=g.fit_intercept)
     z = _z(hdi_prob)
     k, p = grid.size, g.p
     out = {c: np.empty((k, p)) for c in COLUMNS[3:]}
@@ -248,16 +247,25 @@ def _laplace_rows(X, y, g, grid, sigma, hdi_prob, names, draws, tune, chains, ra
     stats = _stats(g)
     # lasso_path solves from the largest alpha down (warm starts); grid is increasing in b,
     # i.e. decreasing in alpha, so its rows come back in grid order
-    path = lasso_path(stats, alphas=sk_alpha, fit_intercept=True, tol=tol)
+    path = lasso_path(stats, alphas=sk_alpha, fit_intercept=g.fit_intercept, tol=tol)
     order = np.argsort(-sk_alpha, kind="stable")
     out = {c: np.empty((k, p)) for c in COLUMNS[3:]}
     out["alpha"] = sk_alpha
     out["map"][order] = path.coefs
     ss = random_seed if isinstance(random_seed, np.random.SeedSequence) else np.random.SeedSequence(random_seed)
     seeds = ss.spawn(k)
+    troubled: list[tuple[float, str]] = []
     for i, b in enumerate(grid):
-        idata = _sample(X, y, stats, g, Laplace(float(b)), sigma, draws, tune, chains, seeds[i], sampler, names,
-                        progressbar)  # fmt: skip
+        # the sampler warns per run; collect its SamplingWarnings into one for the whole table
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            idata = _sample(X, y, stats, g, Laplace(float(b)), sigma, draws, tune, chains, seeds[i], sampler, names,
+                            progressbar)  # fmt: skip
+        for w in caught:
+            if issubclass(w.category, SamplingWarning):
+                troubled.append((float(b), str(w.message)))
+            else:
+                warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
         beta = idata.posterior["beta"].values  # (chain, draw, p)
         flat = beta.reshape(-1, p)
         out["mean"][i] = flat.mean(axis=0)
@@ -265,14 +273,23 @@ def _laplace_rows(X, y, g, grid, sigma, hdi_prob, names, draws, tune, chains, ra
         out["sd"][i] = flat.std(axis=0, ddof=1)
         out["hdi_low"][i], out["hdi_high"][i] = hdi_from_draws(flat, hdi_prob).T
         out["mcse_mean"][i] = az.mcse(idata.posterior[["beta"]], method="mean")["beta"].values
+    if troubled:
+        at = sorted({b for b, _ in troubled})
+        shown = ", ".join(f"{b:.4g}" for b in at[:5]) + (", ..." if len(at) > 5 else "")
+        warnings.warn(
+            f"sampling diagnostics flagged {len(at)} of {k} prior scales (b = {shown}); the first: "
+            f"{troubled[0][1]} The mcse_mean column gives the Monte Carlo error of each mean.",
+            SamplingWarning,
+            stacklevel=3,
+        )
     return out
 
 
 def _stats(g):
     from .suffstats import SufficientStats
 
-    # Gram form as statistics: centred with the means when fit_intercept, raw (means 0) otherwise;
-    # solvers and sampler are then called with fit_intercept=True, which uses them as they are
+    # the Gram form as statistics: centred with the means when fit_intercept; without an intercept
+    # the raw Gram with zero means, which gram(fit_intercept=False) returns unchanged
     return SufficientStats(n=g.n, x_mean=g.x_mean, y_mean=g.y_mean, xtx=g.G, xty=g.q, yty=g.yy)
 
 
@@ -292,6 +309,6 @@ def _sample(X, y, stats, g, prior, sigma, draws, tune, chains, seed, sampler, na
     if g.X is not None and g.p > g.n:  # the p > n algorithm needs rows
         return sample_gibbs(g.X, g.y, prior, sigma=sigma, fit_intercept=g.fit_intercept, random_seed=seed,
                             log_likelihood=False, feature_names=names, **common)  # fmt: skip
-    return sample_gibbs(stats, None, prior, sigma=sigma, fit_intercept=True, random_seed=seed,
+    return sample_gibbs(stats, None, prior, sigma=sigma, fit_intercept=g.fit_intercept, random_seed=seed,
                         log_likelihood=False, feature_names=names, **common)  # fmt: skip
 

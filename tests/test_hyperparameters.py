@@ -229,6 +229,8 @@ def test_validation_errors():
         choose_prior_scale(X, y, "gaussian", sigma=-1.0)
     with pytest.raises(ValueError, match="sigma"):
         choose_prior_scale(X, y, "laplace", sigma="flat")
+    with pytest.raises(ValueError, match="type-II"):
+        choose_prior_scale(X, y, "gaussian", sigma="jeffreys")
     with pytest.raises(TypeError, match="lam2_prior"):
         choose_prior_scale(X, y, "laplace", method="hyperprior", lam2_prior=2.0)
     with pytest.raises(ValueError, match="update"):

@@ -8,6 +8,7 @@ import pytest
 from scipy import integrate, stats
 from sklearn.linear_model import Lasso, Ridge
 
+from bayesreg.exceptions import SamplingWarning
 from bayesreg.shrinkage import COLUMNS, hdi_from_draws, shrinkage_table
 from bayesreg.suffstats import SufficientStats
 
@@ -20,18 +21,23 @@ def make_data(n=50, p=5, seed=0):
     return X, y
 
 
-def test_laplace_map_column_is_sklearn_lasso():
+# deliberately few draws: this test is about the MAP / layout, not posterior precision, so the
+# low-ESS / R-hat SamplingWarning of the tiny runs is expected and ignored
+@pytest.mark.filterwarnings("ignore::bayesreg.exceptions.SamplingWarning")
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_laplace_map_column_is_sklearn_lasso(fit_intercept):
     X, y = make_data()
     sigma, n = 1.0, X.shape[0]
     scales = np.array([0.01, 0.05, 0.2, 1.0, 5.0])
-    table = shrinkage_table(X, y, "laplace", scales, sigma=sigma, draws=100, tune=50, chains=1, random_seed=0)
+    table = shrinkage_table(X, y, "laplace", scales, sigma=sigma, draws=100, tune=50, chains=1, random_seed=0,
+                            fit_intercept=fit_intercept)  # fmt: skip
     assert list(table.columns) == COLUMNS
     assert table.attrs["family"] == "laplace" and table.attrs["alpha_convention"] == "sklearn Lasso"
     for b in scales:
         rows = table[table["scale"] == b]
         alpha = sigma**2 / (n * b)
         assert np.allclose(rows["alpha"], alpha, rtol=1e-14)
-        ref = Lasso(alpha=alpha, tol=1e-14, max_iter=1_000_000).fit(X, y).coef_
+        ref = Lasso(alpha=alpha, tol=1e-14, max_iter=1_000_000, fit_intercept=fit_intercept).fit(X, y).coef_
         np.testing.assert_allclose(rows["map"].to_numpy(), ref, rtol=1e-7, atol=1e-9)
         # exact zeros where scikit-learn has them
         np.testing.assert_array_equal(rows["map"].to_numpy() == 0.0, ref == 0.0)
@@ -119,6 +125,9 @@ def test_hdi_from_draws_matches_arviz():
         np.testing.assert_allclose(ours[j], az.hdi(draws[:, j], hdi_prob=0.9), rtol=1e-12)
 
 
+# deliberately few draws: this test is about the MAP / layout, not posterior precision, so the
+# low-ESS / R-hat SamplingWarning of the tiny runs is expected and ignored
+@pytest.mark.filterwarnings("ignore::bayesreg.exceptions.SamplingWarning")
 def test_default_grid_dataset_output_and_statistics_input():
     X, y = make_data()
     ds = shrinkage_table(X, y, "gaussian", sigma=1.0, n_scales=7, output="dataset", feature_names=list("abcde"))
@@ -138,6 +147,9 @@ def test_default_grid_dataset_output_and_statistics_input():
     assert np.any(lap.loc[lap["alpha"] < alphas[-1] * 0.999, "map"] != 0.0)
 
 
+# deliberately few draws: this test is about the MAP / layout, not posterior precision, so the
+# low-ESS / R-hat SamplingWarning of the tiny runs is expected and ignored
+@pytest.mark.filterwarnings("ignore::bayesreg.exceptions.SamplingWarning")
 def test_fast_mode_cuts_draws(monkeypatch):
     X, y = make_data()
     monkeypatch.setenv("BAYESREG_FAST", "1")
@@ -148,11 +160,21 @@ def test_fast_mode_cuts_draws(monkeypatch):
     assert t.attrs["draws"] == 120
 
 
+# deliberately few draws: this test is about the MAP / layout, not posterior precision, so the
+# low-ESS / R-hat SamplingWarning of the tiny runs is expected and ignored
+@pytest.mark.filterwarnings("ignore::bayesreg.exceptions.SamplingWarning")
 def test_seeded_tables_are_reproducible():
     X, y = make_data()
     a = shrinkage_table(X, y, "laplace", [0.3, 1.0], sigma=1.0, draws=100, tune=20, chains=2, random_seed=3)
     b = shrinkage_table(X, y, "laplace", [0.3, 1.0], sigma=1.0, draws=100, tune=20, chains=2, random_seed=3)
     pd.testing.assert_frame_equal(a, b)
+
+
+def test_sampling_warnings_are_summarised_once_per_table():
+    X, y = make_data()
+    with pytest.warns(SamplingWarning, match=r"flagged \d of 3 prior scales") as rec:
+        shrinkage_table(X, y, "laplace", [0.1, 0.3, 1.0], sigma=1.0, draws=20, tune=5, chains=2, random_seed=0)
+    assert sum(issubclass(w.category, SamplingWarning) for w in rec) == 1
 
 
 def test_validation_errors():
