@@ -1,0 +1,458 @@
+"""Gibbs samplers on sufficient statistics: validation, parallel chains, InferenceData.
+
+The numerical work is in :mod:`bayesreg.samplers._kernels`; this module checks the input,
+forms the sufficient statistics once, runs the chains in threads (the kernels release the
+GIL), and packs the draws into an :class:`arviz.InferenceData` with the same variables, dims
+and groups as the NUTS path.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import numpy as np
+from threadpoolctl import threadpool_limits
+
+from .._validation import check_scalar
+from ..models import prepare_data, resolve_sigma
+from ..priors import Gaussian, Horseshoe, InverseGammaPrior, Laplace, ParkCasella
+from . import _kernels as K
+
+__all__ = ["sample_gibbs", "gibbs_supports", "GIBBS_PRIORS"]
+
+#: Prior classes with a Gibbs sampler.
+GIBBS_PRIORS = (Gaussian, ParkCasella, Laplace, Horseshoe)
+
+_KIND = {Gaussian: K.GAUSSIAN, ParkCasella: K.PARK_CASELLA, Laplace: K.LAPLACE, Horseshoe: K.HORSESHOE}
+
+
+@dataclass(frozen=True)
+class _Sigma:
+    mode: int
+    fixed: float = 1.0
+    a0: float = 0.0
+    b0: float = 0.0
+    hc_scale: float = 1.0
+
+
+def _gibbs_names() -> str:
+    return ", ".join(c.__name__ for c in GIBBS_PRIORS)
+
+
+def _parse_sigma(sigma, y_var: float = 1.0) -> _Sigma:
+    # the same vocabulary as bayesreg.build_model: a number, "default", "jeffreys", InverseGammaPrior
+    sigma = resolve_sigma("default" if sigma is None else sigma, y_var)
+    if isinstance(sigma, str):  # "jeffreys": p(sigma^2) ∝ 1/sigma^2, i.e. IG(0, 0)
+        return _Sigma(K.SIGMA_INVGAMMA, a0=0.0, b0=0.0)
+    if isinstance(sigma, InverseGammaPrior):
+        return _Sigma(K.SIGMA_INVGAMMA, a0=sigma.shape, b0=sigma.scale)
+    return _Sigma(K.SIGMA_FIXED, fixed=float(sigma))
+
+
+def gibbs_supports(prior, sigma="default") -> bool:
+    """Whether a Gibbs sampler exists for ``prior`` with the noise-scale specification ``sigma``.
+
+    Parameters
+    ----------
+    prior : Prior
+        A coefficient prior from :mod:`bayesreg.priors`.
+    sigma : float, "default", "jeffreys", InverseGammaPrior or None
+        The noise scale: fixed, or its prior (see :func:`sample_gibbs`).
+
+    Returns
+    -------
+    bool
+        True for :class:`~bayesreg.Gaussian`, :class:`~bayesreg.ParkCasella`,
+        :class:`~bayesreg.Laplace` and :class:`~bayesreg.Horseshoe` with a supported ``sigma``.
+    """
+    if type(prior) not in _KIND:
+        return False
+    try:
+        _parse_sigma(sigma)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+def _check_int(value, name: str, lower: int) -> int:
+    return int(check_scalar(value, name, lower=lower, integer=True))
+
+
+def _chain_seeds(random_seed, chains: int):
+    if isinstance(random_seed, np.random.SeedSequence):
+        ss = random_seed
+    elif isinstance(random_seed, np.random.Generator):
+        ss = np.random.SeedSequence(int(random_seed.integers(2**63)))
+    elif random_seed is None:
+        ss = np.random.SeedSequence()
+    else:
+        if isinstance(random_seed, bool) or not isinstance(random_seed, int | np.integer):
+            raise TypeError(
+                f"random_seed must be None, a non-negative int, a SeedSequence or a Generator; "
+                f"got {type(random_seed).__name__}"
+            )
+        if random_seed < 0:
+            raise ValueError(f"random_seed must be non-negative; got {random_seed}")
+        ss = np.random.SeedSequence(int(random_seed))
+    return ss.spawn(chains + 1)
+
+
+class _Progress:
+    """A plain text progress bar on stderr, drawn only once a run has lasted ``delay`` seconds."""
+
+    def __init__(self, total: int, chains: int, enabled: bool, delay: float = 1.0):
+        self.total = total * chains
+        self.enabled = enabled
+        self.delay = delay
+        self.start = time.perf_counter()
+        self.shown = False
+        self.last = 0.0
+
+    def update(self, done: int, final: bool = False):
+        if not self.enabled:
+            return
+        elapsed = time.perf_counter() - self.start
+        if not self.shown and (elapsed < self.delay or final):
+            return
+        if not final and elapsed - self.last < 0.25:
+            return
+        self.shown = True
+        self.last = elapsed
+        frac = done / self.total if self.total else 1.0
+        width = 30
+        bar = "#" * int(width * frac) + "-" * (width - int(width * frac))
+        rate = done / elapsed if elapsed > 0 else 0.0
+        eta = f"{(self.total - done) / rate:6.1f}s" if rate > 0 else "     ?"
+        sys.stderr.write(
+            f"\rGibbs sampling [{bar}] {100 * frac:5.1f}% {done}/{self.total} iterations, "
+            f"{elapsed:6.1f}s elapsed, eta {eta}"
+        )
+        if final:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+
+def sample_gibbs(
+    X,
+    y=None,
+    prior=None,
+    *,
+    sigma="default",
+    fit_intercept: bool = True,
+    standardize: bool = False,
+    draws: int = 1000,
+    tune: int = 500,
+    chains: int = 2,
+    random_seed=None,
+    progressbar: bool = True,
+    feature_names=None,
+    log_likelihood: bool | None = None,
+    posterior_predictive: bool = False,
+    cores: int | None = None,
+):
+    r"""Sample the posterior of a Bayesian linear model by Gibbs sampling.
+
+    Model: :math:`y = b_0 + X\beta + \varepsilon`, :math:`\varepsilon \sim N(0, \sigma^2 I)`,
+    a flat prior on the intercept :math:`b_0`, and ``prior`` on :math:`\beta`:
+
+    - :class:`~bayesreg.Gaussian` (Bayesian ridge): :math:`\beta_j \sim N(0, \tau^2)`,
+      :math:`\tau` fixed or with an inverse-gamma hyperprior on :math:`\tau^2` (``tau2_prior``);
+    - :class:`~bayesreg.ParkCasella` (Bayesian lasso, Park and Casella 2008):
+      :math:`\beta_j \mid \sigma \sim \mathrm{Laplace}(0, \sigma/\lambda)`, :math:`\lambda` fixed
+      or with a Gamma(r, delta) hyperprior on :math:`\lambda^2` (``lam2_prior``);
+    - :class:`~bayesreg.Laplace` (unconditional): :math:`\beta_j \sim \mathrm{Laplace}(0, b)`;
+    - :class:`~bayesreg.Horseshoe` (Makalic and Schmidt 2016 auxiliary variables):
+      :math:`\beta_j \sim N(0, \lambda_j^2\tau^2\sigma^2)`, half-Cauchy :math:`\lambda_j, \tau`.
+
+    The Laplace priors are sampled as scale mixtures of normals (exponential mixing). The
+    coefficients are drawn jointly, by Rue's Cholesky algorithm from the sufficient statistics
+    when ``n >= p`` (or when only statistics are given), and by the algorithm of Bhattacharya,
+    Chakraborty and Mallick (2016) from the rows when ``p > n``. With ``n >= p`` no step touches
+    ``X`` after the sufficient statistics are formed. The intercept is integrated out and then
+    drawn from its conditional :math:`N(\bar y - \bar x^T\beta, \sigma^2/n)`.
+
+    Parameters
+    ----------
+    X : array_like of shape (n, p), pandas DataFrame, or SufficientStats
+        Design matrix, or its sufficient statistics (then ``y`` is omitted and the groups that
+        need rows, ``observed_data``, ``constant_data``, ``log_likelihood`` and
+        ``posterior_predictive``, are left out).
+    y : array_like of shape (n,), optional
+        Target (omit when ``X`` is a :class:`~bayesreg.SufficientStats`).
+    prior : Gaussian, ParkCasella, Laplace or Horseshoe
+        Prior on the coefficients.
+    sigma : float, "default", "jeffreys", InverseGammaPrior or None, default "default"
+        Noise scale, as in :func:`bayesreg.build_model`: a positive number fixes it (it is then
+        stored in ``constant_data``, not in the posterior); ``"jeffreys"`` puts
+        :math:`p(\sigma) \propto 1/\sigma` on it; an :class:`~bayesreg.InverseGammaPrior` is a
+        prior on :math:`\sigma^2`; ``"default"`` (or None) is
+        :func:`bayesreg.models.default_sigma_prior`, inverse-gamma(1, var(y)/100) on :math:`\sigma^2`.
+    fit_intercept : bool, default True
+        Whether the model has an (unpenalised, flat-prior) intercept.
+    standardize : bool, default False
+        Put the prior on the coefficients of the standardised columns, as
+        :func:`bayesreg.build_model` does; ``beta`` is reported on the original scale.
+    draws, tune, chains : int
+        Kept draws per chain, discarded burn-in sweeps per chain, number of chains.
+    random_seed : int, SeedSequence, Generator or None
+        The same seed gives identical draws (whatever ``cores`` is); chains get independent
+        streams spawned from it with :class:`numpy.random.SeedSequence`.
+    progressbar : bool, default True
+        Show a progress bar on stderr for runs longer than a second.
+    feature_names : sequence of str, optional
+        Names of the columns (default: DataFrame columns, else ``x0, x1, ...``).
+    log_likelihood : bool, optional
+        Store the pointwise log-likelihood (needed by ``az.loo``). Default: when rows are given.
+    posterior_predictive : bool, default False
+        Also draw replicated data ``y`` for the ``posterior_predictive`` group.
+    cores : int, optional
+        Number of chains run at once in threads (default: ``min(chains, os.cpu_count())``).
+
+    Returns
+    -------
+    arviz.InferenceData
+        Groups ``posterior`` (``beta`` [feature], ``intercept``, ``sigma`` and, where sampled,
+        ``lam``, ``tau``, ``lam_local`` [feature]), ``sample_stats`` (``rss``: residual sum of
+        squares of the centred fit, ``diverging``: always False), and with rows
+        ``observed_data``, ``constant_data``, ``log_likelihood`` and on request
+        ``posterior_predictive``.
+
+    Raises
+    ------
+    TypeError, ValueError
+        For a prior without a Gibbs sampler, bad ``sigma``, ``draws`` or ``chains`` < 1, and
+        malformed data; all raised before any sampling work.
+    """
+    # ---------------- validation (before any work)
+    if prior is None:
+        raise TypeError(f"prior is required: one of {_gibbs_names()}")
+    if type(prior) not in _KIND:
+        raise TypeError(
+            f"{type(prior).__name__} has no Gibbs sampler; Gibbs samplers exist for {_gibbs_names()}. "
+            "Use sampler='nuts' for this prior."
+        )
+    draws = _check_int(draws, "draws", 1)
+    tune = _check_int(tune, "tune", 0)
+    chains = _check_int(chains, "chains", 1)
+    if cores is None:
+        cores = min(chains, os.cpu_count() or 1)
+    else:
+        cores = _check_int(cores, "cores", 1)
+    data = prepare_data(X, y, fit_intercept=fit_intercept, feature_names=feature_names, standardize=standardize)
+    stats, Xa, ya = data.stats, data.X, data.y
+    have_rows = Xa is not None
+    sig = _parse_sigma(sigma, data.y_var)
+    if log_likelihood is None:
+        log_likelihood = have_rows
+    if not have_rows and log_likelihood:
+        raise ValueError(
+            "log_likelihood=True needs the rows (X, y); with a SufficientStats input pass log_likelihood=False"
+        )
+    if not have_rows and posterior_predictive:
+        raise ValueError("posterior_predictive=True needs the rows (X, y); it cannot be drawn from a SufficientStats")
+    fit_intercept = data.fit_intercept
+    n, p = data.n, data.p
+    n_eff = n - 1 if fit_intercept else n
+    if sig.mode != K.SIGMA_FIXED and n_eff + 2 * sig.a0 <= 0:
+        raise ValueError(
+            f"sigma has a Jeffreys prior but there is no residual degree of freedom (n = {n}); "
+            "fix sigma or give it a proper InverseGammaPrior"
+        )
+    seeds = _chain_seeds(random_seed, chains)
+
+    # ---------------- data in the sampler's form
+    # standardize=True: the prior is on gamma_j = s_j beta_j, the coefficient of the column x_j / s_j,
+    # so the sampler runs on the rescaled statistics and beta = gamma / s afterwards.
+    scale = data.x_scale
+    xtx, xty, yty = stats.gram(fit_intercept)
+    xbar = np.asarray(stats.x_mean, dtype=np.float64) if fit_intercept else np.zeros(p)
+    if data.standardize:
+        xtx = xtx / np.outer(scale, scale)
+        xty = xty / scale
+        xbar = xbar / scale
+    # fresh writable C arrays: read-only inputs would compile a second specialisation of the kernel
+    xtx = np.array(xtx, dtype=np.float64, order="C")
+    xty = np.array(xty, dtype=np.float64, order="C")
+    xbar = np.array(xbar, dtype=np.float64, order="C")
+    ybar = float(stats.y_mean) if fit_intercept else 0.0
+    use_bcm = have_rows and p > n
+    if use_bcm:
+        Xs = Xa - stats.x_mean if fit_intercept else Xa.copy()
+        ys = ya - stats.y_mean if fit_intercept else ya.copy()
+        if data.standardize:
+            Xs = Xs / scale
+        Xs = np.ascontiguousarray(Xs)
+        XT = np.ascontiguousarray(Xs.T)
+    else:
+        Xs = np.empty((1, p))
+        XT = np.empty((p, 1))
+        ys = np.empty(1)
+
+    kind = _KIND[type(prior)]
+    prm = np.zeros(K.N_PARAMS)
+    prm[K.P_A0], prm[K.P_B0], prm[K.P_SIG_HC] = sig.a0, sig.b0, sig.hc_scale
+    hyper = False
+    if kind == K.GAUSSIAN and prior.tau2_prior is not None:
+        hyper = True
+        prm[K.P_HA], prm[K.P_HB] = prior.tau2_prior.shape, prior.tau2_prior.scale
+    if kind == K.PARK_CASELLA and prior.lam2_prior is not None:
+        hyper = True
+        prm[K.P_R], prm[K.P_DELTA] = prior.lam2_prior.shape, prior.lam2_prior.rate
+    if kind == K.HORSESHOE:
+        prm[K.P_HS_S] = prior.global_scale
+
+    var_y = max(float(yty) / max(n_eff, 1), 1e-12 * (1.0 + float(yty)), 1e-300)
+
+    def initial_state(ss):
+        rng = np.random.default_rng(ss)
+        sc = np.zeros(K.N_SCALARS)
+        # a jittered start so that chains begin apart (burn-in removes it)
+        sc[K.S2] = sig.fixed**2 if sig.mode == K.SIGMA_FIXED else var_y * math.exp(0.5 * rng.standard_normal())
+        sc[K.A_SIG] = 1.0
+        sc[K.XI] = 1.0
+        if kind == K.GAUSSIAN:
+            sc[K.TAU2] = prior.scale**2
+        elif kind == K.HORSESHOE:
+            sc[K.TAU2] = prior.global_scale**2
+        else:
+            sc[K.TAU2] = 1.0
+        if kind == K.PARK_CASELLA:
+            sc[K.LAM2] = prior.lam**2
+        elif kind == K.LAPLACE:
+            sc[K.LAM2] = 1.0 / prior.scale**2
+        else:
+            sc[K.LAM2] = 1.0
+        loc = np.full(p, 2.0 / sc[K.LAM2]) if kind in (K.PARK_CASELLA, K.LAPLACE) else np.ones(p)
+        loc *= math.exp(0.5 * rng.standard_normal())
+        return sc, loc, np.ones(p), np.zeros(p)
+
+    total = tune + draws
+    block = max(1, total // 100) if progressbar else total
+    out = {
+        "beta": np.empty((chains, draws, p)),
+        "sigma": np.empty((chains, draws)),
+        "intercept": np.zeros((chains, draws)),
+        "hyper": np.empty((chains, draws)),
+        "local": np.empty((chains, draws, p if kind == K.HORSESHOE else 0)),
+        "rss": np.empty((chains, draws)),
+    }
+    done = np.zeros(chains, dtype=np.int64)
+    lock = threading.Lock()
+
+    def run_chain(c: int):
+        sc, loc, nu, beta = initial_state(seeds[c])
+        K.seed(int(seeds[c].generate_state(1, dtype=np.uint32)[0]))
+        it = 0
+        while it < total:
+            m = min(block, total - it)
+            K.run_block(
+                kind, sig.mode, hyper, use_bcm, xtx, xty, float(yty), Xs, XT, ys,
+                float(n_eff), float(n), fit_intercept, xbar, ybar, prm,
+                beta, loc, nu, sc, it, m, tune,
+                out["beta"][c], out["sigma"][c], out["intercept"][c], out["hyper"][c], out["local"][c],
+                out["rss"][c],
+            )  # fmt: skip
+            it += m
+            with lock:
+                done[c] = it
+
+    bar = _Progress(total, chains, progressbar)
+    t0 = time.perf_counter()
+    # Chains already fill the cores: BLAS threads inside each chain would only oversubscribe them.
+    blas_threads = max(1, (os.cpu_count() or 1) // min(cores, chains))
+    with threadpool_limits(limits=blas_threads), ThreadPoolExecutor(max_workers=cores) as pool:
+        futures = [pool.submit(run_chain, c) for c in range(chains)]
+        while not all(f.done() for f in futures):
+            time.sleep(0.02)
+            bar.update(int(done.sum()))
+        for f in futures:
+            f.result()
+    bar.update(int(done.sum()), final=True)
+    elapsed = time.perf_counter() - t0
+
+    if data.standardize:
+        out["beta"] /= scale
+    idata = _to_idata(
+        out, prior, kind, sig, hyper, fit_intercept, data.feature_names, Xa, ya, log_likelihood,
+        posterior_predictive, seeds[-1], elapsed, tune, use_bcm,
+    )  # fmt: skip
+    _check(idata)
+    attrs = {
+        "sampler": "gibbs",
+        "prior": type(prior).__name__,
+        "beta_draw": "bhattacharya-chakraborty-mallick" if use_bcm else "rue-cholesky",
+        "sampling_time": elapsed,
+        "tuning_steps": tune,
+        "inference_library": "bayesreg",
+    }
+    idata.posterior.attrs.update(attrs)
+    idata.sample_stats.attrs.update(attrs)
+    if Xa is not None and sig.mode == K.SIGMA_FIXED:
+        # a fixed sigma is data (pm.Data "sigma" on the NUTS path): a 0-d variable in constant_data
+        idata.constant_data["sigma"] = ((), np.float64(sig.fixed))
+    return idata
+
+
+def _check(idata) -> None:
+    # R-hat / ESS warnings, shared with the NUTS path (bayesreg.diagnostics, when present)
+    try:
+        from ..diagnostics import check_sampling
+    except ImportError:  # pragma: no cover - module not there yet
+        return
+    check_sampling(idata)
+
+
+def _to_idata(out, prior, kind, sig, hyper, fit_intercept, names, Xa, ya, log_likelihood,
+              posterior_predictive, pp_seed, elapsed, tune, use_bcm):  # fmt: skip
+    import arviz as az
+
+    chains, draws, p = out["beta"].shape
+    posterior = {"beta": out["beta"]}
+    dims = {"beta": ["feature"]}
+    if fit_intercept:
+        posterior["intercept"] = out["intercept"]
+    if sig.mode != K.SIGMA_FIXED:
+        posterior["sigma"] = out["sigma"]
+    if kind == K.GAUSSIAN and hyper:
+        posterior["tau"] = out["hyper"]
+    elif kind == K.PARK_CASELLA and hyper:
+        posterior["lam"] = out["hyper"]
+    elif kind == K.HORSESHOE:
+        posterior["tau"] = out["hyper"]
+        posterior["lam_local"] = out["local"]
+        dims["lam_local"] = ["feature"]
+    coords = {"feature": names}
+    sample_stats = {"rss": out["rss"], "diverging": np.zeros((chains, draws), dtype=bool)}
+    kwargs = {}
+    if Xa is not None:
+        n = Xa.shape[0]
+        coords["obs"] = np.arange(n)
+        dims.update({"y": ["obs"], "X": ["obs", "feature"]})
+        kwargs["observed_data"] = {"y": ya}
+        kwargs["constant_data"] = {"X": Xa}
+        if log_likelihood or posterior_predictive:
+            beta = out["beta"].reshape(chains * draws, p)
+            mu = (beta @ Xa.T).reshape(chains, draws, n)
+            if fit_intercept:
+                mu += out["intercept"][:, :, None]
+            sd = out["sigma"][:, :, None]
+            if log_likelihood:
+                z = (ya - mu) / sd
+                kwargs["log_likelihood"] = {"y": -0.5 * z * z - np.log(sd) - 0.5 * math.log(2.0 * math.pi)}
+            if posterior_predictive:
+                rng = np.random.default_rng(pp_seed)
+                kwargs["posterior_predictive"] = {"y": mu + sd * rng.standard_normal(mu.shape)}
+    idata = az.from_dict(
+        posterior=posterior,
+        sample_stats=sample_stats,
+        coords=coords,
+        dims=dims,
+        **kwargs,
+    )
+    return idata
