@@ -250,3 +250,32 @@ def test_ridge_sklearn_reference_is_really_ridge():
     Xc, yc = X - X.mean(0), y - y.mean()
     b = np.linalg.solve(Xc.T @ Xc + 2.0 * np.eye(X.shape[1]), Xc.T @ yc)
     np.testing.assert_allclose(Ridge(alpha=2.0).fit(X, y).coef_, b, rtol=1e-8)
+
+
+@pytest.mark.slow
+def test_nuts_agrees_with_the_exact_posterior():
+    # issue 3, item 5: NUTS (PyMC) against the closed form; means and sds within 4 Monte Carlo
+    # standard errors (ArviZ's mcse of the mean and of the sd, from the NUTS draws' ESS)
+    import arviz as az
+
+    from bayesreg.inference import sample_posterior
+
+    X, y = make_data(n=40, p=4, seed=11)
+    tau, sigma = 0.8, 0.9
+    post = exact_posterior(X, y, Gaussian(tau), sigma=sigma)
+    idata = sample_posterior(X, y, Gaussian(tau), sigma=sigma, sampler="nuts", draws=1000, tune=1000, chains=2,
+                             random_seed=2024, progressbar=False, log_likelihood=False)  # fmt: skip
+    for name, mean_ref, sd_ref in (("beta", post.mean, post.sd), ("intercept", post.intercept_mean, post.intercept_sd)):
+        da = idata.posterior[name]
+        vals = da.values.reshape(da.shape[0], da.shape[1], -1)  # (chain, draw, k)
+        mean_ref, sd_ref = np.atleast_1d(mean_ref), np.atleast_1d(sd_ref)
+        for j in range(vals.shape[-1]):
+            x = vals[..., j]
+            m, s = x.mean(), x.std(ddof=1)
+            mcse_mean = az.mcse(x, method="mean")
+            # mcse of the sd by the delta method on the squared deviations (ArviZ's formula; its
+            # numba path fails on arrays in arviz 0.23)
+            c2 = (x - m) ** 2
+            mcse_sd = np.sqrt(c2.var() / az.ess(c2, method="mean")) / (2 * s)
+            assert abs(m - mean_ref[j]) < 4 * mcse_mean, (name, j)
+            assert abs(s - sd_ref[j]) < 4 * mcse_sd, (name, j)
