@@ -638,8 +638,7 @@ class SufficientStats:
                     if m == 0:
                         continue
                     chunk = _Chunk(f"file {name!r}, chunk {c} (rows {rows}-{rows + m - 1})", rows, stream)
-                    X, y = _frame_to_arrays(df, feats, target, chunk)
-                    acc.add(_stats_Xy(X, y, chunk, names, target_name=target))
+                    acc.add(_stats_columns(_frame_columns(df, feats, target, chunk), chunk, names, target))
                     rows += m
             if rows == 0:
                 raise ValueError(f"file {name!r} has a header but no data rows")
@@ -856,8 +855,12 @@ def _select_columns(columns: list[str], target, features, where: str) -> list[st
     return feats
 
 
-def _frame_to_arrays(df, feats: list[str], target: str, chunk: _Chunk) -> tuple[np.ndarray, np.ndarray]:
-    """Numeric arrays of a pandas chunk, with an error naming a non-numeric column."""
+def _frame_columns(df, feats: list[str], target: str, chunk: _Chunk) -> list[np.ndarray]:
+    """The columns (features, then target) of a pandas chunk as 1-D arrays, views where possible.
+
+    A non-numeric column is a TypeError naming it; missing values of nullable dtypes become NaN
+    (and are then reported as such).
+    """
     for col in [*feats, target]:
         dtype = df[col].dtype
         if not _pandas_numeric(dtype):
@@ -870,9 +873,14 @@ def _frame_to_arrays(df, feats: list[str], target: str, chunk: _Chunk) -> tuple[
             except Exception:  # pragma: no cover - exotic dtypes
                 pass
             raise TypeError(f"{chunk.where}: column {col!r} is not numeric (dtype {dtype}){example}")
-    X = df[feats].to_numpy(dtype=np.float64, na_value=np.nan)
-    y = df[target].to_numpy(dtype=np.float64, na_value=np.nan)
-    return X, y
+    cols = []
+    for col in [*feats, target]:
+        values = df[col]
+        if isinstance(values.dtype, np.dtype):  # a NumPy column: a view, no copy
+            cols.append(values.to_numpy())
+        else:  # extension dtypes (nullable Int64, Float64, boolean, Arrow): missing values -> NaN
+            cols.append(values.to_numpy(dtype=np.float64, na_value=np.nan))
+    return cols
 
 
 def _pandas_numeric(dtype) -> bool:
@@ -993,8 +1001,7 @@ def _dask_block_frame(df, feats, target, where: str, names):
     if len(df) == 0:
         return None
     chunk = _Chunk(where)
-    X, y = _frame_to_arrays(df, feats, target, chunk)
-    return _stats_Xy(X, y, chunk, names, target_name=target)
+    return _stats_columns(_frame_columns(df, feats, target, chunk), chunk, names, target)
 
 
 def _dask_array_parts(X, y, target, feature_names) -> list:
