@@ -26,7 +26,7 @@ $(BSTAMP): pyproject.toml $(STAMP)
 venv: $(STAMP)
 
 demo: $(STAMP)
-	$(PY) -m bayesreg.demo
+	$(VENV)/bin/bayesreg run
 
 test: $(STAMP)
 	$(PY) -m pytest -n 2 --dist loadfile -q

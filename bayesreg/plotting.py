@@ -465,8 +465,8 @@ def _estimates_frame(estimates, feature_names=None):
 
     if isinstance(estimates, pd.DataFrame):
         df = estimates.copy()
-    elif hasattr(estimates, "coefficients") and isinstance(estimates.coefficients, pd.DataFrame):
-        df = estimates.coefficients.copy()  # an equivalence report exposing its table
+    elif hasattr(estimates, "coef_table"):  # an equivalence report: its table, without the intercept row
+        df = estimates.coef_table().drop(index="intercept", errors="ignore")
     elif hasattr(estimates, "to_frame"):
         df = estimates.to_frame()
     elif isinstance(estimates, Mapping):
@@ -536,7 +536,7 @@ _SHRINKAGE_COLUMNS = ("scale", "feature", "map", "mean")
 
 
 def plot_shrinkage(table, *, features=None, center: str = "mean", logx: bool = True, title: str | None = None,
-                   ax=None):
+                   xlabel: str = "prior scale", ax=None):
     """The MAP path beside the posterior centre and HDI band, over the prior scale.
 
     Left: the MAP (the penalised solution: a lasso path for a Laplace prior, with exact zeros).
@@ -555,6 +555,8 @@ def plot_shrinkage(table, *, features=None, center: str = "mean", logx: bool = T
         Logarithmic prior-scale axis.
     title : str, optional
         Figure title.
+    xlabel : str, default="prior scale"
+        Label of the scale axis (e.g. ``"Laplace scale b"``).
     ax : sequence of 2 Axes, optional
 
     Returns
@@ -587,12 +589,12 @@ def plot_shrinkage(table, *, features=None, center: str = "mean", logx: bool = T
         a1.plot(s, sub[center].to_numpy(dtype=np.float64), color=color, lw=1.8, label=name)
         if has_band:
             a1.fill_between(s, sub["hdi_low"].to_numpy(dtype=np.float64), sub["hdi_high"].to_numpy(dtype=np.float64),
-                            color=color, alpha=0.12, lw=0)
+                            color=color, alpha=0.1, lw=0)
     for a, what in ((a0, "MAP (penalised fit)"), (a1, f"posterior {center}" + (" and HDI" if has_band else ""))):
         a.axhline(0, color="0.5", lw=0.7)
         if logx:
             a.set_xscale("log")
-        a.set_xlabel("prior scale")
+        a.set_xlabel(xlabel)
         a.set_ylabel("coefficient")
         a.set_title(what, fontsize=10)
     ylo = min(a0.get_ylim()[0], a1.get_ylim()[0])

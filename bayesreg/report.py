@@ -24,11 +24,13 @@ from __future__ import annotations
 import shutil
 import sys
 import time
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
+from .exceptions import SamplingWarning
 from .spec import ModelSpec
 
 __all__ = ["RunResult", "run_spec", "write_report", "estimate_sigma", "format_table"]
@@ -63,6 +65,8 @@ class RunResult:
         Seconds per step.
     notes : list of str
         Choices made on the way (chosen scale, plug-in sigma, ...).
+    warnings : list of str
+        Sampling diagnostics that did not pass (R-hat, ESS, divergences).
     """
 
     spec: ModelSpec
@@ -79,6 +83,7 @@ class RunResult:
     diagnostics: dict = field(default_factory=dict)
     timings: dict = field(default_factory=dict)
     notes: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)
 
 
 class _Steps:
@@ -89,14 +94,23 @@ class _Steps:
         self.stream = sys.stderr if stream is None else stream
         self.quiet = quiet
         self.timings: dict[str, float] = {}
+        self.warnings: list[str] = []
 
     def run(self, label: str, fn, *args, **kwargs):
+        """Run ``fn``, timing it; sampling diagnostics it warns about are collected in :attr:`warnings`."""
         self.i += 1
         if not self.quiet:
             print(f"[{self.i}/{self.total}] {label} ...", file=self.stream, flush=True)
         t0 = time.perf_counter()
-        out = fn(*args, **kwargs)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", SamplingWarning)
+            out = fn(*args, **kwargs)
         dt = time.perf_counter() - t0
+        for w in caught:
+            if issubclass(w.category, SamplingWarning):
+                self.warnings.append(f"{label}: {w.message}")
+            else:  # anything else is passed on untouched
+                warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
         self.timings[label] = dt
         if not self.quiet:
             print(f"      done in {dt:.1f} s", file=self.stream, flush=True)
@@ -123,7 +137,7 @@ def estimate_sigma(X, y) -> tuple[float, str]:
         return float(np.sqrt(r @ r / (n - p - 1))), f"least-squares residual sd ({n - p - 1} degrees of freedom)"
     from sklearn.linear_model import LassoCV
 
-    cv = LassoCV(cv=5, n_alphas=30, random_state=0).fit(X, y)
+    cv = LassoCV(cv=5).fit(X, y)
     r = y - cv.predict(X)
     k = int(np.count_nonzero(cv.coef_))
     dof = max(n - k - 1, 1)
@@ -148,7 +162,8 @@ def _summarise_posterior(idata, names, hdi_prob):
         "hdi low": hdi[:, 0],
         "hdi high": hdi[:, 1],
     }
-    summ = az.summary(idata, var_names=["beta", "intercept", "sigma"], kind="diagnostics")
+    names_present = [v for v in ("beta", "intercept", "sigma", "lam", "tau") if v in post]
+    summ = az.summary(idata, var_names=names_present, kind="diagnostics")
     div = idata.sample_stats.get("diverging") if hasattr(idata, "sample_stats") else None
     diagnostics = {
         "max r_hat": float(summ["r_hat"].max()),
@@ -229,8 +244,9 @@ def run_spec(spec: ModelSpec, *, quiet: bool = False, stream=None, progressbar: 
 
     def sample():
         return bayesreg.sample_posterior(
-            X, y, posterior_prior, sigma=_posterior_sigma_arg(spec, sigma), sampler=inf.sampler, draws=inf.draws,
-            tune=inf.tune, chains=inf.chains, random_seed=inf.seed, feature_names=names, progressbar=progressbar,
+            X, y, posterior_prior, sigma=_posterior_sigma_arg(spec, sigma), sampler=inf.sampler,
+            draws=inf.draws, tune=inf.tune, chains=inf.chains, random_seed=inf.seed, feature_names=names,
+            progressbar=progressbar,
         )
 
     columns: dict[str, np.ndarray] = {}
@@ -252,7 +268,7 @@ def run_spec(spec: ModelSpec, *, quiet: bool = False, stream=None, progressbar: 
             out = {}
             if inf.sklearn:
                 est = mapping.to_sklearn(prior, sigma=sigma, n_samples=n, **_sk_options(prior)).fit(X, y)
-                out["sklearn"] = np.r_[est.coef_, est.intercept_]
+                out["sklearn"] = np.r_[est.coef_, est.intercept_] + 0.0  # + 0.0: no -0 in the table
             if inf.map:
                 m = bayesreg.map_estimate(X, y, prior, sigma=sigma)
                 out["exact MAP"] = np.r_[np.asarray(m.coef), float(m.intercept)]
@@ -271,7 +287,7 @@ def run_spec(spec: ModelSpec, *, quiet: bool = False, stream=None, progressbar: 
         def run_find_map():
             model = bayesreg.build_model(X, y, prior, sigma=sigma, feature_names=names)
             fm = bayesreg.find_map(model)
-            return np.r_[np.asarray(_get(fm, "beta")).reshape(-1), float(np.asarray(_get(fm, "intercept")))]
+            return np.r_[np.asarray(fm.coef).reshape(-1), float(fm.intercept)]
 
         columns["find_MAP"] = steps.run("PyMC find_MAP (compiles the model)", run_find_map)
 
@@ -289,18 +305,8 @@ def run_spec(spec: ModelSpec, *, quiet: bool = False, stream=None, progressbar: 
         columns["truth"] = np.r_[data.coef, data.intercept if data.intercept is not None else np.nan]
     res.estimates = pd.DataFrame(columns, index=[*names, "intercept"])
     res.timings = steps.timings
+    res.warnings = steps.warnings
     return res
-
-
-def _get(result, name):
-    """A named value from a find_map result (a mapping or an object with attributes)."""
-    if isinstance(result, dict):
-        return result[name]
-    for attr in ("values", "point", "params"):
-        d = getattr(result, attr, None)
-        if isinstance(d, dict) and name in d:
-            return d[name]
-    return getattr(result, name)
 
 
 def _sk_options(prior):
@@ -387,6 +393,7 @@ def format_table(res: RunResult) -> str:
             f"posterior: {d['draws']} draws, max R-hat {d['max r_hat']:.3f}, min bulk ESS {d['min ess_bulk']:.0f}, "
             f"min tail ESS {d['min ess_tail']:.0f}, divergences {d['divergences']}"
         )
+    lines.extend(f"sampling warning: {w}" for w in res.warnings)
     return "\n".join(line for line in lines if line)
 
 
@@ -472,6 +479,7 @@ def write_report(res: RunResult, out_dir) -> Path:
         d = res.diagnostics
         md.append(f"- posterior: {d['draws']} draws; max R-hat {d['max r_hat']:.3f}; min bulk ESS "
                   f"{d['min ess_bulk']:.0f}; divergences {d['divergences']}")
+    md += [f"- sampling warning: {w}" for w in res.warnings]
     md += ["", "## Coefficients", "", _markdown_table(res.estimates), ""]
     for name, caption in figures:
         md += [f"## {Path(name).stem}", "", caption, "", f"![{Path(name).stem}]({name})", ""]

@@ -1,0 +1,28 @@
+"""Regenerate the README's figure: ``.venv/bin/python docs/make_figures.py`` (about half a minute)."""
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np  # noqa: E402
+
+import bayesreg  # noqa: E402
+from bayesreg import datasets, plotting  # noqa: E402
+
+HERE = Path(__file__).resolve().parent
+
+
+def main():
+    d = datasets.load_diabetes()
+    table = bayesreg.shrinkage_table(d.X, d.y, "laplace", scales=20 * np.logspace(-1, 1, 12), sigma=54.0,
+                                     draws=2000, random_seed=0, feature_names=d.feature_names)
+    fig = plotting.plot_shrinkage(table, xlabel="Laplace scale b",
+                                  title="Diabetes data, Laplace prior, sigma = 54: the MAP (the lasso) has exact "
+                                  "zeros, the posterior mean never has")
+    fig.savefig(HERE / "shrinkage.png", dpi=90, bbox_inches="tight")
+
+
+if __name__ == "__main__":
+    main()
