@@ -145,6 +145,18 @@ def _rss_mib() -> float:
 
 
 def _peak_mib() -> float:
+    """Peak resident set size of this process since it started (VmHWM).
+
+    Not ``ru_maxrss``: on Linux that survives ``exec`` and so starts at the parent's size (the
+    forked child briefly shares all of the parent's pages).
+    """
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:  # pragma: no cover - not Linux
+        pass
     kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return kb / 1024 if sys.platform != "darwin" else kb / 2**20
 
