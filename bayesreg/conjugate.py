@@ -591,37 +591,39 @@ def _log_ml_cholesky(g: _Gram, tau: float, sigma: float) -> float:
 class _Evidence:
     """``-log p(y | tau, sigma)`` and its gradient for many ``(tau, sigma)`` from one eigendecomposition.
 
-    With ``G = V diag(e) V^T``, ``w = V^T q``, ``t = tau^2``, ``s = sigma^2``:
-    ``log det(s I + t X_c X_c^T) = (n' - p) log s + sum_i log(s + t e_i)`` and
-    ``y_c^T (s I + t X_c X_c^T)^{-1} y_c = yy/s - sum_i t w_i^2 / (s (s + t e_i))``.
+    With ``G = V diag(e) V^T`` (``k`` positive eigenvalues), ``u_i = (V^T q)_i^2 / e_i``,
+    ``r = y_c^T y_c - sum_i u_i`` (the part of ``y_c`` outside the column space, >= 0),
+    ``t = tau^2``, ``s = sigma^2``:
+    ``log det(s I + t X_c X_c^T) = (n' - k) log s + sum_i log(s + t e_i)`` and
+    ``y_c^T (s I + t X_c X_c^T)^{-1} y_c = sum_i u_i / (s + t e_i) + r / s``, on the ``n'``-dimensional
+    space left after the intercept. Written this way nothing is lost to rounding when ``p >= n``
+    and ``s`` is small (the directions with ``e_i = 0`` carry no data).
     """
 
     def __init__(self, g: _Gram):
         e, V = linalg.eigh(g.G, check_finite=False)
-        self.e = np.clip(e, 0.0, None)
-        self.w2 = (V.T @ g.q) ** 2
-        self.yy = g.yy
+        # eigenvalues at rounding level are exact zeros of a rank-deficient Gram (p >= n)
+        cut = max(float(e[-1]), 0.0) * g.p * np.finfo(np.float64).eps * 10.0 if e.size else 0.0
+        pos = e > cut
+        self.e = e[pos]
+        self.u = (V[:, pos].T @ g.q) ** 2 / self.e
+        self.r = max(g.yy - float(np.sum(self.u)), 0.0)
+        self.k = int(pos.sum())
         self.n_eff = g.n_eff
-        self.p = g.p
         self.const = 0.5 * g.n_eff * _LOG2PI + (0.5 * np.log(g.n) if g.fit_intercept else 0.0)
 
     def neg_log_ml(self, log_t: float, log_s: float) -> float:
         t, s = np.exp(log_t), np.exp(log_s)
         d = s + t * self.e
-        logdet = (self.n_eff - self.p) * log_s + np.sum(np.log(d))
-        quad = self.yy / s - np.sum(t * self.w2 / d) / s
+        logdet = (self.n_eff - self.k) * log_s + np.sum(np.log(d))
+        quad = np.sum(self.u / d) + (self.r / s if self.r > 0 else 0.0)
         return float(self.const + 0.5 * logdet + 0.5 * quad)
 
     def grad(self, log_t: float, log_s: float) -> np.ndarray:
         """Gradient of :meth:`neg_log_ml` in ``(log t, log s)``."""
         t, s = np.exp(log_t), np.exp(log_s)
-        e, w2 = self.e, self.w2
+        e, u = self.e, self.u
         d = s + t * e
-        d_t = 0.5 * (np.sum(e / d) - np.sum(w2 / d**2))
-        d_s = 0.5 * (
-            (self.n_eff - self.p) / s
-            + np.sum(1.0 / d)
-            - self.yy / s**2
-            + np.sum(t * w2 * (2 * s + t * e) / (s * d) ** 2)
-        )
+        d_t = 0.5 * (np.sum(e / d) - np.sum(u * e / d**2))
+        d_s = 0.5 * ((self.n_eff - self.k) / s + np.sum(1.0 / d) - np.sum(u / d**2) - self.r / s**2)
         return np.array([t * d_t, s * d_s])

@@ -42,7 +42,7 @@ import numpy as np
 from scipy import optimize
 
 from ._validation import check_choice, check_positive, check_scalar
-from .conjugate import _Evidence, _gram, _log_ml_cholesky
+from .conjugate import _Evidence, _gram
 from .exceptions import ConvergenceWarning, SamplingWarning
 from .priors import GammaPrior, Gaussian, InverseGammaPrior, Laplace, ParkCasella
 
@@ -299,7 +299,9 @@ def _gaussian_evidence(X, y, sigma, fit_intercept, start) -> PriorScaleResult:
     if g.yy <= 0.0:
         raise ValueError("y is constant (after removing the intercept): there is nothing to fit")
     s0 = g.yy / max(g.n_eff, 1)  # variance of y: the natural scale of sigma^2
-    emean = float(np.mean(ev.e)) if np.any(ev.e > 0) else 1.0
+    if ev.k == 0:
+        raise ValueError("X has no variation (every column is constant after centring): there is nothing to fit")
+    emean = float(np.sum(ev.e)) / g.p
     lt0 = np.log(s0 / emean)  # tau^2 at which the prior explains var(y) through an average column
     span = 12.0 * np.log(10.0)  # +- 12 decades around it
     lt_lo, lt_hi = lt0 - span, lt0 + span
@@ -333,6 +335,14 @@ def _gaussian_evidence(X, y, sigma, fit_intercept, start) -> PriorScaleResult:
         n_iter, conv = int(res.nit), bool(res.success)
         at_edge = i == 0 or i == gt.size - 1
         s2 = float(np.exp(ls))
+        if ls <= ls_lo + 1.0:
+            warnings.warn(
+                "the marginal likelihood increases as sigma -> 0: the design fits y (almost) exactly "
+                f"(n = {g.n}, p = {g.p}), so sigma is not identified; fix sigma instead",
+                ConvergenceWarning,
+                stacklevel=3,
+            )
+            conv = False
     tau = float(np.exp(0.5 * lt))
     if at_edge and lt <= lt_lo + 1.0:
         warnings.warn(
@@ -352,7 +362,7 @@ def _gaussian_evidence(X, y, sigma, fit_intercept, start) -> PriorScaleResult:
         sigma_fixed=sigma is not None,
         alpha=s2 / tau**2,
         n_samples=g.n,
-        log_marginal_likelihood=_log_ml_cholesky(g, tau, s),
+        log_marginal_likelihood=-ev.neg_log_ml(lt, float(np.log(s2))),
         converged=conv,
         n_iter=n_iter,
     )

@@ -80,6 +80,22 @@ def test_gaussian_joint_estimate_beats_a_2d_grid_and_is_stationary():
         assert abs(up - dn) / (2 * h) < 1e-4
 
 
+def test_gaussian_p_greater_than_n():
+    rng = np.random.default_rng(0)
+    n, p = 30, 60
+    X = rng.normal(size=(n, p))
+    y = X[:, :3] @ np.array([2.0, -1.0, 1.0]) + rng.normal(size=n)
+    res = choose_prior_scale(X, y, "gaussian", sigma=1.0)
+    taus = np.exp(np.linspace(np.log(0.01), np.log(10.0), 300))
+    grid = np.array([mvn_log_evidence(X, y, t, 1.0) for t in taus])
+    assert res.log_marginal_likelihood == pytest.approx(mvn_log_evidence(X, y, res.scale, 1.0), rel=1e-9)
+    assert res.log_marginal_likelihood >= grid.max() - 1e-9
+    # with p >= n - 1 the evidence does not identify sigma (y is fitted exactly as sigma -> 0)
+    with pytest.warns(ConvergenceWarning, match="sigma -> 0"):
+        free = choose_prior_scale(X, y, "gaussian")
+    assert not free.converged
+
+
 def test_gaussian_accepts_sufficient_statistics_and_prior_objects():
     X, y = make_data()
     a = choose_prior_scale(X, y, Gaussian(3.0))
