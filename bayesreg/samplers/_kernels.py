@@ -26,19 +26,25 @@ Prior kinds (``v_j`` in terms of the latent scales):
 0. Gaussian ``N(0, tau^2)``: ``v_j = tau^2``; ``tau^2 | beta ~ IG(a + p/2, b + |beta|^2/2)``
    under an inverse-gamma hyperprior.
 1. Park-Casella: ``v_j = sigma^2 t_j``, ``t_j ~ Exp(lambda^2 / 2)``;
-   ``1/t_j | . ~ InvGauss(sqrt(lambda^2 sigma^2 / beta_j^2), lambda^2)``;
-   ``lambda^2 | . ~ Gamma(p + r, sum t_j / 2 + delta)`` under a Gamma(r, delta) hyperprior.
+   ``1/t_j | . ~ InvGauss(sqrt(lambda^2 sigma^2 / beta_j^2), lambda^2)``. Under a Gamma(r, delta)
+   hyperprior ``lambda^2`` is drawn before the ``t_j`` from its conditional given ``beta, sigma``
+   with the ``t_j`` integrated out, ``∝ lambda^p e^(-lambda sum|beta_j|/sigma) x Gamma(r, delta)``
+   (log-concave in ``log lambda^2``; a slice sampler), rather than from
+   ``Gamma(p + r, sum t_j / 2 + delta)``, which mixes slowly for large ``p``.
 2. Unconditional Laplace(b): ``v_j = t_j``, ``t_j ~ Exp(lambda^2 / 2)`` with ``lambda = 1/b``;
    ``1/t_j | . ~ InvGauss(lambda / |beta_j|, lambda^2)``.
-3. Horseshoe (Makalic and Schmidt, 2016): ``v_j = sigma^2 tau^2 l_j``; with
-   ``l_j | nu_j ~ IG(1/2, 1/nu_j)``, ``nu_j ~ IG(1/2, 1)``, ``tau^2 | xi ~ IG(1/2, 1/xi)``,
-   ``xi ~ IG(1/2, 1/s^2)`` (half-Cauchy scales), every conditional is inverse-gamma.
+3. Horseshoe: ``v_j = sigma^2 tau^2 l_j``; the local scales by the auxiliary variables of
+   Makalic and Schmidt (2016), ``l_j | nu_j ~ IG(1/2, 1/nu_j)``, ``nu_j ~ IG(1/2, 1)`` (a
+   half-Cauchy ``lambda_j``), every conditional inverse-gamma; the global ``tau^2`` by a
+   Metropolis step on ``log tau^2`` with ``beta`` and ``sigma^2`` integrated out (Johndrow,
+   Orenstein and Bhattacharya, 2020), whose step adapts during tuning only.
 
 ``sigma^2``: fixed (mode 0), inverse-gamma IG(a0, b0) on ``sigma^2`` (mode 1; Jeffreys is
 ``a0 = b0 = 0``) or half-Cauchy(s) on ``sigma`` via ``sigma^2 | a ~ IG(1/2, 1/a)``,
-``a ~ IG(1/2, 1/s^2)`` (mode 2). Its conditional is IG(a0 + n_eff/2 [+ p/2],
-b0 + RSS/2 [+ sum beta_j^2 / (2 v_j / sigma^2)]) where the bracketed terms enter for the
-priors that scale with ``sigma`` (Park-Casella, horseshoe).
+``a ~ IG(1/2, 1/s^2)`` (mode 2). For the priors that scale with ``sigma`` (Park-Casella,
+horseshoe) ``(beta, sigma^2)`` is one block: ``sigma^2 ~ IG(a0 + n_eff/2, b0 + quad/2)`` with
+``quad = yty - xty^T A^-1 xty`` (``beta`` integrated out), then ``beta | sigma^2`` (Rajaratnam
+and Sparks' fast Bayesian lasso); otherwise ``sigma^2 | beta ~ IG(a0 + n_eff/2, b0 + RSS/2)``.
 
 Random numbers come from numba's thread-local ``np.random`` state, seeded once per chain
 (:func:`seed`) in the thread that runs the chain, so a chain's draws do not depend on how the
@@ -57,7 +63,7 @@ from numba import njit
 # indices into the scalar state vector
 S2 = 0  # sigma^2
 TAU2 = 1  # Gaussian tau^2 / horseshoe global tau^2
-XI = 2  # horseshoe auxiliary of tau^2
+LOG_STEP = 2  # horseshoe: log of the random-walk step of the Metropolis update of log tau^2
 LAM2 = 3  # Park-Casella / Laplace lambda^2
 A_SIG = 4  # auxiliary of the half-Cauchy prior on sigma
 N_SCALARS = 5
@@ -139,7 +145,8 @@ def _backward_t(L, b):
 
 @njit(cache=True, nogil=True)
 def _factor_rue(xtx, xty, yty, w, A):
-    # A = xtx + diag(1/w) = L L^T; returns L, v = L^-1 xty and quad = yty - xty^T A^-1 xty
+    # A = xtx + diag(1/w) = L L^T; returns L, v = L^-1 xty, quad = yty - xty^T A^-1 xty and
+    # log|M| for M = I + X diag(w) X^T
     p = xty.shape[0]
     for i in range(p):
         for j in range(p):
@@ -147,7 +154,11 @@ def _factor_rue(xtx, xty, yty, w, A):
         A[i, i] += 1.0 / w[i]
     L = np.linalg.cholesky(A)
     v = _forward(L, xty)
-    return L, v, yty - np.dot(v, v)
+    # log|I + X W X^T| = log|W| + log|A| (matrix determinant lemma)
+    logdet = 0.0
+    for i in range(p):
+        logdet += 2.0 * np.log(L[i, i]) + np.log(w[i])
+    return L, v, yty - np.dot(v, v), logdet
 
 
 @njit(cache=True, nogil=True)
@@ -161,7 +172,7 @@ def _beta_rue(L, v, sd):
 
 @njit(cache=True, nogil=True)
 def _factor_bcm(X, XT, y, w):
-    # M = X diag(w) X^T + I = L L^T; returns L and quad = y^T M^-1 y (= yty - xty^T A^-1 xty)
+    # M = X diag(w) X^T + I = L L^T; returns L, quad = y^T M^-1 y (= yty - xty^T A^-1 xty), log|M|
     n = X.shape[0]
     p = X.shape[1]
     XW = np.empty((n, p))
@@ -173,7 +184,10 @@ def _factor_bcm(X, XT, y, w):
         M[i, i] += 1.0
     L = np.linalg.cholesky(M)
     q = _forward(L, y)
-    return L, np.dot(q, q)
+    logdet = 0.0
+    for i in range(n):
+        logdet += 2.0 * np.log(L[i, i])
+    return L, np.dot(q, q), logdet
 
 
 @njit(cache=True, nogil=True)
@@ -190,6 +204,59 @@ def _beta_bcm(X, XT, y, w, L, sd):
         v[i] = y[i] / sd - v[i] - np.random.standard_normal()
     r = _backward_t(L, _forward(L, v))
     return u + sd * w * np.dot(XT, r)
+
+
+@njit(cache=True, nogil=True)
+def _factor(use_bcm, xtx, xty, yty, X, XT, y, w, A):
+    if use_bcm:
+        L, quad, logdet = _factor_bcm(X, XT, y, w)
+        v = np.empty(0)
+    else:
+        L, v, quad, logdet = _factor_rue(xtx, xty, yty, w, A)
+    if quad < 0.0:
+        quad = 0.0
+    return L, v, quad, logdet
+
+
+@njit(cache=True, nogil=True)
+def _log_marginal(quad, logdet, sigma_mode, s2, shape, rate):
+    # log p(y | prior variances) up to a constant, beta (and sigma^2 when it is free) integrated out:
+    # y ~ N(0, sigma^2 M); with sigma^2 ~ IG(shape0, rate0): -1/2 log|M| - shape log(rate0 + quad/2)
+    if sigma_mode == SIGMA_FIXED:
+        return -0.5 * logdet - 0.5 * quad / s2
+    return -0.5 * logdet - shape * np.log(rate + 0.5 * quad)
+
+
+@njit(cache=True, nogil=True)
+def _lam2_logf(v, a, S, delta):
+    # log density of v = log lambda^2 given beta, sigma (local scales integrated out), up to a constant:
+    # lambda^p exp(-lambda S) x Gamma(r, delta) on lambda^2 x Jacobian lambda^2, with a = p/2 + r
+    return a * v - S * np.exp(0.5 * v) - delta * np.exp(v)
+
+
+@njit(cache=True, nogil=True)
+def _slice_lam2(v0, a, S, delta):
+    # univariate slice sampler (Neal 2003), stepping out then shrinking; the target is log-concave
+    width = 1.0
+    logy = _lam2_logf(v0, a, S, delta) + np.log(np.random.random())
+    lo = v0 - width * np.random.random()
+    hi = lo + width
+    k = 0
+    while _lam2_logf(lo, a, S, delta) > logy and k < 100:
+        lo -= width
+        k += 1
+    k = 0
+    while _lam2_logf(hi, a, S, delta) > logy and k < 100:
+        hi += width
+        k += 1
+    while True:
+        v = lo + (hi - lo) * np.random.random()
+        if _lam2_logf(v, a, S, delta) > logy:
+            return v
+        if v < v0:
+            lo = v
+        else:
+            hi = v
 
 
 @njit(cache=True, nogil=True)
@@ -241,10 +308,18 @@ def run_block(
     """
     p = xty.shape[0]
     w = np.empty(p)
+    w_new = np.empty(p)
     A = np.empty((p, p)) if not use_bcm else np.empty((1, 1))
     blocked = kind == PARK_CASELLA or kind == HORSESHOE
     for it in range(n_iter):
+        g = it0 + it
         s2 = sc[S2]
+        # shape and rate of the sigma^2 conditional without the beta/RSS terms
+        shape0 = prm[P_A0] + 0.5 * n_eff
+        rate0 = prm[P_B0]
+        if sigma_mode == SIGMA_HALFCAUCHY:
+            shape0 += 0.5
+            rate0 += 1.0 / sc[A_SIG]
         # ---- prior variances relative to sigma^2
         if kind == GAUSSIAN:
             for j in range(p):
@@ -259,21 +334,38 @@ def run_block(
             for j in range(p):
                 w[j] = sc[TAU2] * loc[j]
         # ---- factorisation of the beta conditional
-        if use_bcm:
-            L, quad = _factor_bcm(X, XT, y, w)
-            v = np.empty(0)
-        else:
-            L, v, quad = _factor_rue(xtx, xty, yty, w, A)
-        if quad < 0.0:
-            quad = 0.0
+        L, v, quad, logdet = _factor(use_bcm, xtx, xty, yty, X, XT, y, w, A)
+        # ---- horseshoe: tau^2 | local scales by Metropolis on log tau^2, with beta (and sigma^2)
+        # integrated out (Johndrow, Orenstein and Bhattacharya, 2020); this global move is what
+        # keeps tau and sigma mixing when p > n. Prior: tau ~ C+(0, s), so on u = log tau^2 the
+        # density is proportional to sqrt(tau^2) / (1 + tau^2 / s^2).
+        if kind == HORSESHOE:
+            t2 = sc[TAU2]
+            hs2 = prm[P_HS_S] * prm[P_HS_S]
+            t2_new = t2 * np.exp(np.exp(sc[LOG_STEP]) * np.random.standard_normal())
+            for j in range(p):
+                w_new[j] = t2_new * loc[j]
+            L2, v2, quad2, logdet2 = _factor(use_bcm, xtx, xty, yty, X, XT, y, w_new, A)
+            log_acc = (
+                _log_marginal(quad2, logdet2, sigma_mode, s2, shape0, rate0)
+                + 0.5 * np.log(t2_new)
+                - np.log1p(t2_new / hs2)
+                - _log_marginal(quad, logdet, sigma_mode, s2, shape0, rate0)
+                - 0.5 * np.log(t2)
+                + np.log1p(t2 / hs2)
+            )
+            accepted = np.log(np.random.random()) < log_acc
+            if accepted:
+                sc[TAU2] = t2_new
+                L, v, quad, logdet = L2, v2, quad2, logdet2
+                for j in range(p):
+                    w[j] = w_new[j]
+            if g < tune:
+                # Robbins-Monro adaptation of the step towards 35% acceptance, during tuning only
+                sc[LOG_STEP] += ((1.0 if accepted else 0.0) - 0.35) / np.sqrt(g + 1.0)
         # ---- sigma^2 | local scales (beta integrated out), for sigma-scaled priors
         if blocked and sigma_mode != SIGMA_FIXED:
-            shape = prm[P_A0] + 0.5 * n_eff
-            rate = prm[P_B0] + 0.5 * quad
-            if sigma_mode == SIGMA_HALFCAUCHY:
-                shape += 0.5
-                rate += 1.0 / sc[A_SIG]
-            s2 = _inv_gamma(shape, rate)
+            s2 = _inv_gamma(shape0, rate0 + 0.5 * quad)
             sc[S2] = s2
         # ---- beta | sigma^2, rest
         sd = np.sqrt(s2)
@@ -293,21 +385,25 @@ def run_block(
             rss = 0.0
         # ---- sigma^2 | beta, for the priors that do not scale with sigma
         if not blocked and sigma_mode != SIGMA_FIXED:
-            shape = prm[P_A0] + 0.5 * n_eff
-            rate = prm[P_B0] + 0.5 * rss
-            if sigma_mode == SIGMA_HALFCAUCHY:
-                shape += 0.5
-                rate += 1.0 / sc[A_SIG]
-            s2 = _inv_gamma(shape, rate)
+            s2 = _inv_gamma(shape0, rate0 + 0.5 * rss)
             sc[S2] = s2
         if sigma_mode == SIGMA_HALFCAUCHY:
-            hs = prm[P_SIG_HC]
-            sc[A_SIG] = _inv_gamma(1.0, 1.0 / (hs * hs) + 1.0 / s2)
+            hc = prm[P_SIG_HC]
+            sc[A_SIG] = _inv_gamma(1.0, 1.0 / (hc * hc) + 1.0 / s2)
         # ---- prior scales | rest
         if kind == GAUSSIAN:
             if hyper:
                 sc[TAU2] = _inv_gamma(prm[P_HA] + 0.5 * p, prm[P_HB] + 0.5 * np.dot(beta, beta))
         elif kind == PARK_CASELLA or kind == LAPLACE:
+            if hyper:
+                # lambda^2 | beta, sigma with the local scales integrated out (then the local scales
+                # given the new lambda^2): a blocked update that mixes far better than
+                # lambda^2 | local scales when p is large
+                S = 0.0
+                for j in range(p):
+                    S += abs(beta[j])
+                S /= np.sqrt(s2)
+                sc[LAM2] = np.exp(_slice_lam2(np.log(sc[LAM2]), 0.5 * p + prm[P_R], S, prm[P_DELTA]))
             lam2 = sc[LAM2]
             lam = np.sqrt(lam2)
             for j in range(p):
@@ -317,22 +413,12 @@ def run_block(
                 else:
                     mu = lam / ab if ab > 0.0 else _MU_MAX
                 loc[j] = 1.0 / _inv_gauss(mu, lam2)
-            if hyper:
-                sc[LAM2] = np.random.gamma(p + prm[P_R], 1.0 / (prm[P_DELTA] + 0.5 * np.sum(loc)))
         else:
             t2 = sc[TAU2]
             for j in range(p):
                 loc[j] = _inv_gamma(1.0, 1.0 / nu[j] + 0.5 * beta[j] * beta[j] / (t2 * s2))
                 nu[j] = _inv_gamma(1.0, 1.0 + 1.0 / loc[j])
-            ssq = 0.0
-            for j in range(p):
-                ssq += beta[j] * beta[j] / loc[j]
-            t2 = _inv_gamma(0.5 * (p + 1.0), 1.0 / sc[XI] + 0.5 * ssq / s2)
-            sc[TAU2] = t2
-            hs = prm[P_HS_S]
-            sc[XI] = _inv_gamma(1.0, 1.0 / (hs * hs) + 1.0 / t2)
         # ---- intercept | rest and storage
-        g = it0 + it
         if g >= tune:
             k = g - tune
             for j in range(p):

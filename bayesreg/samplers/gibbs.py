@@ -315,7 +315,7 @@ def sample_gibbs(
         # a jittered start so that chains begin apart (burn-in removes it)
         sc[K.S2] = sig.fixed**2 if sig.mode == K.SIGMA_FIXED else var_y * math.exp(0.5 * rng.standard_normal())
         sc[K.A_SIG] = 1.0
-        sc[K.XI] = 1.0
+        sc[K.LOG_STEP] = math.log(0.5)
         if kind == K.GAUSSIAN:
             sc[K.TAU2] = prior.scale**2
         elif kind == K.HORSESHOE:

@@ -1,0 +1,255 @@
+"""Posterior sampling, side by side: effective draws per second of the Bayesian lasso and ridge.
+
+Samplers, on the same data, model and number of chains:
+
+- ``gibbs``: bayesreg's Gibbs sampler on sufficient statistics (:func:`bayesreg.samplers.sample_gibbs`);
+- ``pymc-suffstats``: PyMC's NUTS on ``build_model(..., likelihood="suffstats")`` (O(p^2) per gradient);
+- ``nutpie-suffstats``: nutpie's NUTS on the same model (when nutpie is installed);
+- ``pymc``: PyMC's default NUTS on the plain likelihood, ``build_model(..., likelihood="normal")``:
+  the reference, ratio 1;
+- ``nutpie``: nutpie on the plain likelihood.
+
+Models: the Bayesian lasso ``ParkCasella(lam=1)`` and the Bayesian ridge ``Gaussian(tau=1)``,
+sigma with the package default prior, flat intercept, columns of X standardised (and y for the
+diabetes data) so that the prior scales mean the same on every data set.
+
+Recorded per run: wall time including model building and compilation (numba kernels come from
+the on-disk cache after the first ever run; PyTensor and nutpie compile every model), the smallest
+bulk and tail ESS over all of ``beta``, ``intercept`` and ``sigma``, ESS per second (smallest bulk
+ESS / wall time), the largest R-hat and divergences. The slow peers run fewer draws on the big
+problems (column ``draws``); ESS/s normalises for that, and it is said in the table.
+
+Usage: ``python benchmarks/sampling.py [--quick]`` writes ``benchmarks/results/sampling.md``
+(``sampling-quick.md`` with ``--quick``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import platform
+import sys
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+import bayesreg as br  # noqa: E402
+from bayesreg.samplers import sample_gibbs  # noqa: E402
+
+CHAINS = 2
+VARS = ["beta", "intercept", "sigma"]
+SAMPLERS = ["gibbs", "pymc-suffstats", "nutpie-suffstats", "pymc", "nutpie"]
+
+
+def datasets(quick: bool):
+    from bayesreg.datasets import load_diabetes
+
+    d = load_diabetes(scaled=False)
+    X = (d.X - d.X.mean(0)) / d.X.std(0)
+    y = (d.y - d.y.mean()) / d.y.std()
+    out = [("diabetes", X, y)]
+    sizes = [(5000, 100), (100000, 100), (200, 1000)] if not quick else [(2000, 50), (200, 400)]
+    for n, p in sizes:
+        r = np.random.default_rng(n + p)
+        X = r.standard_normal((n, p))
+        beta = np.zeros(p)
+        k = min(10, p)
+        beta[r.choice(p, k, replace=False)] = r.choice([-1.0, 1.0], k) * r.uniform(0.5, 2.0, k)
+        y = 1.0 + X @ beta + r.standard_normal(n)
+        out.append((f"synthetic {n}x{p}", X, y))
+    return out
+
+
+def plan(n, p, sampler, quick):
+    """(tune, draws) for a sampler on an (n, p) problem: equal everywhere except the slow peers."""
+    base = (300, 300) if quick else (1000, 1000)
+    if quick:
+        return base
+    if sampler in ("pymc", "nutpie") and n * p >= 1_000_000:
+        return (200, 200)  # plain likelihood at n p = 1e7: minutes per hundred draws
+    if sampler == "pymc" and p >= 1000:
+        return (300, 300)
+    if sampler == "pymc-suffstats" and p >= 1000:
+        return (500, 500)
+    return base
+
+
+def run_gibbs(X, y, prior, tune, draws, seed):
+    t0 = time.perf_counter()
+    idata = sample_gibbs(X, y, prior, draws=draws, tune=tune, chains=CHAINS, random_seed=seed,
+                         progressbar=False, log_likelihood=False)  # fmt: skip
+    return idata, time.perf_counter() - t0
+
+
+def run_nuts(X, y, prior, tune, draws, seed, likelihood, engine):
+    from bayesreg._pymc import import_pymc
+
+    pm = import_pymc()
+    t0 = time.perf_counter()
+    model = br.build_model(X, y, prior, likelihood=likelihood)
+    if engine == "nutpie":
+        import nutpie
+
+        compiled = nutpie.compile_pymc_model(model)
+        idata = nutpie.sample(compiled, draws=draws, tune=tune, chains=CHAINS, seed=seed, progress_bar=False,
+                              cores=CHAINS)  # fmt: skip
+    else:
+        with model:
+            idata = pm.sample(draws=draws, tune=tune, chains=CHAINS, cores=CHAINS, random_seed=seed,
+                              progressbar=False, compute_convergence_checks=False)  # fmt: skip
+    return idata, time.perf_counter() - t0
+
+
+def metrics(idata):
+    import arviz as az
+
+    post = idata.posterior[VARS]
+    bulk = az.ess(post, method="bulk")
+    tail = az.ess(post, method="tail")
+    rhat = az.rhat(post)
+
+    def lo(ds):
+        return float(min(np.min(ds[v].values) for v in VARS))
+
+    div = 0
+    if "sample_stats" in idata.groups() and "diverging" in idata.sample_stats:
+        div = int(idata.sample_stats.diverging.sum())
+    return {
+        "bulk": lo(bulk),
+        "tail": lo(tail),
+        "rhat": float(max(np.max(rhat[v].values) for v in VARS)),
+        "div": div,
+    }
+
+
+def have_nutpie():
+    try:
+        import nutpie  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="small problems and short chains (smoke run)")
+    ap.add_argument("--only", default=None, help="comma-separated sampler names to run")
+    args = ap.parse_args(argv)
+    quick = args.quick
+    samplers = [s for s in SAMPLERS if args.only is None or s in args.only.split(",")]
+    nutpie_ok = have_nutpie()
+    models = [("lasso", br.ParkCasella(1.0)), ("ridge", br.Gaussian(1.0))]
+    rows = []
+    t_start = time.perf_counter()
+    for name, X, y in datasets(quick):
+        n, p = X.shape
+        for mname, prior in models:
+            for s in samplers:
+                if s.startswith("nutpie") and not nutpie_ok:
+                    continue
+                tune, draws = plan(n, p, s, quick)
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    if s == "gibbs":
+                        idata, wall = run_gibbs(X, y, prior, tune, draws, seed=1)
+                    else:
+                        lik = "suffstats" if s.endswith("suffstats") else "normal"
+                        engine = "nutpie" if s.startswith("nutpie") else "pymc"
+                        idata, wall = run_nuts(X, y, prior, tune, draws, 1, lik, engine)
+                m = metrics(idata)
+                row = dict(data=name, n=n, p=p, model=mname, sampler=s, tune=tune, draws=draws, wall=wall, **m)
+                row["ess_s"] = m["bulk"] / wall
+                rows.append(row)
+                print(
+                    f"{name:>20} {mname:5} {s:16} tune/draws {tune}/{draws} wall {wall:8.2f}s "
+                    f"bulk {m['bulk']:7.0f} tail {m['tail']:7.0f} ess/s {row['ess_s']:9.1f} "
+                    f"rhat {m['rhat']:.3f} div {m['div']}",
+                    flush=True,
+                )
+                del idata
+                gc.collect()
+    total = time.perf_counter() - t_start
+    out = HERE / "results" / ("sampling-quick.md" if quick else "sampling.md")
+    out.write_text(render(rows, total, quick, nutpie_ok))
+    print(f"wrote {out} ({total:.0f} s)")
+
+
+def _ratio(rows, r, key="ess_s", ref="pymc"):
+    base = [q for q in rows if q["data"] == r["data"] and q["model"] == r["model"] and q["sampler"] == ref]
+    if not base or base[0][key] <= 0:
+        return "-"
+    return f"{r[key] / base[0][key]:.3g}x"
+
+
+def render(rows, total, quick, nutpie_ok):
+    import numba
+    import pymc
+
+    lines = [
+        "# Posterior sampling: effective draws per second" + (" (quick run)" if quick else ""),
+        "",
+        f"Written by `benchmarks/sampling.py{' --quick' if quick else ''}` in one run of {total / 60:.1f} min on "
+        f"{platform.machine()} with {os.cpu_count()} cores (shared with other jobs), Python "
+        f"{platform.python_version()}, PyMC {pymc.__version__}, numba {numba.__version__}"
+        + (", nutpie " + __import__("nutpie").__version__ if nutpie_ok else ", nutpie not installed")
+        + ".",
+        "",
+        f"{CHAINS} chains everywhere. Models: Bayesian lasso `ParkCasella(lam=1)` and Bayesian ridge "
+        "`Gaussian(tau=1)`, sigma with the default inverse-gamma prior, flat intercept; standardised columns. "
+        "`wall` includes model building and compilation (numba kernels load from their on-disk cache; PyTensor "
+        "and nutpie compile each model). `bulk`/`tail`: smallest bulk / tail ESS over every coordinate of "
+        "`beta`, `intercept`, `sigma`; `ESS/s` = smallest bulk ESS / wall; `vs pymc` = ESS/s ratio to PyMC's "
+        "default NUTS on the plain likelihood; `vs nutpie` the same against nutpie on the plain likelihood. "
+        "Where the slow peers ran fewer draws (column `tune/draws`), ESS/s normalises for it.",
+        "",
+        "| data | model | sampler | tune/draws | wall | bulk ESS | tail ESS | ESS/s | max R-hat | div | vs pymc "
+        "| vs nutpie |",
+        "|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in rows:
+        lines.append(
+            f"| {r['data']} | {r['model']} | {r['sampler']} | {r['tune']}/{r['draws']} | {r['wall']:.1f} s | "
+            f"{r['bulk']:.0f} | {r['tail']:.0f} | {r['ess_s']:.1f} | {r['rhat']:.3f} | {r['div']} | "
+            f"{_ratio(rows, r)} | {_ratio(rows, r, ref='nutpie')} |"
+        )
+    lines += ["", "## Targets", ""]
+    lines += targets(rows)
+    return "\n".join(lines) + "\n"
+
+
+def targets(rows):
+    def get(data, model, sampler):
+        for r in rows:
+            if r["data"] == data and r["model"] == model and r["sampler"] == sampler:
+                return r
+        return None
+
+    out = []
+    checks = [
+        ("synthetic 5000x100", "pymc", 100.0),
+        ("synthetic 5000x100", "nutpie", 20.0),
+        ("synthetic 100000x100", "pymc", 1000.0),
+    ]
+    for data, ref, target in checks:
+        g, b = get(data, "lasso", "gibbs"), get(data, "lasso", ref)
+        if g is None or b is None:
+            out.append(f"- {data}, lasso, Gibbs vs {ref}: not run.")
+            continue
+        ratio = g["ess_s"] / b["ess_s"] if b["ess_s"] > 0 else float("inf")
+        ok = ratio >= target and g["rhat"] <= 1.01
+        verdict = "met" if ok else f"MISSED (by a factor {target / ratio:.2g})" if ratio < target else "MISSED (R-hat)"
+        out.append(
+            f"- {data}, lasso: Gibbs {g['ess_s']:.0f} ESS/s vs {ref} {b['ess_s']:.2f} ESS/s = **{ratio:.0f}x** "
+            f"(target >= {target:.0f}x, Gibbs R-hat {g['rhat']:.3f}): {verdict}."
+        )
+    return out
+
+
+if __name__ == "__main__":
+    main()
