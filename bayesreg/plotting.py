@@ -693,7 +693,9 @@ def plot_posterior_density(idatas, *, var_names=("beta",), hdi_prob: float = 0.9
     _az().plot_density(list(models.values()), data_labels=list(models), var_names=list(var_names),
                        hdi_prob=hdi_prob, shade=0.1, ax=np.array(axs))
     for a in axs:
-        a.axvline(0, color="0.5", lw=0.6, ls="--")
+        lo, hi = a.get_xlim()
+        if lo < 0.0 < hi:  # a zero reference only where zero is in view (not for sigma, lambda, ...)
+            a.axvline(0, color="0.5", lw=0.6, ls="--")
         a.title.set_fontsize(9)
     if ax is None:
         fig.tight_layout()
