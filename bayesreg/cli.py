@@ -168,6 +168,10 @@ def main(argv=None) -> int:
     except KeyboardInterrupt:
         print("bayesreg: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # output piped into `head` and the like
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":
