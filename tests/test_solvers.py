@@ -214,17 +214,18 @@ def test_sufficient_stats_give_identical_results(fit_intercept):
     for pen in (L1(a), ElasticNet(a, 0.6)):
         ra = solve(X, y, pen, fit_intercept=fit_intercept, tol=TOL, mode="gram")
         rs = solve(stats, penalty=pen, fit_intercept=fit_intercept, tol=TOL)
-        np.testing.assert_allclose(rs.coef, ra.coef, rtol=1e-10, atol=1e-13)
+        # the same algorithm on a Gram formed in another order: equal up to the gap tolerance
+        assert_coef_close(rs.coef, ra.coef, rtol=1e-9)
         assert_same_support(rs.coef, ra.coef)
-        assert rs.intercept == pytest.approx(ra.intercept, rel=1e-10)
-        assert rs.n_iter == ra.n_iter
+        assert rs.intercept == pytest.approx(ra.intercept, rel=1e-9)
         assert rs.gap == pytest.approx(ra.gap, abs=1e-12 * (y @ y) / len(y))
     assert alpha_max(stats, fit_intercept=fit_intercept) == pytest.approx(
         alpha_max(X, y, fit_intercept=fit_intercept), rel=1e-12
     )
     pa = lasso_path(X, y, n_alphas=10, tol=TOL, fit_intercept=fit_intercept, mode="gram")
     ps = lasso_path(stats, n_alphas=10, tol=TOL, fit_intercept=fit_intercept)
-    np.testing.assert_allclose(ps.coefs, pa.coefs, rtol=1e-9, atol=1e-12)
+    for cs, ca in zip(ps.coefs, pa.coefs):
+        assert_coef_close(cs, ca, rtol=1e-9) if np.any(ca) else assert_same_support(cs, ca)
     pen = L1(a)
     assert duality_gap(stats, coef=pa.coefs[5], penalty=pen, fit_intercept=fit_intercept) == pytest.approx(
         duality_gap(X, y, pa.coefs[5], pen, fit_intercept=fit_intercept), rel=1e-6, abs=1e-12
@@ -286,6 +287,20 @@ def test_duality_gap_formula_and_bound(pen):
     assert g >= Pw - Pbest - 1e-12
     assert abs(duality_gap(X, y, best.coef, pen)) <= TOL * np.var(y) * 10
     assert relative_gap(X, y, w, pen) == pytest.approx(g / np.var(y), rel=1e-12)
+
+
+def test_duality_gap_of_a_path():
+    X, y = make_data(50, 12, seed=21)
+    path = lasso_path(X, y, n_alphas=6, tol=1e-6)
+    pens = [L1(a) for a in path.alphas]
+    gaps = duality_gap(X, y, path.coefs, pens)
+    assert gaps.shape == (6,)
+    for g, c, pen in zip(gaps, path.coefs, pens):
+        assert g == pytest.approx(reference_gap(X, y, c, pen.alpha_l1, 0.0), rel=1e-9, abs=1e-12 * np.var(y))
+    np.testing.assert_allclose(relative_gap(X, y, path.coefs, pens), gaps / np.var(y), rtol=1e-12)
+    np.testing.assert_allclose(path.gaps, gaps, rtol=1e-6, atol=1e-12 * np.var(y))
+    with pytest.raises(ValueError, match="penalty has 2 entries"):
+        duality_gap(X, y, path.coefs, pens[:2])
 
 
 def test_peer_solution_gap_is_small():
@@ -536,3 +551,90 @@ def test_other_bad_inputs():
         lasso_path(X_OK, Y_OK, alphas=[0.1, np.nan])
     with pytest.raises(ValueError, match="y must be omitted"):
         lasso(SufficientStats.from_arrays(X_OK, Y_OK), Y_OK, alpha=0.1)
+
+
+# --------------------------------------------------------------------------- accelerations change no answer
+OPTION_SETS = {
+    "plain": dict(working_set=False, screening=False, extrapolation=False),
+    "ws": dict(working_set=True, screening=False, extrapolation=False),
+    "screen": dict(working_set=False, screening=True, extrapolation=False),
+    "anderson": dict(working_set=False, screening=False, extrapolation=True),
+    "all": dict(working_set=True, screening=True, extrapolation=True),
+}
+
+
+@pytest.mark.parametrize("options", sorted(OPTION_SETS))
+@pytest.mark.parametrize("mode", ["naive", "gram"])
+def test_every_technique_on_and_off_matches_sklearn(problem, options, mode):
+    _, (X, y) = problem
+    kw = OPTION_SETS[options]
+    for frac, l1_ratio in ((0.03, 1.0), (0.1, 0.5)):
+        a = frac * alpha_max(X, y, l1_ratio=l1_ratio)
+        res = elastic_net(X, y, a, l1_ratio, tol=TOL, max_iter=MAX_ITER, mode=mode, **kw)
+        ref = SkElasticNet(alpha=a, l1_ratio=l1_ratio, tol=TOL, max_iter=MAX_ITER).fit(X, y)
+        assert res.converged
+        assert_coef_close(res.coef, ref.coef_)
+        assert_same_support(res.coef, ref.coef_)
+        assert duality_gap(X, y, res.coef, ElasticNet(a, l1_ratio)) <= TOL * np.var(y) * 1.0001
+
+
+@pytest.mark.parametrize(
+    "kw",
+    [dict(strong_rules=False), dict(warm_start=False), dict(working_set=False), dict(screening=False),
+     dict(extrapolation=False), dict(mode="gram")],
+    ids=["no-strong", "cold", "no-ws", "no-screen", "no-anderson", "gram"],
+)
+def test_path_options_match_sklearn(kw):
+    X, y = make_data(40, 90, rho=0.5, seed=22)
+    Xc, yc = centred(X, y, True)
+    path = lasso_path(X, y, n_alphas=15, eps=1e-2, tol=TOL, max_iter=MAX_ITER, **kw)
+    _, sk_coefs, _ = sk_lasso_path(Xc, yc, alphas=path.alphas, tol=TOL, max_iter=MAX_ITER)
+    for i in range(15):
+        if np.any(sk_coefs[:, i]):
+            assert_coef_close(path.coefs[i], sk_coefs[:, i])
+        assert_same_support(path.coefs[i], sk_coefs[:, i])
+
+
+def test_option_validation():
+    for name in ("working_set", "screening", "extrapolation"):
+        with pytest.raises(ValueError, match=name):
+            lasso(X_OK, Y_OK, 0.1, **{name: "yes"})
+    with pytest.raises(ValueError, match="strong_rules"):
+        lasso_path(X_OK, Y_OK, strong_rules=1)
+    with pytest.raises(TypeError, match="warm_start"):
+        lasso_path(X_OK, Y_OK, warm_start="no")
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    n=st.integers(5, 40),
+    p=st.integers(2, 60),
+    seed=st.integers(0, 2**31 - 1),
+    frac=st.floats(0.02, 0.9),
+    l1_ratio=st.sampled_from([1.0, 0.7]),
+    rho=st.sampled_from([0.0, 0.5, 0.9]),
+    where=st.sampled_from(["optimum", "near", "zero", "loose"]),
+)
+def test_screening_never_discards_an_active_feature(n, p, seed, frac, l1_ratio, rho, where):
+    from bayesreg.solvers import _kernels
+
+    X, y = make_data(n, p, rho=rho, seed=seed)
+    Xc, yc = centred(X, y, True)
+    a = frac * alpha_max(X, y, l1_ratio=l1_ratio)
+    ref = SkElasticNet(alpha=a, l1_ratio=l1_ratio, tol=TOL, max_iter=MAX_ITER)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ref.fit(X, y)
+    rng = np.random.default_rng(seed)
+    w = {
+        "optimum": ref.coef_,
+        "near": ref.coef_ + 1e-3 * rng.standard_normal(p) * (np.abs(ref.coef_).max() + 1e-3),
+        "zero": np.zeros(p),
+        "loose": elastic_net(X, y, a, l1_ratio, tol=1e-2).coef,
+    }[where]
+    l1, l2 = n * a * l1_ratio, n * a * (1 - l1_ratio)
+    screened = _kernels.screen_mask(np.asfortranarray(Xc), yc, np.array(w, dtype=float), l1, l2)
+    assert not np.any(screened & (ref.coef_ != 0)), "a feature non-zero at the optimum was screened"
+    # and the solver with screening forced on finds the same support
+    res = elastic_net(X, y, a, l1_ratio, tol=TOL, max_iter=MAX_ITER, screening=True, working_set=False)
+    assert_same_support(res.coef, ref.coef_)

@@ -51,21 +51,31 @@ class Problem:
         return float(self.y @ self.y) if self.y is not None else float(self.yy)
 
 
-def make_problem(X, y, fit_intercept: bool) -> Problem:
-    """Validate and centre ``(X, y)``, or unpack a SufficientStats (Gram form only)."""
+def make_problem(X, y, fit_intercept: bool, form="arrays") -> Problem:
+    """Validate and centre ``(X, y)``, or unpack a SufficientStats (Gram form only).
+
+    ``form`` is ``"arrays"`` (a centred Fortran-ordered copy of X), ``"gram"`` (only the Gram
+    form, built in one cache-blocked pass without copying X: the fast route when n >> p), or a
+    callable ``(n, p) -> "arrays" | "gram"`` deciding once the shape is known.
+    """
     stats, Xa, ya = check_stats_or_arrays(X, y, fit_intercept=fit_intercept)
     if stats is not None:
         return problem_from_stats(stats, fit_intercept)
     n, p = Xa.shape
+    if callable(form):
+        form = form(n, p)
+    if form == "gram":
+        return problem_from_stats(SufficientStats._from_valid_arrays(Xa, ya), fit_intercept)
+    Xc = np.empty((n, p), order="F")
     if fit_intercept:
         x_mean = Xa.mean(axis=0)
         y_mean = float(ya.mean())
-        Xc = np.asfortranarray(Xa - x_mean)
+        np.subtract(Xa, x_mean, out=Xc)  # centre and change layout in one pass
         yc = ya - y_mean
     else:
         x_mean = np.zeros(p)
         y_mean = 0.0
-        Xc = np.array(Xa, order="F", copy=True)
+        Xc[:] = Xa
         yc = ya.copy()
     return Problem(n=n, p=p, x_mean=x_mean, y_mean=y_mean, X=Xc, y=yc)
 

@@ -32,13 +32,40 @@ from .results import PathResult, SolverResult
 __all__ = ["solve", "lasso", "elastic_net", "alpha_max", "lasso_path", "enet_path"]
 
 _MODES = ("auto", "naive", "gram")
+_SWITCH = ("auto", True, False)
+# first working-set size (celer and skglm use the same)
+_P0 = 10
+# "auto" picks the Gram mode when n >= _GRAM_RATIO * p and p is small (see _gram_pays)
+_GRAM_RATIO = 2
+_GRAM_MAX_P = 300
 
 
-def _check_options(tol, max_iter, mode):
+def _check_options(
+    tol, max_iter, mode, working_set="auto", screening="auto", extrapolation="auto", strong_rules="auto"
+):
     tol = check_scalar(tol, "tol", lower=0.0, lower_inclusive=False)
     max_iter = check_scalar(max_iter, "max_iter", lower=1, integer=True)
     check_choice(mode, "mode", _MODES)
+    switches = (
+        ("working_set", working_set),
+        ("screening", screening),
+        ("extrapolation", extrapolation),
+        ("strong_rules", strong_rules),
+    )
+    for name, value in switches:
+        if not (isinstance(value, bool | np.bool_) or value == "auto"):
+            raise ValueError(f"{name} must be 'auto', True or False; got {value!r}")
     return tol, max_iter
+
+
+def _gram_pays(n: int, p: int, n_alphas: int = 1) -> bool:
+    """Whether forming ``X^T X`` (BLAS, ~n p^2 flops) beats residual sweeps (~n p per check).
+
+    A working-set solve makes a few full passes over X per alpha; the Gram costs about p / 10 of
+    them (BLAS runs several times faster per flop than a sweep), and is formed once per path.
+    See the mode ablation in benchmarks/results/solvers.md.
+    """
+    return n >= _GRAM_RATIO * p and p <= _GRAM_MAX_P * max(1, n_alphas) ** 0.5
 
 
 def _resolve_mode(problem: Problem, mode: str) -> str:
@@ -46,30 +73,57 @@ def _resolve_mode(problem: Problem, mode: str) -> str:
         if mode == "naive":
             raise ValueError("mode='naive' needs the data arrays; a SufficientStats allows 'gram' only")
         return "gram"
-    if mode == "auto":
-        return "gram" if problem.n > problem.p else "naive"
-    return mode
+    return "naive" if mode == "auto" else mode
 
 
-def _run(problem: Problem, penalty: Penalty, w: np.ndarray, tol, max_iter, mode, check_every=10):
-    """Run the kernel on a prepared problem, updating ``w`` in place."""
+def _form(mode: str, n_alphas: int = 1):
+    """The problem form a mode needs (``auto`` decides from the shape)."""
+    if mode == "gram":
+        return "gram"
+    if mode == "naive":
+        return "arrays"
+    return lambda n, p: "gram" if _gram_pays(n, p, n_alphas) else "arrays"
+
+
+def _on(value) -> bool:
+    return True if value == "auto" else bool(value)
+
+
+def _run(
+    problem: Problem,
+    penalty: Penalty,
+    w: np.ndarray,
+    tol,
+    max_iter,
+    mode,
+    working_set="auto",
+    screening="auto",
+    extrapolation="auto",
+    l1_prev=0.0,
+    strong=False,
+):
+    """Run the kernel on a prepared problem, updating ``w`` in place.
+
+    Returns ``(gap, n_iter, converged, grad)``, the gap in the package scale and ``grad`` the
+    last full ``X^T r - l2 w`` in the kernels' sum scale (``None`` when nothing was run).
+    """
     n = problem.n
     l1 = n * penalty.alpha_l1
     l2 = n * penalty.alpha_l2
     tol_abs = tol * problem.y_norm2()
-    if l1 > 0.0 and l1 >= np.max(np.abs(problem.xty())) and not np.any(w):
+    if l1 > 0.0 and not np.any(w) and l1 >= np.max(np.abs(problem.xty())):
         # alpha >= alpha_max: zero is optimal, exactly (no rounding from the sweeps)
-        return 0.0, 0, True
+        return 0.0, 0, True, problem.xty()
+    args = (
+        w, l1, l2, tol_abs, max_iter,
+        _on(working_set), _on(screening), _on(extrapolation), _P0, float(l1_prev), bool(strong),
+    )  # fmt: skip
     if mode == "gram":
         problem.ensure_gram()
-        gap, n_iter, conv = _kernels.cd_gram(
-            problem.G, problem.q, problem.yy, w, l1, l2, tol_abs, max_iter, check_every
-        )
+        gap, n_iter, conv, grad = _kernels.enet_gram(problem.G, problem.q, problem.yy, *args)
     else:
-        gap, n_iter, conv = _kernels.cd_naive(
-            problem.X, problem.y, w, l1, l2, tol_abs, max_iter, check_every
-        )
-    return gap / n, int(n_iter), bool(conv)
+        gap, n_iter, conv, grad = _kernels.enet_naive(problem.X, problem.y, *args)
+    return gap / n, int(n_iter), bool(conv), grad
 
 
 def _warn_not_converged(gap, tol, problem, n_iter, where=""):
@@ -99,6 +153,9 @@ def solve(
     max_iter: int = 10_000,
     mode: str = "auto",
     coef_init=None,
+    working_set="auto",
+    screening="auto",
+    extrapolation="auto",
 ) -> SolverResult:
     """Minimise ``1/(2n) ||y - b0 - X beta||^2 + penalty(beta)`` by coordinate descent.
 
@@ -117,20 +174,36 @@ def solve(
     max_iter : int, default=10000
         Maximum number of sweeps over the coordinates.
     mode : {"auto", "naive", "gram"}, default="auto"
-        Residual updates or Gram updates.
+        Residual updates (O(n) per coordinate) or Gram updates (O(p) per coordinate after
+        forming ``X^T X`` once). ``"auto"``: Gram when ``n >= 10 p`` or when a SufficientStats
+        is given.
     coef_init : array_like of shape (p,), optional
         Warm start.
+    working_set : {"auto", True, False}, default="auto"
+        Solve on a growing set of features ranked by KKT violation, checking the rest between
+        rounds. ``False`` sweeps every (unscreened) feature.
+    screening : {"auto", True, False}, default="auto"
+        Gap-safe screening: remove features proven zero at the optimum.
+    extrapolation : {"auto", True, False}, default="auto"
+        Anderson extrapolation of the iterates (kept only when it lowers the objective).
 
     Returns
     -------
     SolverResult
+
+    Notes
+    -----
+    None of the accelerations changes the answer: every variant stops on the same duality
+    gap of the whole problem, ``gap <= tol * ||y_c||^2 / n``.
     """
     if not isinstance(penalty, Penalty):
         raise TypeError(f"penalty must be L1, L2 or ElasticNet; got {type(penalty).__name__}")
-    tol, max_iter = _check_options(tol, max_iter, mode)
-    problem = make_problem(X, y, fit_intercept)
+    tol, max_iter = _check_options(tol, max_iter, mode, working_set, screening, extrapolation)
+    problem = make_problem(X, y, fit_intercept, _form(mode))
     w = _check_init(coef_init, problem.p)
-    gap, n_iter, conv = _run(problem, penalty, w, tol, max_iter, _resolve_mode(problem, mode))
+    gap, n_iter, conv, _ = _run(
+        problem, penalty, w, tol, max_iter, _resolve_mode(problem, mode), working_set, screening, extrapolation
+    )
     if not conv:
         _warn_not_converged(gap, tol, problem, n_iter)
     return SolverResult(
@@ -156,7 +229,8 @@ def lasso(X, y=None, alpha: float = 1.0, **kwargs) -> SolverResult:
     alpha : float, default=1.0
         Non-negative L1 weight.
     **kwargs
-        ``fit_intercept``, ``tol``, ``max_iter``, ``mode``, ``coef_init`` as in :func:`solve`.
+        ``fit_intercept``, ``tol``, ``max_iter``, ``mode``, ``coef_init``, ``working_set``,
+        ``screening``, ``extrapolation`` as in :func:`solve`.
 
     Returns
     -------
@@ -181,7 +255,8 @@ def elastic_net(X, y=None, alpha: float = 1.0, l1_ratio: float = 0.5, **kwargs) 
     l1_ratio : float, default=0.5
         Mixing parameter in [0, 1].
     **kwargs
-        ``fit_intercept``, ``tol``, ``max_iter``, ``mode``, ``coef_init`` as in :func:`solve`.
+        ``fit_intercept``, ``tol``, ``max_iter``, ``mode``, ``coef_init``, ``working_set``,
+        ``screening``, ``extrapolation`` as in :func:`solve`.
 
     Returns
     -------
@@ -225,6 +300,11 @@ def enet_path(
     tol: float = 1e-4,
     max_iter: int = 10_000,
     mode: str = "auto",
+    working_set="auto",
+    screening="auto",
+    extrapolation="auto",
+    strong_rules="auto",
+    warm_start: bool = True,
 ) -> PathResult:
     """Elastic-net path over a log grid from ``alpha_max`` down to ``eps * alpha_max``, warm-started.
 
@@ -240,25 +320,34 @@ def enet_path(
         ``alpha_min / alpha_max``.
     alphas : array_like, optional
         Explicit grid (sorted decreasing before solving).
-    fit_intercept, tol, max_iter, mode
+    fit_intercept, tol, max_iter, mode, working_set, screening, extrapolation
         As in :func:`solve`.
+    strong_rules : {"auto", True, False}, default="auto"
+        Seed each working set with the sequential strong rule (the support plus the features
+        with ``|x_j^T r| >= 2 alpha_new - alpha_old``, in the L1 scale). Needs working sets.
+    warm_start : bool, default=True
+        Start each alpha from the previous solution (``False`` starts from zero: slower, kept
+        for the benchmark).
 
     Returns
     -------
     PathResult
     """
     l1_ratio = check_scalar(l1_ratio, "l1_ratio", lower=0.0, upper=1.0, lower_inclusive=False)
-    tol, max_iter = _check_options(tol, max_iter, mode)
-    problem = make_problem(X, y, fit_intercept)
+    tol, max_iter = _check_options(tol, max_iter, mode, working_set, screening, extrapolation, strong_rules)
+    if not isinstance(warm_start, bool | np.bool_):
+        raise TypeError(f"warm_start must be True or False; got {warm_start!r}")
     if alphas is None:
         n_alphas = check_scalar(n_alphas, "n_alphas", lower=1, integer=True)
         eps = check_scalar(eps, "eps", lower=0.0, upper=1.0, lower_inclusive=False)
-        amax = _alpha_max(problem, l1_ratio)
-        grid = amax * np.logspace(0.0, np.log10(eps), n_alphas) if amax > 0 else np.zeros(n_alphas)
     else:
         grid = np.sort(check_vector(alphas, "alphas"))[::-1].copy()
         if np.any(grid < 0):
             raise ValueError("alphas must be non-negative")
+    problem = make_problem(X, y, fit_intercept, _form(mode, n_alphas if alphas is None else grid.size))
+    if alphas is None:
+        amax = _alpha_max(problem, l1_ratio)
+        grid = amax * np.logspace(0.0, np.log10(eps), n_alphas) if amax > 0 else np.zeros(n_alphas)
     mode = _resolve_mode(problem, mode)
     k = grid.size
     coefs = np.zeros((k, problem.p))
@@ -267,9 +356,17 @@ def enet_path(
     n_iters = np.zeros(k, dtype=np.int64)
     conv = np.zeros(k, dtype=bool)
     w = np.zeros(problem.p)
+    strong = _on(strong_rules) and _on(working_set)
+    l1_prev = 0.0
     for i, a in enumerate(grid):
         pen = ElasticNet(float(a), l1_ratio)
-        gaps[i], n_iters[i], conv[i] = _run(problem, pen, w, tol, max_iter, mode)
+        if not warm_start:
+            w[:] = 0.0
+            l1_prev = 0.0
+        gaps[i], n_iters[i], conv[i], _ = _run(
+            problem, pen, w, tol, max_iter, mode, working_set, screening, extrapolation, l1_prev, strong
+        )
+        l1_prev = problem.n * pen.alpha_l1
         coefs[i] = w
         intercepts[i] = problem.intercept(w)
     if not conv.all():
@@ -296,7 +393,8 @@ def lasso_path(X, y=None, **kwargs) -> PathResult:
     X : array_like of shape (n, p) or SufficientStats
     y : array_like of shape (n,), optional
     **kwargs
-        ``n_alphas``, ``eps``, ``alphas``, ``fit_intercept``, ``tol``, ``max_iter``, ``mode``.
+        ``n_alphas``, ``eps``, ``alphas``, ``fit_intercept``, ``tol``, ``max_iter``, ``mode``,
+        ``working_set``, ``screening``, ``extrapolation``, ``strong_rules``, ``warm_start``.
 
     Returns
     -------
