@@ -48,7 +48,9 @@ def test_map_estimate_standardize_is_lasso_on_standardised_columns(data):
     assert np.array_equal(res.support, np.flatnonzero(sk.coef_))
 
 
-@pytest.mark.parametrize("prior", [br.ParkCasella(3.0), br.Laplace(0.05), br.Gaussian(0.5), br.ElasticNetPrior(0.1, 1.0)])
+@pytest.mark.parametrize(
+    "prior", [br.ParkCasella(3.0), br.Laplace(0.05), br.Gaussian(0.5), br.ElasticNetPrior(0.1, 1.0)]
+)
 @pytest.mark.parametrize("sigma_prior", ["jeffreys", br.InverseGammaPrior(2.0, 0.5)])
 def test_joint_mode_with_free_sigma_is_stationary(data, prior, sigma_prior):
     """At the returned (beta, sigma): beta is the penalised fit at that sigma (scikit-learn), and
@@ -239,8 +241,15 @@ def test_pointwise_log_likelihood_matches_scipy(data):
 
 def test_sampling_bad_input_before_compilation(data):
     X, y = data
-    for kw, match in ((dict(draws=0), "draws"), (dict(chains=0), "chains"), (dict(draws=-5), "draws"),
-                      (dict(tune=-1), "tune"), (dict(sampler="hmc"), "sampler"), (dict(chains=1.5), "chains")):  # fmt: skip
+    bad = [
+        (dict(draws=0), "draws"),
+        (dict(chains=0), "chains"),
+        (dict(draws=-5), "draws"),
+        (dict(tune=-1), "tune"),
+        (dict(sampler="hmc"), "sampler"),
+        (dict(chains=1.5), "chains"),
+    ]
+    for kw, match in bad:
         with pytest.raises((ValueError, TypeError), match=match):
             sample_posterior(X, y, br.Laplace(1.0), sigma=1.0, **kw)
     with pytest.raises(TypeError, match="prior"):
