@@ -1,0 +1,92 @@
+"""check_sampling: warns on divergences, R-hat > 1.01 and low ESS, says how many; quiet on good draws.
+
+The draws are constructed so that the answer is known: independent normal draws (R-hat ~ 1, ESS ~
+the number of draws), chains with different means (R-hat far above 1.01), a random walk (ESS a
+handful), and divergence flags set by hand.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+
+import numpy as np
+import pytest
+
+from bayesreg.diagnostics import check_sampling, sampling_summary
+from bayesreg.exceptions import SamplingWarning
+
+
+def _idata(posterior, diverging=None):
+    from bayesreg._pymc import import_arviz
+
+    az = import_arviz()
+    chains, draws = next(iter(posterior.values())).shape[:2]
+    stats = {"diverging": np.zeros((chains, draws), bool) if diverging is None else diverging}
+    return az.from_dict(posterior=posterior, sample_stats=stats, coords={"feature": ["a", "b", "c"]},
+                        dims={"beta": ["feature"]})  # fmt: skip
+
+
+def _good(rng, chains=4, draws=1000):
+    return {"beta": rng.standard_normal((chains, draws, 3)), "intercept": rng.standard_normal((chains, draws))}
+
+
+def test_good_draws_are_quiet():
+    idata = _idata(_good(np.random.default_rng(0)))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        s = check_sampling(idata)
+    assert s["divergences"] == 0 and s["rhat_bad"] == [] and s["ess_bad"] == []
+    assert s["n_params"] == 4 and s["rhat_max"] < 1.01 and s["ess_bulk_min"] > 400
+
+
+def test_divergences_are_counted():
+    rng = np.random.default_rng(1)
+    div = np.zeros((4, 1000), bool)
+    div[0, :7] = True
+    div[3, 500] = True
+    with pytest.warns(SamplingWarning, match=r"8 of 4000 post-tuning transitions diverged.*target_accept"):
+        check_sampling(_idata(_good(rng), div))
+
+
+def test_chains_that_disagree_raise_rhat():
+    rng = np.random.default_rng(2)
+    post = _good(rng)
+    post["beta"][1, :, 2] += 3.0  # one chain elsewhere for one coefficient
+    with pytest.warns(SamplingWarning) as rec:
+        s = check_sampling(_idata(post))
+    msgs = [str(w.message) for w in rec]
+    rhat_msg = [m for m in msgs if "R-hat" in m]
+    assert len(rhat_msg) == 1
+    assert re.search(r"R-hat above 1.01 for 1 of 4 parameters", rhat_msg[0])
+    assert "beta[c]" in rhat_msg[0] and "more chains" in rhat_msg[0]
+    assert s["rhat_bad"] == ["beta[c]"] and s["rhat_max"] > 1.1
+
+
+def test_random_walk_has_low_ess():
+    rng = np.random.default_rng(3)
+    post = _good(rng)
+    post["intercept"] = np.cumsum(rng.standard_normal((4, 1000)), axis=1)
+    with pytest.warns(SamplingWarning) as rec:  # a random walk also has a large R-hat
+        s = check_sampling(_idata(post))
+    msgs = [str(w.message) for w in rec]
+    assert any(re.search(r"effective sample size below 100 per chain .*intercept.*draws=", m) for m in msgs)
+    assert "intercept" in s["ess_bad"] and s["ess_bulk_min"] < 100
+
+
+def test_constant_variables_are_skipped():
+    rng = np.random.default_rng(4)
+    post = _good(rng)
+    post["sigma"] = np.full((4, 1000), 0.5)  # a fixed value stored for reference
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        s = sampling_summary(_idata(post))
+    assert s["n_params"] == 4
+
+
+def test_single_chain_skips_rhat_but_checks_ess():
+    rng = np.random.default_rng(5)
+    post = {"beta": rng.standard_normal((1, 50, 3)), "intercept": rng.standard_normal((1, 50))}
+    with pytest.warns(SamplingWarning, match="effective sample size"):
+        s = check_sampling(_idata(post))
+    assert s["rhat_bad"] == [] and np.isnan(s["rhat_max"])
