@@ -102,3 +102,28 @@ def test_equivalence_command(capsys):
 def test_console_entry_point_runs():
     out = subprocess.run([sys.executable, "-m", "bayesreg.cli", "--help"], capture_output=True, text=True, check=True)
     assert "run" in out.stdout and "equivalence" in out.stdout
+
+
+def test_every_spec_runs_in_fast_mode(tmp_path, monkeypatch):
+    # `make test` runs every ready spec (fast mode) through the same engine as `bayesreg run`
+    from bayesreg.report import run_spec, write_report
+    from bayesreg.spec import find_specs, load_spec
+
+    monkeypatch.setenv("BAYESREG_FAST", "1")
+    specs = find_specs()
+    assert len(specs) >= 5
+    for path in specs:
+        spec = load_spec(path)
+        res = run_spec(spec, quiet=True)
+        est = res.estimates
+        assert est.index[-1] == "intercept" and len(est) == res.data.n_features + 1
+        for col in ("exact MAP", "sklearn", "posterior mean", "hdi low", "hdi high"):
+            if col in est.columns:
+                assert np.all(np.isfinite(est[col])), (path.name, col)
+        if spec.inference.map and spec.inference.sklearn:
+            # the MAP of a fixed-sigma model is the penalised fit (solver tolerance, relative to the largest)
+            assert res.equivalence["relative"] < 1e-6 and res.equivalence["same support"], path.name
+        if spec.inference.posterior:
+            assert res.idata is not None and (est["hdi low"] <= est["hdi high"]).all()
+        report = write_report(res, tmp_path / spec.name)
+        assert report.is_file() and (tmp_path / spec.name / "coefficients.csv").is_file()

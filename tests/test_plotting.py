@@ -246,8 +246,24 @@ def test_credible_intervals():
 def test_loo_compare():
     import arviz as az
 
-    cmp = az.compare({"Laplace": _idata(0), "Gaussian": _idata(1)})
+    import warnings
+
+    with warnings.catch_warnings():  # ArviZ 0.x sorts in place, which pandas >= 3 deprecates
+        warnings.filterwarnings("ignore", message=".*inplace.*")
+        cmp = az.compare({"Laplace": _idata(0), "Gaussian": _idata(1)})
     fig, given = plt.subplots()
     assert plotting.plot_loo_compare(cmp, ax=given) is given
     with pytest.raises(TypeError, match="arviz.compare"):
         plotting.plot_loo_compare(pd.DataFrame({"a": [1]}))
+
+
+def test_map_vs_sklearn_takes_an_equivalence_report():
+    import bayesreg
+    from bayesreg.datasets import load_diabetes
+
+    d = load_diabetes()
+    report = bayesreg.check_equivalence(d.X, d.y, bayesreg.Laplace(20.0), sigma=54.0, find_map=False,
+                                        feature_names=list(d.feature_names))
+    ax = plotting.plot_map_vs_sklearn(report)
+    assert [t.get_text() for t in ax.get_yticklabels()] == list(d.feature_names)  # no intercept row
+    assert len(ax.get_lines()) == 3  # two methods and the zero line
