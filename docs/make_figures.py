@@ -15,6 +15,7 @@ HERE = Path(__file__).resolve().parent
 
 
 def main():
+    """Draw docs/shrinkage.png."""
     d = datasets.load_diabetes()
     table = bayesreg.shrinkage_table(d.X, d.y, "laplace", scales=20 * np.logspace(-1, 1, 12), sigma=54.0,
                                      draws=2000, random_seed=0, feature_names=d.feature_names)

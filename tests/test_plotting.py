@@ -244,9 +244,9 @@ def test_credible_intervals():
 
 
 def test_loo_compare():
-    import arviz as az
-
     import warnings
+
+    import arviz as az
 
     with warnings.catch_warnings():  # ArviZ 0.x sorts in place, which pandas >= 3 deprecates
         warnings.filterwarnings("ignore", message=".*inplace.*")
