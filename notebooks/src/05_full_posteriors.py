@@ -10,7 +10,6 @@
 import os
 
 import arviz as az
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
