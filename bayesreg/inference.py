@@ -635,19 +635,20 @@ def _sample_nuts(model, *, sampler, draws, tune, chains, cores, random_seed, pro
     data = spec.data
     kwargs = dict(
         draws=draws, tune=tune, chains=chains, random_seed=random_seed, progressbar=progressbar, model=model,
-        compute_convergence_checks=False, return_inferencedata=True, idata_kwargs={"log_likelihood": False},
+        compute_convergence_checks=False, return_inferencedata=True, target_accept=target_accept,
     )  # fmt: skip
-    if cores is not None:
-        kwargs["cores"] = cores
     if sampler == "nutpie":
         kwargs["nuts_sampler"] = "nutpie"
-        kwargs["target_accept"] = target_accept
+        if cores is not None:
+            kwargs["nuts_sampler_kwargs"] = {"cores": cores}
     else:
-        kwargs["target_accept"] = target_accept
+        kwargs["idata_kwargs"] = {"log_likelihood": False}  # computed below, the same way for every sampler
+        if cores is not None:
+            kwargs["cores"] = cores
     kwargs.update(sample_kwargs)
     raw = pm.sample(**kwargs)
     post = raw.posterior
-    keep = [v for v in post.data_vars]
+    keep = [v for v in post.data_vars if not str(v).endswith("__")]  # nutpie also stores transformed values
     posterior = post[keep]
     groups = {"posterior": posterior, "sample_stats": raw.sample_stats}
     if data.X is not None:
