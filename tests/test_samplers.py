@@ -91,6 +91,27 @@ def test_rue_and_bcm_agree_for_the_lasso_when_p_exceeds_n():
         np.testing.assert_array_less(np.abs(sa["mean"].values - sb["mean"].values), 4 * mcse + 1e-12)
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("prior", [br.Laplace(0.4), br.ParkCasella(2.0)])
+def test_laplace_with_fixed_sigma_matches_quadrature(prior):
+    # one coefficient, fixed sigma, flat intercept: the posterior of beta is proportional to
+    # exp(-(beta - b_ols)^2 / (2 v)) * Laplace(beta; b), with b_ols, v from the centred data; its mean
+    # and sd by quadrature on a fine grid are the reference
+    X, y, _ = _data(30, 1, seed=14, signal=[0.3])
+    sigma = 0.8
+    xc, yc = X[:, 0] - X[:, 0].mean(), y - y.mean()
+    b_ols, v = (xc @ yc) / (xc @ xc), sigma**2 / (xc @ xc)
+    b = prior.scale if isinstance(prior, br.Laplace) else sigma / prior.lam
+    grid = np.linspace(b_ols - 12 * np.sqrt(v), b_ols + 12 * np.sqrt(v), 200001)
+    logd = -0.5 * (grid - b_ols) ** 2 / v - np.abs(grid) / b
+    d = np.exp(logd - logd.max())
+    d /= d.sum()
+    mean = (grid * d).sum()
+    sd = np.sqrt(((grid - mean) ** 2 * d).sum())
+    idata = sample_gibbs(X, y, prior, sigma=sigma, draws=4000, tune=200, random_seed=4, progressbar=False)
+    _check_against(idata, "beta", np.array([mean]), np.array([sd]))
+
+
 def test_inverse_gaussian_kernel_matches_scipy():
     K.seed(5)
     mu, lam = 3.0, 2.0
@@ -130,6 +151,34 @@ def test_park_casella_matches_nuts():
     nuts = _nuts_park_casella(X, y, lam, seed=2)
     assert int(nuts.sample_stats.diverging.sum()) == 0
     for var in ("beta", "intercept", "sigma"):
+        sg, sn = az.summary(g, var_names=[var]), az.summary(nuts, var_names=[var])
+        mcse = np.hypot(sg["mcse_mean"].values, sn["mcse_mean"].values)
+        np.testing.assert_array_less(np.abs(sg["mean"].values - sn["mean"].values), 4 * mcse)
+        np.testing.assert_allclose(sg["sd"].values, sn["sd"].values, rtol=0.10)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "prior,sigma,extra",
+    [
+        (br.ParkCasella(1.0, lam2_prior=br.GammaPrior(2.0, 1.0)), "default", "lam"),
+        (br.Gaussian(1.0, tau2_prior=br.InverseGammaPrior(2.0, 1.0)), "default", "tau"),
+    ],
+    ids=["park-casella-lam2-prior", "gaussian-tau2-prior"],
+)
+def test_hyperprior_models_match_nuts_on_build_model(prior, sigma, extra):
+    # reference: NUTS on bayesreg.build_model (PyMC), an independent implementation of the same model
+    from bayesreg._pymc import import_pymc
+
+    pm = import_pymc()
+    X, y, _ = _data(40, 3, seed=13, noise=1.0, signal=[1.5, -1.0, 0.0])
+    g = sample_gibbs(X, y, prior, sigma=sigma, draws=3000, tune=500, random_seed=1, progressbar=False)
+    with br.build_model(X, y, prior, sigma=sigma):
+        nuts = pm.sample(draws=1000, tune=700, chains=2, cores=1, random_seed=2, progressbar=False,
+                         target_accept=0.95, compute_convergence_checks=False)  # fmt: skip
+    assert int(nuts.sample_stats.diverging.sum()) <= 3
+    names = ["beta", "intercept", "sigma", extra]
+    for var in names:
         sg, sn = az.summary(g, var_names=[var]), az.summary(nuts, var_names=[var])
         mcse = np.hypot(sg["mcse_mean"].values, sn["mcse_mean"].values)
         np.testing.assert_array_less(np.abs(sg["mean"].values - sn["mean"].values), 4 * mcse)

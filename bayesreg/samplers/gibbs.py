@@ -155,6 +155,7 @@ def sample_gibbs(
     log_likelihood: bool | None = None,
     posterior_predictive: bool = False,
     cores: int | None = None,
+    check: bool = True,
 ):
     r"""Sample the posterior of a Bayesian linear model by Gibbs sampling.
 
@@ -213,6 +214,9 @@ def sample_gibbs(
         Also draw replicated data ``y`` for the ``posterior_predictive`` group.
     cores : int, optional
         Number of chains run at once in threads (default: ``min(chains, os.cpu_count())``).
+    check : bool, default True
+        Run :func:`bayesreg.diagnostics.check_sampling` on the result, which warns
+        (:class:`~bayesreg.SamplingWarning`) about R-hat above 1.01 or a low effective sample size.
 
     Returns
     -------
@@ -382,7 +386,6 @@ def sample_gibbs(
         out, prior, kind, sig, hyper, fit_intercept, data.feature_names, Xa, ya, log_likelihood,
         posterior_predictive, seeds[-1], elapsed, tune, use_bcm,
     )  # fmt: skip
-    _check(idata)
     attrs = {
         "sampler": "gibbs",
         "prior": type(prior).__name__,
@@ -396,6 +399,8 @@ def sample_gibbs(
     if Xa is not None and sig.mode == K.SIGMA_FIXED:
         # a fixed sigma is data (pm.Data "sigma" on the NUTS path): a 0-d variable in constant_data
         idata.constant_data["sigma"] = ((), np.float64(sig.fixed))
+    if check:
+        _check(idata)
     return idata
 
 
