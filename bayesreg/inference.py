@@ -563,7 +563,7 @@ def sample_posterior(
                 source[0], source[1], prior, sigma=sigma, fit_intercept=data.fit_intercept, draws=draws, tune=tune,
                 chains=chains, random_seed=random_seed, progressbar=progressbar,
                 feature_names=list(data.feature_names), log_likelihood=log_likelihood and data.X is not None,
-                posterior_predictive=posterior_predictive and data.X is not None, cores=cores,
+                posterior_predictive=posterior_predictive and data.X is not None, cores=cores, check=check,
             )  # fmt: skip
         sampler = "nuts"
     if sampler == "nutpie":
