@@ -21,7 +21,7 @@ import numpy as np
 from ._validation import check_choice, check_scalar
 from .models import ModelData, check_prior, check_sigma, default_sigma_prior, prepare_data
 from .priors import Gaussian, Horseshoe, ParkCasella
-from .suffstats import SufficientStats
+from .suffstats import SufficientStats, require_rows
 
 __all__ = ["map_estimate", "MAPResult", "find_map", "FindMAPResult", "sample_posterior", "pointwise_log_likelihood"]
 
@@ -450,6 +450,7 @@ def pointwise_log_likelihood(X, y, beta, intercept, sigma, *, chunk: int = 256) 
     chunk : int
         Draws per block (bounds the temporary memory).
     """
+    require_rows(X, "the pointwise log-likelihood")
     c, d, p = beta.shape
     n = X.shape[0]
     b = beta.reshape(c * d, p)
@@ -491,7 +492,7 @@ def sample_posterior(
     feature_names=None,
     standardize: bool = False,
     likelihood: str | None = None,
-    log_likelihood: bool = True,
+    log_likelihood: bool | None = None,
     posterior_predictive: bool = False,
     target_accept: float = 0.9,
     check: bool = True,
@@ -524,8 +525,10 @@ def sample_posterior(
         As in :func:`bayesreg.build_model`.
     likelihood : {"normal", "suffstats"}, optional
         NUTS only. Default: ``"suffstats"`` (O(p^2) per gradient) when ``n > p``, else ``"normal"``.
-    log_likelihood : bool, default=True
+    log_likelihood : bool, optional
         Add the ``log_likelihood`` group (pointwise ``y``, for ``az.loo``/``az.compare``); needs rows.
+        Default: added when rows are given, left out for a SufficientStats (asking for it then is
+        an error).
     posterior_predictive : bool, default=False
         Add the ``posterior_predictive`` group (replicated ``y``); needs rows.
     target_accept : float, default=0.9
@@ -549,7 +552,13 @@ def sample_posterior(
     draws, tune, chains, cores = _check_sampling_args(draws, tune, chains, cores, sampler)
     target_accept = check_scalar(target_accept, "target_accept", lower=0.0, upper=1.0, lower_inclusive=False,
                                  upper_inclusive=False)
+    if log_likelihood:
+        require_rows(X, "log_likelihood=True (the pointwise log-likelihood)")
+    if posterior_predictive:
+        require_rows(X, "posterior_predictive=True")
     data = prepare_data(X, y, fit_intercept=fit_intercept, feature_names=feature_names, standardize=standardize)
+    if log_likelihood is None:
+        log_likelihood = data.X is not None
     if isinstance(sigma, str) and sigma == "default":
         sigma = default_sigma_prior(data.y_var)
 
@@ -562,8 +571,8 @@ def sample_posterior(
             return sample_gibbs(
                 source[0], source[1], prior, sigma=sigma, fit_intercept=data.fit_intercept, draws=draws, tune=tune,
                 chains=chains, random_seed=random_seed, progressbar=progressbar,
-                feature_names=list(data.feature_names), log_likelihood=log_likelihood and data.X is not None,
-                posterior_predictive=posterior_predictive and data.X is not None, cores=cores, check=check,
+                feature_names=list(data.feature_names), log_likelihood=log_likelihood,
+                posterior_predictive=posterior_predictive, cores=cores, check=check,
             )  # fmt: skip
         sampler = "nuts"
     if sampler == "nutpie":

@@ -202,6 +202,8 @@ def prepare_data(X, y=None, *, fit_intercept=True, feature_names=None, standardi
         names = _check_feature_names(feature_names, p)
     elif columns is not None:
         names = _check_feature_names(columns, p)
+    elif getattr(stats, "feature_names", None) is not None:
+        names = _check_feature_names(stats.feature_names, p)
     else:
         names = [f"x{j}" for j in range(p)]
     if standardize:

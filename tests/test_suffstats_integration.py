@@ -137,11 +137,6 @@ def test_row_level_outputs_refuse_stats(data):
         bayesreg.map_estimate(stats, np.zeros(stats.n), Laplace(0.5), sigma=1.0)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bayesreg/inference.py sample_posterior: with a SufficientStats, posterior_predictive=True is "
-    "silently dropped instead of raising (reported to the lead)",
-)
 def test_sample_posterior_refuses_posterior_predictive_from_stats(data):
     _, _, stats = data
     with pytest.raises(ValueError, match="rows"):
@@ -149,11 +144,6 @@ def test_sample_posterior_refuses_posterior_predictive_from_stats(data):
                                   progressbar=False, posterior_predictive=True, check=False)  # fmt: skip
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bayesreg/inference.py pointwise_log_likelihood: a SufficientStats gives 'not enough values to "
-    "unpack' instead of an error saying the rows are needed (reported to the lead)",
-)
 def test_pointwise_log_likelihood_refuses_stats_clearly(data):
     from bayesreg.inference import pointwise_log_likelihood
 
@@ -162,11 +152,6 @@ def test_pointwise_log_likelihood_refuses_stats_clearly(data):
         pointwise_log_likelihood(stats, None, np.zeros(stats.n_features), 0.0, 1.0)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bayesreg/models.py prepare_data and bayesreg/samplers/gibbs.py _feature_names ignore "
-    "SufficientStats.feature_names (names read from CSV/Parquet/DataFrames default to x0, x1, ...)",
-)
 @pytest.mark.filterwarnings("ignore::bayesreg.exceptions.SamplingWarning")
 def test_feature_names_of_stats_reach_the_posterior(data):
     X, y, _ = data
