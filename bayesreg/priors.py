@@ -98,7 +98,9 @@ class GammaPrior:
 
     def to_pymc(self, name: str, **kwargs):
         """``pm.Gamma(name, alpha=shape, beta=rate)`` (inside a model context)."""
-        import pymc as pm
+        from ._pymc import import_pymc
+
+        pm = import_pymc()
 
         return pm.Gamma(name, alpha=_f64(self.shape), beta=_f64(self.rate), **kwargs)
 
@@ -133,7 +135,9 @@ class InverseGammaPrior:
 
     def to_pymc(self, name: str, **kwargs):
         """``pm.InverseGamma(name, alpha=shape, beta=scale)`` (inside a model context)."""
-        import pymc as pm
+        from ._pymc import import_pymc
+
+        pm = import_pymc()
 
         return pm.InverseGamma(name, alpha=_f64(self.shape), beta=_f64(self.scale), **kwargs)
 
@@ -181,7 +185,9 @@ class Laplace(Prior):
         return np.random.default_rng(rng).laplace(0.0, self.scale, size=size)
 
     def to_pymc(self, name: str, dims=None, sigma=None):  # noqa: D102
-        import pymc as pm
+        from ._pymc import import_pymc
+
+        pm = import_pymc()
 
         return pm.Laplace(name, mu=_f64(0.0), b=_f64(self.scale), dims=dims)
 
@@ -233,7 +239,9 @@ class ParkCasella(Prior):
         ``lam2 ~ Gamma(r, delta)`` with the deterministic ``lam = sqrt(lam2)`` (the names the
         InferenceData convention uses), else the fixed ``self.lam``.
         """
-        import pymc as pm
+        from ._pymc import import_pymc
+
+        pm = import_pymc()
 
         if lam is None and self.lam2_prior is not None:
             lam2 = self.lam2_prior.to_pymc("lam2", initval=self.lam**2)
@@ -285,7 +293,9 @@ class Gaussian(Prior):
         ``tau2 ~ InverseGamma(a, b)`` with the deterministic ``tau = sqrt(tau2)`` (the
         InferenceData convention's name), else the fixed ``self.scale``.
         """
-        import pymc as pm
+        from ._pymc import import_pymc
+
+        pm = import_pymc()
 
         if tau is None and self.tau2_prior is not None:
             tau2 = self.tau2_prior.to_pymc("tau2", initval=self.scale**2)
@@ -363,7 +373,9 @@ class ElasticNetPrior(Prior):
 
     def to_pymc(self, name: str, dims=None, sigma=None):
         """A ``pm.CustomDist`` with this log density and a random generator (``sigma`` not used)."""
-        import pymc as pm
+        from ._pymc import import_pymc
+
+        pm = import_pymc()
         import pytensor.tensor as pt
 
         b, t = self.l1_scale, self.l2_scale
@@ -447,7 +459,9 @@ class Horseshoe(Prior):
         ``{name}_z ~ N(0, 1)`` and the deterministic ``name = {name}_z * lam_local * tau * sigma``;
         ``sigma`` is the noise scale (a number or a PyMC variable; 1 when omitted).
         """
-        import pymc as pm
+        from ._pymc import import_pymc
+
+        pm = import_pymc()
 
         sigma = _f64(1.0 if sigma is None else sigma)
         tau = pm.HalfCauchy("tau", beta=_f64(self.global_scale))
