@@ -175,6 +175,23 @@ def gap_gram(G, q, yy, w, Gw, l1, l2):
     return _gap_from_parts(dual_norm, dual_sq, r_norm2, r_dot_y, w_l1, w_norm2, l1, l2)
 
 
+@njit(cache=True)
+def _gap_from_xtr(xtr, w, active, r_norm2, r_dot_y, l1, l2):
+    """Gap (sum scale) from ``xtr = X^T r`` over the ``active`` features; also the dual norm."""
+    dual_norm = 0.0
+    dual_sq = 0.0
+    w_l1 = 0.0
+    w_norm2 = 0.0
+    for j in range(w.shape[0]):
+        if active[j]:
+            v = abs(xtr[j] - l2 * w[j])
+            dual_sq += v * v
+            dual_norm = max(dual_norm, v)
+        w_l1 += abs(w[j])
+        w_norm2 += w[j] * w[j]
+    return _gap_from_parts(dual_norm, dual_sq, r_norm2, r_dot_y, w_l1, w_norm2, l1, l2), dual_norm
+
+
 # --------------------------------------------------------------------------- Anderson extrapolation
 @njit(cache=True)
 def _anderson_weights(buf, K):
@@ -305,17 +322,18 @@ def _inner_naive(X, y, R, w, col_sq, ws, l1, l2, tol_in, max_epochs, use_anderso
 
 
 @njit(cache=True)
-def enet_naive(X, y, w, l1, l2, tol_abs, max_iter, use_ws, use_screen, use_anderson, p0, l1_prev, strong):
-    """Elastic net by coordinate descent with residual updates; ``w`` is updated in place.
+def enet_naive(
+    X, y, w, col_sq, xtr, xtr_valid, l1, l2, tol_abs, max_iter, use_ws, use_screen, use_anderson, p0, l1_prev, strong
+):
+    """Elastic net by coordinate descent with residual updates; ``w`` and ``xtr`` updated in place.
 
-    ``l1_prev > 0`` with ``strong`` seeds the first working set by the sequential strong rule.
-    Returns ``(gap, n_epochs, converged, grad)`` with the gap in the sum scale and ``grad`` the
-    last full ``X^T r - l2 w`` (for the strong rule at the next alpha of a path).
+    ``col_sq`` holds the squared column norms. ``xtr`` receives ``X^T r`` at the final ``w`` (every
+    feature when converged); when ``xtr_valid``, it already holds ``X^T r`` at the initial ``w``
+    (the end of the previous alpha of a path) and the first full pass is skipped. ``l1_prev > 0``
+    with ``strong`` seeds the first working set by the sequential strong rule.
+    Returns ``(gap, n_epochs, converged)`` with the gap in the sum scale.
     """
     n, p = X.shape
-    col_sq = np.empty(p)
-    for j in range(p):
-        col_sq[j] = _col_dot(X, j, X[:, j])
     R = y.copy()
     for j in range(p):
         if w[j] != 0.0:
@@ -330,39 +348,38 @@ def enet_naive(X, y, w, l1, l2, tol_abs, max_iter, use_ws, use_screen, use_ander
     ws_size = 0
     gap = np.inf
     converged = False
+    first = True
     while True:
         # full check on the features not screened out
-        dual_norm = 0.0
-        dual_sq = 0.0
-        w_l1 = 0.0
-        w_norm2 = 0.0
+        if not (first and xtr_valid):
+            for j in range(p):
+                if active[j]:
+                    xtr[j] = _col_dot(X, j, R)
+        first = False
+        r_norm2 = R @ R
+        r_dot_y = R @ y
+        gap, dual_norm = _gap_from_xtr(xtr, w, active, r_norm2, r_dot_y, l1, l2)
         nnz = 0
         for j in range(p):
-            if active[j]:
-                g = _col_dot(X, j, R) - l2 * w[j]
-                grad[j] = g
-                v = abs(g)
-                dual_sq += v * v
-                dual_norm = max(dual_norm, v)
+            grad[j] = xtr[j] - l2 * w[j]
             if w[j] != 0.0:
                 nnz += 1
-                w_l1 += abs(w[j])
-                w_norm2 += w[j] * w[j]
-        gap = _gap_from_parts(dual_norm, dual_sq, R @ R, R @ y, w_l1, w_norm2, l1, l2)
         if gap <= tol_abs and (n_epochs > 0 or l1 > 0.0 or l2 > 0.0):
             # (least squares, l1 = l2 = 0, has no dual bound: like sklearn, sweep at least once)
             if n_active < p:
                 # the gap of the screened problem bounds the suboptimality; report the gap of
                 # the whole problem (the one every caller measures), computed once at the end
-                gap = gap_naive(X, y, R, w, l1, l2)
                 for j in range(p):
                     if not active[j]:
-                        grad[j] = _col_dot(X, j, R)
+                        xtr[j] = _col_dot(X, j, R)
+                        active[j] = True
+                n_active = p
+                gap, dual_norm = _gap_from_xtr(xtr, w, active, r_norm2, r_dot_y, l1, l2)
                 if gap > tol_abs:
-                    # rare: a screened feature limits the dual point; bring every feature back
-                    active[:] = True
-                    n_active = p
+                    # rare: a screened feature limits the dual point; go on with every feature
                     use_screen = False
+                    for j in range(p):
+                        grad[j] = xtr[j] - l2 * w[j]
             if gap <= tol_abs:
                 converged = True
                 break
@@ -410,7 +427,7 @@ def enet_naive(X, y, w, l1, l2, tol_abs, max_iter, use_ws, use_screen, use_ander
         tol_in = tol_abs if ws_size >= n_active else max(INNER_FRACTION * gap, tol_abs)
         ep, _ = _inner_naive(X, y, R, w, col_sq, ws, l1, l2, tol_in, max_iter - n_epochs, use_anderson)
         n_epochs += ep
-    return gap, n_epochs, converged, grad
+    return gap, n_epochs, converged
 
 
 # --------------------------------------------------------------------------- Gram mode
@@ -473,10 +490,11 @@ def _inner_gram(Gs, qs, yy, ws_w, tol_in, l1, l2, max_epochs, use_anderson):
 
 
 @njit(cache=True)
-def enet_gram(G, q, yy, w, l1, l2, tol_abs, max_iter, use_ws, use_screen, use_anderson, p0, l1_prev, strong):
-    """Elastic net by coordinate descent on the Gram matrix; ``w`` is updated in place.
+def enet_gram(G, q, yy, w, xtr, l1, l2, tol_abs, max_iter, use_ws, use_screen, use_anderson, p0, l1_prev, strong):
+    """Elastic net by coordinate descent on the Gram matrix; ``w`` and ``xtr`` updated in place.
 
-    Same algorithm and returns as :func:`enet_naive`, with ``G w`` in place of the residual.
+    Same algorithm and returns as :func:`enet_naive`, with ``G w`` in place of the residual
+    (``xtr = q - G w`` is cheap here, so it is always recomputed).
     """
     p = G.shape[0]
     if l1 == 0.0:
@@ -497,44 +515,29 @@ def enet_gram(G, q, yy, w, l1, l2, tol_abs, max_iter, use_ws, use_screen, use_an
                 wk = w[k]
                 for j in range(p):
                     Gw[j] += wk * G[k, j]
-        dual_norm = 0.0
-        dual_sq = 0.0
+        w_q = 0.0
+        w_Gw = 0.0
         nnz = 0
         for j in range(p):
-            if active[j]:
-                g = q[j] - Gw[j] - l2 * w[j]
-                grad[j] = g
-                v = abs(g)
-                dual_sq += v * v
-                dual_norm = max(dual_norm, v)
+            xtr[j] = q[j] - Gw[j]
+            grad[j] = xtr[j] - l2 * w[j]
+            w_q += w[j] * q[j]
+            w_Gw += w[j] * Gw[j]
             if w[j] != 0.0:
                 nnz += 1
-        if n_active == p:
-            gap = gap_gram(G, q, yy, w, Gw, l1, l2)
-        else:
-            w_q = 0.0
-            w_Gw = 0.0
-            w_l1 = 0.0
-            w_norm2 = 0.0
-            for j in range(p):
-                w_q += w[j] * q[j]
-                w_Gw += w[j] * Gw[j]
-                w_l1 += abs(w[j])
-                w_norm2 += w[j] * w[j]
-            r_norm2 = max(yy - 2.0 * w_q + w_Gw, 0.0)
-            gap = _gap_from_parts(dual_norm, dual_sq, r_norm2, yy - w_q, w_l1, w_norm2, l1, l2)
-            if gap <= tol_abs:
-                gap = gap_gram(G, q, yy, w, Gw, l1, l2)
-                for j in range(p):
-                    if not active[j]:
-                        grad[j] = q[j] - Gw[j]
-                if gap > tol_abs:
-                    active[:] = True
-                    n_active = p
-                    use_screen = False
+        r_norm2 = max(yy - 2.0 * w_q + w_Gw, 0.0)
+        r_dot_y = yy - w_q
+        gap, dual_norm = _gap_from_xtr(xtr, w, active, r_norm2, r_dot_y, l1, l2)
         if gap <= tol_abs and (n_epochs > 0 or l1 > 0.0 or l2 > 0.0):
-            converged = True
-            break
+            if n_active < p:
+                active[:] = True
+                n_active = p
+                gap, dual_norm = _gap_from_xtr(xtr, w, active, r_norm2, r_dot_y, l1, l2)
+                if gap > tol_abs:
+                    use_screen = False
+            if gap <= tol_abs:
+                converged = True
+                break
         if n_epochs >= max_iter:
             break
         const = _dual_scale(dual_norm, l1)
@@ -592,4 +595,83 @@ def enet_gram(G, q, yy, w, l1, l2, tol_abs, max_iter, use_ws, use_screen, use_an
         n_epochs += ep
         for a in range(m):
             w[ws[a]] = ws_w[a]
-    return gap, n_epochs, converged, grad
+    return gap, n_epochs, converged
+
+
+# --------------------------------------------------------------------------- paths
+@njit(cache=True)
+def path_naive(
+    X, y, col_sq, xty_max, l1s, l2s, tol_abs, max_iter, use_ws, use_screen, use_anderson, p0, strong, warm
+):
+    """A whole path in one call (no Python between alphas); returns coefs, gaps, epochs, converged.
+
+    ``xty_max = max_j |x_j^T y|``: every alpha with ``l1 >= xty_max`` has the zero solution.
+    """
+    p = X.shape[1]
+    k = l1s.shape[0]
+    coefs = np.zeros((k, p))
+    gaps = np.zeros(k)
+    n_iters = np.zeros(k, dtype=np.int64)
+    conv = np.zeros(k, dtype=np.bool_)
+    w = np.zeros(p)
+    xtr = np.empty(p)
+    xtr_valid = False
+    l1_prev = 0.0
+    for i in range(k):
+        if not warm:
+            w[:] = 0.0
+            xtr_valid = False
+            l1_prev = 0.0
+        is_zero = True
+        for j in range(p):
+            if w[j] != 0.0:
+                is_zero = False
+                break
+        if l1s[i] > 0.0 and is_zero and l1s[i] >= xty_max:
+            # alpha >= alpha_max: zero is optimal, exactly
+            gaps[i] = 0.0
+            conv[i] = True
+            xtr_valid = False
+        else:
+            gaps[i], n_iters[i], conv[i] = enet_naive(
+                X, y, w, col_sq, xtr, xtr_valid, l1s[i], l2s[i], tol_abs, max_iter,
+                use_ws, use_screen, use_anderson, p0, l1_prev, strong,
+            )  # fmt: skip
+            xtr_valid = conv[i]
+        l1_prev = l1s[i]
+        coefs[i] = w
+    return coefs, gaps, n_iters, conv
+
+
+@njit(cache=True)
+def path_gram(G, q, yy, xty_max, l1s, l2s, tol_abs, max_iter, use_ws, use_screen, use_anderson, p0, strong, warm):
+    """:func:`path_naive` on the Gram matrix."""
+    p = G.shape[0]
+    k = l1s.shape[0]
+    coefs = np.zeros((k, p))
+    gaps = np.zeros(k)
+    n_iters = np.zeros(k, dtype=np.int64)
+    conv = np.zeros(k, dtype=np.bool_)
+    w = np.zeros(p)
+    xtr = np.empty(p)
+    l1_prev = 0.0
+    for i in range(k):
+        if not warm:
+            w[:] = 0.0
+            l1_prev = 0.0
+        is_zero = True
+        for j in range(p):
+            if w[j] != 0.0:
+                is_zero = False
+                break
+        if l1s[i] > 0.0 and is_zero and l1s[i] >= xty_max:
+            gaps[i] = 0.0
+            conv[i] = True
+        else:
+            gaps[i], n_iters[i], conv[i] = enet_gram(
+                G, q, yy, w, xtr, l1s[i], l2s[i], tol_abs, max_iter,
+                use_ws, use_screen, use_anderson, p0, l1_prev, strong,
+            )  # fmt: skip
+        l1_prev = l1s[i]
+        coefs[i] = w
+    return coefs, gaps, n_iters, conv

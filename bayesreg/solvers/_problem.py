@@ -12,6 +12,9 @@ import numpy as np
 
 from ..suffstats import SufficientStats, check_stats_or_arrays
 
+# below this many entries of X, the Gram form is built by a plain centred copy
+_SMALL = 200_000
+
 
 @dataclass
 class Problem:
@@ -27,6 +30,13 @@ class Problem:
     q: np.ndarray | None = None  # X^T y
     yy: float | None = None  # y^T y
     _xty: np.ndarray | None = None
+    _col_sq: np.ndarray | None = None
+
+    def col_sq(self) -> np.ndarray:
+        """Squared norms of the centred columns (cached)."""
+        if self._col_sq is None:
+            self._col_sq = np.diag(self.G).copy() if self.G is not None else np.einsum("ij,ij->j", self.X, self.X)
+        return self._col_sq
 
     def xty(self) -> np.ndarray:
         """``X^T y`` of the centred problem (cached)."""
@@ -58,14 +68,29 @@ def make_problem(X, y, fit_intercept: bool, form="arrays") -> Problem:
     form, built in one cache-blocked pass without copying X: the fast route when n >> p), or a
     callable ``(n, p) -> "arrays" | "gram"`` deciding once the shape is known.
     """
-    stats, Xa, ya = check_stats_or_arrays(X, y, fit_intercept=fit_intercept)
+    return build_problem(check_stats_or_arrays(X, y, fit_intercept=fit_intercept), fit_intercept, form)
+
+
+def build_problem(checked, fit_intercept: bool, form="arrays") -> Problem:
+    """:func:`make_problem` from the output of ``check_stats_or_arrays`` (validated once)."""
+    stats, Xa, ya = checked
     if stats is not None:
         return problem_from_stats(stats, fit_intercept)
     n, p = Xa.shape
     if callable(form):
         form = form(n, p)
     if form == "gram":
-        return problem_from_stats(SufficientStats._from_valid_arrays(Xa, ya), fit_intercept)
+        if n * p > _SMALL:
+            # one cache-blocked pass over X, no copy of it (SufficientStats' kernel)
+            return problem_from_stats(SufficientStats._from_valid_arrays(Xa, ya), fit_intercept)
+        # small data: a centred copy is cheap, and this route has less Python overhead
+        x_mean = Xa.mean(axis=0) if fit_intercept else np.zeros(p)
+        y_mean = float(ya.mean()) if fit_intercept else 0.0
+        Xc = Xa - x_mean
+        yc = ya - y_mean
+        return Problem(
+            n=n, p=p, x_mean=x_mean, y_mean=y_mean, G=np.ascontiguousarray(Xc.T @ Xc), q=Xc.T @ yc, yy=float(yc @ yc)
+        )
     Xc = np.empty((n, p), order="F")
     if fit_intercept:
         x_mean = Xa.mean(axis=0)

@@ -101,11 +101,14 @@ def _run(
     extrapolation="auto",
     l1_prev=0.0,
     strong=False,
+    xtr=None,
+    xtr_valid=False,
 ):
     """Run the kernel on a prepared problem, updating ``w`` in place.
 
-    Returns ``(gap, n_iter, converged, grad)``, the gap in the package scale and ``grad`` the
-    last full ``X^T r - l2 w`` in the kernels' sum scale (``None`` when nothing was run).
+    ``xtr``, when given, receives ``X^T r`` at the solution (valid when converged); with
+    ``xtr_valid`` it already holds ``X^T r`` at ``w`` (the previous alpha of a path). Returns
+    ``(gap, n_iter, converged)``, the gap in the package scale.
     """
     n = problem.n
     l1 = n * penalty.alpha_l1
@@ -113,17 +116,23 @@ def _run(
     tol_abs = tol * problem.y_norm2()
     if l1 > 0.0 and not np.any(w) and l1 >= np.max(np.abs(problem.xty())):
         # alpha >= alpha_max: zero is optimal, exactly (no rounding from the sweeps)
-        return 0.0, 0, True, problem.xty()
-    args = (
-        w, l1, l2, tol_abs, max_iter,
-        _on(working_set), _on(screening), _on(extrapolation), _P0, float(l1_prev), bool(strong),
-    )  # fmt: skip
+        if xtr is not None:
+            xtr[:] = problem.xty()
+        return 0.0, 0, True
+    if xtr is None:
+        xtr = np.empty(problem.p)
+        xtr_valid = False
+    opts = (_on(working_set), _on(screening), _on(extrapolation), _P0, float(l1_prev), bool(strong))
     if mode == "gram":
         problem.ensure_gram()
-        gap, n_iter, conv, grad = _kernels.enet_gram(problem.G, problem.q, problem.yy, *args)
+        gap, n_iter, conv = _kernels.enet_gram(
+            problem.G, problem.q, problem.yy, w, xtr, l1, l2, tol_abs, max_iter, *opts
+        )
     else:
-        gap, n_iter, conv, grad = _kernels.enet_naive(problem.X, problem.y, *args)
-    return gap / n, int(n_iter), bool(conv), grad
+        gap, n_iter, conv = _kernels.enet_naive(
+            problem.X, problem.y, w, problem.col_sq(), xtr, xtr_valid, l1, l2, tol_abs, max_iter, *opts
+        )
+    return gap / n, int(n_iter), bool(conv)
 
 
 def _warn_not_converged(gap, tol, problem, n_iter, where=""):
@@ -201,7 +210,7 @@ def solve(
     tol, max_iter = _check_options(tol, max_iter, mode, working_set, screening, extrapolation)
     problem = make_problem(X, y, fit_intercept, _form(mode))
     w = _check_init(coef_init, problem.p)
-    gap, n_iter, conv, _ = _run(
+    gap, n_iter, conv = _run(
         problem, penalty, w, tol, max_iter, _resolve_mode(problem, mode), working_set, screening, extrapolation
     )
     if not conv:
@@ -350,25 +359,22 @@ def enet_path(
         grid = amax * np.logspace(0.0, np.log10(eps), n_alphas) if amax > 0 else np.zeros(n_alphas)
     mode = _resolve_mode(problem, mode)
     k = grid.size
-    coefs = np.zeros((k, problem.p))
-    intercepts = np.zeros(k)
-    gaps = np.zeros(k)
-    n_iters = np.zeros(k, dtype=np.int64)
-    conv = np.zeros(k, dtype=bool)
-    w = np.zeros(problem.p)
-    strong = _on(strong_rules) and _on(working_set)
-    l1_prev = 0.0
-    for i, a in enumerate(grid):
-        pen = ElasticNet(float(a), l1_ratio)
-        if not warm_start:
-            w[:] = 0.0
-            l1_prev = 0.0
-        gaps[i], n_iters[i], conv[i], _ = _run(
-            problem, pen, w, tol, max_iter, mode, working_set, screening, extrapolation, l1_prev, strong
-        )
-        l1_prev = problem.n * pen.alpha_l1
-        coefs[i] = w
-        intercepts[i] = problem.intercept(w)
+    n = problem.n
+    # the whole path runs in one kernel call: no Python between alphas
+    l1s = n * l1_ratio * grid
+    l2s = n * (1.0 - l1_ratio) * grid
+    xty_max = float(np.max(np.abs(problem.xty())))
+    opts = (
+        l1s, l2s, tol * problem.y_norm2(), max_iter, _on(working_set), _on(screening), _on(extrapolation), _P0,
+        _on(strong_rules) and _on(working_set), bool(warm_start),
+    )  # fmt: skip
+    if mode == "gram":
+        problem.ensure_gram()
+        coefs, gaps, n_iters, conv = _kernels.path_gram(problem.G, problem.q, problem.yy, xty_max, *opts)
+    else:
+        coefs, gaps, n_iters, conv = _kernels.path_naive(problem.X, problem.y, problem.col_sq(), xty_max, *opts)
+    gaps = gaps / n
+    intercepts = problem.y_mean - coefs @ problem.x_mean
     if not conv.all():
         bad = np.flatnonzero(~conv)
         _warn_not_converged(

@@ -23,7 +23,8 @@ import numpy as np
 from scipy import linalg
 
 from .._validation import check_choice, check_nonnegative, check_vector
-from ._problem import Problem, make_problem
+from ..suffstats import check_stats_or_arrays
+from ._problem import Problem, build_problem, make_problem
 from .results import RidgeResult
 
 __all__ = ["ridge", "ridge_path"]
@@ -32,10 +33,15 @@ _METHODS = ("auto", "cholesky", "dual", "svd")
 
 
 def _normal_residual(problem: Problem, coef: np.ndarray, alpha: float) -> float:
-    problem.ensure_gram() if problem.X is not None and problem.G is None else None
-    lhs = problem.G @ coef + problem.n * alpha * coef
-    denom = np.linalg.norm(problem.q)
-    return float(np.linalg.norm(lhs - problem.q) / denom) if denom > 0 else float(np.linalg.norm(lhs))
+    """``||(X^T X + n alpha I) b - X^T y|| / ||X^T y||``, without forming X^T X when X is at hand."""
+    if problem.G is not None:
+        lhs = problem.G @ coef
+    else:
+        lhs = problem.X.T @ (problem.X @ coef)
+    lhs = lhs + problem.n * alpha * coef
+    q = problem.xty()
+    denom = np.linalg.norm(q)
+    return float(np.linalg.norm(lhs - q) / denom) if denom > 0 else float(np.linalg.norm(lhs))
 
 
 # Normal equations lose about log10(cond) digits of the 16 available: past this estimate of the
@@ -100,28 +106,33 @@ def ridge(
     """
     alpha = check_nonnegative(alpha, "alpha")
     check_choice(method, "method", _METHODS)
-    problem = make_problem(X, y, fit_intercept)
-    n, p = problem.n, problem.p
-    if problem.X is None and method in ("dual", "svd"):
-        method = "eigh" if method == "svd" else method
+    checked = check_stats_or_arrays(X, y, fit_intercept=fit_intercept)
+    stats, Xa, _ = checked
+    if stats is not None:
         if method == "dual":
             raise ValueError("method='dual' needs the data arrays; a SufficientStats allows 'cholesky' or 'svd'")
+        method = "eigh" if method == "svd" else "cholesky" if method == "auto" else method
+        n, p = stats.n, stats.n_features
+    else:
+        n, p = Xa.shape
     auto = method == "auto"
     if auto:
-        method = "cholesky" if problem.X is None or n >= p else "dual"
-    check_cond = auto and problem.X is not None
+        method = "cholesky" if n >= p else "dual"
+    # the normal equations need only the Gram form, built in one pass without copying X
+    problem = build_problem(checked, fit_intercept, "gram" if method in ("cholesky", "eigh") else "arrays")
     try:
         if method == "cholesky":
-            problem.ensure_gram()
             A = problem.G.copy()
             A[np.diag_indices_from(A)] += n * alpha
-            coef = _cholesky_solve(A, problem.q, "normal-equation", check_cond=check_cond)
+            coef = _cholesky_solve(A, problem.q, "normal-equation", check_cond=auto)
         elif method == "dual":
             K = problem.X @ problem.X.T
             K[np.diag_indices_from(K)] += n * alpha
-            coef = problem.X.T @ _cholesky_solve(K, problem.y, "dual (kernel)", check_cond=check_cond)
+            coef = problem.X.T @ _cholesky_solve(K, problem.y, "dual (kernel)", check_cond=auto)
     except _Singular:
         method = "svd"
+        if problem.X is None:
+            problem = build_problem(checked, fit_intercept, "arrays")
     if method in ("svd", "eigh"):
         coef = _svd_path(problem, np.array([alpha]))[0]
     return RidgeResult(
