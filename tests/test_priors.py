@@ -255,7 +255,9 @@ def test_priors_are_frozen():
 
 @pytest.fixture(scope="module")
 def pm():
-    return pytest.importorskip("pymc")
+    from bayesreg._pymc import import_pymc  # links PyTensor to BLAS before its first import
+
+    return import_pymc()
 
 
 COORDS = {"feature": ["a", "b", "c", "d"]}
