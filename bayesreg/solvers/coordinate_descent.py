@@ -12,8 +12,17 @@ time by soft-thresholding; the solver stops when scikit-learn's duality gap sati
 ``gap <= tol * ||y_c||^2 / n`` and returns an immutable :class:`SolverResult`.
 
 Two modes: ``"naive"`` keeps the residual (O(n) per coordinate), ``"gram"`` keeps
-``X^T X w`` (O(p) per coordinate after forming ``X^T X`` once); ``"auto"`` picks Gram when
-``n > p`` or when a :class:`~bayesreg.SufficientStats` is given.
+``X^T X w`` (O(p) per coordinate after forming ``X^T X`` once, in one cache-blocked pass that
+never copies X); ``"auto"`` picks Gram when ``n >= 2p`` and p is small (a few hundred for one
+alpha, more for a path, which amortises the Gram) or when a :class:`~bayesreg.SufficientStats`
+is given.
+
+Accelerations (each can be switched off; none changes the answer, since every variant stops on
+the duality gap of the whole problem): working sets grown by KKT violation, gap-safe screening,
+Anderson extrapolation of the iterates, and on paths warm starts, the strong rules and the reuse
+of ``X^T r`` between alphas, the whole path running in one compiled call. The kernels and the
+references are in :mod:`bayesreg.solvers._kernels`; what each technique earns is measured in
+``benchmarks/results/solvers.md``.
 """
 
 from __future__ import annotations
@@ -32,7 +41,6 @@ from .results import PathResult, SolverResult
 __all__ = ["solve", "lasso", "elastic_net", "alpha_max", "lasso_path", "enet_path"]
 
 _MODES = ("auto", "naive", "gram")
-_SWITCH = ("auto", True, False)
 # first working-set size (celer and skglm use the same)
 _P0 = 10
 # "auto" picks the Gram mode when n >= _GRAM_RATIO * p and p is small (see _gram_pays)
