@@ -112,6 +112,33 @@ def test_laplace_with_fixed_sigma_matches_quadrature(prior):
     _check_against(idata, "beta", np.array([mean]), np.array([sd]))
 
 
+@pytest.mark.slow
+def test_ridge_sigma_marginal_matches_quadrature_when_p_exceeds_n():
+    # Gaussian prior (not scaled by sigma), IG(a, b) on sigma^2, p > n: the marginal posterior of sigma^2
+    # is p(s2 | y) ∝ N(y_c; 0, s2 I + tau^2 X_c X_c^T) IG(s2; a, b) on the n - 1 dimensions orthogonal
+    # to 1, one-dimensional, so quadrature gives its exact mean and sd
+    X, y, _ = _data(20, 30, seed=15, noise=0.7)
+    tau = 0.5
+    Xc, yc = X - X.mean(0), y - y.mean()
+    lam, U = np.linalg.eigh(Xc @ Xc.T)
+    keep = np.abs(U.T @ np.ones(len(y))) < 0.5  # drop the constant direction (eigenvalue 0)
+    lam, z = lam[keep], (U.T @ yc)[keep]
+    s2 = np.exp(np.linspace(np.log(1e-3), np.log(1e2), 40001))
+    var = s2[:, None] + tau**2 * lam[None, :]
+    a, b = 2.0, 0.2
+    # likelihood x IG(a, b) density x s2 (the grid is uniform in log s2)
+    logd = -0.5 * np.sum(np.log(var) + z**2 / var, axis=1) - (a + 1) * np.log(s2) - b / s2 + np.log(s2)
+    d = np.exp(logd - logd.max())
+    d /= d.sum()
+    sig = np.sqrt(s2)
+    mean = (sig * d).sum()
+    sd = np.sqrt(((sig - mean) ** 2 * d).sum())
+    idata = sample_gibbs(X, y, br.Gaussian(tau), sigma=br.InverseGammaPrior(a, b), draws=3000, tune=300,
+                         random_seed=6, progressbar=False)  # fmt: skip
+    assert idata.posterior.attrs["beta_draw"] == "bhattacharya-chakraborty-mallick"
+    _check_against(idata, "sigma", np.array([mean]), np.array([sd]))
+
+
 def test_inverse_gaussian_kernel_matches_scipy():
     K.seed(5)
     mu, lam = 3.0, 2.0
@@ -338,6 +365,17 @@ def test_bad_arguments_raise_before_sampling(kwargs, exc, match, monkeypatch):
     X, y, _ = _data(20, 2)
     with pytest.raises(exc, match=match):
         sample_gibbs(X, y, br.Gaussian(), **kwargs)
+
+
+def test_jeffreys_sigma_with_unscaled_prior_and_p_ge_n_is_refused():
+    # the posterior is improper there (beta interpolates y; p(sigma) ∝ 1/sigma diverges at 0)
+    X, y, _ = _data(10, 12)
+    for prior in (br.Gaussian(1.0), br.Laplace(1.0)):
+        with pytest.raises(ValueError, match="improper"):
+            sample_gibbs(X, y, prior, sigma="jeffreys")
+    # proper alternatives are accepted
+    sample_gibbs(X, y, br.Gaussian(1.0), draws=10, tune=0, progressbar=False, check=False)
+    sample_gibbs(X, y, br.ParkCasella(1.0), sigma="jeffreys", draws=10, tune=0, progressbar=False, check=False)
 
 
 def test_rows_only_groups_need_rows():

@@ -66,7 +66,8 @@ TAU2 = 1  # Gaussian tau^2 / horseshoe global tau^2
 LOG_STEP = 2  # horseshoe: log of the random-walk step of the Metropolis update of log tau^2
 LAM2 = 3  # Park-Casella / Laplace lambda^2
 A_SIG = 4  # auxiliary of the half-Cauchy prior on sigma
-N_SCALARS = 5
+LOG_STEP_S2 = 5  # Gaussian / Laplace with p >= n: log step of the Metropolis update of log sigma^2
+N_SCALARS = 6
 
 # indices into the parameter vector
 P_A0 = 0  # sigma^2 inverse-gamma shape
@@ -311,6 +312,8 @@ def run_block(
     w_new = np.empty(p)
     A = np.empty((p, p)) if not use_bcm else np.empty((1, 1))
     blocked = kind == PARK_CASELLA or kind == HORSESHOE
+    n_rows = X.shape[0] if use_bcm else int(n_eff)
+    marginal_s2 = (not blocked) and sigma_mode != SIGMA_FIXED and p >= n_rows
     for it in range(n_iter):
         g = it0 + it
         s2 = sc[S2]
@@ -363,6 +366,31 @@ def run_block(
             if g < tune:
                 # Robbins-Monro adaptation of the step towards 35% acceptance, during tuning only
                 sc[LOG_STEP] += ((1.0 if accepted else 0.0) - 0.35) / np.sqrt(g + 1.0)
+        # ---- Gaussian and Laplace priors (not scaled by sigma) when p >= n: sigma^2 and beta are
+        # strongly coupled (beta can nearly interpolate y), so alternating sigma^2 | beta and
+        # beta | sigma^2 crawls. Add a Metropolis step on log sigma^2 with beta integrated out:
+        # y ~ N(0, sigma^2 M), M = I + X diag(v / sigma^2) X^T, prior IG(a0, b0) on sigma^2.
+        if marginal_s2:
+            s2_new = s2 * np.exp(np.exp(sc[LOG_STEP_S2]) * np.random.standard_normal())
+            for j in range(p):
+                w_new[j] = w[j] * s2 / s2_new
+            L2, v2, quad2, logdet2 = _factor(use_bcm, xtx, xty, yty, X, XT, y, w_new, A)
+            sh = shape0 - 0.5 * n_eff  # prior shape (Jacobian of log sigma^2 included)
+            log_acc = (
+                -(0.5 * n_eff + sh) * (np.log(s2_new) - np.log(s2))
+                - 0.5 * (logdet2 - logdet)
+                - (0.5 * quad2 + rate0) / s2_new
+                + (0.5 * quad + rate0) / s2
+            )
+            accepted = np.log(np.random.random()) < log_acc
+            if accepted:
+                s2 = s2_new
+                sc[S2] = s2
+                L, v, quad, logdet = L2, v2, quad2, logdet2
+                for j in range(p):
+                    w[j] = w_new[j]
+            if g < tune:
+                sc[LOG_STEP_S2] += ((1.0 if accepted else 0.0) - 0.35) / np.sqrt(g + 1.0)
         # ---- sigma^2 | local scales (beta integrated out), for sigma-scaled priors
         if blocked and sigma_mode != SIGMA_FIXED:
             s2 = _inv_gamma(shape0, rate0 + 0.5 * quad)

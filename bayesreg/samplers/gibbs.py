@@ -268,6 +268,16 @@ def sample_gibbs(
             f"sigma has a Jeffreys prior but there is no residual degree of freedom (n = {n}); "
             "fix sigma or give it a proper InverseGammaPrior"
         )
+    kind = _KIND[type(prior)]
+    if sig.mode != K.SIGMA_FIXED and sig.b0 == 0.0 and kind in (K.GAUSSIAN, K.LAPLACE) and p >= n_eff:
+        # y_c lies in the column space of X_c (generically, once p >= n_eff), so the likelihood stays
+        # bounded as sigma -> 0 while p(sigma) ∝ 1/sigma is not integrable there
+        raise ValueError(
+            f"sigma='jeffreys' with a {type(prior).__name__} prior and p >= n{' - 1' if fit_intercept else ''} "
+            f"(p = {p}, n = {n}) gives an improper posterior: beta can interpolate y, so nothing keeps sigma "
+            "from 0. Use sigma='default' or an InverseGammaPrior, fix sigma, or a prior scaled by sigma "
+            "(ParkCasella, Horseshoe)"
+        )
     seeds = _chain_seeds(random_seed, chains)
 
     # ---------------- data in the sampler's form
@@ -298,7 +308,6 @@ def sample_gibbs(
         XT = np.empty((p, 1))
         ys = np.empty(1)
 
-    kind = _KIND[type(prior)]
     prm = np.zeros(K.N_PARAMS)
     prm[K.P_A0], prm[K.P_B0], prm[K.P_SIG_HC] = sig.a0, sig.b0, sig.hc_scale
     hyper = False
@@ -320,6 +329,7 @@ def sample_gibbs(
         sc[K.S2] = sig.fixed**2 if sig.mode == K.SIGMA_FIXED else var_y * math.exp(0.5 * rng.standard_normal())
         sc[K.A_SIG] = 1.0
         sc[K.LOG_STEP] = math.log(0.5)
+        sc[K.LOG_STEP_S2] = math.log(0.5)
         if kind == K.GAUSSIAN:
             sc[K.TAU2] = prior.scale**2
         elif kind == K.HORSESHOE:
