@@ -29,6 +29,7 @@ demo: $(STAMP)
 	$(VENV)/bin/bayesreg run
 
 test: $(STAMP)
+	$(VENV)/bin/ruff check bayesreg tests benchmarks notebooks
 	$(PY) -m pytest -n 2 --dist loadfile -q
 
 bench: $(BSTAMP)
