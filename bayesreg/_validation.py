@@ -171,3 +171,23 @@ def check_bool(value, name: str) -> bool:
     if not isinstance(value, bool | np.bool_):
         raise TypeError(f"{name} must be True or False; got {type(value).__name__} {value!r}")
     return bool(value)
+
+
+def check_feature_names(feature_names, p: int) -> list[str]:
+    """Return ``feature_names`` as ``p`` unique strings, or raise naming the problem."""
+    if isinstance(feature_names, str):
+        raise TypeError("feature_names must be a sequence of strings, not one string")
+    try:
+        names = [str(f) for f in feature_names]
+    except TypeError as exc:
+        raise TypeError(f"feature_names must be a sequence of strings; got {type(feature_names).__name__}") from exc
+    if len(names) != p:
+        raise ValueError(f"feature_names has {len(names)} names but X has {p} columns")
+    if len(set(names)) != len(names):
+        seen, dup = set(), []
+        for nm in names:
+            if nm in seen and nm not in dup:
+                dup.append(nm)
+            seen.add(nm)
+        raise ValueError(f"feature_names must be unique; duplicated: {dup}")
+    return names

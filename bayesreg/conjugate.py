@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import linalg, special
 
-from ._validation import check_positive, check_scalar
+from ._validation import check_feature_names, check_positive, check_scalar
 from .priors import Gaussian
 from .suffstats import SufficientStats, check_stats_or_arrays
 
@@ -58,20 +58,8 @@ def _feature_names(X, feature_names, p: int) -> list[str]:
             cols = X.feature_names
         if cols is None:
             return [f"x{j}" for j in range(p)]
-        names = [str(c) for c in cols]
-    else:
-        if isinstance(feature_names, str):
-            raise TypeError("feature_names must be a sequence of strings, not a single string")
-        try:
-            names = [str(c) for c in feature_names]
-        except TypeError as exc:
-            raise TypeError("feature_names must be a sequence of strings") from exc
-    if len(names) != p:
-        raise ValueError(f"feature_names has {len(names)} entries but X has {p} columns")
-    if len(set(names)) != len(names):
-        dup = sorted({c for c in names if names.count(c) > 1})
-        raise ValueError(f"feature_names must be unique; duplicated: {dup}")
-    return names
+        feature_names = cols
+    return check_feature_names(feature_names, p)
 
 
 @dataclass

@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ._validation import check_choice, check_positive, check_Xy
+from ._validation import check_feature_names as _check_feature_names
 from .priors import ElasticNetPrior, Gaussian, Horseshoe, InverseGammaPrior, Laplace, ParkCasella
 from .suffstats import SufficientStats
 
@@ -102,25 +103,6 @@ def resolve_sigma(sigma, y_var: float):
     """Turn ``"default"`` into its concrete prior; pass other (validated) values through."""
     sigma = check_sigma(sigma)
     return default_sigma_prior(y_var) if isinstance(sigma, str) and sigma == "default" else sigma
-
-
-def _check_feature_names(feature_names, p: int) -> list[str]:
-    if isinstance(feature_names, str):
-        raise TypeError("feature_names must be a sequence of strings, not one string")
-    try:
-        names = [str(f) for f in feature_names]
-    except TypeError as exc:
-        raise TypeError(f"feature_names must be a sequence of strings; got {type(feature_names).__name__}") from exc
-    if len(names) != p:
-        raise ValueError(f"feature_names has {len(names)} names but X has {p} columns")
-    if len(set(names)) != len(names):
-        seen, dup = set(), []
-        for nm in names:
-            if nm in seen and nm not in dup:
-                dup.append(nm)
-            seen.add(nm)
-        raise ValueError(f"feature_names must be unique; duplicated: {dup}")
-    return names
 
 
 @dataclass(frozen=True, eq=False)
