@@ -37,6 +37,7 @@ from bayesreg.suffstats import SufficientStats
 
 TOL = 1e-12
 RTOL = 1e-7
+MODES = ["naive", "gram", "covariance"]
 MAX_ITER = 200_000
 
 
@@ -122,7 +123,7 @@ def sk_lasso(X, y, alpha, fit_intercept=True):
 
 
 # --------------------------------------------------------------------------- against scikit-learn
-@pytest.mark.parametrize("mode", ["naive", "gram"])
+@pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("fit_intercept", [True, False])
 @pytest.mark.parametrize("frac", [0.3, 0.03])
 def test_lasso_matches_sklearn(problem, frac, fit_intercept, mode):
@@ -142,7 +143,7 @@ def test_lasso_matches_sklearn(problem, frac, fit_intercept, mode):
 
 @pytest.mark.parametrize("l1_ratio", [0.2, 0.7])
 @pytest.mark.parametrize("fit_intercept", [True, False])
-@pytest.mark.parametrize("mode", ["naive", "gram"])
+@pytest.mark.parametrize("mode", MODES)
 def test_elastic_net_matches_sklearn(problem, l1_ratio, fit_intercept, mode):
     _, (X, y) = problem
     a = 0.05 * alpha_max(X, y, l1_ratio=l1_ratio, fit_intercept=fit_intercept)
@@ -316,7 +317,7 @@ def test_peer_solution_gap_is_small():
 def test_constant_column_gets_zero():
     X, y = make_data(50, 6, seed=10)
     X[:, 2] = 4.0
-    for mode in ("naive", "gram"):
+    for mode in MODES:
         res = lasso(X, y, 0.01, tol=TOL, mode=mode)
         assert res.coef[2] == 0.0
         assert_coef_close(res.coef, sk_lasso(X, y, 0.01).coef_)
@@ -325,7 +326,7 @@ def test_constant_column_gets_zero():
     assert res.coef[2] == 0.0 and np.all(np.isfinite(res.coef))
 
 
-@pytest.mark.parametrize("mode", ["naive", "gram"])
+@pytest.mark.parametrize("mode", MODES)
 def test_duplicated_columns(mode):
     X, y = make_data(60, 6, seed=11)
     Xd = np.column_stack([X, X[:, 0]])
@@ -425,7 +426,7 @@ def test_property_random_problems(n, p, seed, frac, l1_ratio, fit_intercept, rho
     a = frac * alpha_max(X, y, l1_ratio=l1_ratio, fit_intercept=fit_intercept)
     pen = ElasticNet(a, l1_ratio)
     tol = 1e-10
-    for mode in ("naive", "gram"):
+    for mode in MODES:
         res = solve(X, y, pen, fit_intercept=fit_intercept, tol=tol, max_iter=MAX_ITER, mode=mode)
         assert res.converged
         assert kkt_violation(X, y, res.coef, pen, fit_intercept) <= kkt_bound(X, y, fit_intercept, tol)
@@ -459,7 +460,7 @@ def test_inputs_not_modified():
     Xf = np.asfortranarray(X.copy())
     X0, y0 = X.copy(), y.copy()
     init = np.ones(10)
-    for mode in ("naive", "gram"):
+    for mode in MODES:
         lasso(X, y, 0.1, mode=mode, coef_init=init)
         lasso(Xf, y, 0.1, mode=mode, fit_intercept=False)
     lasso_path(X, y, n_alphas=5)
@@ -567,7 +568,7 @@ OPTION_SETS = {
 
 
 @pytest.mark.parametrize("options", sorted(OPTION_SETS))
-@pytest.mark.parametrize("mode", ["naive", "gram"])
+@pytest.mark.parametrize("mode", MODES)
 def test_every_technique_on_and_off_matches_sklearn(problem, options, mode):
     _, (X, y) = problem
     kw = OPTION_SETS[options]
@@ -584,8 +585,8 @@ def test_every_technique_on_and_off_matches_sklearn(problem, options, mode):
 @pytest.mark.parametrize(
     "kw",
     [dict(strong_rules=False), dict(warm_start=False), dict(working_set=False), dict(screening=False),
-     dict(extrapolation=False), dict(mode="gram")],
-    ids=["no-strong", "cold", "no-ws", "no-screen", "no-anderson", "gram"],
+     dict(extrapolation=False), dict(mode="gram"), dict(mode="covariance")],
+    ids=["no-strong", "cold", "no-ws", "no-screen", "no-anderson", "gram", "covariance"],
 )
 def test_path_options_match_sklearn(kw):
     X, y = make_data(40, 90, rho=0.5, seed=22)

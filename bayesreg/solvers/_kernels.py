@@ -192,6 +192,40 @@ def _gap_from_xtr(xtr, w, active, r_norm2, r_dot_y, l1, l2):
     return _gap_from_parts(dual_norm, dual_sq, r_norm2, r_dot_y, w_l1, w_norm2, l1, l2), dual_norm
 
 
+@njit(cache=True)
+def working_set(grad, w, active, n_active, nnz, col_sq, l1, l2, const, ws_size, p0, strong, l1_prev):
+    """The next working set (sorted feature indices): the support, then the worst KKT violators.
+
+    Features are ranked by the distance of the rescaled residual to their dual constraint,
+    ``(l1 - const |grad_j|) / sqrt(||x_j||^2 + l2)``; non-zero features come first and screened ones
+    never. The first set has ``p0`` features, or with ``strong`` (a path, ``l1_prev`` the previous
+    alpha) the support plus the sequential strong rule's candidates; later sets never shrink and
+    hold at least twice the support.
+    """
+    p = w.shape[0]
+    prio = np.empty(p)
+    for j in range(p):
+        if not active[j] or col_sq[j] + l2 == 0.0:
+            prio[j] = np.inf  # screened, or a constant column (its coefficient stays zero)
+        elif w[j] != 0.0:
+            prio[j] = -np.inf
+        else:
+            prio[j] = (l1 - const * abs(grad[j])) / np.sqrt(col_sq[j] + l2)
+    if ws_size == 0 and strong and l1_prev > 0.0:
+        thresh = 2.0 * l1 - l1_prev
+        ws_size = nnz
+        for j in range(p):
+            if active[j] and w[j] == 0.0 and abs(grad[j]) >= thresh:
+                ws_size += 1
+        ws_size = max(ws_size, 1)
+    elif ws_size == 0:
+        ws_size = max(p0, 2 * nnz)
+    else:
+        ws_size = max(ws_size, 2 * nnz, p0)
+    ws_size = min(ws_size, n_active)
+    return np.sort(np.argsort(prio)[:ws_size])
+
+
 # --------------------------------------------------------------------------- Anderson extrapolation
 @njit(cache=True)
 def _anderson_weights(buf, K):
@@ -269,6 +303,7 @@ def _inner_naive(X, y, R, w, col_sq, ws, l1, l2, tol_in, max_epochs, use_anderso
         for jj in range(m):
             j = ws[jj]
             if col_sq[j] == 0.0:
+                w[j] = 0.0  # a zero column: its coefficient only adds penalty (a warm start's)
                 continue
             old = w[j]
             new = _soft(_col_dot(X, j, R) + col_sq[j] * old, l1) / (col_sq[j] + l2)
@@ -396,34 +431,11 @@ def enet_naive(
                         _col_axpy(X, j, w[j], R)
                         w[j] = 0.0
                         nnz -= 1
-        # the working set
         if use_ws:
-            prio = np.empty(p)
-            for j in range(p):
-                if not active[j]:
-                    prio[j] = np.inf
-                elif w[j] != 0.0:
-                    prio[j] = -np.inf
-                else:
-                    # distance of the rescaled residual to the j-th dual constraint
-                    prio[j] = (l1 - const * abs(grad[j])) / np.sqrt(col_sq[j] + l2)
-            if ws_size == 0 and strong and l1_prev > 0.0:
-                thresh = 2.0 * l1 - l1_prev
-                ws_size = nnz
-                for j in range(p):
-                    if active[j] and w[j] == 0.0 and abs(grad[j]) >= thresh:
-                        ws_size += 1
-                ws_size = max(ws_size, 1)
-            elif ws_size == 0:
-                ws_size = max(p0, 2 * nnz)
-            else:
-                # never shrinks; twice the support leaves room for the worst violators
-                ws_size = max(ws_size, 2 * nnz, p0)
-            ws_size = min(ws_size, n_active)
-            ws = np.sort(np.argsort(prio)[:ws_size])
+            ws = working_set(grad, w, active, n_active, nnz, col_sq, l1, l2, const, ws_size, p0, strong, l1_prev)
         else:
             ws = np.flatnonzero(active)
-            ws_size = n_active
+        ws_size = ws.shape[0]
         tol_in = tol_abs if ws_size >= n_active else max(INNER_FRACTION * gap, tol_abs)
         ep, _ = _inner_naive(X, y, R, w, col_sq, ws, l1, l2, tol_in, max_iter - n_epochs, use_anderson)
         n_epochs += ep
@@ -454,6 +466,7 @@ def _inner_gram(Gs, qs, yy, ws_w, tol_in, l1, l2, max_epochs, use_anderson):
         for j in range(m):
             gjj = Gs[j, j]
             if gjj == 0.0:
+                ws_w[j] = 0.0  # a zero column (see _inner_naive); G w does not change
                 continue
             old = ws_w[j]
             new = _soft(qs[j] - Gw[j] + gjj * old, l1) / (gjj + l2)
@@ -504,6 +517,9 @@ def enet_gram(G, q, yy, w, xtr, l1, l2, tol_abs, max_iter, use_ws, use_screen, u
     n_active = p
     grad = np.zeros(p)
     Gw = np.zeros(p)
+    diag = np.empty(p)
+    for j in range(p):
+        diag[j] = G[j, j]
     n_epochs = 0
     ws_size = 0
     gap = np.inf
@@ -551,31 +567,10 @@ def enet_gram(G, q, yy, w, xtr, l1, l2, tol_abs, max_iter, use_ws, use_screen, u
                         w[j] = 0.0
                         nnz -= 1
         if use_ws:
-            prio = np.empty(p)
-            for j in range(p):
-                if not active[j]:
-                    prio[j] = np.inf
-                elif w[j] != 0.0:
-                    prio[j] = -np.inf
-                else:
-                    prio[j] = (l1 - const * abs(grad[j])) / np.sqrt(G[j, j] + l2)
-            if ws_size == 0 and strong and l1_prev > 0.0:
-                thresh = 2.0 * l1 - l1_prev
-                ws_size = nnz
-                for j in range(p):
-                    if active[j] and w[j] == 0.0 and abs(grad[j]) >= thresh:
-                        ws_size += 1
-                ws_size = max(ws_size, 1)
-            elif ws_size == 0:
-                ws_size = max(p0, 2 * nnz)
-            else:
-                # never shrinks; twice the support leaves room for the worst violators
-                ws_size = max(ws_size, 2 * nnz, p0)
-            ws_size = min(ws_size, n_active)
-            ws = np.sort(np.argsort(prio)[:ws_size])
+            ws = working_set(grad, w, active, n_active, nnz, diag, l1, l2, const, ws_size, p0, strong, l1_prev)
         else:
             ws = np.flatnonzero(active)
-            ws_size = n_active
+        ws_size = ws.shape[0]
         m = ws.shape[0]
         if m == p:
             Gs = G
@@ -675,3 +670,153 @@ def path_gram(G, q, yy, xty_max, l1s, l2s, tol_abs, max_iter, use_ws, use_screen
         l1_prev = l1s[i]
         coefs[i] = w
     return coefs, gaps, n_iters, conv
+
+
+# --------------------------------------------------------------------------- covariance mode
+# rows summed into a local accumulator before it is added to the total: the rounding error of
+# the sums grows like (_BLOCK + n / _BLOCK) eps rather than n eps
+_BLOCK = 256
+
+
+@njit(cache=True, fastmath=True)
+def _moments_rows(X, y):
+    """Shifted sums over the rows of a C-ordered X (one pass); see :func:`moments`."""
+    n, p = X.shape
+    x0 = X[0].copy()
+    y0 = y[0]
+    s1 = np.zeros(p)
+    s2 = np.zeros(p)
+    sxy = np.zeros(p)
+    b1 = np.empty(p)
+    b2 = np.empty(p)
+    bxy = np.empty(p)
+    t1 = 0.0
+    t2 = 0.0
+    for start in range(0, n, _BLOCK):
+        b1[:] = 0.0
+        b2[:] = 0.0
+        bxy[:] = 0.0
+        u1 = 0.0
+        u2 = 0.0
+        for i in range(start, min(start + _BLOCK, n)):
+            dy = y[i] - y0
+            u1 += dy
+            u2 += dy * dy
+            for j in range(p):
+                d = X[i, j] - x0[j]
+                b1[j] += d
+                b2[j] += d * d
+                bxy[j] += d * dy
+        t1 += u1
+        t2 += u2
+        for j in range(p):
+            s1[j] += b1[j]
+            s2[j] += b2[j]
+            sxy[j] += bxy[j]
+    return x0, y0, s1, s2, sxy, t1, t2
+
+
+@njit(cache=True, fastmath=True)
+def _moments_cols(X, y):
+    """Shifted sums down the columns of an F-ordered X (one pass); see :func:`moments`."""
+    n, p = X.shape
+    y0 = y[0]
+    dy = np.empty(n)
+    t1 = 0.0
+    t2 = 0.0
+    for i in range(n):
+        dy[i] = y[i] - y0
+        t1 += dy[i]
+        t2 += dy[i] * dy[i]
+    x0 = np.empty(p)
+    s1 = np.zeros(p)
+    s2 = np.zeros(p)
+    sxy = np.zeros(p)
+    for j in range(p):
+        x0[j] = X[0, j]
+        for start in range(0, n, _BLOCK):
+            u1 = 0.0
+            u2 = 0.0
+            uxy = 0.0
+            for i in range(start, min(start + _BLOCK, n)):
+                d = X[i, j] - x0[j]
+                u1 += d
+                u2 += d * d
+                uxy += d * dy[i]
+            s1[j] += u1
+            s2[j] += u2
+            sxy[j] += uxy
+    return x0, y0, s1, s2, sxy, t1, t2
+
+
+def moments(X, y):
+    """Means and centred second moments of ``(X, y)`` in one pass, without copying X.
+
+    Returns ``(x_mean, y_mean, col_sq, xty, yty, cancel)``: ``col_sq = ||x_j - mean_j||^2``,
+    ``xty = X_c^T y_c``, ``yty = ||y_c||^2`` and ``cancel``, the largest ratio of a column's raw
+    second moment to its centred one, ``max_j mean_j^2 n / col_sq_j`` (how far the columns sit
+    from zero, in units of their spread; 0 when every column is constant).
+
+    Sums are taken of the data shifted by its first row: their means are then of the order of the
+    spread, so ``s2 - s1^2 / n`` does not cancel (the textbook one-pass formula ``sum x^2 - n
+    mean^2`` loses every digit at means of 1e8).
+    """
+    n = X.shape[0]
+    kernel = _moments_cols if X.flags.f_contiguous and not X.flags.c_contiguous else _moments_rows
+    x0, y0, s1, s2, sxy, t1, t2 = kernel(X, y)
+    x_mean = x0 + s1 / n
+    col_sq = np.maximum(s2 - s1 * s1 / n, 0.0)
+    xty = sxy - s1 * (t1 / n)
+    yty = max(t2 - t1 * t1 / n, 0.0)
+    spread = col_sq > 0.0
+    cancel = float(np.max(x_mean[spread] ** 2 * n / col_sq[spread])) if spread.any() else 0.0
+    return x_mean, y0 + t1 / n, col_sq, xty, yty, cancel
+
+
+@njit(cache=True)
+def gather_centred(X, idx, centre, out, start):
+    """``out[:, start + k] = X[:, idx[k]] - centre[k]`` for an F-ordered ``out``.
+
+    Rows are taken in blocks that stay in cache while each column of the block is written in one
+    contiguous run (reading X row-wise when it is C-ordered, column runs when F-ordered).
+    """
+    n = X.shape[0]
+    m = idx.shape[0]
+    for i0 in range(0, n, _BLOCK):
+        i1 = min(i0 + _BLOCK, n)
+        for k in range(m):
+            j = idx[k]
+            c = centre[k]
+            for i in range(i0, i1):
+                out[i, start + k] = X[i, j] - c
+
+
+@njit(cache=True, fastmath=True)
+def gradient_pass(X, x_mean, yc, support, coef, xtr):
+    """One pass over the rows of a C-ordered X: ``r = y_c - X_c w`` and ``xtr = X_c^T r``.
+
+    ``w`` is given by its non-zero entries ``coef`` at ``support``. Each row is read once and is
+    in cache for both of its uses. Returns ``(||r||^2, r^T y_c)``.
+    """
+    n, p = X.shape
+    k = support.shape[0]
+    offset = 0.0  # mean_S . w_S: centring the columns of the residual
+    for a in range(k):
+        offset += x_mean[support[a]] * coef[a]
+    acc = np.zeros(p)
+    r_sum = 0.0
+    r_norm2 = 0.0
+    r_dot_y = 0.0
+    for i in range(n):
+        fit = -offset
+        for a in range(k):
+            fit += X[i, support[a]] * coef[a]
+        r = yc[i] - fit
+        r_sum += r
+        r_norm2 += r * r
+        r_dot_y += r * yc[i]
+        for j in range(p):
+            acc[j] += X[i, j] * r
+    for j in range(p):
+        xtr[j] = acc[j] - x_mean[j] * r_sum
+    return r_norm2, r_dot_y

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..suffstats import SufficientStats, check_stats_or_arrays
+from . import _kernels
+from .covariance import MAX_CANCEL
 
 # below this many entries of X, the Gram form is built by a plain centred copy
 _SMALL = 200_000
@@ -25,6 +27,8 @@ class Problem:
     x_mean: np.ndarray
     y_mean: float
     X: np.ndarray | None = None  # centred, Fortran-ordered copy
+    X_raw: np.ndarray | None = None  # the validated input, neither copied nor centred (covariance form)
+    fit_intercept: bool = True
     y: np.ndarray | None = None  # centred copy
     G: np.ndarray | None = None  # X^T X
     q: np.ndarray | None = None  # X^T y
@@ -50,7 +54,11 @@ class Problem:
 
     def ensure_gram(self) -> Problem:
         """Fill in the Gram form from the arrays (once)."""
-        if self.G is None:
+        if self.G is None and self.X_raw is not None:
+            # one blocked pass over the raw X (yc has mean zero: centring it again changes nothing)
+            G, q, yy = SufficientStats._from_valid_arrays(self.X_raw, self.y).gram(self.fit_intercept)
+            self.G, self.q, self.yy = np.ascontiguousarray(G), np.array(q), float(yy)
+        elif self.G is None:
             self.G = np.ascontiguousarray(self.X.T @ self.X)
             self.q = self.X.T @ self.y
             self.yy = float(self.y @ self.y)
@@ -65,8 +73,10 @@ def make_problem(X, y, fit_intercept: bool, form="arrays") -> Problem:
     """Validate and centre ``(X, y)``, or unpack a SufficientStats (Gram form only).
 
     ``form`` is ``"arrays"`` (a centred Fortran-ordered copy of X), ``"gram"`` (only the Gram
-    form, built in one cache-blocked pass without copying X: the fast route when n >> p), or a
-    callable ``(n, p) -> "arrays" | "gram"`` deciding once the shape is known.
+    form, built in one cache-blocked pass without copying X), ``"covariance"`` (X as given, with
+    its means, centred column norms and ``X_c^T y_c`` from one pass: the working-set route of
+    :mod:`.covariance` when n >> p), or a callable ``(n, p) -> form`` deciding once the shape is
+    known.
     """
     return build_problem(check_stats_or_arrays(X, y, fit_intercept=fit_intercept), fit_intercept, form)
 
@@ -79,6 +89,11 @@ def build_problem(checked, fit_intercept: bool, form="arrays") -> Problem:
     n, p = Xa.shape
     if callable(form):
         form = form(n, p)
+    if form == "covariance":
+        problem = _covariance_form(Xa, ya, fit_intercept)
+        if problem is not None:
+            return problem
+        form = "gram"  # columns far from zero: the Gram route centres exactly
     if form == "gram":
         if n * p > _SMALL:
             # one cache-blocked pass over X, no copy of it (SufficientStats' kernel)
@@ -103,6 +118,26 @@ def build_problem(checked, fit_intercept: bool, form="arrays") -> Problem:
         Xc[:] = Xa
         yc = ya.copy()
     return Problem(n=n, p=p, x_mean=x_mean, y_mean=y_mean, X=Xc, y=yc)
+
+
+def _covariance_form(Xa: np.ndarray, ya: np.ndarray, fit_intercept: bool) -> Problem | None:
+    """The covariance form (one pass over X, no copy), or None when a column mean is too far out."""
+    n, p = Xa.shape
+    if fit_intercept:
+        x_mean, y_mean, col_sq, xty, yy, cancel = _kernels.moments(Xa, ya)
+        if cancel > MAX_CANCEL:
+            return None
+        yc = ya - y_mean
+    else:
+        x_mean, y_mean = np.zeros(p), 0.0
+        col_sq = np.einsum("ij,ij->j", Xa, Xa)
+        xty = Xa.T @ ya
+        yc = ya.copy()
+        yy = float(yc @ yc)
+    return Problem(
+        n=n, p=p, x_mean=x_mean, y_mean=float(y_mean), X_raw=Xa, fit_intercept=fit_intercept,
+        y=yc, q=xty, yy=float(yy), _col_sq=col_sq,
+    )  # fmt: skip
 
 
 def problem_from_stats(stats: SufficientStats, fit_intercept: bool) -> Problem:

@@ -34,13 +34,13 @@ import numpy as np
 from .._validation import check_choice, check_scalar, check_vector
 from ..exceptions import ConvergenceWarning
 from ..penalties import L1, ElasticNet, Penalty
-from . import _kernels
-from ._problem import Problem, make_problem
+from . import _kernels, covariance
+from ._problem import _SMALL, Problem, make_problem
 from .results import PathResult, SolverResult
 
 __all__ = ["solve", "lasso", "elastic_net", "alpha_max", "lasso_path", "enet_path"]
 
-_MODES = ("auto", "naive", "gram")
+_MODES = ("auto", "naive", "gram", "covariance")
 # first working-set size (celer and skglm use the same)
 _P0 = 10
 # "auto" picks the Gram mode when n >= _GRAM_RATIO * p and p is small (see _gram_pays)
@@ -77,6 +77,8 @@ def _gram_pays(n: int, p: int, n_alphas: int = 1) -> bool:
 
 
 def _resolve_mode(problem: Problem, mode: str) -> str:
+    if problem.X_raw is not None:
+        return "covariance"
     if problem.X is None:
         if mode == "naive":
             raise ValueError("mode='naive' needs the data arrays; a SufficientStats allows 'gram' only")
@@ -84,12 +86,25 @@ def _resolve_mode(problem: Problem, mode: str) -> str:
     return "naive" if mode == "auto" else mode
 
 
+def _covariance_pays(n: int, p: int) -> bool:
+    """Whether one alpha should take the covariance route: n >> p and more than a small problem.
+
+    It replaces the Gram's n p^2 / 2 multiply-adds by a few passes over X and the Gram of the
+    working set only; on small data the plain Gram is as fast and has less Python around it.
+    """
+    return n >= _GRAM_RATIO * p and n * p > _SMALL
+
+
 def _form(mode: str, n_alphas: int = 1):
     """The problem form a mode needs (``auto`` decides from the shape)."""
-    if mode == "gram":
-        return "gram"
+    if mode in ("gram", "covariance"):
+        return mode
     if mode == "naive":
         return "arrays"
+    if n_alphas == 1:
+        return lambda n, p: (
+            "covariance" if _covariance_pays(n, p) else "gram" if _gram_pays(n, p) else "arrays"
+        )
     return lambda n, p: "gram" if _gram_pays(n, p, n_alphas) else "arrays"
 
 
@@ -131,6 +146,20 @@ def _run(
         xtr = np.empty(problem.p)
         xtr_valid = False
     opts = (_on(working_set), _on(screening), _on(extrapolation), _P0, float(l1_prev), bool(strong))
+    n_before = 0
+    if mode == "covariance":
+        gap, n_iter, conv, handover = covariance.enet_covariance(
+            problem.X_raw, problem.x_mean, problem.y, problem.q, problem.col_sq(), problem.yy, w, xtr,
+            l1, l2, tol_abs, max_iter, *opts[:4],
+        )  # fmt: skip
+        if not handover:
+            return gap / n, int(n_iter), bool(conv)
+        # the centred copy of the working-set columns would pass its memory bound: finish on
+        # the Gram form, warm-started from here
+        problem.ensure_gram()
+        problem.X_raw = None  # (the rest of a path stays on the Gram form too)
+        mode, n_before = "gram", n_iter
+        max_iter = max(max_iter - n_iter, 1)
     if mode == "gram":
         problem.ensure_gram()
         gap, n_iter, conv = _kernels.enet_gram(
@@ -140,7 +169,7 @@ def _run(
         gap, n_iter, conv = _kernels.enet_naive(
             problem.X, problem.y, w, problem.col_sq(), xtr, xtr_valid, l1, l2, tol_abs, max_iter, *opts
         )
-    return gap / n, int(n_iter), bool(conv)
+    return gap / n, int(n_iter) + n_before, bool(conv)
 
 
 def _warn_not_converged(gap, tol, problem, n_iter, where=""):
@@ -305,6 +334,27 @@ def alpha_max(X, y=None, *, l1_ratio: float = 1.0, fit_intercept: bool = True) -
     return _alpha_max(make_problem(X, y, fit_intercept), l1_ratio)
 
 
+def _path_covariance(problem, grid, l1_ratio, tol, max_iter, warm_start, switches):
+    """A path on the covariance route: one :func:`_run` per alpha, warm-started (asked for by name only).
+
+    Each alpha costs at least one pass over X to certify its gap, so "auto" prefers the Gram
+    route for paths, whose ``X^T X`` is formed once for every alpha.
+    """
+    k, p = grid.size, problem.p
+    coefs = np.zeros((k, p))
+    gaps = np.zeros(k)
+    n_iters = np.zeros(k, dtype=np.int64)
+    conv = np.zeros(k, dtype=bool)
+    w = np.zeros(p)
+    for i, a in enumerate(grid):
+        if not warm_start:
+            w[:] = 0.0
+        mode = "covariance" if problem.X_raw is not None else "gram"  # (gram after a handover)
+        gaps[i], n_iters[i], conv[i] = _run(problem, ElasticNet(a, l1_ratio), w, tol, max_iter, mode, *switches)
+        coefs[i] = w
+    return coefs, gaps * problem.n, n_iters, conv
+
+
 def enet_path(
     X,
     y=None,
@@ -376,7 +426,9 @@ def enet_path(
         l1s, l2s, tol * problem.y_norm2(), max_iter, _on(working_set), _on(screening), _on(extrapolation), _P0,
         _on(strong_rules) and _on(working_set), bool(warm_start),
     )  # fmt: skip
-    if mode == "gram":
+    if mode == "covariance":
+        coefs, gaps, n_iters, conv = _path_covariance(problem, grid, l1_ratio, tol, max_iter, warm_start, opts[4:7])
+    elif mode == "gram":
         problem.ensure_gram()
         coefs, gaps, n_iters, conv = _kernels.path_gram(problem.G, problem.q, problem.yy, xty_max, *opts)
     else:
