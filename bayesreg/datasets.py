@@ -207,7 +207,8 @@ def polynomial_features(x, degree: int = 15) -> np.ndarray:
     """
     xv = check_vector(x, "x")
     degree = check_scalar(degree, "degree", lower=1, upper=50, integer=True)
-    return xv[:, None] ** np.arange(1, degree + 1)[None, :]
+    # x^k = x^(k-1) * x, as PolynomialFeatures builds them (so x^2 is exactly x * x)
+    return np.cumprod(np.repeat(xv[:, None], degree, axis=1), axis=1)
 
 
 def make_polynomial(

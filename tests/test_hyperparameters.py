@@ -90,10 +90,28 @@ def test_gaussian_p_greater_than_n():
     grid = np.array([mvn_log_evidence(X, y, t, 1.0) for t in taus])
     assert res.log_marginal_likelihood == pytest.approx(mvn_log_evidence(X, y, res.scale, 1.0), rel=1e-9)
     assert res.log_marginal_likelihood >= grid.max() - 1e-9
-    # with p >= n - 1 the evidence does not identify sigma (y is fitted exactly as sigma -> 0)
+    # with p >= n the design fits y exactly, yet the evidence stays finite as sigma -> 0 (X X^T has
+    # full rank): here it has a shallow interior maximum in sigma (0.2, 1e-3 above the sigma -> 0
+    # limit in log evidence). The joint estimate must reach the best point of a grid of the
+    # independent evidence, and the sigma -> 0 limit must lie below it.
+    free = choose_prior_scale(X, y, "gaussian")
+    taus = free.scale * np.exp(np.linspace(-0.3, 0.3, 13))
+    sigmas = np.geomspace(1e-4, 1.0, 41)
+    grid2 = np.array([[mvn_log_evidence(X, y, t, s) for s in sigmas] for t in taus])
+    assert free.converged
+    assert free.log_marginal_likelihood >= grid2.max() - 1e-9
+    assert grid2[:, 0].max() < grid2.max() - 1e-4
+
+
+def test_gaussian_noise_free_data_warn_that_sigma_is_not_identified():
+    # y exactly linear in X (p < n): the residual is zero and the evidence grows without bound as
+    # sigma -> 0, so the joint estimate runs to the edge of its range and says so
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(40, 5))
+    y = X @ np.array([1.0, -2.0, 0.5, 0.0, 3.0]) + 3.0
     with pytest.warns(ConvergenceWarning, match="sigma -> 0"):
-        free = choose_prior_scale(X, y, "gaussian")
-    assert not free.converged
+        res = choose_prior_scale(X, y, "gaussian")
+    assert not res.converged and res.sigma < 1e-3 * np.std(y)
 
 
 def test_gaussian_accepts_sufficient_statistics_and_prior_objects():
