@@ -137,7 +137,9 @@ def _centred_moments(
     column, which the caller checks.
     """
     k = sum(b.shape[1] for b in blocks)
-    rows = max(256, _SUB_BYTES // (8 * (k + 1)))
+    # cache-sized blocks, but at least k rows when that fits in a chunk's budget: each block
+    # updates the whole k x k product, which would otherwise dominate for wide data
+    rows = max(256, _SUB_BYTES // (8 * (k + 1)), min(k, _CHUNK_BYTES // (8 * (k + 1))))
     if shift is None or shift.shape != (k,) or not np.all(np.isfinite(shift)):
         r = min(m, rows)
         shift = np.concatenate([b[:r].mean(axis=0, dtype=np.float64) for b in blocks])

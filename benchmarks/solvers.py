@@ -339,6 +339,7 @@ ABLATIONS = [
     ("nothing (plain CD)", {"working_set": False, "screening": False, "extrapolation": False}),
     ("naive mode", {"mode": "naive"}),
     ("Gram mode", {"mode": "gram"}),
+    ("covariance mode", {"mode": "covariance"}),
 ]
 PATH_ABLATIONS = [
     ("all on (default)", {}),

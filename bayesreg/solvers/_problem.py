@@ -95,12 +95,16 @@ def build_problem(checked, fit_intercept: bool, form="arrays") -> Problem:
             return problem
         form = "gram"  # columns far from zero: the Gram route centres exactly
     if form == "gram":
+        if not fit_intercept:
+            # nothing to centre: one BLAS product (NumPy runs X^T X as a syrk), no copy of X
+            return Problem(n=n, p=p, x_mean=np.zeros(p), y_mean=0.0, G=np.ascontiguousarray(Xa.T @ Xa),
+                           q=Xa.T @ ya, yy=float(ya @ ya))  # fmt: skip
         if n * p > _SMALL:
             # one cache-blocked pass over X, no copy of it (SufficientStats' kernel)
             return problem_from_stats(SufficientStats._from_valid_arrays(Xa, ya), fit_intercept)
         # small data: a centred copy is cheap, and this route has less Python overhead
-        x_mean = Xa.mean(axis=0) if fit_intercept else np.zeros(p)
-        y_mean = float(ya.mean()) if fit_intercept else 0.0
+        x_mean = Xa.mean(axis=0)
+        y_mean = float(ya.mean())
         Xc = Xa - x_mean
         yc = ya - y_mean
         return Problem(
