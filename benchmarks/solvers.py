@@ -153,6 +153,11 @@ def warm_up():
     a = alpha_max(X, y) / 10
     for fn in lasso_runners(a).values():
         fn(X, y, 1e-6)
+    for mode in ("naive", "gram", "covariance"):  # "auto" picks by shape: compile every route
+        for Xo in (X, np.asfortranarray(X)):
+            lasso(Xo, y, a, mode=mode, tol=1e-6)
+    X, y = simulate(20_000, 100, 0.5, seed=1)  # large enough for the covariance route's subsample start
+    lasso(X, y, alpha_max(X, y) / 10, tol=1e-6)
     grid = alpha_max(X, y) * np.geomspace(1, 1e-2, 5)
     for fn in path_runners(grid).values():
         fn(X - X.mean(0), y - y.mean(), 1e-6)

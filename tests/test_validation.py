@@ -316,3 +316,20 @@ def test_constant_duplicated_columns_and_p_greater_than_n_work():
     assert np.all(np.isfinite(r.coef)) and r.coef[3] == pytest.approx(0.0, abs=1e-12)
     # the duplicated column shares its weight equally under the ridge penalty
     assert r.coef[0] == pytest.approx(r.coef[4], rel=1e-8)
+
+
+def test_finiteness_fast_path_misses_nothing():
+    # the one-pass test sums the array: +inf and -inf together sum to NaN, huge finite values
+    # overflow the sum (and must still pass), and a single NaN anywhere is found
+    from bayesreg._validation import check_matrix
+
+    X = np.ones((6, 4))
+    X[1, 2], X[4, 0] = np.inf, -np.inf
+    with pytest.raises(ValueError, match="2 NaN or infinite"):
+        check_matrix(X)
+    big = np.full((3, 3), 1e308)
+    assert check_matrix(big) is not None
+    Y = np.asfortranarray(np.ones((5, 5)))
+    Y[3, 3] = np.nan
+    with pytest.raises(ValueError, match="1 NaN or infinite"):
+        check_matrix(Y[:, ::2])

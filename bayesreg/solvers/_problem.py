@@ -55,9 +55,10 @@ class Problem:
     def ensure_gram(self) -> Problem:
         """Fill in the Gram form from the arrays (once)."""
         if self.G is None and self.X_raw is not None:
-            # one blocked pass over the raw X (yc has mean zero: centring it again changes nothing)
-            G, q, yy = SufficientStats._from_valid_arrays(self.X_raw, self.y).gram(self.fit_intercept)
-            self.G, self.q, self.yy = np.ascontiguousarray(G), np.array(q), float(yy)
+            # the raw X: the Gram route of build_problem (yc is centred already, so centring it
+            # again changes nothing)
+            gram = build_problem((None, self.X_raw, self.y), self.fit_intercept, "gram")
+            self.G, self.q, self.yy = gram.G, gram.q, gram.yy
         elif self.G is None:
             self.G = np.ascontiguousarray(self.X.T @ self.X)
             self.q = self.X.T @ self.y

@@ -11,11 +11,20 @@ The intercept is unpenalised (X and y are centred). Each sweep updates one coord
 time by soft-thresholding; the solver stops when scikit-learn's duality gap satisfies
 ``gap <= tol * ||y_c||^2 / n`` and returns an immutable :class:`SolverResult`.
 
-Two modes: ``"naive"`` keeps the residual (O(n) per coordinate), ``"gram"`` keeps
-``X^T X w`` (O(p) per coordinate after forming ``X^T X`` once, in one cache-blocked pass that
-never copies X); ``"auto"`` picks Gram when ``n >= 2p`` and p is small (a few hundred for one
-alpha, more for a path, which amortises the Gram) or when a :class:`~bayesreg.SufficientStats`
-is given.
+Three modes:
+
+- ``"naive"`` keeps the residual (O(n) per coordinate, on a centred Fortran-ordered copy of X);
+- ``"gram"`` keeps ``X^T X w`` (O(p) per coordinate after forming ``X^T X`` once, in one
+  cache-blocked pass that never copies X);
+- ``"covariance"`` (:mod:`bayesreg.solvers.covariance`) forms the Gram entries among the
+  features that enter a working set only, solves there, and checks the whole problem by one
+  pass over the raw X per round (glmnet's covariance updates with celer's working sets).
+
+``"auto"`` picks, for one alpha, the covariance route when ``n >= 2p`` (beyond small data,
+where the plain Gram is as fast), and naive sweeps otherwise; for a path, the Gram when
+``n >= 2p`` and p is at most a few thousand (one Gram serves every alpha, while the covariance
+route would pay a pass over X per alpha); and the Gram whenever a
+:class:`~bayesreg.SufficientStats` is given.
 
 Accelerations (each can be switched off; none changes the answer, since every variant stops on
 the duality gap of the whole problem): working sets grown by KKT violation, gap-safe screening,
@@ -35,7 +44,7 @@ from .._validation import check_choice, check_scalar, check_vector
 from ..exceptions import ConvergenceWarning
 from ..penalties import L1, ElasticNet, Penalty
 from . import _kernels, covariance
-from ._problem import _SMALL, Problem, make_problem
+from ._problem import _SMALL, Problem, build_problem, make_problem
 from .results import PathResult, SolverResult
 
 __all__ = ["solve", "lasso", "elastic_net", "alpha_max", "lasso_path", "enet_path"]
@@ -46,6 +55,11 @@ _P0 = 10
 # "auto" picks the Gram mode when n >= _GRAM_RATIO * p and p is small (see _gram_pays)
 _GRAM_RATIO = 2
 _GRAM_MAX_P = 300
+# the covariance route starts from a loose solve on every k-th row when n >= _SUBSAMPLE_RATIO p
+# and n p >= _SUBSAMPLE_MIN_SIZE (see _subsample_start)
+_SUBSAMPLE_RATIO = 20
+_SUBSAMPLE_MIN_SIZE = 2_000_000
+_SUBSAMPLE_TOL = 1e-4
 
 
 def _check_options(
@@ -93,6 +107,33 @@ def _covariance_pays(n: int, p: int) -> bool:
     working set only; on small data the plain Gram is as fast and has less Python around it.
     """
     return n >= _GRAM_RATIO * p and n * p > _SMALL
+
+
+def _subsample_pays(n: int, p: int) -> bool:
+    """Whether a cold start on the covariance route begins with a solve on a subsample of rows."""
+    return n >= _SUBSAMPLE_RATIO * p and n * p >= _SUBSAMPLE_MIN_SIZE
+
+
+def _subsample_start(problem: Problem, w: np.ndarray, l1: float, l2: float, use_anderson: bool) -> None:
+    """Warm-start ``w`` from the same problem solved loosely on every k-th row (k <= 10).
+
+    With n >> p a tenth of the rows already pins down most of the support, so the full problem
+    starts with its working set nearly complete and needs one or two passes over X instead of
+    growing the set over four or five. Only the start changes: the answer is certified by the
+    duality gap of the whole problem, as always. (The objective is per row, so alpha, i.e.
+    ``l1 / n``, is the same for the subsample.)
+    """
+    n, p = problem.n, problem.p
+    k = int(min(10, n // (_SUBSAMPLE_RATIO // 2 * p)))
+    Xs = np.ascontiguousarray(problem.X_raw[::k])
+    sub = build_problem((None, Xs, np.ascontiguousarray(problem.y[::k])), problem.fit_intercept, "covariance")
+    if sub.X_raw is None:
+        return
+    scale = sub.n / n
+    covariance.enet_covariance(
+        sub.X_raw, sub.x_mean, sub.y, sub.q, sub.col_sq(), sub.yy, w, np.empty(p), l1 * scale, l2 * scale,
+        _SUBSAMPLE_TOL * sub.yy, 1000, True, True, use_anderson, _P0,
+    )  # fmt: skip
 
 
 def _form(mode: str, n_alphas: int = 1):
@@ -148,6 +189,8 @@ def _run(
     opts = (_on(working_set), _on(screening), _on(extrapolation), _P0, float(l1_prev), bool(strong))
     n_before = 0
     if mode == "covariance":
+        if _on(working_set) and l1 > 0.0 and not np.any(w) and _subsample_pays(n, problem.p):
+            _subsample_start(problem, w, l1, l2, opts[2])
         gap, n_iter, conv, handover = covariance.enet_covariance(
             problem.X_raw, problem.x_mean, problem.y, problem.q, problem.col_sq(), problem.yy, w, xtr,
             l1, l2, tol_abs, max_iter, *opts[:4],
@@ -219,10 +262,12 @@ def solve(
         Stop when the duality gap is at most ``tol * ||y_c||^2 / n`` (scikit-learn's rule).
     max_iter : int, default=10000
         Maximum number of sweeps over the coordinates.
-    mode : {"auto", "naive", "gram"}, default="auto"
-        Residual updates (O(n) per coordinate) or Gram updates (O(p) per coordinate after
-        forming ``X^T X`` once). ``"auto"``: Gram when ``n >= 10 p`` or when a SufficientStats
-        is given.
+    mode : {"auto", "naive", "gram", "covariance"}, default="auto"
+        Residual updates (O(n) per coordinate), Gram updates (O(p) per coordinate after
+        forming ``X^T X`` once), or covariance updates (the Gram of the working set only, one
+        pass over X per round). ``"auto"``: covariance when ``n >= 2p`` beyond small data,
+        the Gram for small n >> p data or a SufficientStats (whose Gram is given), naive
+        otherwise. See the module docstring.
     coef_init : array_like of shape (p,), optional
         Warm start.
     working_set : {"auto", True, False}, default="auto"
@@ -331,7 +376,8 @@ def alpha_max(X, y=None, *, l1_ratio: float = 1.0, fit_intercept: bool = True) -
     float
     """
     l1_ratio = check_scalar(l1_ratio, "l1_ratio", lower=0.0, upper=1.0, lower_inclusive=False)
-    return _alpha_max(make_problem(X, y, fit_intercept), l1_ratio)
+    # (the covariance form needs one pass over X and no copy of it)
+    return _alpha_max(make_problem(X, y, fit_intercept, "covariance"), l1_ratio)
 
 
 def _path_covariance(problem, grid, l1_ratio, tol, max_iter, warm_start, switches):

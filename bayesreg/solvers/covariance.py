@@ -15,12 +15,14 @@ and alternates two steps until the duality gap of the whole problem is small eno
 
 1. solve the Lasso / elastic net restricted to the working set on its Gram (O(m) per coordinate,
    nothing of size n), with Anderson extrapolation;
-2. one pass over X: the exact residual ``r = y_c - Z w``, ``X^T r``, and from them the gap of the
-   whole problem, the KKT violations, gap-safe screening and the next working set.
+2. one pass over X: the exact residual ``r = y_c - X_c w`` and ``X^T r``, and from them the gap
+   of the whole problem, the KKT violations, gap-safe screening and the next working set: the
+   held columns plus the worst violators outside them (at most as many as are held, so the set
+   at most doubles per round).
 
-Because a pass costs about as much as thousands of Gram sweeps here, the restricted problems are
-solved to the final accuracy at once when ``n p`` dwarfs ``m^2``, so that a round is wasted only
-when a feature outside the working set still violates its KKT condition.
+A pass costs ``n p`` against ``m^2`` for a sweep of the restricted problem, so when ``n p >= 5
+m^2`` the restricted problem is solved to the final accuracy at once, and a round is repeated
+only when a feature outside the working set still violates its KKT condition.
 
 X is never centred in place or copied whole: with ``r`` centred, ``X_c^T r = X^T r - mean
 sum(r)``. That is accurate while the column means are within ``1e4`` spreads of zero; further
@@ -97,7 +99,7 @@ class _Columns:
         One pass over the raw X; returns ``(||r||^2, r^T y_c)``. Constant columns get exact zeros.
         """
         support = np.flatnonzero(w)
-        if self.X.flags.c_contiguous and support.size <= self.X.shape[1] // 8:
+        if self.X.flags.c_contiguous and support.size <= self.X.shape[1] // 2:
             # (a larger support is read faster from the centred copy than gathered per row)
             r_norm2, r_dot_y = _kernels.gradient_pass(self.X, self.x_mean, yc, support, w[support], out)
         else:
