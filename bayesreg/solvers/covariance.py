@@ -99,7 +99,7 @@ class _Columns:
         One pass over the raw X; returns ``(||r||^2, r^T y_c)``. Constant columns get exact zeros.
         """
         support = np.flatnonzero(w)
-        if self.X.flags.c_contiguous and support.size <= self.X.shape[1] // 2:
+        if self.X.flags.c_contiguous and support.size <= max(64, self.X.shape[1] // 8):
             # (a larger support is read faster from the centred copy than gathered per row)
             r_norm2, r_dot_y = _kernels.gradient_pass(self.X, self.x_mean, yc, support, w[support], out)
         else:
