@@ -179,3 +179,22 @@ def test_inputs_not_modified_and_not_converged_warns():
     with pytest.warns(ConvergenceWarning, match="duality gap"):
         res = lasso(X, y, 1e-4 * alpha_max(X, y), tol=1e-14, max_iter=3, mode="covariance")
     assert not res.converged
+
+
+def test_cold_start_from_a_subsample(monkeypatch):
+    from bayesreg.solvers import coordinate_descent as cd
+
+    X, y = make_data(20_000, 100, rho=0.9, seed=12)
+    calls = []
+    real = cd._subsample_start
+    monkeypatch.setattr(cd, "_subsample_start", lambda *a: calls.append(1) or real(*a))
+    a = 0.01 * alpha_max(X, y)
+    res = lasso(X, y, a, tol=TOL, max_iter=MAX_ITER)
+    assert calls == [1]  # n >= 20 p and n p >= 2e6: the cold start went through the subsample
+    ref = SkLasso(alpha=a, tol=TOL, max_iter=MAX_ITER).fit(X, y)
+    assert res.converged
+    assert rel_err(res.coef, ref.coef_) <= RTOL
+    np.testing.assert_array_equal(np.flatnonzero(res.coef), np.flatnonzero(ref.coef_))
+    # a warm start skips it
+    lasso(X, y, a, tol=1e-6, coef_init=res.coef)
+    assert calls == [1]
