@@ -149,11 +149,12 @@ def test_warm_start_and_constant_column():
     X[:, 3] = -2.0
     a = 0.01 * alpha_max(X, y)
     ref = SkLasso(alpha=a, tol=TOL, max_iter=MAX_ITER).fit(X, y)
-    for init in (None, np.ones(40), ref.coef_ * 0.9):
-        for kw in ({}, {"screening": False}, {"working_set": False}):
-            res = lasso(X, y, a, tol=TOL, mode="covariance", coef_init=init, **kw)
-            assert res.coef[3] == 0.0
-            assert rel_err(res.coef, ref.coef_) <= RTOL
+    for mode in ("naive", "gram", "covariance"):
+        for init in (None, np.ones(40), ref.coef_ * 0.9):
+            for kw in ({}, {"screening": False}, {"working_set": False}):
+                res = lasso(X, y, a, tol=TOL, mode=mode, coef_init=init, **kw)
+                assert res.coef[3] == 0.0
+                assert rel_err(res.coef, ref.coef_) <= RTOL
 
 
 def test_constant_column_without_screening_in_every_mode():

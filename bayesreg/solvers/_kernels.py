@@ -205,10 +205,12 @@ def working_set(grad, w, active, n_active, nnz, col_sq, l1, l2, const, ws_size, 
     p = w.shape[0]
     prio = np.empty(p)
     for j in range(p):
-        if not active[j] or col_sq[j] + l2 == 0.0:
-            prio[j] = np.inf  # screened, or a constant column (its coefficient stays zero)
+        if not active[j]:
+            prio[j] = np.inf
         elif w[j] != 0.0:
-            prio[j] = -np.inf
+            prio[j] = -np.inf  # (a zero column's warm-start coefficient is reset in the sweep)
+        elif col_sq[j] + l2 == 0.0:
+            prio[j] = np.inf  # a zero column: its coefficient stays zero
         else:
             prio[j] = (l1 - const * abs(grad[j])) / np.sqrt(col_sq[j] + l2)
     if ws_size == 0 and strong and l1_prev > 0.0:

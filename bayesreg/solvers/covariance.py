@@ -45,6 +45,9 @@ _MAX_COPY_BYTES = 1 << 30
 # the restricted problem is solved to the final tolerance when a pass over X costs more than
 # this many of its sweeps (n p >= _SWEEPS_PER_PASS m^2), else to a fraction of the current gap
 _SWEEPS_PER_PASS = 5
+# the residual is formed row by row inside the gradient pass (a C-ordered X) while the support has
+# at most max(_FUSED_SUPPORT, p / 8) features; a larger one is read from the centred copy
+_FUSED_SUPPORT = 64
 
 
 class _Columns:
@@ -99,7 +102,7 @@ class _Columns:
         One pass over the raw X; returns ``(||r||^2, r^T y_c)``. Constant columns get exact zeros.
         """
         support = np.flatnonzero(w)
-        if self.X.flags.c_contiguous and support.size <= max(64, self.X.shape[1] // 8):
+        if self.X.flags.c_contiguous and support.size <= max(_FUSED_SUPPORT, self.X.shape[1] // 8):
             # (a larger support is read faster from the centred copy than gathered per row)
             r_norm2, r_dot_y = _kernels.gradient_pass(self.X, self.x_mean, yc, support, w[support], out)
         else:
