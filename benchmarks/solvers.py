@@ -205,7 +205,8 @@ def time_to_gap(fit, gap_of, repeats, cap, ladder=None, budget=None):
 def repeats_for(n, p, quick):
     if quick:
         return 1
-    return 5 if n * p <= 1e6 else 3 if n * p <= 5e6 else 1
+    # (at least 3: a single first run in a fresh process scatters by up to 2x on this machine)
+    return 5 if n * p <= 1e6 else 3
 
 
 def cell(rec):
@@ -414,31 +415,45 @@ WHY = """### Why a target is missed
 Run-to-run scatter on this shared machine is about +-20 % even in CPU time (memory-bound passes
 over X compete with other jobs for memory bandwidth): ratios between 0.8 and 1.2 are ties.
 
-- **n >> p (Gram mode): one alpha, and paths on 100000 x 100 and 10000 x 1000.** The coordinate
-  descent itself takes a few milliseconds; the time is one pass over X to form the centred
-  `X^T X` (BLAS `syrk` on cache-sized centred blocks, no copy of X) plus input validation.
-  scikit-learn with `precompute=True`, and its `lasso_path` (which precomputes the Gram whenever
-  n > p), pay for the same Gram product with the same BLAS, so bayesreg ties with them: the 0.5
-  target and the third of `lasso_path` would need a Gram product cheaper than BLAS makes it.
-  Against the solvers that do not form the Gram (scikit-learn without precompute, skglm, celer)
-  bayesreg is up to 5x faster on one alpha (rho = 0.9) and 50-150x faster on the path.
-- **10000 x 1000 at alpha_max/100** (about half of the features active): working sets grow
-  through several rounds, each with a full pass over X, without shrinking the problem much;
-  plain sweeps are about 10 % faster there (ablation: "no working sets"), and scikit-learn's plain
-  sweeps win by up to 1.5x. `"auto"` keeps working sets, which win by 2-25x on the sparser and the
-  p > n problems.
+- **n >> p, one alpha.** The default for arrays with n >= 2p is now the covariance route
+  (`bayesreg.solvers.covariance`): one pass over X for the means, norms and `X^T y`; a cold start
+  solved loosely on every tenth row when n >= 20p; then rounds of one pass over the raw X (exact
+  residual, `X^T r`, the gap of the whole problem) and a working-set solve on the Gram of the
+  features that have entered, formed for those only. It replaces the `n p^2 / 2` of a full Gram by
+  a few passes. Where it misses the 0.5 target, the cause is the size of the support: at
+  alpha_max/100 on 10000 x 1000 with rho = 0.5, 457 of 1000 features are active, the Gram of the
+  ~520 held features costs `n m^2 / 2 = 1.4e9` multiply-adds and the set grows over about nine
+  rounds (passes), while scikit-learn's plain cyclic sweeps converge in about 20 epochs: the two
+  tie. With rho = 0.9 (228 active) the same costs land at 0.56. With 100 features the floor is the
+  passes themselves: at alpha_max/100 with rho = 0.5 the full data still take two passes and two
+  gathers of new columns from the row-major X (each touching most of its cache lines), about 45 ms
+  of the 75 ms, on top of the validation and moments passes; scikit-learn's `precompute=True`
+  forms the whole Gram in about 80 ms, so the ratio sits near 0.6.
+- **Paths with n >= p (100000 x 100, 10000 x 1000).** Every alpha of a path must be certified, so
+  either X is passed once per alpha (100 passes: about 0.8 s at 100000 x 100, which is why paths
+  do not take the covariance route) or the Gram of every feature that is ever active is formed: 60
+  and 35 of 100 features, 942 and 813 of 1000 at alpha_max/1000 here. bayesreg forms the whole
+  Gram by one BLAS `syrk` (without a copy of X when there is no intercept) and sweeps on it;
+  scikit-learn's `lasso_path` forms the same Gram with the same `syrk`, which alone is most of its
+  time (75-85 ms at 100000 x 100 when timed in isolation; this OpenBLAS runs `syrk` at about 13
+  GFLOP/s on one core). A third of `lasso_path` would need the Gram in less time than BLAS takes
+  to form it, so that target is out of reach; what is left to win is in the sweeps after it
+  (0.6-0.7 of `lasso_path` here, a tie at 10000 x 1000 with rho = 0.5).
 - **Paths to alpha_max/1000 with p >> n**: the last alphas have about n active, strongly
-  correlated features and are ill-conditioned. bayesreg finishes 500 x 5000 in 15-17 s where no
-  peer finishes within the 40 s budget; on 1000 x 10000 nobody does, bayesreg included.
+  correlated features and are ill-conditioned. bayesreg finishes 500 x 5000 in 15-20 s where no
+  peer finishes within the 40 s budget; the tolerance search (a fit at 1e-7, then one at 1e-8) can
+  pass the budget too, as for rho = 0.5 in this run. On 1000 x 10000 nobody finishes, bayesreg
+  included.
 - **Ridge with p > n** (500 x 5000, 1000 x 10000): the dual Cholesky forms `X X^T` (n^2 p flops);
   on well-conditioned data scikit-learn's conjugate gradients (`sparse_cg`, `lsqr`) need a few
   dozen O(np) passes and win by up to 2x; with rho = 0.9 they need many more and the direct
   solvers tie. The direct route is kept: its accuracy does not depend on the conditioning, and the
-  automatic fallback to the SVD keeps it accurate at condition numbers of 1e10 (tests/test_ridge.py).
-- **Screening and strong rules earn little here**: switching either off changes times by -8 % to
-  +10 %, within the scatter, because working sets already keep most features out of the sweeps.
-  Both cost O(p) per outer round and stay on; extrapolation (3-25x), working sets (up to 8x on
-  p > n), warm starts (2.6x on a path) and the Gram mode (3x for n >> p) each earn clearly.
+  automatic fallback to the SVD keeps it accurate at condition numbers of 1e10
+  (tests/test_ridge.py).
+- **Screening and strong rules earn little here**: switching either off changes times within the
+  scatter, because working sets already keep most features out of the sweeps. Both cost O(p) per
+  outer round and stay on; extrapolation, working sets, warm starts and the choice of route
+  (naive, Gram or covariance) each earn clearly in the ablation.
 """
 
 
