@@ -193,6 +193,30 @@ def _gap_from_xtr(xtr, w, active, r_norm2, r_dot_y, l1, l2):
 
 
 @njit(cache=True)
+def whole_gap(xtr, w, active, n_active, r_norm2, r_dot_y, l1, l2, tol_abs, n_epochs):
+    """The gap from ``xtr = X^T r`` (every feature), and whether it certifies the whole problem.
+
+    The gap of the screened problem bounds the suboptimality, but the gap reported is that of the
+    whole problem (the one every caller measures): once the screened one is small enough, every
+    feature is put back (``active`` is updated in place) and the gap recomputed. Returns
+    ``(gap, dual_norm, converged, n_active, keep_screening)``; ``keep_screening`` is False in the
+    rare case where a screened feature limits the dual point. Least squares (``l1 = l2 = 0``) has
+    no dual bound: like scikit-learn, it needs at least one sweep.
+    """
+    gap, dual_norm = _gap_from_xtr(xtr, w, active, r_norm2, r_dot_y, l1, l2)
+    keep_screening = True
+    if gap <= tol_abs and (n_epochs > 0 or l1 > 0.0 or l2 > 0.0):
+        if n_active < w.shape[0]:
+            active[:] = True
+            n_active = w.shape[0]
+            gap, dual_norm = _gap_from_xtr(xtr, w, active, r_norm2, r_dot_y, l1, l2)
+            keep_screening = gap <= tol_abs
+        if gap <= tol_abs:
+            return gap, dual_norm, True, n_active, keep_screening
+    return gap, dual_norm, False, n_active, keep_screening
+
+
+@njit(cache=True)
 def working_set(grad, w, active, n_active, nnz, col_sq, l1, l2, const, ws_size, p0, strong, l1_prev):
     """The next working set (sorted feature indices): the support, then the worst KKT violators.
 
@@ -545,17 +569,12 @@ def enet_gram(G, q, yy, w, xtr, l1, l2, tol_abs, max_iter, use_ws, use_screen, u
                 nnz += 1
         r_norm2 = max(yy - 2.0 * w_q + w_Gw, 0.0)
         r_dot_y = yy - w_q
-        gap, dual_norm = _gap_from_xtr(xtr, w, active, r_norm2, r_dot_y, l1, l2)
-        if gap <= tol_abs and (n_epochs > 0 or l1 > 0.0 or l2 > 0.0):
-            if n_active < p:
-                active[:] = True
-                n_active = p
-                gap, dual_norm = _gap_from_xtr(xtr, w, active, r_norm2, r_dot_y, l1, l2)
-                if gap > tol_abs:
-                    use_screen = False
-            if gap <= tol_abs:
-                converged = True
-                break
+        gap, dual_norm, converged, n_active, keep = whole_gap(
+            xtr, w, active, n_active, r_norm2, r_dot_y, l1, l2, tol_abs, n_epochs
+        )
+        use_screen = use_screen and keep
+        if converged:
+            break
         if n_epochs >= max_iter:
             break
         const = _dual_scale(dual_norm, l1)

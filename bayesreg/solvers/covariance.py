@@ -169,19 +169,13 @@ def enet_covariance(
     gap = np.inf
     converged = False
     while True:
-        gap, dual_norm = _kernels._gap_from_xtr(xtr, w, active, r_norm2, r_dot_y, l1, l2)
-        if gap <= tol_abs and (n_epochs > 0 or l1 > 0.0 or l2 > 0.0):
-            if n_active < p:
-                # the gap of the screened problem bounds the suboptimality; report the gap of
-                # the whole problem (xtr holds every feature: the pass is over all of X)
-                active[:] = True
-                n_active = p
-                gap, dual_norm = _kernels._gap_from_xtr(xtr, w, active, r_norm2, r_dot_y, l1, l2)
-                if gap > tol_abs:
-                    use_screen = False
-            if gap <= tol_abs:
-                converged = True
-                break
+        # (xtr holds every feature: the pass is over all of X)
+        gap, dual_norm, converged, n_active, keep = _kernels.whole_gap(
+            xtr, w, active, n_active, r_norm2, r_dot_y, l1, l2, tol_abs, n_epochs
+        )
+        use_screen = use_screen and keep
+        if converged:
+            break
         if n_epochs >= max_iter:
             break
         grad = xtr - l2 * w
