@@ -22,7 +22,7 @@ is tightened by factors of 10 from 1e-4 (1e-7 for paths) until its output gets t
 successful fit shorter than 2 s is timed again (median of the repeats). Every solver is compiled
 (warmed up) before timing. Each solver gets at most 30 s of wall time per problem (40 s per path)
 for its whole tolerance search; one that does not reach the target within it is reported as such.
-The full run takes about 30 minutes on 2 shared cores (a third of it solvers using up their budget on
+The full run takes about 35 minutes on 2 shared cores (a third of it solvers using up their budget on
 the large p > n paths); ``--quick`` is a smoke run of about three minutes.
 
 Writes benchmarks/results/solvers.md (``--quick`` writes solvers-quick.md).
@@ -156,8 +156,8 @@ def warm_up():
     for mode in ("naive", "gram", "covariance"):  # "auto" picks by shape: compile every route
         for Xo in (X, np.asfortranarray(X)):
             lasso(Xo, y, a, mode=mode, tol=1e-6)
-    X, y = simulate(20_000, 100, 0.5, seed=1)  # large enough for the covariance route's subsample start
-    lasso(X, y, alpha_max(X, y) / 10, tol=1e-6)
+    Xb, yb = simulate(20_000, 100, 0.5, seed=1)  # large enough for the covariance route's subsample start
+    lasso(Xb, yb, alpha_max(Xb, yb) / 10, tol=1e-6)
     grid = alpha_max(X, y) * np.geomspace(1, 1e-2, 5)
     for fn in path_runners(grid).values():
         fn(X - X.mean(0), y - y.mean(), 1e-6)
