@@ -91,6 +91,19 @@ def test_columns_far_from_zero_take_the_exact_gram_route():
     assert rel_err(res.coef, ref.coef_) <= 1e-6
 
 
+def test_far_columns_with_p_greater_than_n_fall_back_to_sweeps():
+    # the fallback for p > n is the centred copy (naive sweeps), never a p x p Gram
+    X, y = make_data(40, 120, seed=13, offset=0.0, k=5)
+    Xo = X + 1e7
+    problem = make_problem(Xo, y, True, "covariance")
+    assert problem.X_raw is None and problem.G is None and problem.X is not None
+    assert alpha_max(Xo, y) == pytest.approx(alpha_max(X, y), rel=1e-6)
+    a = 0.1 * alpha_max(X, y)
+    res = lasso(Xo, y, a, tol=TOL, mode="covariance", max_iter=MAX_ITER)
+    ref = SkLasso(alpha=a, tol=TOL, max_iter=MAX_ITER).fit(X, y)
+    assert rel_err(res.coef, ref.coef_) <= 1e-6
+
+
 @pytest.mark.parametrize("order", ["C", "F"])
 def test_moments_match_numpy(order):
     rng = np.random.default_rng(4)

@@ -94,7 +94,8 @@ def build_problem(checked, fit_intercept: bool, form="arrays") -> Problem:
         problem = _covariance_form(Xa, ya, fit_intercept)
         if problem is not None:
             return problem
-        form = "gram"  # columns far from zero: the Gram route centres exactly
+        # columns far from zero: a route that centres exactly (the Gram only where it is small)
+        form = "gram" if n >= p else "arrays"
     if form == "gram":
         if not fit_intercept:
             # nothing to centre: one BLAS product (NumPy runs X^T X as a syrk), no copy of X

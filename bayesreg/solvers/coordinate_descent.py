@@ -97,7 +97,8 @@ def _resolve_mode(problem: Problem, mode: str) -> str:
         if mode == "naive":
             raise ValueError("mode='naive' needs the data arrays; a SufficientStats allows 'gram' only")
         return "gram"
-    return "naive" if mode == "auto" else mode
+    # (arrays here with "covariance" asked for: the columns were too far from zero for it)
+    return "naive" if mode in ("auto", "covariance") else mode
 
 
 def _covariance_pays(n: int, p: int) -> bool:
