@@ -104,6 +104,15 @@ def _screened(g_abs, const, radius, col_sq_j, l1, l2):
 
 
 @njit(cache=True)
+def screened_now(grad, active, const, radius, col_sq, l1, l2):
+    """Active features that the gap-safe rule (:func:`_screened`) removes, from ``grad = X^T r - l2 w``."""
+    out = np.zeros(grad.shape[0], dtype=np.bool_)
+    for j in range(grad.shape[0]):
+        out[j] = active[j] and _screened(abs(grad[j]), const, radius, col_sq[j], l1, l2)
+    return out
+
+
+@njit(cache=True)
 def screen_mask(X, y, w, l1, l2):
     """Features the gap-safe rule removes at ``w`` (naive form; for tests and diagnostics)."""
     n, p = X.shape

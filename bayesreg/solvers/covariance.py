@@ -166,8 +166,6 @@ def enet_covariance(
         xtr[:] = xty
         r_norm2 = r_dot_y = yy
     n_epochs = 0
-    gap = np.inf
-    converged = False
     while True:
         # (xtr holds every feature: the pass is over all of X)
         gap, dual_norm, converged, n_active, keep = _kernels.whole_gap(
@@ -182,8 +180,7 @@ def enet_covariance(
         const = _kernels._dual_scale(dual_norm, l1)
         if use_screen:
             radius = np.sqrt(2.0 * max(gap, 0.0))
-            bound = const * np.abs(grad) + radius * np.sqrt(col_sq + l2)
-            out = active & (bound < l1 * (1.0 - 1e-9))  # the rule of _kernels._screened
+            out = _kernels.screened_now(grad, active, const, radius, col_sq, l1, l2)
             if out.any():
                 active &= ~out
                 n_active = int(active.sum())
