@@ -2,9 +2,12 @@ r"""Choosing the prior scale from the data (empirical Bayes, or a hyperprior).
 
 **Gaussian prior** :math:`\beta_j \sim N(0, \tau^2)`: type-II maximum likelihood. The evidence
 :math:`p(y \mid \tau, \sigma)` is in closed form (:func:`bayesreg.log_marginal_likelihood`); it is
-maximised over :math:`\log\tau` (``sigma`` fixed) or jointly over :math:`(\log\tau, \log\sigma)`
-(``sigma=None``), from the best point of a wide log-grid refined by a bounded quasi-Newton step
-with the analytic gradient. This is what scikit-learn's ``BayesianRidge`` does by MacKay's
+maximised over :math:`\log\tau` (``sigma`` fixed: the best point of a wide log-grid, polished by
+Brent's method) or jointly over :math:`(\tau, \sigma)` (``sigma=None``: the overall scale is
+profiled out in closed form, :math:`\sigma^2 = Q(g)/n'` at the ratio :math:`g = \tau^2/\sigma^2`,
+and :math:`\log g` is searched on a fine grid spanning every eigenvalue of the Gram matrix, then
+polished on the root of the profile's slope; deterministic, and a shallow interior maximum
+cannot be missed). This is what scikit-learn's ``BayesianRidge`` does by MacKay's
 fixed-point updates, with its precisions ``lambda_ = 1/tau^2`` and ``alpha_ = 1/sigma^2``
 (``BayesianRidge`` also puts Gamma(1e-6, 1e-6) hyperpriors on them, and with an intercept it
 counts ``n`` rather than ``n - 1`` residual degrees of freedom; here the intercept is integrated
@@ -301,11 +304,11 @@ def _gaussian_evidence(X, y, sigma, fit_intercept, start) -> PriorScaleResult:
     s0 = g.yy / max(g.n_eff, 1)  # variance of y: the natural scale of sigma^2
     if ev.k == 0:
         raise ValueError("X has no variation (every column is constant after centring): there is nothing to fit")
-    emean = float(np.sum(ev.e)) / g.p
-    lt0 = np.log(s0 / emean)  # tau^2 at which the prior explains var(y) through an average column
-    span = 12.0 * np.log(10.0)  # +- 12 decades around it
-    lt_lo, lt_hi = lt0 - span, lt0 + span
+    span = 12.0 * np.log(10.0)  # 12 decades each side of the scale where the data speak
     if sigma is not None:
+        emean = float(np.sum(ev.e)) / g.p
+        lt0 = np.log(s0 / emean)  # tau^2 at which the prior explains var(y) through an average column
+        lt_lo, lt_hi = lt0 - span, lt0 + span
         ls = np.log(sigma**2)
         grid = np.linspace(lt_lo, lt_hi, 481)
         vals = np.array([ev.neg_log_ml(t, ls) for t in grid])
@@ -315,27 +318,33 @@ def _gaussian_evidence(X, y, sigma, fit_intercept, start) -> PriorScaleResult:
             lambda t: ev.neg_log_ml(t, ls), bounds=(lo, hi), method="bounded", options={"xatol": 1e-10}
         )
         lt, n_iter, conv = float(res.x), int(res.nfev), bool(res.success)
-        at_edge = i == 0 or i == grid.size - 1
+        tau_to_zero = i == 0 and lt <= lt_lo + 1.0
         s2 = sigma**2
     else:
-        ls_lo, ls_hi = np.log(s0) - span, np.log(s0) + np.log(10.0)
-        gt = np.linspace(lt_lo, lt_hi, 97)
-        gs = np.linspace(ls_lo, ls_hi, 65)
-        vals = np.array([[ev.neg_log_ml(t, s) for s in gs] for t in gt])
-        i, k = np.unravel_index(int(np.argmin(vals)), vals.shape)
-        res = optimize.minimize(
-            lambda v: ev.neg_log_ml(*v),
-            x0=np.array([gt[i], gs[k]]),
-            jac=lambda v: ev.grad(*v),
-            method="L-BFGS-B",
-            bounds=[(lt_lo, lt_hi), (ls_lo, ls_hi)],
-            options={"ftol": 1e-15, "gtol": 1e-10, "maxiter": 1000},
-        )
-        lt, ls = float(res.x[0]), float(res.x[1])
-        n_iter, conv = int(res.nit), bool(res.success)
-        at_edge = i == 0 or i == gt.size - 1
+        # sigma free: profile the overall scale out in closed form (_Evidence.profile) and search
+        # the one remaining direction, log g with g = tau^2 / sigma^2, on a fine grid that spans
+        # every eigenvalue's transition (g e_i from 1e-12 to 1e12), then polish the best grid
+        # point's bracket. The profile is a sum of terms that each vary on a scale of one unit of
+        # log g, so a grid step of 0.05 cannot step over an interior maximum, however shallow,
+        # and nothing depends on an optimiser's path.
+        lg_lo = -np.log(ev.e[-1]) - span
+        lg_hi = -np.log(ev.e[0]) + span
+        grid = np.arange(lg_lo, lg_hi + 0.05, 0.05)
+        vals, _ = ev.profile(grid)
+        i = int(np.argmin(vals))
+        lg, n_iter, conv = float(grid[i]), 0, True
+        if 0 < i < grid.size - 1:
+            lo, hi = grid[i - 1], grid[i + 1]
+            if ev.profile_slope(lo) < 0.0 < ev.profile_slope(hi):
+                # polish on the slope's sign change: its root is located to rounding
+                lg, info = optimize.brentq(ev.profile_slope, lo, hi, xtol=1e-14, rtol=4 * np.finfo(float).eps,
+                                           full_output=True)
+                n_iter, conv = int(info.function_calls), bool(info.converged)
+            # else: flat to rounding across the bracket, and the best grid point is as good as any
+        ls = float(ev.profile(lg)[1][0])
+        lt = lg + ls
         s2 = float(np.exp(ls))
-        if ls <= ls_lo + 1.0:
+        if i == grid.size - 1:
             warnings.warn(
                 "the marginal likelihood increases as sigma -> 0: the design fits y (almost) exactly "
                 f"(n = {g.n}, p = {g.p}), so sigma is not identified; fix sigma instead",
@@ -343,8 +352,9 @@ def _gaussian_evidence(X, y, sigma, fit_intercept, start) -> PriorScaleResult:
                 stacklevel=3,
             )
             conv = False
+        tau_to_zero = i == 0
     tau = float(np.exp(0.5 * lt))
-    if at_edge and lt <= lt_lo + 1.0:
+    if tau_to_zero:
         warnings.warn(
             "the marginal likelihood increases as tau -> 0: the data show no linear signal, and "
             f"the returned tau = {tau:.3g} is the edge of the search range",

@@ -44,9 +44,11 @@ def test_gaussian_joint_estimate_matches_sklearn_bayesian_ridge():
     X, y = load_diabetes(return_X_y=True)
     br = BayesianRidge(alpha_1=0.0, alpha_2=0.0, lambda_1=0.0, lambda_2=0.0, tol=1e-12, max_iter=100_000).fit(X, y)
     res = choose_prior_scale(X - X.mean(0), y - y.mean(), "gaussian", fit_intercept=False)
-    assert res.scale == pytest.approx(1.0 / np.sqrt(br.lambda_), rel=1e-5)
-    assert res.sigma == pytest.approx(1.0 / np.sqrt(br.alpha_), rel=1e-5)
-    assert res.alpha == pytest.approx(br.lambda_ / br.alpha_, rel=1e-4)  # Ridge alpha sigma^2/tau^2
+    # BayesianRidge iterates its fixed point until the coefficients move by less than tol = 1e-12;
+    # both are then at the same stationary point to far better than 1e-9 (4e-16 measured)
+    assert res.scale == pytest.approx(1.0 / np.sqrt(br.lambda_), rel=1e-9)
+    assert res.sigma == pytest.approx(1.0 / np.sqrt(br.alpha_), rel=1e-9)
+    assert res.alpha == pytest.approx(br.lambda_ / br.alpha_, rel=1e-9)  # Ridge alpha sigma^2/tau^2
     assert isinstance(res.prior, Gaussian) and res.prior.scale == res.scale
     assert not res.sigma_fixed and res.converged
 
@@ -101,6 +103,24 @@ def test_gaussian_p_greater_than_n():
     assert free.converged
     assert free.log_marginal_likelihood >= grid2.max() - 1e-9
     assert grid2[:, 0].max() < grid2.max() - 1e-4
+
+
+def test_gaussian_p_greater_than_n_is_deterministic_under_reordering():
+    # the same problem with rows and columns permuted runs through other BLAS roundings (as another
+    # CPU would); a path-dependent optimiser landed on different optima, the profiled grid search
+    # must not: the shallow interior maximum is found both times, to the slope root's precision
+    rng = np.random.default_rng(0)
+    n, p = 30, 60
+    X = rng.normal(size=(n, p))
+    y = X[:, :3] @ np.array([2.0, -1.0, 1.0]) + rng.normal(size=n)
+    a = choose_prior_scale(X, y, "gaussian")
+    for seed in range(3):
+        r = np.random.default_rng(seed + 1)
+        rows, cols = r.permutation(n), r.permutation(p)
+        b = choose_prior_scale(np.ascontiguousarray(X[rows][:, cols]), y[rows], "gaussian")
+        assert b.converged
+        assert b.scale == pytest.approx(a.scale, rel=1e-8) and b.sigma == pytest.approx(a.sigma, rel=1e-8)
+    assert 0.1 < a.sigma < 0.3  # the interior maximum near 0.2, not the sigma -> 0 edge
 
 
 def test_gaussian_noise_free_data_warn_that_sigma_is_not_identified():
