@@ -401,34 +401,18 @@ class ExactPosterior:
             (chain, draw; constant, it is fixed). With data arrays also ``observed_data`` (``y``),
             ``constant_data`` (``X``) and, as asked, ``log_likelihood`` and ``posterior_predictive``.
         """
-        import arviz as az
+        from ._posterior import build_posterior
 
         rng = np.random.default_rng(random_seed)
         beta, intercept = self.sample_arrays(draws, chains, rng)
         chains, draws = intercept.shape
-        coords = {"feature": list(self.feature_names)}
-        dims = {"beta": ["feature"]}
-        kwargs = {}
-        if self._X is not None:
-            n = self._X.shape[0]
-            coords["obs"] = np.arange(n)
-            dims.update({"y": ["obs"], "X": ["obs", "feature"]})
-            kwargs["observed_data"] = {"y": self._y}
-            kwargs["constant_data"] = {"X": self._X}
-            mu = intercept[..., None] + beta @ self._X.T  # (chain, draw, obs)
-            if log_likelihood:
-                r = (self._y - mu) / self.sigma
-                kwargs["log_likelihood"] = {"y": -0.5 * (r * r) - np.log(self.sigma) - 0.5 * _LOG2PI}
-            if posterior_predictive:
-                kwargs["posterior_predictive"] = {"y": mu + self.sigma * rng.standard_normal(mu.shape)}
         posterior = {"beta": beta, "intercept": intercept, "sigma": np.full((chains, draws), self.sigma)}
-        return az.from_dict(
-            posterior=posterior,
-            coords=coords,
-            dims=dims,
+        return build_posterior(
+            posterior, feature_names=self.feature_names, X=self._X, y=self._y, fit_intercept=True,
+            log_likelihood=log_likelihood and self._X is not None,
+            posterior_predictive=posterior_predictive and self._X is not None, rng=rng,
             attrs={"inference": "exact conjugate posterior", "tau": self.tau},
-            **kwargs,
-        )
+        )  # fmt: skip
 
     def __repr__(self) -> str:
         k = min(self.n_features, 6)

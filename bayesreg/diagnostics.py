@@ -65,9 +65,8 @@ def sampling_summary(idata, var_names=None) -> dict:
         ``chains``, ``draws``, ``divergences``, ``rhat_max``, ``rhat_bad`` (labels above 1.01),
         ``ess_bulk_min``, ``ess_tail_min``, ``ess_bad`` (labels below 100 per chain), ``n_params``.
     """
-    from ._pymc import import_arviz
+    from ._upstream import ess, rhat
 
-    az = import_arviz()
     post = idata.posterior
     chains, draws = int(post.sizes["chain"]), int(post.sizes["draw"])
     divergences = 0
@@ -92,11 +91,11 @@ def sampling_summary(idata, var_names=None) -> dict:
     with warnings.catch_warnings():
         # ArviZ warns (RuntimeWarning) on variables with too few draws or zero variance
         warnings.simplefilter("ignore", RuntimeWarning)
-        rhat = _flatten(az.rhat(sub, method="rank"), ()) if chains > 1 else {}
-        bulk = _flatten(az.ess(sub, method="bulk"), ())
-        tail = _flatten(az.ess(sub, method="tail"), ())
+        rh_all = _flatten(rhat(sub, method="rank"), ()) if chains > 1 else {}
+        bulk = _flatten(ess(sub, method="bulk"), ())
+        tail = _flatten(ess(sub, method="tail"), ())
     out["n_params"] = len(bulk)
-    rh = {k: v for k, v in rhat.items() if np.isfinite(v)}
+    rh = {k: v for k, v in rh_all.items() if np.isfinite(v)}
     if rh:
         out["rhat_max"] = max(rh.values())
         out["rhat_bad"] = sorted((k for k, v in rh.items() if v > RHAT_MAX), key=lambda k: -rh[k])

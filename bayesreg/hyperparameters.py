@@ -559,7 +559,8 @@ def _batch_se(x: np.ndarray, n_batches: int = 20) -> float:
 
 
 def _hyperprior(sample_gibbs, data, g, common, sigma, sigma_fixed, lam, lam2_prior, draws, tune, chains, ss):
-    import arviz as az
+    from ._posterior import hdi_from_draws
+    from ._upstream import ess
 
     idata = sample_gibbs(
         *data, ParkCasella(lam, lam2_prior=lam2_prior), draws=draws, tune=tune, chains=chains,
@@ -567,9 +568,9 @@ def _hyperprior(sample_gibbs, data, g, common, sigma, sigma_fixed, lam, lam2_pri
     )  # fmt: skip
     lam_draws = idata.posterior["lam"].values
     lam_hat = float(lam_draws.mean())
-    ess = float(az.ess(idata, var_names=["lam"])["lam"].values)
-    mc_se = float(lam_draws.std(ddof=1) / np.sqrt(max(ess, 1.0)))
-    h = np.ravel(az.hdi(lam_draws.ravel(), hdi_prob=0.94))
+    n_eff = float(ess(idata.posterior[["lam"]], method="bulk")["lam"].values)
+    mc_se = float(lam_draws.std(ddof=1) / np.sqrt(max(n_eff, 1.0)))
+    h = hdi_from_draws(lam_draws.reshape(-1, 1), 0.94)[0]
     hdi = (float(h[0]), float(h[1]))
     sig = float(sigma) if sigma_fixed else float(idata.posterior["sigma"].values.mean())
     return _laplace_result(

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ._posterior import pointwise_log_likelihood
 from ._validation import check_choice, check_scalar
 from .models import ModelData, check_prior, check_sigma, default_sigma_prior, prepare_data
 from .priors import Gaussian, Horseshoe, ParkCasella
@@ -374,7 +375,7 @@ def find_map(
     -------
     FindMAPResult
     """
-    from ._pymc import run_find_map
+    from ._upstream import run_find_map
 
     maxeval = check_scalar(maxeval, "maxeval", lower=1, integer=True)
     if options is None:
@@ -436,33 +437,6 @@ def _default_options(method: str) -> dict:
 # --------------------------------------------------------------------------------------------
 # posterior sampling
 # --------------------------------------------------------------------------------------------
-
-
-def pointwise_log_likelihood(X, y, beta, intercept, sigma, *, chunk: int = 256) -> np.ndarray:
-    """``log N(y_i | b0 + x_i beta, sigma^2)`` for every draw: shape ``(chain, draw, n)``.
-
-    Parameters
-    ----------
-    X : ndarray of shape (n, p)
-    y : ndarray of shape (n,)
-    beta : ndarray of shape (chain, draw, p)
-    intercept, sigma : ndarray of shape (chain, draw) or float
-    chunk : int
-        Draws per block (bounds the temporary memory).
-    """
-    require_rows(X, "the pointwise log-likelihood")
-    c, d, p = beta.shape
-    n = X.shape[0]
-    b = beta.reshape(c * d, p)
-    b0 = np.broadcast_to(np.asarray(intercept, dtype=np.float64), (c, d)).reshape(-1)
-    sd = np.broadcast_to(np.asarray(sigma, dtype=np.float64), (c, d)).reshape(-1)
-    out = np.empty((c * d, n))
-    const = -0.5 * math.log(2.0 * math.pi)
-    for start in range(0, c * d, chunk):
-        sl = slice(start, start + chunk)
-        z = (y[None, :] - b0[sl, None] - b[sl] @ X.T) / sd[sl, None]
-        out[sl] = const - np.log(sd[sl, None]) - 0.5 * z * z
-    return out.reshape(c, d, n)
 
 
 def _check_sampling_args(draws, tune, chains, cores, sampler):
@@ -594,12 +568,8 @@ def sample_posterior(
     idata = _sample_nuts(
         model, sampler=sampler, draws=draws, tune=tune, chains=chains, cores=cores, random_seed=random_seed,
         progressbar=progressbar, log_likelihood=log_likelihood, posterior_predictive=posterior_predictive,
-        target_accept=target_accept, **sample_kwargs,
+        target_accept=target_accept, check=check, **sample_kwargs,
     )  # fmt: skip
-    if check:
-        from .diagnostics import check_sampling
-
-        check_sampling(idata)
     return idata
 
 
@@ -634,16 +604,15 @@ def _gibbs_applies(prior, sigma, data: ModelData, likelihood, strict: bool) -> b
 
 
 def _sample_nuts(model, *, sampler, draws, tune, chains, cores, random_seed, progressbar, log_likelihood,
-                 posterior_predictive, target_accept=0.9, **sample_kwargs):  # fmt: skip
-    """pm.sample on a built model, then the groups every bayesreg InferenceData has."""
-    from ._pymc import import_arviz, import_pymc
+                 posterior_predictive, target_accept=0.9, check=True, **sample_kwargs):  # fmt: skip
+    """pm.sample on a built model, then the groups every bayesreg posterior has (one builder)."""
+    from ._posterior import build_posterior
+    from ._upstream import pymc_sample
 
-    pm = import_pymc()
-    az = import_arviz()
     spec = model.bayesreg_spec
     data = spec.data
     kwargs = dict(
-        draws=draws, tune=tune, chains=chains, random_seed=random_seed, progressbar=progressbar, model=model,
+        draws=draws, tune=tune, chains=chains, random_seed=random_seed, progressbar=progressbar,
         compute_convergence_checks=False, return_inferencedata=True, target_accept=target_accept,
     )  # fmt: skip
     if sampler == "nutpie":
@@ -651,42 +620,19 @@ def _sample_nuts(model, *, sampler, draws, tune, chains, cores, random_seed, pro
         if cores is not None:
             kwargs["nuts_sampler_kwargs"] = {"cores": cores}
     else:
-        kwargs["idata_kwargs"] = {"log_likelihood": False}  # computed below, the same way for every sampler
+        kwargs["idata_kwargs"] = {"log_likelihood": False}  # computed by the builder, the same way for every sampler
         if cores is not None:
             kwargs["cores"] = cores
     kwargs.update(sample_kwargs)
-    raw = pm.sample(**kwargs)
-    post = raw.posterior
-    keep = [v for v in post.data_vars if not str(v).endswith("__")]  # nutpie also stores transformed values
-    posterior = post[keep]
-    groups = {"posterior": posterior, "sample_stats": raw.sample_stats}
-    if data.X is not None:
-        import xarray as xr
-
-        obs = np.arange(data.n)
-        feat = list(data.feature_names)
-        groups["observed_data"] = xr.Dataset({"y": (("obs",), data.y)}, coords={"obs": obs})
-        groups["constant_data"] = xr.Dataset({"X": (("obs", "feature"), data.X)}, coords={"obs": obs, "feature": feat})
-        if log_likelihood or posterior_predictive:
-            beta = posterior["beta"].values
-            intercept = posterior["intercept"].values if data.fit_intercept else 0.0
-            sig = posterior["sigma"].values if "sigma" in posterior else float(spec.sigma)
-            cd = {"chain": posterior.coords["chain"].values, "draw": posterior.coords["draw"].values, "obs": obs}
-            if log_likelihood:
-                ll = pointwise_log_likelihood(data.X, data.y, beta, intercept, sig)
-                groups["log_likelihood"] = xr.Dataset({"y": (("chain", "draw", "obs"), ll)}, coords=cd)
-            if posterior_predictive:
-                seed = None if random_seed is None else np.random.SeedSequence(random_seed).spawn(1)[0]
-                rng = np.random.default_rng(seed)
-                mu = np.einsum("cdp,np->cdn", beta, data.X)
-                if data.fit_intercept:
-                    mu = mu + np.asarray(intercept)[..., None]
-                sd = np.broadcast_to(np.asarray(sig, dtype=np.float64), beta.shape[:2])[..., None]
-                yrep = mu + sd * rng.standard_normal(mu.shape)
-                groups["posterior_predictive"] = xr.Dataset({"y": (("chain", "draw", "obs"), yrep)}, coords=cd)
-    idata = az.InferenceData(**groups)
-    idata.posterior.attrs["sampler"] = "nutpie" if sampler == "nutpie" else "nuts"
-    idata.posterior.attrs["likelihood"] = spec.likelihood
-    idata.posterior.attrs["prior"] = type(spec.prior).__name__
-    return idata
-
+    raw = pymc_sample(model, **kwargs)
+    rng = None
+    if posterior_predictive:
+        rng = np.random.default_rng(None if random_seed is None else np.random.SeedSequence(random_seed).spawn(1)[0])
+    return build_posterior(
+        raw.posterior, feature_names=data.feature_names, X=data.X, y=data.y, fit_intercept=data.fit_intercept,
+        sigma=spec.sigma if spec.sigma_fixed else None, sample_stats=raw.sample_stats,
+        log_likelihood=log_likelihood, posterior_predictive=posterior_predictive, rng=rng,
+        attrs={"sampler": "nutpie" if sampler == "nutpie" else "nuts", "likelihood": spec.likelihood,
+               "prior": type(spec.prior).__name__},
+        check=check, stacklevel=4,
+    )  # fmt: skip

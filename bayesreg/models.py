@@ -311,10 +311,10 @@ def build_model(
 
 
 def _build(spec: ModelSpec):
-    from ._pymc import import_pymc
+    from ._upstream import import_pymc, import_pytensor_tensor
 
     pm = import_pymc()
-    import pytensor.tensor as pt
+    pt = import_pytensor_tensor()
 
     data, prior = spec.data, spec.prior
     st = data.stats
@@ -331,33 +331,11 @@ def _build(spec: ModelSpec):
             sigma = pm.HalfFlat("sigma", initval=sd_y)
             pm.Potential("sigma_prior", _sigma_logp(pt, sigma, spec.sigma))
 
-        # ---- coefficients, on the standardised scale when asked (x_scale = 1 otherwise)
+        # ---- coefficients, on the standardised scale when asked (x_scale = 1 otherwise): the
+        # prior's own PyMC form (Prior.to_pymc is the only one), its scale tied to sigma where the
+        # prior says so (Park-Casella, horseshoe)
         name = "beta_std" if data.standardize else "beta"
-        if isinstance(prior, Laplace):
-            b_raw = pm.Laplace(name, mu=0.0, b=prior.scale, dims="feature")
-        elif isinstance(prior, ParkCasella):
-            if prior.lam2_prior is not None:
-                lam2 = pm.Gamma("lam2", alpha=prior.lam2_prior.shape, beta=prior.lam2_prior.rate, initval=prior.lam**2)
-                lam = pm.Deterministic("lam", pt.sqrt(lam2))
-            else:
-                lam = prior.lam
-            b_raw = pm.Laplace(name, mu=0.0, b=sigma / lam, dims="feature")
-        elif isinstance(prior, Gaussian):
-            if prior.tau2_prior is not None:
-                tau2 = pm.InverseGamma(
-                    "tau2", alpha=prior.tau2_prior.shape, beta=prior.tau2_prior.scale, initval=prior.scale**2
-                )
-                tau = pm.Deterministic("tau", pt.sqrt(tau2))
-            else:
-                tau = prior.scale
-            b_raw = pm.Normal(name, mu=0.0, sigma=tau, dims="feature")
-        elif isinstance(prior, ElasticNetPrior):
-            b_raw = prior.to_pymc(name, dims="feature")
-        else:  # Horseshoe, non-centred: beta = z * lam_local * tau * sigma
-            tau = pm.HalfCauchy("tau", beta=prior.global_scale)
-            lam_local = pm.HalfCauchy("lam_local", beta=1.0, dims="feature")
-            z = pm.Normal("beta_z", 0.0, 1.0, dims="feature")
-            b_raw = pm.Deterministic(name, z * lam_local * tau * sigma, dims="feature")
+        b_raw = prior.to_pymc(name, dims="feature", sigma=sigma)
         if data.standardize:
             beta = pm.Deterministic("beta", b_raw / data.x_scale, dims="feature")
         else:

@@ -614,16 +614,11 @@ def plot_shrinkage(table, *, features=None, center: str = "mean", logx: bool = T
 # --------------------------------------------------------------------------------------------
 
 
-def _az():
-    import arviz as az
-
-    return az
-
-
 def _models(idatas):
     """``{label: InferenceData}`` from a mapping, a sequence or a single InferenceData."""
-    az = _az()
-    if isinstance(idatas, az.InferenceData):
+    from ._upstream import is_posterior_data
+
+    if is_posterior_data(idatas):
         return {"model": idatas}
     if isinstance(idatas, Mapping):
         items = dict(idatas)
@@ -634,7 +629,7 @@ def _models(idatas):
     if not items:
         raise ValueError("idatas is empty")
     for k, v in items.items():
-        if not isinstance(v, az.InferenceData) or not hasattr(v, "posterior"):
+        if not is_posterior_data(v):
             raise TypeError(f"idatas[{k!r}] must be an InferenceData with a posterior group; got {type(v).__name__}")
     return {str(k): v for k, v in items.items()}
 
@@ -661,8 +656,10 @@ def plot_posterior_forest(idatas, *, var_names=("beta",), hdi_prob: float = 0.94
     p = max(d.posterior[v].size // (d.posterior.sizes["chain"] * d.posterior.sizes["draw"])
             for d in models.values() for v in var_names)
     fig, (a,) = _axes(ax, 1, figsize=(5.5, 0.35 * p * len(models) + 1.5))
-    _az().plot_forest(list(models.values()), model_names=list(models), var_names=list(var_names), combined=True,
-                      hdi_prob=hdi_prob, ax=a)
+    from ._upstream import plot_forest
+
+    plot_forest(list(models.values()), model_names=list(models), var_names=list(var_names), hdi_prob=hdi_prob,
+                ax=a)
     a.axvline(0, color="0.5", lw=0.7, ls="--")
     a.set_title(f"{int(round(100 * hdi_prob))}% HDI", fontsize=10)
     return a
@@ -690,8 +687,10 @@ def plot_posterior_density(idatas, *, var_names=("beta",), hdi_prob: float = 0.9
     n_panels = sum(first[v].size // (first.sizes["chain"] * first.sizes["draw"]) for v in var_names)
     fig, axs = _axes(ax, n_panels, ncols=min(ncols, n_panels), figsize=(2.6 * min(ncols, n_panels),
                                                                         2.2 * int(np.ceil(n_panels / ncols))))
-    _az().plot_density(list(models.values()), data_labels=list(models), var_names=list(var_names),
-                       hdi_prob=hdi_prob, shade=0.1, ax=np.array(axs))
+    from ._upstream import plot_density
+
+    plot_density(list(models.values()), data_labels=list(models), var_names=list(var_names), hdi_prob=hdi_prob,
+                 shade=0.1, ax=np.array(axs))
     for a in axs:
         lo, hi = a.get_xlim()
         if lo < 0.0 < hi:  # a zero reference only where zero is in view (not for sigma, lambda, ...)
@@ -721,7 +720,8 @@ def plot_credible_intervals(idata, *, point_estimates=None, var_name: str = "bet
     -------
     matplotlib.axes.Axes
     """
-    az = _az()
+    from ._posterior import hdi_from_draws
+
     idata = _models(idata)
     idata = next(iter(idata.values()))
     post = idata.posterior[var_name]
@@ -730,7 +730,7 @@ def plot_credible_intervals(idata, *, point_estimates=None, var_name: str = "bet
     feat_dim = [d for d in post.dims if d not in ("chain", "draw")]
     names = [str(f) for f in post[feat_dim[0]].values] if feat_dim else [var_name]
     p = draws.shape[0]
-    hdi = np.array([az.hdi(draws[j], hdi_prob=hdi_prob) for j in range(p)])
+    hdi = hdi_from_draws(draws.T, hdi_prob)
     med = np.median(draws, axis=1)
     fig, (a,) = _axes(ax, 1, figsize=(5.4, 0.35 * p + 1.5))
     pos = np.arange(p)[::-1]
@@ -769,8 +769,10 @@ def plot_loo_compare(comparison, *, ax=None):
         raise TypeError("comparison must be the DataFrame returned by arviz.compare")
     import warnings
 
+    from ._upstream import plot_compare
+
     fig, (a,) = _axes(ax, 1, figsize=(5.5, 0.6 * len(comparison) + 1.5))
     with warnings.catch_warnings():  # ArviZ 0.x sorts in place, which pandas >= 3 deprecates
         warnings.filterwarnings("ignore", message=".*inplace.*")
-        _az().plot_compare(comparison, ax=a, insample_dev=False)
+        plot_compare(comparison, ax=a)
     return a

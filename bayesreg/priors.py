@@ -98,7 +98,7 @@ class GammaPrior:
 
     def to_pymc(self, name: str, **kwargs):
         """``pm.Gamma(name, alpha=shape, beta=rate)`` (inside a model context)."""
-        from ._pymc import import_pymc
+        from ._upstream import import_pymc
 
         pm = import_pymc()
 
@@ -135,7 +135,7 @@ class InverseGammaPrior:
 
     def to_pymc(self, name: str, **kwargs):
         """``pm.InverseGamma(name, alpha=shape, beta=scale)`` (inside a model context)."""
-        from ._pymc import import_pymc
+        from ._upstream import import_pymc
 
         pm = import_pymc()
 
@@ -185,7 +185,7 @@ class Laplace(Prior):
         return np.random.default_rng(rng).laplace(0.0, self.scale, size=size)
 
     def to_pymc(self, name: str, dims=None, sigma=None):  # noqa: D102
-        from ._pymc import import_pymc
+        from ._upstream import import_pymc
 
         pm = import_pymc()
 
@@ -239,7 +239,7 @@ class ParkCasella(Prior):
         ``lam2 ~ Gamma(r, delta)`` with the deterministic ``lam = sqrt(lam2)`` (the names the
         InferenceData convention uses), else the fixed ``self.lam``.
         """
-        from ._pymc import import_pymc
+        from ._upstream import import_pymc
 
         pm = import_pymc()
 
@@ -293,7 +293,7 @@ class Gaussian(Prior):
         ``tau2 ~ InverseGamma(a, b)`` with the deterministic ``tau = sqrt(tau2)`` (the
         InferenceData convention's name), else the fixed ``self.scale``.
         """
-        from ._pymc import import_pymc
+        from ._upstream import import_pymc
 
         pm = import_pymc()
 
@@ -373,10 +373,10 @@ class ElasticNetPrior(Prior):
 
     def to_pymc(self, name: str, dims=None, sigma=None):
         """A ``pm.CustomDist`` with this log density and a random generator (``sigma`` not used)."""
-        from ._pymc import import_pymc
+        from ._upstream import import_pymc, import_pytensor_tensor
 
         pm = import_pymc()
-        import pytensor.tensor as pt
+        pt = import_pytensor_tensor()
 
         b, t = self.l1_scale, self.l2_scale
         log_norm = _elastic_net_log_norm(b, t)
@@ -459,7 +459,7 @@ class Horseshoe(Prior):
         ``{name}_z ~ N(0, 1)`` and the deterministic ``name = {name}_z * lam_local * tau * sigma``;
         ``sigma`` is the noise scale (a number or a PyMC variable; 1 when omitted).
         """
-        from ._pymc import import_pymc
+        from ._upstream import import_pymc
 
         pm = import_pymc()
 

@@ -149,13 +149,14 @@ def _posterior_sigma_arg(spec: ModelSpec, sigma_value):
 
 
 def _summarise_posterior(idata, names, hdi_prob):
-    import arviz as az
+    from ._posterior import hdi_from_draws
+    from ._upstream import diagnostics_table
 
     post = idata.posterior
     beta = post["beta"].stack(sample=("chain", "draw")).transpose("feature", "sample").values
     b0 = post["intercept"].values.reshape(-1)
     draws = np.vstack([beta, b0[None, :]])
-    hdi = np.array([az.hdi(d, hdi_prob=hdi_prob) for d in draws])
+    hdi = hdi_from_draws(draws.T, hdi_prob)
     out = {
         "posterior mean": draws.mean(axis=1),
         "posterior median": np.median(draws, axis=1),
@@ -163,7 +164,7 @@ def _summarise_posterior(idata, names, hdi_prob):
         "hdi high": hdi[:, 1],
     }
     names_present = [v for v in ("beta", "intercept", "sigma", "lam", "tau") if v in post]
-    summ = az.summary(idata, var_names=names_present, kind="diagnostics")
+    summ = diagnostics_table(idata, names_present)
     div = idata.sample_stats.get("diverging") if hasattr(idata, "sample_stats") else None
     diagnostics = {
         "max r_hat": float(summ["r_hat"].max()),

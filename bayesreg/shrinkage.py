@@ -23,6 +23,7 @@ import warnings
 
 import numpy as np
 
+from ._posterior import hdi_from_draws
 from ._validation import check_choice, check_positive, check_scalar, check_vector
 from .conjugate import _feature_names, _gram, _posterior_from_gram, _z
 from .exceptions import SamplingWarning
@@ -33,34 +34,6 @@ from .priors import Laplace
 __all__ = ["shrinkage_table", "hdi_from_draws"]
 
 COLUMNS = ["scale", "alpha", "feature", "map", "mean", "median", "sd", "hdi_low", "hdi_high", "mcse_mean"]
-
-
-def hdi_from_draws(draws: np.ndarray, hdi_prob: float = 0.94) -> np.ndarray:
-    """Narrowest intervals holding ``hdi_prob`` of the draws, column by column.
-
-    The same estimator as ArviZ's ``hdi`` for unimodal marginals: of the ``m - k`` windows of
-    ``k = floor(hdi_prob * m)`` consecutive sorted draws, the shortest.
-
-    Parameters
-    ----------
-    draws : ndarray of shape (m, p)
-        Draws (rows) of ``p`` quantities.
-    hdi_prob : float, default=0.94
-
-    Returns
-    -------
-    ndarray of shape (p, 2)
-        Lower and upper ends.
-    """
-    x = np.sort(np.asarray(draws, dtype=np.float64), axis=0)
-    m = x.shape[0]
-    k = int(np.floor(hdi_prob * m))
-    if k < 1 or k >= m:
-        return np.column_stack([x[0], x[-1]])
-    width = x[k:] - x[: m - k]
-    i = np.argmin(width, axis=0)
-    cols = np.arange(x.shape[1])
-    return np.column_stack([x[i, cols], x[i + k, cols]])
 
 
 def _fast() -> bool:
@@ -238,8 +211,7 @@ def _gaussian_rows(g, grid, sigma, hdi_prob):
 
 def _laplace_rows(X, y, g, grid, sigma, hdi_prob, names, draws, tune, chains, random_seed, tol, sampler,
                   progressbar):  # fmt: skip
-    import arviz as az
-
+    from ._upstream import mcse
     from .solvers import lasso_path
 
     k, p = grid.size, g.p
@@ -272,7 +244,7 @@ def _laplace_rows(X, y, g, grid, sigma, hdi_prob, names, draws, tune, chains, ra
         out["median"][i] = np.median(flat, axis=0)
         out["sd"][i] = flat.std(axis=0, ddof=1)
         out["hdi_low"][i], out["hdi_high"][i] = hdi_from_draws(flat, hdi_prob).T
-        out["mcse_mean"][i] = az.mcse(idata.posterior[["beta"]], method="mean")["beta"].values
+        out["mcse_mean"][i] = mcse(idata.posterior[["beta"]], method="mean")["beta"].values
     if troubled:
         at = sorted({b for b, _ in troubled})
         shown = ", ".join(f"{b:.4g}" for b in at[:5]) + (", ..." if len(at) > 5 else "")
