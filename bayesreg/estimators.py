@@ -6,14 +6,13 @@ Thin by design: validate, call :func:`bayesreg.map_estimate`, :func:`bayesreg.ex
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._validation import check_choice, check_positive, check_scalar
-from .priors import ElasticNetPrior, Gaussian, Horseshoe, InverseGammaPrior, Laplace, ParkCasella
+from .noise import parse_sigma
+from .priors import ElasticNetPrior, Gaussian, Horseshoe, Laplace, ParkCasella
 
 __all__ = ["BayesianRegression"]
 
@@ -55,9 +54,10 @@ class BayesianRegression(RegressorMixin, BaseEstimator):
     prior : Laplace, ParkCasella, Gaussian, ElasticNetPrior or Horseshoe, default=None
         Prior on the coefficients; ``None`` means ``Laplace(1.0)``. (The horseshoe has no MAP:
         use it with ``inference="posterior"``.)
-    sigma : float, "jeffreys", "default", InverseGammaPrior or None, default=1.0
-        Noise sd: a positive number fixes it (the MAP is then exactly the penalised fit);
-        otherwise it is estimated with that prior (``None`` is ``"jeffreys"``).
+    sigma : float, "estimate", "jeffreys", "default", InverseGammaPrior or None, default=1.0
+        Noise sd: a positive number fixes it (the MAP is then exactly the penalised fit), as does
+        ``"estimate"`` (a plug-in value from the training data); otherwise it is estimated with
+        that prior (``None`` is ``"jeffreys"``). The vocabulary of :mod:`bayesreg.noise`.
     inference : {"map", "posterior"}, default="map"
     fit_intercept : bool, default=True
         Fit an unpenalised (flat-prior) intercept.
@@ -141,20 +141,7 @@ class BayesianRegression(RegressorMixin, BaseEstimator):
         if not isinstance(prior, _PRIORS):
             names = ", ".join(c.__name__ for c in _PRIORS)
             raise TypeError(f"prior must be None or one of {names}; got {type(prior).__name__} {prior!r}")
-        sigma = self.sigma
-        if sigma is None:
-            sigma = "jeffreys"
-        if isinstance(sigma, str):
-            if sigma.lower() not in ("jeffreys", "default"):
-                raise ValueError(f"sigma must be a positive number, 'jeffreys', 'default' or None; got {sigma!r}")
-            sigma = sigma.lower()
-        elif not isinstance(sigma, InverseGammaPrior):
-            if isinstance(sigma, bool) or not isinstance(sigma, numbers.Real):
-                raise TypeError(
-                    f"sigma must be a positive number, 'jeffreys', 'default', an InverseGammaPrior or None; "
-                    f"got {type(sigma).__name__}"
-                )
-            sigma = check_positive(sigma, "sigma")
+        sigma = parse_sigma(self.sigma)
         check_choice(self.inference, "inference", ("map", "posterior"))
         check_choice(self.sampler, "sampler", _SAMPLERS)
         if not isinstance(self.fit_intercept, bool | np.bool_):
@@ -166,11 +153,10 @@ class BayesianRegression(RegressorMixin, BaseEstimator):
         check_scalar(self.chains, "chains", lower=1, integer=True)
         check_positive(self.tol, "tol")
         check_scalar(self.max_iter, "max_iter", lower=1, integer=True)
-        if self.inference == "map" and isinstance(prior, Horseshoe):
-            raise ValueError(
-                "the horseshoe prior has no finite MAP (its density is infinite at 0): use inference='posterior'"
-            )
-        exact = isinstance(prior, Gaussian) and prior.tau2_prior is None and isinstance(sigma, float)
+        if self.inference == "map" and not prior.has_mode:
+            raise ValueError(f"{prior.map_obstacle()[1]}; with this estimator use inference='posterior'")
+        fixed = sigma.fixed or sigma.word == "estimate"
+        exact = isinstance(prior, Gaussian) and prior.tau2_prior is None and fixed
         if self.inference == "posterior" and self.sampler == "exact" and not exact:
             raise ValueError("sampler='exact' needs a Gaussian prior without hyperprior and a fixed sigma")
         return prior, sigma, exact
@@ -187,8 +173,10 @@ class BayesianRegression(RegressorMixin, BaseEstimator):
         -------
         self
         """
-        prior, sigma, exact = self._checked_params()
+        prior, sigma_spec, exact = self._checked_params()
         X, y = validate_data(self, X, y, y_numeric=True, dtype=np.float64)
+        # resolved once here ("estimate" computes its plug-in value), then passed on as a value
+        sigma = sigma_spec.resolve(float(np.var(y, ddof=1)) if y.size > 1 else 0.0, X, y).argument
         names = [str(c) for c in self.feature_names_in_] if hasattr(self, "feature_names_in_") else None
         for attr in ("idata_", "posterior_", "map_result_"):
             if hasattr(self, attr):

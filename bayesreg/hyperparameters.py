@@ -47,7 +47,8 @@ from scipy import optimize
 from ._validation import check_choice, check_positive, check_scalar
 from .conjugate import _Evidence, _gram
 from .exceptions import ConvergenceWarning, SamplingWarning
-from .priors import GammaPrior, Gaussian, InverseGammaPrior, Laplace, ParkCasella
+from .noise import parse_sigma
+from .priors import GammaPrior, Gaussian, Laplace, ParkCasella
 
 __all__ = ["PriorScaleResult", "choose_prior_scale"]
 
@@ -196,12 +197,14 @@ def choose_prior_scale(
         Target.
     prior_family : {"gaussian", "laplace"}, or a Gaussian, Laplace or ParkCasella prior or class
         The prior family. An instance gives the starting value (``tau``, ``b`` or ``lam``).
-    sigma : float, None, "jeffreys", "default" or InverseGammaPrior
-        A positive number fixes the noise sd. ``None`` estimates it: jointly with ``tau`` by
-        type-II ML (Gaussian family: a number or ``None`` only), or by sampling it with the Gibbs
-        sampler (Laplace: Jeffreys ``p(sigma) ∝ 1/sigma`` for ``None``/``"jeffreys"``, which is
-        Park and Casella's ``1/sigma^2`` prior on ``sigma^2``; ``"default"`` is
-        :func:`bayesreg.models.default_sigma_prior`; or an inverse-gamma prior on ``sigma^2``).
+    sigma : float, "estimate", None, "jeffreys", "default" or InverseGammaPrior
+        The vocabulary of :mod:`bayesreg.noise`. A positive number fixes the noise sd, and so does
+        ``"estimate"`` (a plug-in value from the rows). ``None`` (= ``"jeffreys"``) leaves it
+        unknown: estimated jointly with ``tau`` by type-II ML (Gaussian family, where
+        ``"default"`` and inverse-gamma priors do not apply), or sampled by the Gibbs sampler
+        (Laplace: Jeffreys ``p(sigma) ∝ 1/sigma``, which is Park and Casella's ``1/sigma^2``
+        prior on ``sigma^2``; ``"default"`` is :func:`bayesreg.noise.default_sigma_prior`; or an
+        inverse-gamma prior on ``sigma^2``).
     method : {"auto", "marginal_likelihood", "mcem", "hyperprior"}, default="auto"
         Gaussian: ``"marginal_likelihood"`` (closed form). Laplace: ``"mcem"`` (default) or
         ``"hyperprior"``.
@@ -247,15 +250,16 @@ def choose_prior_scale(
         method = methods[1]
     if method == "evidence":
         method = "marginal_likelihood"
+    sigma_spec = parse_sigma(sigma)
     if family == "gaussian":
-        if isinstance(sigma, str) or isinstance(sigma, InverseGammaPrior):
+        if sigma_spec.word in ("default", "invgamma"):
             raise ValueError(
-                "for the Gaussian family sigma is a positive number (fixed) or None (estimated jointly with "
-                f"tau by type-II maximum likelihood); got {sigma!r}"
+                "for the Gaussian family sigma is a positive number or 'estimate' (fixed), or None / 'jeffreys' "
+                f"(estimated jointly with tau by type-II maximum likelihood); got {sigma!r}"
             )
-        if sigma is not None:
-            sigma = check_positive(sigma, "sigma")
-        return _gaussian_evidence(X, y, sigma, fit_intercept, start)
+        g = _gram(X, y, fit_intercept)
+        noise = sigma_spec.resolve(None, g.X, g.y) if sigma_spec.word != "jeffreys" else None
+        return _gaussian_evidence(g, None if noise is None else noise.value, start)
     check_choice(update, "update", ("park_casella", "direct", "newton"))
     draws = check_scalar(draws, "draws", lower=1, integer=True)
     tune = check_scalar(tune, "tune", lower=0, integer=True)
@@ -267,8 +271,10 @@ def choose_prior_scale(
         lam_init = check_positive(lam_init, "lam_init")
     if lam2_prior is not None and not isinstance(lam2_prior, GammaPrior):
         raise TypeError(f"lam2_prior must be a GammaPrior or None; got {type(lam2_prior).__name__}")
-    sigma_fixed = _check_sigma_spec(sigma)
     g = _gram(X, y, fit_intercept)
+    noise = sigma_spec.resolve(g.yy / max(g.n - 1, 1), g.X, g.y)
+    sigma_fixed = noise.fixed
+    sigma = noise.argument
     if lam_init is None:
         lam_init = _start_lam(start, g, sigma if sigma_fixed else None)
     draws = _fast(draws)
@@ -276,10 +282,6 @@ def choose_prior_scale(
 
     ss = random_seed if isinstance(random_seed, np.random.SeedSequence) else np.random.SeedSequence(random_seed)
     data = _stats_of(g)
-    if isinstance(sigma, str) and sigma.lower() == "default":
-        from .models import default_sigma_prior
-
-        sigma = default_sigma_prior(g.yy / max(g.n - 1, 1))
     common = dict(sigma=sigma, fit_intercept=g.fit_intercept, progressbar=progressbar, log_likelihood=False)
     if method == "mcem":
         return _mcem(
@@ -296,8 +298,7 @@ def choose_prior_scale(
 # --------------------------------------------------------------------------------------------
 
 
-def _gaussian_evidence(X, y, sigma, fit_intercept, start) -> PriorScaleResult:
-    g = _gram(X, y, fit_intercept)
+def _gaussian_evidence(g, sigma, start) -> PriorScaleResult:
     ev = _Evidence(g)
     if g.yy <= 0.0:
         raise ValueError("y is constant (after removing the intercept): there is nothing to fit")
@@ -381,20 +382,6 @@ def _gaussian_evidence(X, y, sigma, fit_intercept, start) -> PriorScaleResult:
 # --------------------------------------------------------------------------------------------
 # Laplace: Monte Carlo EM and hyperprior
 # --------------------------------------------------------------------------------------------
-
-
-def _check_sigma_spec(sigma) -> bool:
-    """True for a fixed sigma; validates the other specifications."""
-    if sigma is None or isinstance(sigma, InverseGammaPrior):
-        return False
-    if isinstance(sigma, str):
-        if sigma.lower() not in ("jeffreys", "default"):
-            raise ValueError(
-                f"sigma must be a positive number, None, 'jeffreys', 'default' or an InverseGammaPrior; got {sigma!r}"
-            )
-        return False
-    check_positive(sigma, "sigma")
-    return True
 
 
 def _fast(draws: int) -> int:

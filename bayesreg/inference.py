@@ -20,8 +20,8 @@ import numpy as np
 
 from ._posterior import pointwise_log_likelihood
 from ._validation import check_choice, check_scalar
-from .models import ModelData, check_prior, check_sigma, default_sigma_prior, prepare_data
-from .priors import Gaussian, Horseshoe, ParkCasella
+from .models import ModelData, check_prior, prepare_data
+from .noise import Noise, parse_sigma
 from .suffstats import SufficientStats, require_rows
 
 __all__ = ["map_estimate", "MAPResult", "find_map", "FindMAPResult", "sample_posterior", "pointwise_log_likelihood"]
@@ -123,23 +123,6 @@ def _rss(G, q, yy, coef) -> float:
     return max(float(yy - 2.0 * coef @ q + coef @ G @ coef), 0.0)
 
 
-def _modal_sigma(rss, n, p, prior, beta, sigma_prior) -> float:
-    # maximise over sigma: -m log(sigma) - A / sigma^2 - B / sigma, i.e. m s^2 - B s - 2A = 0, with
-    # m = n + c (+ p for Park-Casella), A = RSS/2 (+ b of an inverse-gamma on sigma^2),
-    # B = lam ||beta||_1 for Park-Casella (its normaliser lam / (2 sigma) per coordinate).
-    if sigma_prior == "jeffreys":
-        c, b = 1.0, 0.0
-    else:
-        c, b = 2.0 * sigma_prior.shape + 1.0, sigma_prior.scale
-    m = n + c
-    B = 0.0
-    if isinstance(prior, ParkCasella):
-        m += p
-        B = prior.lam * float(np.abs(beta).sum())
-    A = 0.5 * rss + b
-    return (B + math.sqrt(B * B + 8.0 * m * A)) / (2.0 * m)
-
-
 def map_estimate(
     X,
     y=None,
@@ -178,8 +161,9 @@ def map_estimate(
     prior : Laplace, ParkCasella, Gaussian or ElasticNetPrior
         Fixed prior scale (a hyperprior has no closed-form joint mode here: use
         :func:`find_map` or :func:`sample_posterior`).
-    sigma : float, "default", "jeffreys" or InverseGammaPrior
-        Fixed noise scale, or its prior.
+    sigma : float, "estimate", "default", "jeffreys", None or InverseGammaPrior
+        Fixed noise scale (a number, or ``"estimate"``: a plug-in value), or its prior (the joint
+        mode is then returned); the vocabulary of :mod:`bayesreg.noise`.
     fit_intercept : bool, default=True
     standardize : bool, default=False
         The prior is on the coefficients of standardised columns (see :func:`bayesreg.build_model`);
@@ -200,31 +184,20 @@ def map_estimate(
     MAPResult
     """
     check_prior(prior)
-    if isinstance(prior, Horseshoe):
-        raise TypeError(
-            "the horseshoe prior has no penalty twin with a closed form (its marginal density has no closed "
-            "form and no finite mode); use sample_posterior, or find_map on build_model(...)"
-        )
-    if isinstance(prior, ParkCasella) and prior.lam2_prior is not None:
-        raise ValueError(
-            "map_estimate needs a fixed lam: ParkCasella has a lam2_prior. Use ParkCasella(lam) or "
-            "find_map(build_model(...)) / sample_posterior for the hierarchical model"
-        )
-    if isinstance(prior, Gaussian) and prior.tau2_prior is not None:
-        raise ValueError(
-            "map_estimate needs a fixed tau: Gaussian has a tau2_prior (whose joint mode is degenerate at "
-            "tau -> 0). Use Gaussian(scale) or sample_posterior for the hierarchical model"
-        )
-    sigma = check_sigma(sigma)
+    obstacle = prior.map_obstacle()
+    if obstacle is not None:
+        raise obstacle[0](obstacle[1])
+    sigma_spec = parse_sigma(sigma)
     tol = check_scalar(tol, "tol", lower=0.0, lower_inclusive=False)
     max_iter = check_scalar(max_iter, "max_iter", lower=1, integer=True)
     sigma_tol = check_scalar(sigma_tol, "sigma_tol", lower=0.0, lower_inclusive=False)
     max_alternations = check_scalar(max_alternations, "max_alternations", lower=1, integer=True)
     data = prepare_data(X, y, fit_intercept=fit_intercept, feature_names=feature_names, standardize=standardize)
-    return _map_estimate(data, prior, sigma, tol, max_iter, sigma_tol, max_alternations)
+    noise = sigma_spec.resolve(data.y_var, data.X, data.y)
+    return _map_estimate(data, prior, noise, tol, max_iter, sigma_tol, max_alternations)
 
 
-def _map_estimate(data: ModelData, prior, sigma, tol, max_iter, sigma_tol, max_alternations) -> MAPResult:
+def _map_estimate(data: ModelData, prior, noise: Noise, tol, max_iter, sigma_tol, max_alternations) -> MAPResult:
     from .penalties import L2
 
     st = data.stats
@@ -235,12 +208,10 @@ def _map_estimate(data: ModelData, prior, sigma, tol, max_iter, sigma_tol, max_a
     else:
         source = (_standardised_stats(st, s) if data.standardize else st, None)
     fi = data.fit_intercept
-    if isinstance(sigma, str) and sigma == "default":
-        sigma = default_sigma_prior(data.y_var)
 
-    if isinstance(sigma, float):
-        coef, gap, n_iter, conv, pen = _solve_beta(source, prior, sigma, n, fi, tol, max_iter, None)
-        sig, n_alt = sigma, 0
+    if noise.fixed:
+        coef, gap, n_iter, conv, pen = _solve_beta(source, prior, noise.value, n, fi, tol, max_iter, None)
+        sig, n_alt = noise.value, 0
     else:
         G, q, yy = (_standardised_stats(st, s) if data.standardize else st).gram(fi)
         sig = math.sqrt(data.y_var) if data.y_var > 0 else 1.0
@@ -249,7 +220,7 @@ def _map_estimate(data: ModelData, prior, sigma, tol, max_iter, sigma_tol, max_a
         for n_alt in range(1, max_alternations + 1):
             coef, gap, it, ok, pen = _solve_beta(source, prior, sig, n, fi, tol, max_iter, coef)
             n_iter += it
-            new = _modal_sigma(_rss(G, q, yy, coef), n, p, prior, coef / s, sigma)
+            new = noise.modal_sigma(_rss(G, q, yy, coef), n, *prior.sigma_terms(coef / s))
             if new <= 0.0:
                 raise ValueError("the joint mode has sigma = 0 (a perfect fit with a Jeffreys prior); fix sigma")
             done = abs(new - sig) <= sigma_tol * sig
@@ -402,8 +373,8 @@ def find_map(
     intercept = float(values["intercept"]) if "intercept" in values else 0.0
     if "sigma" in values:
         sigma = float(values["sigma"])
-    elif spec is not None and spec.sigma_fixed:
-        sigma = float(spec.sigma)
+    elif spec is not None and spec.noise.fixed:
+        sigma = float(spec.noise.value)
     else:
         sigma = float("nan")
     logp = -float(raw.fun) if raw is not None and getattr(raw, "fun", None) is not None else float("nan")
@@ -481,8 +452,8 @@ def sample_posterior(
         statistics with ``y`` omitted (then the groups that need rows are left out).
     y : array_like of shape (n,), optional
     prior : Laplace, ParkCasella, Gaussian, ElasticNetPrior or Horseshoe
-    sigma : float, "default", "jeffreys" or InverseGammaPrior, default="default"
-        As in :func:`bayesreg.build_model`.
+    sigma : float, "estimate", "default", "jeffreys", None or InverseGammaPrior, default="default"
+        As in :func:`bayesreg.build_model` (the vocabulary of :mod:`bayesreg.noise`).
     sampler : {"auto", "nuts", "nutpie", "gibbs"}, default="auto"
         ``"gibbs"``: the conditionally conjugate samplers of :mod:`bayesreg.samplers` (Gaussian,
         Park-Casella and Laplace, horseshoe priors); ``"nuts"``: PyMC's NUTS; ``"nutpie"``: nutpie's
@@ -522,7 +493,7 @@ def sample_posterior(
         request ``posterior_predictive`` (``y``).
     """
     check_prior(prior)
-    sigma = check_sigma(sigma)
+    sigma_spec = parse_sigma(sigma)
     draws, tune, chains, cores = _check_sampling_args(draws, tune, chains, cores, sampler)
     target_accept = check_scalar(target_accept, "target_accept", lower=0.0, upper=1.0, lower_inclusive=False,
                                  upper_inclusive=False)
@@ -533,8 +504,8 @@ def sample_posterior(
     data = prepare_data(X, y, fit_intercept=fit_intercept, feature_names=feature_names, standardize=standardize)
     if log_likelihood is None:
         log_likelihood = data.X is not None
-    if isinstance(sigma, str) and sigma == "default":
-        sigma = default_sigma_prior(data.y_var)
+    noise = sigma_spec.resolve(data.y_var, data.X, data.y)
+    sigma = noise.argument
 
     if sampler in ("gibbs", "auto"):
         use_gibbs = _gibbs_applies(prior, sigma, data, likelihood, strict=(sampler == "gibbs"))
@@ -564,7 +535,7 @@ def sample_posterior(
     check_choice(likelihood, "likelihood", ("normal", "suffstats"))
     if likelihood == "normal" and data.X is None:
         raise ValueError("likelihood='normal' needs the rows (X, y); a SufficientStats allows 'suffstats' only")
-    model = _build(ModelSpec(data=data, prior=prior, sigma=sigma, likelihood=likelihood))
+    model = _build(ModelSpec(data=data, prior=prior, noise=noise, likelihood=likelihood))
     idata = _sample_nuts(
         model, sampler=sampler, draws=draws, tune=tune, chains=chains, cores=cores, random_seed=random_seed,
         progressbar=progressbar, log_likelihood=log_likelihood, posterior_predictive=posterior_predictive,
@@ -630,7 +601,7 @@ def _sample_nuts(model, *, sampler, draws, tune, chains, cores, random_seed, pro
         rng = np.random.default_rng(None if random_seed is None else np.random.SeedSequence(random_seed).spawn(1)[0])
     return build_posterior(
         raw.posterior, feature_names=data.feature_names, X=data.X, y=data.y, fit_intercept=data.fit_intercept,
-        sigma=spec.sigma if spec.sigma_fixed else None, sample_stats=raw.sample_stats,
+        sigma=spec.noise.value, sample_stats=raw.sample_stats,
         log_likelihood=log_likelihood, posterior_predictive=posterior_predictive, rng=rng,
         attrs={"sampler": "nutpie" if sampler == "nutpie" else "nuts", "likelihood": spec.likelihood,
                "prior": type(spec.prior).__name__},

@@ -15,10 +15,11 @@ prior on the intercept :math:`b_0` (an unpenalised intercept), and a prior on :m
 ========================  ==================================================================
 
 The noise scale ``sigma`` is fixed (a positive number: the setting in which the MAP is exactly
-the penalised fit) or has a prior: ``"jeffreys"`` (:math:`p(\sigma) \propto 1/\sigma`, i.e.
-:math:`p(\sigma^2) \propto 1/\sigma^2`), an :class:`~bayesreg.InverseGammaPrior` on
-:math:`\sigma^2`, or ``"default"``: the inverse-gamma prior of :func:`default_sigma_prior`,
-scaled to the data. With a prior, the free variable is ``sigma`` itself (its prior density is
+the penalised fit, or ``"estimate"``: a plug-in value) or has a prior: ``"jeffreys"`` or ``None``
+(:math:`p(\sigma) \propto 1/\sigma`, i.e. :math:`p(\sigma^2) \propto 1/\sigma^2`), an
+:class:`~bayesreg.InverseGammaPrior` on :math:`\sigma^2`, or ``"default"``: the inverse-gamma
+prior of :func:`default_sigma_prior`, scaled to the data. The vocabulary and what follows from
+it live in :mod:`bayesreg.noise`. With a prior, the free variable is ``sigma`` itself (its prior density is
 written on the sigma scale, the Jacobian of :math:`\sigma \mapsto \sigma^2` included), so a
 mode found by ``find_map`` is a mode in sigma.
 
@@ -37,9 +38,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._validation import check_choice, check_positive, check_Xy
+from ._validation import check_choice, check_Xy
 from ._validation import check_feature_names as _check_feature_names
-from .priors import ElasticNetPrior, Gaussian, Horseshoe, InverseGammaPrior, Laplace, ParkCasella
+from .noise import Noise, default_sigma_prior, parse_sigma
+from .priors import ElasticNetPrior, Gaussian, Horseshoe, Laplace, ParkCasella
 from .suffstats import SufficientStats
 
 __all__ = ["build_model", "default_sigma_prior", "ModelData", "prepare_data", "check_prior", "check_sigma"]
@@ -58,51 +60,14 @@ def check_prior(prior):
 
 
 def check_sigma(sigma):
-    """Validate ``sigma``: a positive number, ``"default"``, ``"jeffreys"`` or an InverseGammaPrior."""
-    if isinstance(sigma, str):
-        low = sigma.lower()
-        if low not in ("default", "jeffreys"):
-            raise ValueError(
-                f"sigma must be a positive number, 'default', 'jeffreys' or an InverseGammaPrior on sigma^2; "
-                f"got {sigma!r}"
-            )
-        return low
-    if isinstance(sigma, InverseGammaPrior):
-        return sigma
-    if isinstance(sigma, bool) or not isinstance(sigma, int | float | np.integer | np.floating):
-        raise TypeError(
-            "sigma must be a positive number, 'default', 'jeffreys' or an InverseGammaPrior on sigma^2; "
-            f"got {type(sigma).__name__} {sigma!r}"
-        )
-    return check_positive(sigma, "sigma")
-
-
-def default_sigma_prior(y_var: float) -> InverseGammaPrior:
-    r"""The ``sigma="default"`` prior: inverse-gamma(1, ``var(y) / 100``) on :math:`\sigma^2`.
-
-    Weak (shape 1 is two pseudo-observations) and scaled to the data: with ``s2 = var(y)``,
-    :math:`P(\sigma > \mathrm{sd}(y)) = 1 - e^{-0.01} \approx 1\%` and
-    :math:`P(\sigma < \mathrm{sd}(y)/10) = e^{-1} \approx 37\%`: a noise scale well below the
-    spread of ``y`` (a good fit) is not penalised, one above it (which no model with an intercept
-    fits in-sample) is unlikely. It is conjugate, so the Gibbs samplers use it too.
-
-    Parameters
-    ----------
-    y_var : float
-        Variance of the target (``1.0`` is used when it is zero).
-
-    Returns
-    -------
-    InverseGammaPrior
-    """
-    y_var = float(y_var)
-    return InverseGammaPrior(shape=1.0, scale=(y_var if y_var > 0 else 1.0) / 100.0)
+    """Validate ``sigma`` (the vocabulary of :mod:`bayesreg.noise`); return the number, the word or the prior."""
+    spec = parse_sigma(sigma)
+    return {"fixed": spec.value, "invgamma": spec.prior}.get(spec.word, spec.word)
 
 
 def resolve_sigma(sigma, y_var: float):
-    """Turn ``"default"`` into its concrete prior; pass other (validated) values through."""
-    sigma = check_sigma(sigma)
-    return default_sigma_prior(y_var) if isinstance(sigma, str) and sigma == "default" else sigma
+    """The resolved spelling for data of variance ``y_var``: a number, ``"jeffreys"`` or an InverseGammaPrior."""
+    return parse_sigma(sigma).resolve(y_var).argument
 
 
 @dataclass(frozen=True, eq=False)
@@ -211,23 +176,18 @@ class ModelSpec:
 
     data: ModelData
     prior: object
-    sigma: object  # float, "jeffreys" or InverseGammaPrior (after resolving "default")
+    noise: Noise
     likelihood: str
+
+    @property
+    def sigma(self):
+        """The resolved sigma: the fixed number, ``"jeffreys"`` or the InverseGammaPrior."""
+        return self.noise.argument
 
     @property
     def sigma_fixed(self) -> bool:
         """Whether sigma is a fixed number."""
-        return isinstance(self.sigma, float)
-
-
-def _sigma_logp(pt, sigma_var, sigma_prior):
-    """Log prior density of sigma on the sigma scale (up to a constant)."""
-    if sigma_prior == "jeffreys":
-        return -pt.log(sigma_var)
-    # inverse-gamma(a, b) on s = sigma^2: p(s) ds ∝ s^(-a-1) e^(-b/s) ds, and ds = 2 sigma dsigma,
-    # so p(sigma) ∝ sigma^(-2a-1) e^(-b/sigma^2).
-    a, b = sigma_prior.shape, sigma_prior.scale
-    return -(2.0 * a + 1.0) * pt.log(sigma_var) - b / sigma_var**2
+        return self.noise.fixed
 
 
 def build_model(
@@ -252,10 +212,11 @@ def build_model(
         Target.
     prior : Laplace, ParkCasella, Gaussian, ElasticNetPrior or Horseshoe
         Prior on the coefficients (see the module docstring for each model).
-    sigma : float, "default", "jeffreys" or InverseGammaPrior, default="default"
-        Noise standard deviation: fixed (a positive number) or its prior. ``"default"`` is
-        :func:`default_sigma_prior`, scaled to ``var(y)``; an :class:`~bayesreg.InverseGammaPrior`
-        is a prior on :math:`\sigma^2`.
+    sigma : float, "estimate", "default", "jeffreys", None or InverseGammaPrior, default="default"
+        Noise standard deviation: fixed (a positive number, or ``"estimate"``: a plug-in value from
+        the rows) or its prior. ``"default"`` is :func:`default_sigma_prior`, scaled to ``var(y)``;
+        ``"jeffreys"`` or ``None``: :math:`p(\sigma) \propto 1/\sigma`; an
+        :class:`~bayesreg.InverseGammaPrior` is a prior on :math:`\sigma^2` (see :mod:`bayesreg.noise`).
     fit_intercept : bool, default=True
         Include an intercept with a flat prior (the unpenalised intercept of the penalised fit).
     feature_names : sequence of str, optional
@@ -298,16 +259,15 @@ def build_model(
         before PyMC is imported.
     """
     check_prior(prior)
-    sigma = check_sigma(sigma)
+    sigma_spec = parse_sigma(sigma)
     data = prepare_data(X, y, fit_intercept=fit_intercept, feature_names=feature_names, standardize=standardize)
     if likelihood is None:
         likelihood = "normal" if data.X is not None else "suffstats"
     check_choice(likelihood, "likelihood", _LIKELIHOODS)
     if likelihood == "normal" and data.X is None:
         raise ValueError("likelihood='normal' needs the rows (X, y); a SufficientStats allows 'suffstats' only")
-    if isinstance(sigma, str) and sigma == "default":
-        sigma = default_sigma_prior(data.y_var)
-    return _build(ModelSpec(data=data, prior=prior, sigma=sigma, likelihood=likelihood))
+    noise = sigma_spec.resolve(data.y_var, data.X, data.y)
+    return _build(ModelSpec(data=data, prior=prior, noise=noise, likelihood=likelihood))
 
 
 def _build(spec: ModelSpec):
@@ -325,11 +285,11 @@ def _build(spec: ModelSpec):
 
     with pm.Model(coords=coords) as model:
         # ---- noise scale
-        if spec.sigma_fixed:
-            sigma = pm.Data("sigma", np.float64(spec.sigma))
+        if spec.noise.fixed:
+            sigma = pm.Data("sigma", np.float64(spec.noise.value))
         else:
             sigma = pm.HalfFlat("sigma", initval=sd_y)
-            pm.Potential("sigma_prior", _sigma_logp(pt, sigma, spec.sigma))
+            pm.Potential("sigma_prior", spec.noise.pymc_log_prior(pt, sigma))
 
         # ---- coefficients, on the standardised scale when asked (x_scale = 1 otherwise): the
         # prior's own PyMC form (Prior.to_pymc is the only one), its scale tied to sigma where the

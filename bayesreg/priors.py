@@ -4,7 +4,13 @@ Each prior is a small frozen dataclass with
 
 - ``logp(beta)``: the joint log density of independent coordinates (normalised);
 - ``sample(size, rng)``: draws;
-- ``to_pymc(name, dims, sigma=None)``: the PyMC distribution (PyMC imported lazily).
+- ``to_pymc(name, dims, sigma=None)``: the PyMC distribution (PyMC imported lazily), the only
+  PyMC form of the prior (:func:`bayesreg.build_model` calls it);
+- ``map_obstacle()``: why the exact MAP (:func:`bayesreg.map_estimate`) does not exist for this
+  prior, or ``None`` (the horseshoe has no finite mode; a hyperprior on the scale has no
+  closed-form joint mode);
+- ``sigma_terms(beta)``: how the prior's density depends on ``sigma`` (for the modal-sigma step
+  of the joint MAP);
 
 The exact relations to the penalties (``alpha = sigma^2 / (n b)`` and friends) live in
 :mod:`bayesreg.mapping` and nowhere else.
@@ -158,6 +164,24 @@ class Prior:
         """Return the PyMC random variable (inside a model context)."""
         raise NotImplementedError
 
+    def map_obstacle(self) -> tuple[type, str] | None:
+        """``(exception type, reason)`` when the exact MAP does not exist for this prior, else ``None``."""
+        return None
+
+    @property
+    def has_mode(self) -> bool:
+        """Whether the posterior under this prior has a finite mode to compute exactly."""
+        return self.map_obstacle() is None
+
+    def sigma_terms(self, beta) -> tuple[float, float]:
+        r"""``(count, linear)``: the prior's log density depends on sigma as ``-count log sigma - linear / sigma``.
+
+        Zero for priors that do not involve sigma; the Park-Casella prior
+        :math:`\prod_j \frac{\lambda}{2\sigma} e^{-\lambda|\beta_j|/\sigma}` gives
+        ``(p, lam ||beta||_1)``. Used by :meth:`bayesreg.noise.Noise.modal_sigma`.
+        """
+        return 0.0, 0.0
+
 
 @dataclass(frozen=True)
 class Laplace(Prior):
@@ -219,6 +243,18 @@ class ParkCasella(Prior):
                 f"lam2_prior must be a GammaPrior or None; got {type(self.lam2_prior).__name__}"
             )
 
+    def map_obstacle(self):  # noqa: D102
+        if self.lam2_prior is not None:
+            return ValueError, (
+                "map_estimate needs a fixed lam: ParkCasella has a lam2_prior. Use ParkCasella(lam) or "
+                "find_map(build_model(...)) / sample_posterior for the hierarchical model"
+            )
+        return None
+
+    def sigma_terms(self, beta) -> tuple[float, float]:  # noqa: D102
+        b = _as_beta(beta)
+        return float(b.size), self.lam * float(np.abs(b).sum())
+
     def scale_given(self, sigma: float) -> float:
         """The Laplace scale ``b = sigma / lam`` for a given noise scale."""
         return check_positive(sigma, "sigma") / self.lam
@@ -277,6 +313,14 @@ class Gaussian(Prior):
                 "tau2_prior must be an InverseGammaPrior or None; "
                 f"got {type(self.tau2_prior).__name__}"
             )
+
+    def map_obstacle(self):  # noqa: D102
+        if self.tau2_prior is not None:
+            return ValueError, (
+                "map_estimate needs a fixed tau: Gaussian has a tau2_prior (whose joint mode is degenerate at "
+                "tau -> 0). Use Gaussian(scale) or sample_posterior for the hierarchical model"
+            )
+        return None
 
     def logp(self, beta) -> float:  # noqa: D102
         b = _as_beta(beta)
@@ -445,6 +489,12 @@ class Horseshoe(Prior):
     def sample(self, size, rng=None, sigma: float = 1.0) -> np.ndarray:
         """Draws of ``beta`` (see :meth:`sample_hierarchy`, which also returns the scales)."""
         return self.sample_hierarchy(size, rng, sigma)["beta"]
+
+    def map_obstacle(self):  # noqa: D102
+        return TypeError, (
+            "the horseshoe prior has no penalty twin with a closed form (its marginal density has no closed "
+            "form and no finite mode); use sample_posterior, or find_map on build_model(...)"
+        )
 
     def logp(self, beta) -> float:  # noqa: D102
         raise NotImplementedError(

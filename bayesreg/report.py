@@ -118,7 +118,7 @@ class _Steps:
 
 
 def estimate_sigma(X, y) -> tuple[float, str]:
-    """A plug-in noise sd: least-squares residuals when ``n > p + 1``, else a cross-validated lasso's.
+    """The ``sigma="estimate"`` plug-in noise sd of :func:`bayesreg.noise.plug_in_sigma`, after validating ``X, y``.
 
     Returns
     -------
@@ -127,21 +127,9 @@ def estimate_sigma(X, y) -> tuple[float, str]:
         How it was obtained.
     """
     from ._validation import check_Xy
+    from .noise import plug_in_sigma
 
-    X, y = check_Xy(X, y)
-    n, p = X.shape
-    Xc, yc = X - X.mean(axis=0), y - y.mean()
-    if n > p + 1:
-        coef, *_ = np.linalg.lstsq(Xc, yc, rcond=None)
-        r = yc - Xc @ coef
-        return float(np.sqrt(r @ r / (n - p - 1))), f"least-squares residual sd ({n - p - 1} degrees of freedom)"
-    from sklearn.linear_model import LassoCV
-
-    cv = LassoCV(cv=5).fit(X, y)
-    r = y - cv.predict(X)
-    k = int(np.count_nonzero(cv.coef_))
-    dof = max(n - k - 1, 1)
-    return float(np.sqrt(r @ r / dof)), f"residual sd of a 5-fold cross-validated lasso ({k} non-zeros, p >= n)"
+    return plug_in_sigma(*check_Xy(X, y))
 
 
 def _posterior_sigma_arg(spec: ModelSpec, sigma_value):

@@ -284,7 +284,7 @@ def test_validation_errors():
     with pytest.raises(ValueError, match="sigma"):
         choose_prior_scale(X, y, "laplace", sigma="flat")
     with pytest.raises(ValueError, match="type-II"):
-        choose_prior_scale(X, y, "gaussian", sigma="jeffreys")
+        choose_prior_scale(X, y, "gaussian", sigma="default")
     with pytest.raises(TypeError, match="lam2_prior"):
         choose_prior_scale(X, y, "laplace", method="hyperprior", lam2_prior=2.0)
     with pytest.raises(ValueError, match="update"):
@@ -300,3 +300,20 @@ def test_result_repr():
     res = choose_prior_scale(X, y, "ridge")
     assert isinstance(res, PriorScaleResult)
     assert "tau=" in repr(res) and "marginal_likelihood" in repr(res)
+
+
+def test_none_and_jeffreys_mean_the_same_and_estimate_fixes_a_plug_in_sigma():
+    # one meaning of None across the package: sigma unknown, no information (Jeffreys); in type-II
+    # ML that is the joint estimate. "estimate" is the least-squares residual sd, then fixed.
+    X, y = make_data()
+    a = choose_prior_scale(X, y, "gaussian")
+    b = choose_prior_scale(X, y, "gaussian", sigma="jeffreys")
+    assert a.scale == b.scale and a.sigma == b.sigma and not b.sigma_fixed
+    n, p = X.shape
+    Xc, yc = X - X.mean(0), y - y.mean()
+    r = yc - Xc @ np.linalg.lstsq(Xc, yc, rcond=None)[0]
+    s_hat = np.sqrt(r @ r / (n - p - 1))
+    c = choose_prior_scale(X, y, "gaussian", sigma="estimate")
+    d = choose_prior_scale(X, y, "gaussian", sigma=s_hat)
+    assert c.sigma_fixed and c.sigma == pytest.approx(s_hat, rel=1e-12)
+    assert c.scale == pytest.approx(d.scale, rel=1e-12)
