@@ -19,14 +19,13 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ._posterior import pointwise_log_likelihood
-from ._validation import check_choice, check_scalar
+from ._validation import check_scalar
 from .models import ModelData, check_prior, prepare_data
 from .noise import Noise, parse_sigma
 from .suffstats import SufficientStats, require_rows
 
 __all__ = ["map_estimate", "MAPResult", "find_map", "FindMAPResult", "sample_posterior", "pointwise_log_likelihood"]
 
-_SAMPLERS = ("auto", "nuts", "nutpie", "gibbs")
 
 
 def _fmt(coef: np.ndarray, names=None, k: int = 6) -> str:
@@ -410,16 +409,6 @@ def _default_options(method: str) -> dict:
 # --------------------------------------------------------------------------------------------
 
 
-def _check_sampling_args(draws, tune, chains, cores, sampler):
-    draws = check_scalar(draws, "draws", lower=1, integer=True)
-    tune = check_scalar(tune, "tune", lower=0, integer=True)
-    chains = check_scalar(chains, "chains", lower=1, integer=True)
-    if cores is not None:
-        cores = check_scalar(cores, "cores", lower=1, integer=True)
-    check_choice(sampler, "sampler", _SAMPLERS)
-    return draws, tune, chains, cores
-
-
 def sample_posterior(
     X,
     y=None,
@@ -454,11 +443,14 @@ def sample_posterior(
     prior : Laplace, ParkCasella, Gaussian, ElasticNetPrior or Horseshoe
     sigma : float, "estimate", "default", "jeffreys", None or InverseGammaPrior, default="default"
         As in :func:`bayesreg.build_model` (the vocabulary of :mod:`bayesreg.noise`).
-    sampler : {"auto", "nuts", "nutpie", "gibbs"}, default="auto"
-        ``"gibbs"``: the conditionally conjugate samplers of :mod:`bayesreg.samplers` (Gaussian,
-        Park-Casella and Laplace, horseshoe priors); ``"nuts"``: PyMC's NUTS; ``"nutpie"``: nutpie's
-        NUTS on the same PyMC model (needs ``pip install nutpie``); ``"auto"``: Gibbs where it
-        applies, NUTS otherwise (elastic-net prior, ``standardize=True``).
+    sampler : {"auto", "exact", "gibbs", "nuts", "nutpie"} or bayesreg.sampling.Sampler, default="auto"
+        ``"exact"``: independent draws from the closed-form posterior (Gaussian prior, fixed tau
+        and sigma); ``"gibbs"``: the conditionally conjugate samplers of :mod:`bayesreg.samplers`
+        (Gaussian, Park-Casella and Laplace, horseshoe priors); ``"nuts"``: PyMC's NUTS;
+        ``"nutpie"``: nutpie's NUTS on the same PyMC model (needs ``pip install nutpie``);
+        ``"auto"``: exact where it exists, else Gibbs where it applies, else NUTS (elastic-net
+        prior, ``standardize=True``, ``likelihood=`` or ``pm.sample`` keywords given). See
+        :func:`bayesreg.sampling.resolve_sampler`.
     draws, tune, chains : int
         Draws kept per chain, tuning (burn-in) iterations per chain, number of chains (>= 1).
     cores : int, optional
@@ -492,11 +484,12 @@ def sample_posterior(
         ``observed_data`` (``y``), ``constant_data`` (``X``), ``log_likelihood`` (``y``) and on
         request ``posterior_predictive`` (``y``).
     """
+    from .sampling import resolve_sampler
+
     check_prior(prior)
     sigma_spec = parse_sigma(sigma)
-    draws, tune, chains, cores = _check_sampling_args(draws, tune, chains, cores, sampler)
-    target_accept = check_scalar(target_accept, "target_accept", lower=0.0, upper=1.0, lower_inclusive=False,
-                                 upper_inclusive=False)
+    draws = check_scalar(draws, "draws", lower=1, integer=True)
+    chains = check_scalar(chains, "chains", lower=1, integer=True)
     if log_likelihood:
         require_rows(X, "log_likelihood=True (the pointwise log-likelihood)")
     if posterior_predictive:
@@ -505,73 +498,11 @@ def sample_posterior(
     if log_likelihood is None:
         log_likelihood = data.X is not None
     noise = sigma_spec.resolve(data.y_var, data.X, data.y)
-    sigma = noise.argument
-
-    if sampler in ("gibbs", "auto"):
-        use_gibbs = _gibbs_applies(prior, sigma, data, likelihood, strict=(sampler == "gibbs"))
-        if use_gibbs:
-            from .samplers import sample_gibbs
-
-            source = (data.X, data.y) if data.X is not None else (data.stats, None)
-            return sample_gibbs(
-                source[0], source[1], prior, sigma=sigma, fit_intercept=data.fit_intercept, draws=draws, tune=tune,
-                chains=chains, random_seed=random_seed, progressbar=progressbar,
-                feature_names=list(data.feature_names), log_likelihood=log_likelihood,
-                posterior_predictive=posterior_predictive, cores=cores, check=check,
-            )  # fmt: skip
-        sampler = "nuts"
-    if sampler == "nutpie":
-        try:
-            import nutpie  # noqa: F401
-        except ImportError as exc:
-            raise ImportError(
-                "sampler='nutpie' needs nutpie, which is not installed: `pip install nutpie` "
-                "(or use sampler='nuts' or 'gibbs')"
-            ) from exc
-    if likelihood is None:
-        likelihood = "suffstats" if (data.X is None or data.n > data.p) else "normal"
-    from .models import ModelSpec, _build
-
-    check_choice(likelihood, "likelihood", ("normal", "suffstats"))
-    if likelihood == "normal" and data.X is None:
-        raise ValueError("likelihood='normal' needs the rows (X, y); a SufficientStats allows 'suffstats' only")
-    model = _build(ModelSpec(data=data, prior=prior, noise=noise, likelihood=likelihood))
-    idata = _sample_nuts(
-        model, sampler=sampler, draws=draws, tune=tune, chains=chains, cores=cores, random_seed=random_seed,
-        progressbar=progressbar, log_likelihood=log_likelihood, posterior_predictive=posterior_predictive,
-        target_accept=target_accept, check=check, **sample_kwargs,
-    )  # fmt: skip
-    return idata
-
-
-def _gibbs_applies(prior, sigma, data: ModelData, likelihood, strict: bool) -> bool:
-    """Whether the Gibbs sampler applies; with ``strict`` raise a clear error when it does not."""
-    try:
-        from .samplers import gibbs_supports
-    except ImportError:  # pragma: no cover - samplers not installed
-        if strict:
-            raise
-        return False
-    reasons = []
-    if not gibbs_supports(prior, sigma):
-        reasons.append(f"no Gibbs sampler for the prior {type(prior).__name__} with sigma={sigma!r}")
-    if data.standardize:
-        reasons.append("standardize=True is available with NUTS only")
-    if likelihood is not None and strict:
-        reasons.append("likelihood= applies to NUTS only")
-    if reasons and strict:
-        try:
-            from .samplers import GIBBS_PRIORS
-
-            names = ", ".join(getattr(p, "__name__", str(p)) for p in GIBBS_PRIORS)
-        except ImportError:  # pragma: no cover
-            names = "Gaussian, ParkCasella, Laplace, Horseshoe"
-        raise ValueError(
-            f"sampler='gibbs' does not apply: {'; '.join(reasons)}. Gibbs samplers exist for {names} with sigma "
-            "fixed, 'jeffreys', 'default' or an InverseGammaPrior; for this model use sampler='nuts' "
-            "(or 'nutpie'), which apply to every prior, or sampler='auto'"
-        )
-    return not reasons
+    chosen = resolve_sampler(sampler, prior, noise, data, tune=tune, target_accept=target_accept, cores=cores,
+                             likelihood=likelihood, options=sample_kwargs)  # fmt: skip
+    return chosen.run(data, prior, noise, draws=draws, chains=chains, random_seed=random_seed,
+                      progressbar=progressbar, log_likelihood=log_likelihood,
+                      posterior_predictive=posterior_predictive, check=check)  # fmt: skip
 
 
 def _sample_nuts(model, *, sampler, draws, tune, chains, cores, random_seed, progressbar, log_likelihood,

@@ -308,43 +308,50 @@ def sample_gibbs(
         XT = np.empty((p, 1))
         ys = np.empty(1)
 
-    prm = np.zeros(K.N_PARAMS)
-    prm[K.P_A0], prm[K.P_B0], prm[K.P_SIG_HC] = sig.a0, sig.b0, sig.hc_scale
     hyper = False
+    ha = hb = r = delta = hs_s = 0.0
     if kind == K.GAUSSIAN and prior.tau2_prior is not None:
         hyper = True
-        prm[K.P_HA], prm[K.P_HB] = prior.tau2_prior.shape, prior.tau2_prior.scale
+        ha, hb = prior.tau2_prior.shape, prior.tau2_prior.scale
     if kind == K.PARK_CASELLA and prior.lam2_prior is not None:
         hyper = True
-        prm[K.P_R], prm[K.P_DELTA] = prior.lam2_prior.shape, prior.lam2_prior.rate
+        r, delta = prior.lam2_prior.shape, prior.lam2_prior.rate
     if kind == K.HORSESHOE:
-        prm[K.P_HS_S] = prior.global_scale
+        hs_s = prior.global_scale
+    # plain int / bool / float fields: other scalar types would compile another specialisation
+    config = K.GibbsConfig(
+        kind=int(kind), sigma_mode=int(sig.mode), hyper=hyper, a0=float(sig.a0), b0=float(sig.b0),
+        sig_hc=float(sig.hc_scale), ha=float(ha), hb=float(hb), r=float(r), delta=float(delta), hs_s=float(hs_s),
+    )  # fmt: skip
+    gdata = K.GibbsData(
+        xtx=xtx, xty=xty, yty=float(yty), X=Xs, XT=XT, y=ys, n_eff=float(n_eff), n_obs=float(n),
+        fit_intercept=bool(fit_intercept), xbar=xbar, ybar=ybar, use_bcm=bool(use_bcm),
+    )  # fmt: skip
 
     var_y = max(float(yty) / max(n_eff, 1), 1e-12 * (1.0 + float(yty)), 1e-300)
 
     def initial_state(ss):
         rng = np.random.default_rng(ss)
-        sc = np.zeros(K.N_SCALARS)
         # a jittered start so that chains begin apart (burn-in removes it)
-        sc[K.S2] = sig.fixed**2 if sig.mode == K.SIGMA_FIXED else var_y * math.exp(0.5 * rng.standard_normal())
-        sc[K.A_SIG] = 1.0
-        sc[K.LOG_STEP] = math.log(0.5)
-        sc[K.LOG_STEP_S2] = math.log(0.5)
+        s2 = sig.fixed**2 if sig.mode == K.SIGMA_FIXED else var_y * math.exp(0.5 * rng.standard_normal())
         if kind == K.GAUSSIAN:
-            sc[K.TAU2] = prior.scale**2
+            tau2 = prior.scale**2
         elif kind == K.HORSESHOE:
-            sc[K.TAU2] = prior.global_scale**2
+            tau2 = prior.global_scale**2
         else:
-            sc[K.TAU2] = 1.0
+            tau2 = 1.0
         if kind == K.PARK_CASELLA:
-            sc[K.LAM2] = prior.lam**2
+            lam2 = prior.lam**2
         elif kind == K.LAPLACE:
-            sc[K.LAM2] = 1.0 / prior.scale**2
+            lam2 = 1.0 / prior.scale**2
         else:
-            sc[K.LAM2] = 1.0
-        loc = np.full(p, 2.0 / sc[K.LAM2]) if kind in (K.PARK_CASELLA, K.LAPLACE) else np.ones(p)
+            lam2 = 1.0
+        loc = np.full(p, 2.0 / lam2) if kind in (K.PARK_CASELLA, K.LAPLACE) else np.ones(p)
         loc *= math.exp(0.5 * rng.standard_normal())
-        return sc, loc, np.ones(p), np.zeros(p)
+        return K.GibbsState(
+            beta=np.zeros(p), loc=loc, nu=np.ones(p), sigma2=float(s2), tau2=float(tau2), log_step=math.log(0.5),
+            lam2=float(lam2), a_sig=1.0, log_step_s2=math.log(0.5),
+        )  # fmt: skip
 
     total = tune + draws
     block = max(1, total // 100) if progressbar else total
@@ -360,18 +367,16 @@ def sample_gibbs(
     lock = threading.Lock()
 
     def run_chain(c: int):
-        sc, loc, nu, beta = initial_state(seeds[c])
+        state = initial_state(seeds[c])
+        trace = K.GibbsTrace(
+            beta=out["beta"][c], sigma=out["sigma"][c], intercept=out["intercept"][c], hyper=out["hyper"][c],
+            local=out["local"][c], rss=out["rss"][c],
+        )  # fmt: skip
         K.seed(int(seeds[c].generate_state(1, dtype=np.uint32)[0]))
         it = 0
         while it < total:
             m = min(block, total - it)
-            K.run_block(
-                kind, sig.mode, hyper, use_bcm, xtx, xty, float(yty), Xs, XT, ys,
-                float(n_eff), float(n), fit_intercept, xbar, ybar, prm,
-                beta, loc, nu, sc, it, m, tune,
-                out["beta"][c], out["sigma"][c], out["intercept"][c], out["hyper"][c], out["local"][c],
-                out["rss"][c],
-            )  # fmt: skip
+            state = K.run_block(config, gdata, state, it, m, tune, trace)
             it += m
             with lock:
                 done[c] = it

@@ -1,0 +1,261 @@
+"""Sampler objects: each posterior algorithm behind one run contract, and one place that resolves "auto".
+
+A sampler's constructor takes its **algorithm settings** only (burn-in, step-size target, cores,
+likelihood form); :meth:`Sampler.run` takes the **run contract**, the same for every sampler: the
+prepared data (:class:`bayesreg.models.ModelData`), the prior, the resolved noise model
+(:class:`bayesreg.noise.Noise`), ``draws``, ``chains``, ``random_seed``, ``progressbar``,
+``log_likelihood``, ``posterior_predictive`` and ``check``. Every sampler's draws go through the
+one posterior builder (:mod:`bayesreg._posterior`), so the output has the same variables, dims,
+groups and stored diagnostics whichever ran.
+
+=================  ===========================================================================
+``ExactSampler``   independent draws from the closed-form posterior: Gaussian prior with fixed
+                   ``tau`` and fixed ``sigma`` (:func:`bayesreg.exact_posterior`)
+``GibbsSampler``   the conditionally conjugate samplers on sufficient statistics
+                   (:func:`bayesreg.samplers.sample_gibbs`): Gaussian, Park-Casella, Laplace and
+                   horseshoe priors
+``NUTSSampler``    PyMC's own NUTS on the model of :func:`bayesreg.build_model`
+``NutpieSampler``  nutpie's NUTS on the same PyMC model
+=================  ===========================================================================
+
+:func:`resolve_sampler` turns ``"auto"`` (or a name, or a sampler object) into a sampler:
+``"auto"`` is the exact posterior where it exists, else Gibbs where it applies, else NUTS.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+from ._validation import check_choice, check_scalar
+
+__all__ = ["ExactSampler", "GibbsSampler", "NUTSSampler", "NutpieSampler", "Sampler", "SAMPLER_NAMES",
+           "resolve_sampler"]  # fmt: skip
+
+SAMPLER_NAMES = ("auto", "exact", "gibbs", "nuts", "nutpie")
+
+
+@dataclass(frozen=True)
+class Sampler:
+    """Base class: algorithm settings in the constructor, the run contract in :meth:`run`."""
+
+    name: ClassVar[str] = ""
+
+    def why_not(self, prior, noise, data) -> str | None:  # pragma: no cover - overridden
+        """Why this sampler does not apply to the model, or ``None`` when it does."""
+        raise NotImplementedError
+
+    def run(self, data, prior, noise, *, draws: int, chains: int, random_seed=None, progressbar: bool = True,
+            log_likelihood: bool = False, posterior_predictive: bool = False, check: bool = True):  # fmt: skip
+        """Sample the posterior; return the package's posterior container (see the module docstring)."""
+        raise NotImplementedError  # pragma: no cover - overridden
+
+
+@dataclass(frozen=True)
+class ExactSampler(Sampler):
+    """Independent draws from the closed-form posterior (Gaussian prior, fixed ``tau`` and ``sigma``)."""
+
+    name: ClassVar[str] = "exact"
+
+    def why_not(self, prior, noise, data) -> str | None:  # noqa: D102
+        from .priors import Gaussian
+
+        if not isinstance(prior, Gaussian) or prior.tau2_prior is not None:
+            return "the exact posterior needs a Gaussian prior with a fixed tau"
+        if not noise.fixed:
+            return "the exact posterior needs a fixed sigma"
+        if data.standardize:
+            return "standardize=True is available with NUTS only"
+        return None
+
+    def run(self, data, prior, noise, *, draws, chains, random_seed=None, progressbar=True, log_likelihood=False,
+            posterior_predictive=False, check=True):  # fmt: skip
+        """Exact draws (``tune`` does not apply)."""
+        from .conjugate import exact_posterior
+
+        source = (data.X, data.y) if data.X is not None else (data.stats, None)
+        post = exact_posterior(*source, prior, sigma=noise.value, fit_intercept=data.fit_intercept,
+                               feature_names=list(data.feature_names))  # fmt: skip
+        return post.sample(draws=draws, chains=chains, random_seed=random_seed, log_likelihood=log_likelihood,
+                           posterior_predictive=posterior_predictive)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class GibbsSampler(Sampler):
+    """The conditionally conjugate Gibbs samplers (see :func:`bayesreg.samplers.sample_gibbs`).
+
+    Parameters
+    ----------
+    tune : int, default=1000
+        Burn-in sweeps per chain.
+    cores : int, optional
+        Chains run in parallel threads (default: one per chain, up to the CPU count).
+    """
+
+    name: ClassVar[str] = "gibbs"
+    tune: int = 1000
+    cores: int | None = None
+
+    def why_not(self, prior, noise, data) -> str | None:  # noqa: D102
+        from .samplers import gibbs_supports
+
+        if not gibbs_supports(prior, noise.argument):
+            return f"no Gibbs sampler for the prior {type(prior).__name__} with sigma={noise.argument!r}"
+        if data.standardize:
+            return "standardize=True is available with NUTS only"
+        return None
+
+    def run(self, data, prior, noise, *, draws, chains, random_seed=None, progressbar=True, log_likelihood=False,
+            posterior_predictive=False, check=True):  # fmt: skip
+        """Gibbs draws after ``tune`` burn-in sweeps per chain."""
+        from .samplers import sample_gibbs
+
+        source = (data.X, data.y) if data.X is not None else (data.stats, None)
+        return sample_gibbs(
+            *source, prior, sigma=noise.argument, fit_intercept=data.fit_intercept, draws=draws, tune=self.tune,
+            chains=chains, random_seed=random_seed, progressbar=progressbar,
+            feature_names=list(data.feature_names), log_likelihood=log_likelihood,
+            posterior_predictive=posterior_predictive, cores=self.cores, check=check,
+        )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class NUTSSampler(Sampler):
+    """PyMC's NUTS on the model of :func:`bayesreg.build_model`.
+
+    Parameters
+    ----------
+    tune : int, default=1000
+        Tuning iterations per chain.
+    target_accept : float, default=0.9
+        Step-size adaptation target (higher for fewer divergences).
+    cores : int, optional
+        Chains run in parallel.
+    likelihood : {"normal", "suffstats"}, optional
+        Default: ``"suffstats"`` (O(p^2) per gradient) when ``n > p`` or only statistics are
+        given, else ``"normal"``.
+    options : dict, optional
+        Further keywords of ``pm.sample``.
+    """
+
+    name: ClassVar[str] = "nuts"
+    tune: int = 1000
+    target_accept: float = 0.9
+    cores: int | None = None
+    likelihood: str | None = None
+    options: dict = field(default_factory=dict)
+
+    def why_not(self, prior, noise, data) -> str | None:  # noqa: D102
+        if self.likelihood == "normal" and data.X is None:
+            return "likelihood='normal' needs the rows (X, y); a SufficientStats allows 'suffstats' only"
+        return None
+
+    def run(self, data, prior, noise, *, draws, chains, random_seed=None, progressbar=True, log_likelihood=False,
+            posterior_predictive=False, check=True):  # fmt: skip
+        """NUTS draws on the PyMC model, built here."""
+        from .inference import _sample_nuts
+        from .models import ModelSpec, _build
+
+        likelihood = self.likelihood
+        if likelihood is None:
+            likelihood = "suffstats" if (data.X is None or data.n > data.p) else "normal"
+        model = _build(ModelSpec(data=data, prior=prior, noise=noise, likelihood=likelihood))
+        return _sample_nuts(
+            model, sampler=self.name, draws=draws, tune=self.tune, chains=chains, cores=self.cores,
+            random_seed=random_seed, progressbar=progressbar, log_likelihood=log_likelihood,
+            posterior_predictive=posterior_predictive, target_accept=self.target_accept, check=check,
+            **self.options,
+        )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class NutpieSampler(NUTSSampler):
+    """nutpie's NUTS on the same PyMC model as :class:`NUTSSampler` (needs ``pip install nutpie``)."""
+
+    name: ClassVar[str] = "nutpie"
+
+    def why_not(self, prior, noise, data) -> str | None:  # noqa: D102
+        import importlib.util
+
+        if importlib.util.find_spec("nutpie") is None:
+            return "nutpie is not installed: `pip install nutpie` (or use sampler='nuts' or 'gibbs')"
+        return super().why_not(prior, noise, data)
+
+
+_CLASSES = {"exact": ExactSampler, "gibbs": GibbsSampler, "nuts": NUTSSampler, "nutpie": NutpieSampler}
+
+
+def resolve_sampler(
+    sampler,
+    prior,
+    noise,
+    data,
+    *,
+    tune: int = 1000,
+    target_accept: float = 0.9,
+    cores: int | None = None,
+    likelihood: str | None = None,
+    options: dict | None = None,
+) -> Sampler:
+    """The sampler that will run: the one place where ``"auto"`` is decided.
+
+    Parameters
+    ----------
+    sampler : {"auto", "exact", "gibbs", "nuts", "nutpie"} or Sampler
+        ``"auto"``: :class:`ExactSampler` where the posterior is in closed form, else
+        :class:`GibbsSampler` where it applies, else :class:`NUTSSampler`. A name builds that
+        sampler with the settings below; a :class:`Sampler` object is used as it is.
+    prior, noise, data
+        The model (a coefficient prior, a resolved :class:`~bayesreg.noise.Noise`, a
+        :class:`~bayesreg.models.ModelData`).
+    tune, target_accept, cores, likelihood, options
+        Settings for the sampler built from a name (each sampler takes those it has).
+
+    Returns
+    -------
+    Sampler
+
+    Raises
+    ------
+    ValueError
+        When the named sampler does not apply to the model (saying why and what does), or when
+        ``likelihood`` is given to a sampler other than NUTS.
+    """
+    if isinstance(sampler, Sampler):
+        reason = sampler.why_not(prior, noise, data)
+        if reason:
+            raise ValueError(f"sampler {sampler!r} does not apply: {reason}")
+        return sampler
+    check_choice(sampler, "sampler", SAMPLER_NAMES)
+    tune = check_scalar(tune, "tune", lower=0, integer=True)
+    if cores is not None:
+        cores = check_scalar(cores, "cores", lower=1, integer=True)
+    target_accept = check_scalar(target_accept, "target_accept", lower=0.0, upper=1.0, lower_inclusive=False,
+                                 upper_inclusive=False)  # fmt: skip
+    if likelihood is not None:
+        check_choice(likelihood, "likelihood", ("normal", "suffstats"))
+    nuts = dict(tune=tune, target_accept=target_accept, cores=cores, likelihood=likelihood, options=dict(options or {}))
+    if sampler == "auto":
+        if likelihood is None and not options:
+            for candidate in (ExactSampler(), GibbsSampler(tune=tune, cores=cores)):
+                if candidate.why_not(prior, noise, data) is None:
+                    return candidate
+        chosen = NUTSSampler(**nuts)
+    elif sampler in ("nuts", "nutpie"):
+        chosen = _CLASSES[sampler](**nuts)
+    else:
+        if likelihood is not None:
+            raise ValueError(f"likelihood= applies to NUTS only, not to sampler={sampler!r}")
+        if options:
+            raise ValueError(f"keyword arguments of pm.sample ({', '.join(options)}) apply to NUTS only")
+        chosen = ExactSampler() if sampler == "exact" else GibbsSampler(tune=tune, cores=cores)
+    reason = chosen.why_not(prior, noise, data)
+    if reason:
+        exc = ImportError if isinstance(chosen, NutpieSampler) and "not installed" in reason else ValueError
+        hint = "" if isinstance(chosen, NUTSSampler) else (
+            "; Gibbs samplers exist for Gaussian, ParkCasella, Laplace and Horseshoe priors with sigma fixed, "
+            "'jeffreys', 'default' or an InverseGammaPrior; sampler='nuts' (or 'nutpie') applies to every prior, "
+            "and sampler='auto' picks what applies"
+        )  # fmt: skip
+        raise exc(f"sampler={sampler!r} does not apply: {reason}{hint}")
+    return chosen
