@@ -10,9 +10,9 @@
 
 ``SPEC`` is a path to a ``.toml`` file or the name of one (``diabetes_laplace``, the default)
 in the first of: ``$BAYESREG_MODELS``, ``./models``, and the ``models/`` folder beside the
-installed package (the repository's, for an editable install). ``BAYESREG_FAST=1`` (or
-``--fast``) shrinks draws and grids. Exit status: 0 on success, 2 for a bad spec or bad
-arguments (the message names the file and the key), 1 for any other failure (and for an
+installed package (the repository's, for an editable install). ``--fast`` (or ``BAYESREG_FAST=1``
+in the environment, read here and nowhere else) shrinks draws and grids. Exit status: 0 on
+success, 2 for a bad spec or bad arguments (the message names the file and the key), 1 for any other failure (and for an
 equivalence check whose verdict is FAIL).
 """
 
@@ -25,9 +25,14 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["main", "build_parser"]
+__all__ = ["main", "build_parser", "fast_mode"]
 
 DEFAULT_OUT = Path("bayesreg-report")
+
+
+def fast_mode() -> bool:
+    """Whether ``BAYESREG_FAST`` is set to a true value (``1``, ``true``, ``yes``, ``on``): the command's fast runs."""
+    return os.environ.get("BAYESREG_FAST", "").strip().lower() in ("1", "true", "yes", "on")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -105,15 +110,14 @@ def _cmd_run(args) -> int:
     from .report import format_table, run_spec, write_report
     from .spec import load_spec, resolve_spec
 
-    if args.fast:
-        os.environ["BAYESREG_FAST"] = "1"
+    fast = bool(args.fast) or fast_mode()
     path = resolve_spec(args.spec)
     spec = load_spec(path)
     if not args.quiet:
-        fast = " (fast mode)" if spec.effective_inference() != spec.inference else ""
-        print(f"bayesreg run: {path}{fast}", file=sys.stderr)
+        note = " (fast mode)" if spec.effective_inference(fast) != spec.inference else ""
+        print(f"bayesreg run: {path}{note}", file=sys.stderr)
     spec.load_data()  # data errors stop here, before any fitting
-    res = run_spec(spec, quiet=args.quiet)
+    res = run_spec(spec, fast=fast, quiet=args.quiet)
     print(format_table(res))
     if not args.no_report:
         out = args.out if args.out is not None else DEFAULT_OUT / spec.name

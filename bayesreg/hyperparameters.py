@@ -225,7 +225,6 @@ def choose_prior_scale(
         when given.
     draws, tune : int
         Gibbs draws and burn-in per MCEM iteration (and per chain for the hyperprior).
-        ``BAYESREG_FAST=1`` in the environment divides ``draws`` by 4.
     max_iter : int, default=100
         Maximum MCEM iterations before averaging.
     tol : float, default=2e-3
@@ -277,7 +276,6 @@ def choose_prior_scale(
     sigma = noise.argument
     if lam_init is None:
         lam_init = _start_lam(start, g, sigma if sigma_fixed else None)
-    draws = _fast(draws)
     from .samplers import sample_gibbs  # numba kernels: imported on first use
 
     ss = random_seed if isinstance(random_seed, np.random.SeedSequence) else np.random.SeedSequence(random_seed)
@@ -382,14 +380,6 @@ def _gaussian_evidence(g, sigma, start) -> PriorScaleResult:
 # --------------------------------------------------------------------------------------------
 # Laplace: Monte Carlo EM and hyperprior
 # --------------------------------------------------------------------------------------------
-
-
-def _fast(draws: int) -> int:
-    import os
-
-    if os.environ.get("BAYESREG_FAST", "") not in ("", "0"):
-        return max(50, draws // 4)
-    return draws
 
 
 def _stats_of(g):

@@ -164,7 +164,9 @@ def _summarise_posterior(idata, names, hdi_prob):
     return out, diagnostics
 
 
-def run_spec(spec: ModelSpec, *, quiet: bool = False, stream=None, progressbar: bool | None = None) -> RunResult:
+def run_spec(
+    spec: ModelSpec, *, fast: bool = False, quiet: bool = False, stream=None, progressbar: bool | None = None
+) -> RunResult:
     """Fit what ``spec`` asks for.
 
     Parameters
@@ -188,7 +190,7 @@ def run_spec(spec: ModelSpec, *, quiet: bool = False, stream=None, progressbar: 
 
     from . import mapping
 
-    inf = spec.effective_inference()
+    inf = spec.effective_inference(fast)
     p_spec = spec.prior
     stream = sys.stderr if stream is None else stream
     if progressbar is None:
@@ -219,7 +221,7 @@ def run_spec(spec: ModelSpec, *, quiet: bool = False, stream=None, progressbar: 
         choice = steps.run(
             f"choosing the prior scale ({method})", bayesreg.choose_prior_scale, X, y,
             "gaussian" if p_spec.family == "gaussian" else "laplace", sigma=sigma, method=method,
-            random_seed=inf.seed,
+            random_seed=inf.seed, draws=500 if fast else 2000,  # Gibbs draws per MCEM iteration
         )
         res.scale_choice = choice
         res.notes.append(f"prior scale chosen by {method}: {choice!r}")
@@ -442,7 +444,7 @@ def write_report(res: RunResult, out_dir) -> Path:
             idata = idata.sel(feature=list(top))
         marks = {c: est.loc[top, c].to_numpy() for c in ("exact MAP", "truth") if c in est.columns}
         save(plotting.plot_credible_intervals(idata, point_estimates=marks or None,
-                                              hdi_prob=spec.effective_inference().hdi_prob),
+                                              hdi_prob=spec.inference.hdi_prob),
              "intervals.png", "Posterior medians and HDIs, with the MAP as markers.")
         save(plotting.plot_posterior_forest({spec.prior.family: idata}), "forest.png", "ArviZ forest plot.")
         idata.to_netcdf(str(out / "posterior.nc"))

@@ -18,7 +18,6 @@ is the point of the table.
 
 from __future__ import annotations
 
-import os
 import warnings
 
 import numpy as np
@@ -34,10 +33,6 @@ from .priors import Laplace
 __all__ = ["shrinkage_table", "hdi_from_draws"]
 
 COLUMNS = ["scale", "alpha", "feature", "map", "mean", "median", "sd", "hdi_low", "hdi_high", "mcse_mean"]
-
-
-def _fast() -> bool:
-    return os.environ.get("BAYESREG_FAST", "") not in ("", "0")
 
 
 def _default_scales(family: str, g, sigma: float, n_scales: int) -> np.ndarray:
@@ -94,8 +89,7 @@ def shrinkage_table(
     sigma : float
         Fixed noise sd (the MAP equals the penalised fit only for a fixed sigma).
     draws, tune, chains : int
-        Gibbs draws per chain, burn-in, chains (Laplace only). ``BAYESREG_FAST=1`` in the
-        environment divides ``draws`` and ``tune`` by 4 (at least 100 and 50).
+        Gibbs draws per chain, burn-in, chains (Laplace only).
     random_seed : int or numpy SeedSequence, optional
         One seed for the whole table (each scale gets its own spawned stream).
     hdi_prob : float, default=0.94
@@ -140,8 +134,6 @@ def shrinkage_table(
         grid = np.sort(check_vector(scales, "scales"))
         if np.any(grid <= 0):
             raise ValueError("scales must be positive (prior scales b or tau)")
-    if _fast():
-        draws, tune = max(100, draws // 4), max(50, tune // 4)
     if family == "gaussian":
         block = _gaussian_rows(g, grid, sigma, hdi_prob)
     else:

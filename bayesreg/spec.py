@@ -47,7 +47,8 @@ Layout of a spec (every table and key; defaults in brackets)::
     n_scales = 8                       # grid length [8]
     scale_range = [0.1, 10.0]          # grid from lo * scale to hi * scale [[0.1, 10]]
 
-``BAYESREG_FAST=1`` in the environment shrinks draws, tune and the grid (see :func:`fast_mode`).
+``bayesreg run --fast`` (or ``BAYESREG_FAST=1``, read by the command) shrinks draws, tune and the
+grid (:meth:`ModelSpec.effective_inference` with ``fast=True``).
 """
 
 from __future__ import annotations
@@ -96,8 +97,17 @@ class SpecError(ValueError):
 
 
 def fast_mode() -> bool:
-    """Whether ``BAYESREG_FAST`` is set to a true value (``1``, ``true``, ``yes``): shrink draws and grids."""
-    return os.environ.get("BAYESREG_FAST", "").strip().lower() in ("1", "true", "yes", "on")
+    """Deprecated: the command reads ``BAYESREG_FAST`` (:func:`bayesreg.cli.fast_mode`); library code reads none."""
+    import warnings
+
+    from .cli import fast_mode as _cli_fast_mode
+
+    warnings.warn(
+        "bayesreg.spec.fast_mode is deprecated: pass fast=True to run_spec / effective_inference",
+        DeprecationWarning,
+        stacklevel=2,
+    )
+    return _cli_fast_mode()
 
 
 # --------------------------------------------------------------------------------------------
@@ -164,7 +174,7 @@ class InferenceSpec:
     scale_range: tuple[float, float] = (0.1, 10.0)
 
     def fast(self) -> InferenceSpec:
-        """The same, shrunk for ``BAYESREG_FAST=1``: at most 300 draws and tune, 4 prior scales."""
+        """The same, shrunk for a fast run: at most 300 draws and tune, 4 prior scales."""
         return replace(self, draws=min(self.draws, 300), tune=min(self.tune, 300), n_scales=min(self.n_scales, 4))
 
 
@@ -180,9 +190,9 @@ class ModelSpec:
     inference: InferenceSpec
     path: Path | None = None
 
-    def effective_inference(self) -> InferenceSpec:
-        """The inference settings, shrunk when :func:`fast_mode` is on."""
-        return self.inference.fast() if fast_mode() else self.inference
+    def effective_inference(self, fast: bool = False) -> InferenceSpec:
+        """The inference settings, shrunk (:meth:`InferenceSpec.fast`) for a fast run."""
+        return self.inference.fast() if fast else self.inference
 
     def load_data(self):
         """Load or generate the data; errors name the spec file and the ``[data]`` key.

@@ -114,7 +114,7 @@ def test_every_spec_runs_in_fast_mode(tmp_path, monkeypatch):
     assert len(specs) >= 5
     for path in specs:
         spec = load_spec(path)
-        res = run_spec(spec, quiet=True)
+        res = run_spec(spec, fast=True, quiet=True)
         est = res.estimates
         assert est.index[-1] == "intercept" and len(est) == res.data.n_features + 1
         for col in ("exact MAP", "sklearn", "posterior mean", "hdi low", "hdi high"):

@@ -147,15 +147,13 @@ def test_default_grid_dataset_output_and_statistics_input():
     assert np.any(lap.loc[lap["alpha"] < alphas[-1] * 0.999, "map"] != 0.0)
 
 
-# deliberately few draws: this test is about the MAP / layout, not posterior precision, so the
+# deliberately few draws: this test is about the layout, not posterior precision, so the
 # low-ESS / R-hat SamplingWarning of the tiny runs is expected and ignored
 @pytest.mark.filterwarnings("ignore::bayesreg.exceptions.SamplingWarning")
-def test_fast_mode_cuts_draws(monkeypatch):
+def test_draws_are_what_was_asked_whatever_the_environment(monkeypatch):
+    # library code reads no environment variables: fast modes are parameters
     X, y = make_data()
     monkeypatch.setenv("BAYESREG_FAST", "1")
-    t = shrinkage_table(X, y, "laplace", [1.0], sigma=1.0, draws=800, tune=400, chains=1, random_seed=0)
-    assert t.attrs["draws"] == 200
-    monkeypatch.setenv("BAYESREG_FAST", "0")
     t = shrinkage_table(X, y, "laplace", [1.0], sigma=1.0, draws=120, tune=10, chains=1, random_seed=0)
     assert t.attrs["draws"] == 120
 

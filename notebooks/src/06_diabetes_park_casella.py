@@ -40,7 +40,7 @@ n, p = X.shape
 # $\lambda = 0.237$.
 
 # %%
-eb = bayesreg.choose_prior_scale(X, y, "laplace", method="mcem", random_seed=11)
+eb = bayesreg.choose_prior_scale(X, y, "laplace", method="mcem", draws=500 if FAST else 2000, random_seed=11)
 eb
 
 # %% [markdown]
