@@ -164,7 +164,10 @@ def build_posterior(
     if X is not None:
         obs = np.arange(X.shape[0])
         groups["observed_data"] = xr.Dataset({"y": (("obs",), y)}, coords={"obs": obs})
-        groups["constant_data"] = xr.Dataset({"X": (("obs", "feature"), X)}, coords={"obs": obs, "feature": names})
+        constant = {"X": (("obs", "feature"), X)}
+        if sigma is not None and "sigma" not in post:
+            constant["sigma"] = ((), np.float64(sigma))  # a fixed sigma is data, as pm.Data("sigma") for NUTS
+        groups["constant_data"] = xr.Dataset(constant, coords={"obs": obs, "feature": names})
         if log_likelihood or posterior_predictive:
             beta = post["beta"].values
             intercept = post["intercept"].values if fit_intercept else 0.0

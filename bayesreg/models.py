@@ -65,11 +65,6 @@ def check_sigma(sigma):
     return {"fixed": spec.value, "invgamma": spec.prior}.get(spec.word, spec.word)
 
 
-def resolve_sigma(sigma, y_var: float):
-    """The resolved spelling for data of variance ``y_var``: a number, ``"jeffreys"`` or an InverseGammaPrior."""
-    return parse_sigma(sigma).resolve(y_var).argument
-
-
 @dataclass(frozen=True, eq=False)
 class ModelData:
     """Validated data of a model: arrays (when given), their sufficient statistics, names.

@@ -11,6 +11,8 @@ Each prior is a small frozen dataclass with
   closed-form joint mode);
 - ``sigma_terms(beta)``: how the prior's density depends on ``sigma`` (for the modal-sigma step
   of the joint MAP);
+- ``gibbs_settings()``: what the Gibbs samplers need (kind, hyperparameters, initial scales,
+  output names), or ``None`` when there is no Gibbs sampler for the prior;
 
 The exact relations to the penalties (``alpha = sigma^2 / (n b)`` and friends) live in
 :mod:`bayesreg.mapping` and nowhere else.
@@ -23,6 +25,7 @@ prior, or on ``sigma^2``).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 from scipy import special
@@ -148,6 +151,40 @@ class InverseGammaPrior:
         return pm.InverseGamma(name, alpha=_f64(self.shape), beta=_f64(self.scale), **kwargs)
 
 
+class GibbsSettings(NamedTuple):
+    """What a prior tells the Gibbs samplers (:mod:`bayesreg.samplers`).
+
+    Attributes
+    ----------
+    kind : {"gaussian", "park_casella", "laplace", "horseshoe"}
+        The scale-mixture form the kernel updates.
+    hyper : bool
+        Whether the prior scale has a hyperprior (sampled).
+    ha, hb : float
+        Inverse-gamma shape and scale of ``tau^2`` (Gaussian with a hyperprior).
+    r, delta : float
+        Gamma shape and rate of ``lambda^2`` (Park-Casella with a hyperprior).
+    hs_s : float
+        Horseshoe global scale.
+    tau2, lam2 : float
+        Initial (or fixed) ``tau^2`` and ``lambda^2``.
+    hyper_name, local_name : str or None
+        Posterior names of the sampled global scale and of the local scales.
+    """
+
+    kind: str
+    hyper: bool = False
+    ha: float = 0.0
+    hb: float = 0.0
+    r: float = 0.0
+    delta: float = 0.0
+    hs_s: float = 0.0
+    tau2: float = 1.0
+    lam2: float = 1.0
+    hyper_name: str | None = None
+    local_name: str | None = None
+
+
 @dataclass(frozen=True)
 class Prior:
     """Base class of the coefficient priors."""
@@ -172,6 +209,10 @@ class Prior:
     def has_mode(self) -> bool:
         """Whether the posterior under this prior has a finite mode to compute exactly."""
         return self.map_obstacle() is None
+
+    def gibbs_settings(self) -> GibbsSettings | None:
+        """What the Gibbs samplers need for this prior, or ``None`` when there is no Gibbs sampler."""
+        return None
 
     def sigma_terms(self, beta) -> tuple[float, float]:
         r"""``(count, linear)``: the prior's log density depends on sigma as ``-count log sigma - linear / sigma``.
@@ -200,6 +241,9 @@ class Laplace(Prior):
 
     def __post_init__(self):
         object.__setattr__(self, "scale", check_positive(self.scale, "scale"))
+
+    def gibbs_settings(self) -> GibbsSettings:  # noqa: D102
+        return GibbsSettings("laplace", lam2=1.0 / self.scale**2)
 
     def logp(self, beta) -> float:  # noqa: D102
         b = _as_beta(beta)
@@ -250,6 +294,12 @@ class ParkCasella(Prior):
                 "find_map(build_model(...)) / sample_posterior for the hierarchical model"
             )
         return None
+
+    def gibbs_settings(self) -> GibbsSettings:  # noqa: D102
+        if self.lam2_prior is None:
+            return GibbsSettings("park_casella", lam2=self.lam**2)
+        return GibbsSettings("park_casella", hyper=True, r=self.lam2_prior.shape, delta=self.lam2_prior.rate,
+                             lam2=self.lam**2, hyper_name="lam")  # fmt: skip
 
     def sigma_terms(self, beta) -> tuple[float, float]:  # noqa: D102
         b = _as_beta(beta)
@@ -313,6 +363,12 @@ class Gaussian(Prior):
                 "tau2_prior must be an InverseGammaPrior or None; "
                 f"got {type(self.tau2_prior).__name__}"
             )
+
+    def gibbs_settings(self) -> GibbsSettings:  # noqa: D102
+        if self.tau2_prior is None:
+            return GibbsSettings("gaussian", tau2=self.scale**2)
+        return GibbsSettings("gaussian", hyper=True, ha=self.tau2_prior.shape, hb=self.tau2_prior.scale,
+                             tau2=self.scale**2, hyper_name="tau")  # fmt: skip
 
     def map_obstacle(self):  # noqa: D102
         if self.tau2_prior is not None:
@@ -489,6 +545,10 @@ class Horseshoe(Prior):
     def sample(self, size, rng=None, sigma: float = 1.0) -> np.ndarray:
         """Draws of ``beta`` (see :meth:`sample_hierarchy`, which also returns the scales)."""
         return self.sample_hierarchy(size, rng, sigma)["beta"]
+
+    def gibbs_settings(self) -> GibbsSettings:  # noqa: D102
+        return GibbsSettings("horseshoe", hs_s=self.global_scale, tau2=self.global_scale**2, hyper_name="tau",
+                             local_name="lam_local")  # fmt: skip
 
     def map_obstacle(self):  # noqa: D102
         return TypeError, (

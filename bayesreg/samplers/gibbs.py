@@ -1,9 +1,11 @@
-"""Gibbs samplers on sufficient statistics: validation, parallel chains, InferenceData.
+"""Gibbs samplers on sufficient statistics: validation, parallel chains, the posterior container.
 
 The numerical work is in :mod:`bayesreg.samplers._kernels`; this module checks the input,
 forms the sufficient statistics once, runs the chains in threads (the kernels release the
-GIL), and packs the draws into an :class:`arviz.InferenceData` with the same variables, dims
-and groups as the NUTS path.
+GIL), and hands the draws to the one posterior builder (:mod:`bayesreg._posterior`), so the
+output has the same variables, dims and groups as the NUTS path. What it needs to know about
+the prior comes from :meth:`bayesreg.priors.Prior.gibbs_settings`, and about sigma from the
+noise model (:meth:`bayesreg.noise.Noise.gibbs_settings`).
 """
 
 from __future__ import annotations
@@ -14,45 +16,33 @@ import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 
 import numpy as np
 from threadpoolctl import threadpool_limits
 
+from .._posterior import build_posterior
 from .._validation import check_scalar
-from ..models import prepare_data, resolve_sigma
-from ..priors import Gaussian, Horseshoe, InverseGammaPrior, Laplace, ParkCasella
+from ..models import PRIORS, prepare_data
+from ..noise import parse_sigma
+from ..priors import Prior
 from . import _kernels as K
 
 __all__ = ["sample_gibbs", "gibbs_supports", "GIBBS_PRIORS"]
 
-#: Prior classes with a Gibbs sampler.
-GIBBS_PRIORS = (Gaussian, ParkCasella, Laplace, Horseshoe)
+#: Prior classes with a Gibbs sampler (those whose gibbs_settings() is not None).
+GIBBS_PRIORS = tuple(cls for cls in PRIORS if cls().gibbs_settings() is not None)
 
-_KIND = {Gaussian: K.GAUSSIAN, ParkCasella: K.PARK_CASELLA, Laplace: K.LAPLACE, Horseshoe: K.HORSESHOE}
-
-
-@dataclass(frozen=True)
-class _Sigma:
-    mode: int
-    fixed: float = 1.0
-    a0: float = 0.0
-    b0: float = 0.0
-    hc_scale: float = 1.0
+_KIND = {"gaussian": K.GAUSSIAN, "park_casella": K.PARK_CASELLA, "laplace": K.LAPLACE, "horseshoe": K.HORSESHOE}
 
 
 def _gibbs_names() -> str:
     return ", ".join(c.__name__ for c in GIBBS_PRIORS)
 
 
-def _parse_sigma(sigma, y_var: float = 1.0) -> _Sigma:
-    # the same vocabulary as bayesreg.build_model: a number, "default", "jeffreys", InverseGammaPrior
-    sigma = resolve_sigma("default" if sigma is None else sigma, y_var)
-    if isinstance(sigma, str):  # "jeffreys": p(sigma^2) ∝ 1/sigma^2, i.e. IG(0, 0)
-        return _Sigma(K.SIGMA_INVGAMMA, a0=0.0, b0=0.0)
-    if isinstance(sigma, InverseGammaPrior):
-        return _Sigma(K.SIGMA_INVGAMMA, a0=sigma.shape, b0=sigma.scale)
-    return _Sigma(K.SIGMA_FIXED, fixed=float(sigma))
+def _sigma_settings(noise) -> tuple[int, float, float, float]:
+    """The kernel's ``(sigma mode, fixed value, a0, b0)`` from the noise model (its Gibbs update)."""
+    mode, fixed, a0, b0 = noise.gibbs_settings()
+    return (K.SIGMA_FIXED if mode == "fixed" else K.SIGMA_INVGAMMA), fixed, a0, b0
 
 
 def gibbs_supports(prior, sigma="default") -> bool:
@@ -71,10 +61,10 @@ def gibbs_supports(prior, sigma="default") -> bool:
         True for :class:`~bayesreg.Gaussian`, :class:`~bayesreg.ParkCasella`,
         :class:`~bayesreg.Laplace` and :class:`~bayesreg.Horseshoe` with a supported ``sigma``.
     """
-    if type(prior) not in _KIND:
+    if not isinstance(prior, Prior) or prior.gibbs_settings() is None:
         return False
     try:
-        _parse_sigma(sigma)
+        parse_sigma(sigma)
     except (TypeError, ValueError):
         return False
     return True
@@ -188,12 +178,12 @@ def sample_gibbs(
         Target (omit when ``X`` is a :class:`~bayesreg.SufficientStats`).
     prior : Gaussian, ParkCasella, Laplace or Horseshoe
         Prior on the coefficients.
-    sigma : float, "default", "jeffreys", InverseGammaPrior or None, default "default"
-        Noise scale, as in :func:`bayesreg.build_model`: a positive number fixes it (it is then
-        stored in ``constant_data``, not in the posterior); ``"jeffreys"`` puts
-        :math:`p(\sigma) \propto 1/\sigma` on it; an :class:`~bayesreg.InverseGammaPrior` is a
-        prior on :math:`\sigma^2`; ``"default"`` (or None) is
-        :func:`bayesreg.models.default_sigma_prior`, inverse-gamma(1, var(y)/100) on :math:`\sigma^2`.
+    sigma : float, "estimate", "default", "jeffreys", None or InverseGammaPrior, default "default"
+        Noise scale, the vocabulary of :mod:`bayesreg.noise`: a positive number (or
+        ``"estimate"``, a plug-in value) fixes it (it is then stored in ``constant_data``, not in
+        the posterior); ``"jeffreys"`` or ``None`` puts :math:`p(\sigma) \propto 1/\sigma` on it;
+        an :class:`~bayesreg.InverseGammaPrior` is a prior on :math:`\sigma^2`; ``"default"`` is
+        :func:`bayesreg.noise.default_sigma_prior`, inverse-gamma(1, var(y)/100) on :math:`\sigma^2`.
     fit_intercept : bool, default True
         Whether the model has an (unpenalised, flat-prior) intercept.
     standardize : bool, default False
@@ -236,7 +226,8 @@ def sample_gibbs(
     # ---------------- validation (before any work)
     if prior is None:
         raise TypeError(f"prior is required: one of {_gibbs_names()}")
-    if type(prior) not in _KIND:
+    settings = prior.gibbs_settings() if isinstance(prior, Prior) else None
+    if settings is None:
         raise TypeError(
             f"{type(prior).__name__} has no Gibbs sampler; Gibbs samplers exist for {_gibbs_names()}. "
             "Use sampler='nuts' for this prior."
@@ -248,10 +239,12 @@ def sample_gibbs(
         cores = min(chains, os.cpu_count() or 1)
     else:
         cores = _check_int(cores, "cores", 1)
+    sigma_spec = parse_sigma(sigma)
     data = prepare_data(X, y, fit_intercept=fit_intercept, feature_names=feature_names, standardize=standardize)
     stats, Xa, ya = data.stats, data.X, data.y
     have_rows = Xa is not None
-    sig = _parse_sigma(sigma, data.y_var)
+    noise = sigma_spec.resolve(data.y_var, Xa, ya)
+    sig_mode, sig_fixed, sig_a0, sig_b0 = _sigma_settings(noise)
     if log_likelihood is None:
         log_likelihood = have_rows
     if not have_rows and log_likelihood:
@@ -263,13 +256,13 @@ def sample_gibbs(
     fit_intercept = data.fit_intercept
     n, p = data.n, data.p
     n_eff = n - 1 if fit_intercept else n
-    if sig.mode != K.SIGMA_FIXED and n_eff + 2 * sig.a0 <= 0:
+    if sig_mode != K.SIGMA_FIXED and n_eff + 2 * sig_a0 <= 0:
         raise ValueError(
             f"sigma has a Jeffreys prior but there is no residual degree of freedom (n = {n}); "
             "fix sigma or give it a proper InverseGammaPrior"
         )
-    kind = _KIND[type(prior)]
-    if sig.mode != K.SIGMA_FIXED and sig.b0 == 0.0 and kind in (K.GAUSSIAN, K.LAPLACE) and p >= n_eff:
+    kind = _KIND[settings.kind]
+    if sig_mode != K.SIGMA_FIXED and sig_b0 == 0.0 and kind in (K.GAUSSIAN, K.LAPLACE) and p >= n_eff:
         # y_c lies in the column space of X_c (generically, once p >= n_eff), so the likelihood stays
         # bounded as sigma -> 0 while p(sigma) ∝ 1/sigma is not integrable there
         raise ValueError(
@@ -308,20 +301,11 @@ def sample_gibbs(
         XT = np.empty((p, 1))
         ys = np.empty(1)
 
-    hyper = False
-    ha = hb = r = delta = hs_s = 0.0
-    if kind == K.GAUSSIAN and prior.tau2_prior is not None:
-        hyper = True
-        ha, hb = prior.tau2_prior.shape, prior.tau2_prior.scale
-    if kind == K.PARK_CASELLA and prior.lam2_prior is not None:
-        hyper = True
-        r, delta = prior.lam2_prior.shape, prior.lam2_prior.rate
-    if kind == K.HORSESHOE:
-        hs_s = prior.global_scale
+    st = settings
     # plain int / bool / float fields: other scalar types would compile another specialisation
     config = K.GibbsConfig(
-        kind=int(kind), sigma_mode=int(sig.mode), hyper=hyper, a0=float(sig.a0), b0=float(sig.b0),
-        sig_hc=float(sig.hc_scale), ha=float(ha), hb=float(hb), r=float(r), delta=float(delta), hs_s=float(hs_s),
+        kind=int(kind), sigma_mode=int(sig_mode), hyper=bool(st.hyper), a0=float(sig_a0), b0=float(sig_b0),
+        sig_hc=1.0, ha=float(st.ha), hb=float(st.hb), r=float(st.r), delta=float(st.delta), hs_s=float(st.hs_s),
     )  # fmt: skip
     gdata = K.GibbsData(
         xtx=xtx, xty=xty, yty=float(yty), X=Xs, XT=XT, y=ys, n_eff=float(n_eff), n_obs=float(n),
@@ -333,19 +317,8 @@ def sample_gibbs(
     def initial_state(ss):
         rng = np.random.default_rng(ss)
         # a jittered start so that chains begin apart (burn-in removes it)
-        s2 = sig.fixed**2 if sig.mode == K.SIGMA_FIXED else var_y * math.exp(0.5 * rng.standard_normal())
-        if kind == K.GAUSSIAN:
-            tau2 = prior.scale**2
-        elif kind == K.HORSESHOE:
-            tau2 = prior.global_scale**2
-        else:
-            tau2 = 1.0
-        if kind == K.PARK_CASELLA:
-            lam2 = prior.lam**2
-        elif kind == K.LAPLACE:
-            lam2 = 1.0 / prior.scale**2
-        else:
-            lam2 = 1.0
+        s2 = sig_fixed**2 if sig_mode == K.SIGMA_FIXED else var_y * math.exp(0.5 * rng.standard_normal())
+        tau2, lam2 = st.tau2, st.lam2
         loc = np.full(p, 2.0 / lam2) if kind in (K.PARK_CASELLA, K.LAPLACE) else np.ones(p)
         loc *= math.exp(0.5 * rng.standard_normal())
         return K.GibbsState(
@@ -397,10 +370,6 @@ def sample_gibbs(
 
     if data.standardize:
         out["beta"] /= scale
-    idata = _to_idata(
-        out, prior, kind, sig, hyper, fit_intercept, data.feature_names, Xa, ya, log_likelihood,
-        posterior_predictive, seeds[-1], elapsed, tune, use_bcm,
-    )  # fmt: skip
     attrs = {
         "sampler": "gibbs",
         "prior": type(prior).__name__,
@@ -409,70 +378,23 @@ def sample_gibbs(
         "tuning_steps": tune,
         "inference_library": "bayesreg",
     }
-    idata.posterior.attrs.update(attrs)
-    idata.sample_stats.attrs.update(attrs)
-    if Xa is not None and sig.mode == K.SIGMA_FIXED:
-        # a fixed sigma is data (pm.Data "sigma" on the NUTS path): a 0-d variable in constant_data
-        idata.constant_data["sigma"] = ((), np.float64(sig.fixed))
-    if check:
-        _check(idata)
-    return idata
-
-
-def _check(idata) -> None:
-    # R-hat / ESS warnings, shared with the NUTS path (bayesreg.diagnostics, when present)
-    try:
-        from ..diagnostics import check_sampling
-    except ImportError:  # pragma: no cover - module not there yet
-        return
-    check_sampling(idata)
-
-
-def _to_idata(out, prior, kind, sig, hyper, fit_intercept, names, Xa, ya, log_likelihood,
-              posterior_predictive, pp_seed, elapsed, tune, use_bcm):  # fmt: skip
-    import arviz as az
-
-    chains, draws, p = out["beta"].shape
     posterior = {"beta": out["beta"]}
-    dims = {"beta": ["feature"]}
     if fit_intercept:
         posterior["intercept"] = out["intercept"]
-    if sig.mode != K.SIGMA_FIXED:
+    if sig_mode != K.SIGMA_FIXED:
         posterior["sigma"] = out["sigma"]
-    if kind == K.GAUSSIAN and hyper:
-        posterior["tau"] = out["hyper"]
-    elif kind == K.PARK_CASELLA and hyper:
-        posterior["lam"] = out["hyper"]
-    elif kind == K.HORSESHOE:
-        posterior["tau"] = out["hyper"]
-        posterior["lam_local"] = out["local"]
-        dims["lam_local"] = ["feature"]
-    coords = {"feature": names}
+    if st.hyper_name is not None:
+        posterior[st.hyper_name] = out["hyper"]
+    if st.local_name is not None:
+        posterior[st.local_name] = out["local"]
     sample_stats = {"rss": out["rss"], "diverging": np.zeros((chains, draws), dtype=bool)}
-    kwargs = {}
-    if Xa is not None:
-        n = Xa.shape[0]
-        coords["obs"] = np.arange(n)
-        dims.update({"y": ["obs"], "X": ["obs", "feature"]})
-        kwargs["observed_data"] = {"y": ya}
-        kwargs["constant_data"] = {"X": Xa}
-        if log_likelihood or posterior_predictive:
-            beta = out["beta"].reshape(chains * draws, p)
-            mu = (beta @ Xa.T).reshape(chains, draws, n)
-            if fit_intercept:
-                mu += out["intercept"][:, :, None]
-            sd = out["sigma"][:, :, None]
-            if log_likelihood:
-                z = (ya - mu) / sd
-                kwargs["log_likelihood"] = {"y": -0.5 * z * z - np.log(sd) - 0.5 * math.log(2.0 * math.pi)}
-            if posterior_predictive:
-                rng = np.random.default_rng(pp_seed)
-                kwargs["posterior_predictive"] = {"y": mu + sd * rng.standard_normal(mu.shape)}
-    idata = az.from_dict(
-        posterior=posterior,
-        sample_stats=sample_stats,
-        coords=coords,
-        dims=dims,
-        **kwargs,
-    )
+    idata = build_posterior(
+        posterior, feature_names=data.feature_names, X=Xa, y=ya, fit_intercept=fit_intercept,
+        sigma=sig_fixed if sig_mode == K.SIGMA_FIXED else None, sample_stats=sample_stats,
+        log_likelihood=log_likelihood, posterior_predictive=posterior_predictive,
+        rng=np.random.default_rng(seeds[-1]), attrs=attrs, check=check,
+    )  # fmt: skip
+    idata.sample_stats.attrs.update(attrs)
     return idata
+
+
