@@ -36,9 +36,9 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import linalg, special
 
-from ._validation import check_feature_names, check_positive, check_scalar
+from ._validation import check_positive, check_scalar
+from .design import ModelData, prepare_data
 from .priors import Gaussian
-from .suffstats import SufficientStats, check_stats_or_arrays
 
 __all__ = ["ExactPosterior", "exact_posterior", "log_marginal_likelihood"]
 
@@ -50,63 +50,11 @@ _LOG2PI = float(np.log(2.0 * np.pi))
 # --------------------------------------------------------------------------------------------
 
 
-def _feature_names(X, feature_names, p: int) -> list[str]:
-    """Feature names: given, else a DataFrame's (or SufficientStats') columns, else ``x0, x1, ...``; validated."""
-    if feature_names is None:
-        cols = getattr(X, "columns", None)
-        if cols is None and isinstance(X, SufficientStats):
-            cols = X.feature_names
-        if cols is None:
-            return [f"x{j}" for j in range(p)]
-        feature_names = cols
-    return check_feature_names(feature_names, p)
-
-
-@dataclass
-class _Gram:
-    """The Gram form of the (centred) problem: what the conjugate formulas need."""
-
-    n: int
-    p: int
-    G: np.ndarray  # X_c^T X_c
-    q: np.ndarray  # X_c^T y_c
-    yy: float  # y_c^T y_c
-    x_mean: np.ndarray
-    y_mean: float
-    fit_intercept: bool
-    X: np.ndarray | None = None  # raw validated arrays, when given
-    y: np.ndarray | None = None
-
-    @property
-    def n_eff(self) -> int:
-        """Dimension of the data left after the flat intercept is integrated out."""
-        return self.n - 1 if self.fit_intercept else self.n
-
-
-def _gram(X, y, fit_intercept: bool) -> _Gram:
-    """Validate ``(X, y)`` or a SufficientStats and return its Gram form."""
-    if not isinstance(fit_intercept, bool | np.bool_):
-        raise TypeError(f"fit_intercept must be a bool; got {type(fit_intercept).__name__}")
-    fit_intercept = bool(fit_intercept)
-    stats, Xa, ya = check_stats_or_arrays(X, y, fit_intercept=fit_intercept)
-    if stats is None:
-        stats = SufficientStats._from_valid_arrays(Xa, ya)
-    if fit_intercept and stats.n < 2:
-        raise ValueError(f"n_samples = {stats.n}: at least 2 observations are needed with fit_intercept=True")
-    G, q, yy = stats.gram(fit_intercept)
-    p = stats.n_features
-    return _Gram(
-        n=stats.n,
-        p=p,
-        G=np.array(G),
-        q=np.array(q),
-        yy=float(yy),
-        x_mean=np.array(stats.x_mean) if fit_intercept else np.zeros(p),
-        y_mean=float(stats.y_mean) if fit_intercept else 0.0,
-        fit_intercept=fit_intercept,
-        X=Xa,
-        y=ya,
-    )
+def _gram(X, y, fit_intercept: bool, feature_names=None) -> ModelData:
+    """The prepared design (validated once; a ModelData passes through) with its Gram form."""
+    data = prepare_data(X, y, fit_intercept=fit_intercept, feature_names=feature_names)
+    data.require_intercept_rows()
+    return data
 
 
 def _check_gaussian_prior(prior) -> Gaussian:
@@ -470,12 +418,11 @@ def exact_posterior(
     """
     prior = _check_gaussian_prior(Gaussian(1.0) if prior is None else prior)
     sigma = check_positive(sigma, "sigma")
-    g = _gram(X, y, fit_intercept)
-    names = _feature_names(X, feature_names, g.p)
-    return _posterior_from_gram(g, prior.scale, sigma, names)
+    g = _gram(X, y, fit_intercept, feature_names)
+    return _posterior_from_gram(g, prior.scale, sigma, g.feature_names)
 
 
-def _posterior_from_gram(g: _Gram, tau: float, sigma: float, names) -> ExactPosterior:
+def _posterior_from_gram(g: ModelData, tau: float, sigma: float, names) -> ExactPosterior:
     lam = sigma**2 / tau**2
     M = g.G.copy()
     M[np.diag_indices_from(M)] += lam
@@ -487,8 +434,8 @@ def _posterior_from_gram(g: _Gram, tau: float, sigma: float, names) -> ExactPost
         sigma=sigma,
         tau=tau,
         n=g.n,
-        x_mean=g.x_mean,
-        y_mean=g.y_mean,
+        x_mean=g.x_offset,
+        y_mean=g.y_offset,
         feature_names=list(names),
         fit_intercept=g.fit_intercept,
         _X=g.X,
@@ -544,7 +491,7 @@ def log_marginal_likelihood(X, y=None, tau=1.0, *, sigma: float, fit_intercept: 
     return _log_ml_cholesky(g, tau, sigma)
 
 
-def _log_ml_cholesky(g: _Gram, tau: float, sigma: float) -> float:
+def _log_ml_cholesky(g: ModelData, tau: float, sigma: float) -> float:
     s2 = sigma**2
     lam = s2 / tau**2
     M = g.G.copy()
@@ -572,7 +519,7 @@ class _Evidence:
     and ``s`` is small (the directions with ``e_i = 0`` carry no data).
     """
 
-    def __init__(self, g: _Gram):
+    def __init__(self, g: ModelData):
         e, V = linalg.eigh(g.G, check_finite=False)
         # eigenvalues at rounding level are exact zeros of a rank-deficient Gram (p >= n)
         cut = max(float(e[-1]), 0.0) * g.p * np.finfo(np.float64).eps * 10.0 if e.size else 0.0

@@ -11,13 +11,13 @@ from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._validation import check_choice, check_positive, check_scalar
+from .models import check_prior
 from .noise import parse_sigma
-from .priors import ElasticNetPrior, Gaussian, Horseshoe, Laplace, ParkCasella
+from .priors import Laplace
+from .sampling import SAMPLER_NAMES
 
 __all__ = ["BayesianRegression"]
 
-_PRIORS = (Laplace, ParkCasella, Gaussian, ElasticNetPrior, Horseshoe)
-_SAMPLERS = ("auto", "exact", "gibbs", "nuts", "nutpie")
 
 
 class BayesianRegression(RegressorMixin, BaseEstimator):
@@ -138,12 +138,10 @@ class BayesianRegression(RegressorMixin, BaseEstimator):
     def _checked_params(self):
         """Validate the constructor parameters (before any data or PyMC work)."""
         prior = Laplace(1.0) if self.prior is None else self.prior
-        if not isinstance(prior, _PRIORS):
-            names = ", ".join(c.__name__ for c in _PRIORS)
-            raise TypeError(f"prior must be None or one of {names}; got {type(prior).__name__} {prior!r}")
+        check_prior(prior)
         sigma = parse_sigma(self.sigma)
         check_choice(self.inference, "inference", ("map", "posterior"))
-        check_choice(self.sampler, "sampler", _SAMPLERS)
+        check_choice(self.sampler, "sampler", SAMPLER_NAMES)
         if not isinstance(self.fit_intercept, bool | np.bool_):
             raise TypeError(f"fit_intercept must be True or False; got {self.fit_intercept!r}")
         if not isinstance(self.progressbar, bool | np.bool_):
@@ -155,11 +153,7 @@ class BayesianRegression(RegressorMixin, BaseEstimator):
         check_scalar(self.max_iter, "max_iter", lower=1, integer=True)
         if self.inference == "map" and not prior.has_mode:
             raise ValueError(f"{prior.map_obstacle()[1]}; with this estimator use inference='posterior'")
-        fixed = sigma.fixed or sigma.word == "estimate"
-        exact = isinstance(prior, Gaussian) and prior.tau2_prior is None and fixed
-        if self.inference == "posterior" and self.sampler == "exact" and not exact:
-            raise ValueError("sampler='exact' needs a Gaussian prior without hyperprior and a fixed sigma")
-        return prior, sigma, exact
+        return prior, sigma
 
     def fit(self, X, y):
         """Fit the MAP or sample the posterior.
@@ -173,11 +167,15 @@ class BayesianRegression(RegressorMixin, BaseEstimator):
         -------
         self
         """
-        prior, sigma_spec, exact = self._checked_params()
+        from .models import prepare_data
+
+        prior, sigma_spec = self._checked_params()
         X, y = validate_data(self, X, y, y_numeric=True, dtype=np.float64)
-        # resolved once here ("estimate" computes its plug-in value), then passed on as a value
-        sigma = sigma_spec.resolve(float(np.var(y, ddof=1)) if y.size > 1 else 0.0, X, y).argument
         names = [str(c) for c in self.feature_names_in_] if hasattr(self, "feature_names_in_") else None
+        data = prepare_data(X, y, fit_intercept=bool(self.fit_intercept), feature_names=names)
+        # resolved once here ("estimate" computes its plug-in value), then passed on as a value
+        noise = sigma_spec.resolve(data.y_var, data.X, data.y)
+        sigma = noise.argument
         for attr in ("idata_", "posterior_", "map_result_"):
             if hasattr(self, attr):
                 delattr(self, attr)
@@ -194,10 +192,14 @@ class BayesianRegression(RegressorMixin, BaseEstimator):
             self.sigma_ = float(res.sigma)
             self.n_iter_ = max(1, int(res.n_iter))
             return self
+        from .sampling import ExactSampler, resolve_sampler
+
         seed = self.random_seed
-        if exact and self.sampler in ("auto", "exact"):
+        chosen = resolve_sampler(self.sampler, prior, noise, data, tune=int(self.tune))
+        if isinstance(chosen, ExactSampler):
             from .conjugate import exact_posterior
 
+            # the closed form is kept too (posterior_): predict(return_std=True) uses it exactly
             post = exact_posterior(
                 X, y, prior, sigma=sigma, fit_intercept=bool(self.fit_intercept), feature_names=names
             )
@@ -208,13 +210,8 @@ class BayesianRegression(RegressorMixin, BaseEstimator):
             self.sigma_ = sigma
             self.n_iter_ = int(self.draws)
             return self
-        from .inference import sample_posterior
-
-        idata = sample_posterior(
-            X, y, prior, sigma=sigma, sampler=self.sampler, draws=int(self.draws), tune=int(self.tune),
-            chains=int(self.chains), random_seed=seed, progressbar=bool(self.progressbar),
-            fit_intercept=bool(self.fit_intercept), feature_names=names,
-        )  # fmt: skip
+        idata = chosen.run(data, prior, noise, draws=int(self.draws), chains=int(self.chains), random_seed=seed,
+                           progressbar=bool(self.progressbar), log_likelihood=True)  # fmt: skip
         self.idata_ = idata
         post = idata.posterior
         self.coef_ = post["beta"].values.reshape(-1, X.shape[1]).mean(axis=0)

@@ -276,19 +276,21 @@ def choose_prior_scale(
     sigma = noise.argument
     if lam_init is None:
         lam_init = _start_lam(start, g, sigma if sigma_fixed else None)
-    from .samplers import sample_gibbs  # numba kernels: imported on first use
+    from .sampling import GibbsSampler
 
     ss = random_seed if isinstance(random_seed, np.random.SeedSequence) else np.random.SeedSequence(random_seed)
-    data = _stats_of(g)
-    common = dict(sigma=sigma, fit_intercept=g.fit_intercept, progressbar=progressbar, log_likelihood=False)
+    gibbs = GibbsSampler(tune=tune)
+
+    def sample(prior, n_chains, seed):
+        # the one run contract of the sampler objects, on the design prepared above
+        return gibbs.run(g, prior, noise, draws=draws, chains=n_chains, random_seed=seed, progressbar=progressbar,
+                         log_likelihood=False)  # fmt: skip
+
     if method == "mcem":
-        return _mcem(
-            sample_gibbs, data, g, common, sigma, sigma_fixed, lam_init, update, draws, tune, max_iter, tol,
-            n_average, ss,
-        )  # fmt: skip
+        return _mcem(sample, g, sigma, sigma_fixed, lam_init, update, draws, max_iter, tol, n_average, ss)
     if lam2_prior is None:
         lam2_prior = getattr(start, "lam2_prior", None) or GammaPrior(1.0, 1.0 / lam_init**2)
-    return _hyperprior(sample_gibbs, data, g, common, sigma, sigma_fixed, lam_init, lam2_prior, draws, tune, chains, ss)
+    return _hyperprior(sample, g, sigma, sigma_fixed, lam_init, lam2_prior, draws, chains, ss)
 
 
 # --------------------------------------------------------------------------------------------
@@ -382,29 +384,6 @@ def _gaussian_evidence(g, sigma, start) -> PriorScaleResult:
 # --------------------------------------------------------------------------------------------
 
 
-def _stats_of(g):
-    from .suffstats import SufficientStats
-
-    # the sampler needs rows only for p > n (its BCM algorithm); otherwise statistics suffice
-    if g.X is not None and g.p > g.n:
-        return g.X, g.y
-    if g.X is not None:
-        return SufficientStats._from_valid_arrays(g.X, g.y), None
-    # rebuild the statistics (centred, with means) from the Gram form
-    return (
-        SufficientStats(
-            n=g.n,
-            x_mean=g.x_mean,
-            y_mean=g.y_mean,
-            xtx=g.G,
-            xty=g.q,
-            yty=g.yy,
-        )
-        if g.fit_intercept
-        else SufficientStats(n=g.n, x_mean=np.zeros(g.p), y_mean=0.0, xtx=g.G, xty=g.q, yty=g.yy)
-    ), None
-
-
 def _start_lam(start, g, sigma) -> float:
     if isinstance(start, ParkCasella):
         return start.lam
@@ -435,7 +414,7 @@ def _abs_over_sigma(idata, sigma_fixed: float | None):
     return np.abs(beta) / s[:, None], s
 
 
-def _mcem(sample_gibbs, data, g, common, sigma, sigma_fixed, lam, update, draws, tune, max_iter, tol, n_average, ss):
+def _mcem(sample, g, sigma, sigma_fixed, lam, update, draws, max_iter, tol, n_average, ss):
     import pandas as pd
 
     p = g.p
@@ -451,9 +430,7 @@ def _mcem(sample_gibbs, data, g, common, sigma, sigma_fixed, lam, update, draws,
         # per-run sampling diagnostics of these inner runs are recorded, not raised
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            idata = sample_gibbs(
-                *data, ParkCasella(lam), draws=draws, tune=tune, chains=1, random_seed=ss.spawn(1)[0], **common
-            )
+            idata = sample(ParkCasella(lam), 1, ss.spawn(1)[0])
         flagged = 0
         for w in caught:
             if issubclass(w.category, SamplingWarning):
@@ -535,14 +512,11 @@ def _batch_se(x: np.ndarray, n_batches: int = 20) -> float:
     return float(np.std(means, ddof=1) / np.sqrt(n_batches))
 
 
-def _hyperprior(sample_gibbs, data, g, common, sigma, sigma_fixed, lam, lam2_prior, draws, tune, chains, ss):
+def _hyperprior(sample, g, sigma, sigma_fixed, lam, lam2_prior, draws, chains, ss):
     from ._posterior import hdi_from_draws
     from ._upstream import ess
 
-    idata = sample_gibbs(
-        *data, ParkCasella(lam, lam2_prior=lam2_prior), draws=draws, tune=tune, chains=chains,
-        random_seed=ss, **common,
-    )  # fmt: skip
+    idata = sample(ParkCasella(lam, lam2_prior=lam2_prior), chains, ss)
     lam_draws = idata.posterior["lam"].values
     lam_hat = float(lam_draws.mean())
     n_eff = float(ess(idata.posterior[["lam"]], method="bulk")["lam"].values)

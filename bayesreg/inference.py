@@ -22,7 +22,7 @@ from ._posterior import pointwise_log_likelihood
 from ._validation import check_scalar
 from .models import ModelData, check_prior, prepare_data
 from .noise import Noise, parse_sigma
-from .suffstats import SufficientStats, require_rows
+from .suffstats import require_rows
 
 __all__ = ["map_estimate", "MAPResult", "find_map", "FindMAPResult", "sample_posterior", "pointwise_log_likelihood"]
 
@@ -95,12 +95,6 @@ class MAPResult:
             f"sigma={self.sigma:.6g}, nonzero={self.support.size}/{self.coef.size}, gap={self.gap:.3g}, "
             f"converged={self.converged})"
         )
-
-
-def _standardised_stats(st: SufficientStats, s: np.ndarray) -> SufficientStats:
-    return SufficientStats(
-        n=st.n, x_mean=st.x_mean / s, y_mean=st.y_mean, xtx=st.xtx / np.outer(s, s), xty=st.xty / s, yty=st.yty
-    )
 
 
 def _solve_beta(source, prior, sigma, n, fit_intercept, tol, max_iter, coef_init):
@@ -205,14 +199,14 @@ def _map_estimate(data: ModelData, prior, noise: Noise, tol, max_iter, sigma_tol
     if data.X is not None and not data.standardize:
         source = (data.X, data.y)
     else:
-        source = (_standardised_stats(st, s) if data.standardize else st, None)
+        source = (data.scaled_stats(), None)
     fi = data.fit_intercept
 
     if noise.fixed:
         coef, gap, n_iter, conv, pen = _solve_beta(source, prior, noise.value, n, fi, tol, max_iter, None)
         sig, n_alt = noise.value, 0
     else:
-        G, q, yy = (_standardised_stats(st, s) if data.standardize else st).gram(fi)
+        G, q, yy = data.scaled_stats().gram(fi)
         sig = math.sqrt(data.y_var) if data.y_var > 0 else 1.0
         coef = None
         n_iter, conv = 0, False
@@ -231,7 +225,7 @@ def _map_estimate(data: ModelData, prior, noise: Noise, tol, max_iter, sigma_tol
         coef, gap, it, ok, pen = _solve_beta(source, prior, sig, n, fi, tol, max_iter, coef)
         n_iter += it
         conv = conv and ok
-    G, q, yy = (_standardised_stats(st, s) if data.standardize else st).gram(fi)
+    G, q, yy = data.scaled_stats().gram(fi)
     objective = _rss(G, q, yy, coef) / (2.0 * n) + pen.value(coef)
     coef_orig = coef / s
     x_mean = np.asarray(st.x_mean) if fi else np.zeros(p)

@@ -34,15 +34,14 @@ prior, and the centred one decorrelates the intercept from ``beta`` for NUTS), `
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
-from ._validation import check_choice, check_Xy
-from ._validation import check_feature_names as _check_feature_names
+from ._validation import check_choice
+from .design import ModelData, prepare_data
 from .noise import Noise, default_sigma_prior, parse_sigma
 from .priors import ElasticNetPrior, Gaussian, Horseshoe, Laplace, ParkCasella
-from .suffstats import SufficientStats
 
 __all__ = ["build_model", "default_sigma_prior", "ModelData", "prepare_data", "check_prior", "check_sigma"]
 
@@ -63,106 +62,6 @@ def check_sigma(sigma):
     """Validate ``sigma`` (the vocabulary of :mod:`bayesreg.noise`); return the number, the word or the prior."""
     spec = parse_sigma(sigma)
     return {"fixed": spec.value, "invgamma": spec.prior}.get(spec.word, spec.word)
-
-
-@dataclass(frozen=True, eq=False)
-class ModelData:
-    """Validated data of a model: arrays (when given), their sufficient statistics, names.
-
-    Attributes
-    ----------
-    X, y : ndarray or None
-        Float64 copies of the data (``None`` when built from a SufficientStats).
-    stats : SufficientStats
-        Centred sufficient statistics.
-    feature_names : list of str
-    fit_intercept : bool
-    x_scale : ndarray of shape (p,)
-        Column standard deviations used by ``standardize=True`` (ones otherwise).
-    standardize : bool
-    """
-
-    X: np.ndarray | None
-    y: np.ndarray | None
-    stats: SufficientStats
-    feature_names: list[str]
-    fit_intercept: bool
-    standardize: bool
-    x_scale: np.ndarray = field(repr=False)
-
-    @property
-    def n(self) -> int:
-        """Number of observations."""
-        return self.stats.n
-
-    @property
-    def p(self) -> int:
-        """Number of features."""
-        return self.stats.n_features
-
-    @property
-    def y_var(self) -> float:
-        """Sample variance of y (centred, ``ddof=1`` when ``n > 1``)."""
-        return self.stats.yty / max(self.n - 1, 1)
-
-
-def prepare_data(X, y=None, *, fit_intercept=True, feature_names=None, standardize=False) -> ModelData:
-    """Validate ``(X, y)`` (arrays, DataFrame/Series, or a SufficientStats with ``y`` omitted).
-
-    Parameters
-    ----------
-    X : array_like, pandas.DataFrame or SufficientStats
-    y : array_like, optional
-    fit_intercept : bool, default=True
-    feature_names : sequence of str, optional
-        Defaults to the DataFrame's columns, else ``x0, x1, ...``.
-    standardize : bool, default=False
-
-    Returns
-    -------
-    ModelData
-    """
-    if not isinstance(fit_intercept, bool | np.bool_):
-        raise TypeError(f"fit_intercept must be True or False; got {fit_intercept!r}")
-    if not isinstance(standardize, bool | np.bool_):
-        raise TypeError(f"standardize must be True or False; got {standardize!r}")
-    columns = None
-    if isinstance(X, SufficientStats):
-        if y is not None:
-            raise ValueError("y must be omitted (None) when X is a SufficientStats")
-        Xa = ya = None
-        stats = X
-    else:
-        if y is None:
-            raise ValueError("y is required when X is an array (it may be omitted only for a SufficientStats)")
-        if hasattr(X, "columns") and hasattr(X, "to_numpy"):
-            columns = [str(c) for c in X.columns]
-        Xa, ya = check_Xy(X, y)
-        stats = SufficientStats._from_valid_arrays(Xa, ya)
-    p = stats.n_features
-    if feature_names is not None:
-        names = _check_feature_names(feature_names, p)
-    elif columns is not None:
-        names = _check_feature_names(columns, p)
-    elif getattr(stats, "feature_names", None) is not None:
-        names = _check_feature_names(stats.feature_names, p)
-    else:
-        names = [f"x{j}" for j in range(p)]
-    if standardize:
-        # population sd (ddof=0), as scikit-learn's StandardScaler; constant columns keep scale 1
-        sd = np.sqrt(np.diag(stats.xtx) / stats.n)
-        sd = np.where(sd > 0, sd, 1.0)
-    else:
-        sd = np.ones(p)
-    return ModelData(
-        X=Xa,
-        y=ya,
-        stats=stats,
-        feature_names=names,
-        fit_intercept=bool(fit_intercept),
-        standardize=bool(standardize),
-        x_scale=sd,
-    )
 
 
 @dataclass(frozen=True, eq=False)

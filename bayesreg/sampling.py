@@ -73,9 +73,7 @@ class ExactSampler(Sampler):
         """Exact draws (``tune`` does not apply)."""
         from .conjugate import exact_posterior
 
-        source = (data.X, data.y) if data.X is not None else (data.stats, None)
-        post = exact_posterior(*source, prior, sigma=noise.value, fit_intercept=data.fit_intercept,
-                               feature_names=list(data.feature_names))  # fmt: skip
+        post = exact_posterior(data, None, prior, sigma=noise.value, fit_intercept=data.fit_intercept)
         return post.sample(draws=draws, chains=chains, random_seed=random_seed, log_likelihood=log_likelihood,
                            posterior_predictive=posterior_predictive)  # fmt: skip
 
@@ -110,12 +108,10 @@ class GibbsSampler(Sampler):
         """Gibbs draws after ``tune`` burn-in sweeps per chain."""
         from .samplers import sample_gibbs
 
-        source = (data.X, data.y) if data.X is not None else (data.stats, None)
         return sample_gibbs(
-            *source, prior, sigma=noise.argument, fit_intercept=data.fit_intercept, draws=draws, tune=self.tune,
-            chains=chains, random_seed=random_seed, progressbar=progressbar,
-            feature_names=list(data.feature_names), log_likelihood=log_likelihood,
-            posterior_predictive=posterior_predictive, cores=self.cores, check=check,
+            data, None, prior, sigma=noise.argument, fit_intercept=data.fit_intercept, standardize=data.standardize,
+            draws=draws, tune=self.tune, chains=chains, random_seed=random_seed, progressbar=progressbar,
+            log_likelihood=log_likelihood, posterior_predictive=posterior_predictive, cores=self.cores, check=check,
         )  # fmt: skip
 
 

@@ -24,7 +24,7 @@ import numpy as np
 
 from ._posterior import hdi_from_draws
 from ._validation import check_choice, check_positive, check_scalar, check_vector
-from .conjugate import _feature_names, _gram, _posterior_from_gram, _z
+from .conjugate import _gram, _posterior_from_gram, _z
 from .exceptions import SamplingWarning
 from .hyperparameters import _family
 from .mapping import lasso_alpha, ridge_alpha
@@ -126,8 +126,8 @@ def shrinkage_table(
     tol = check_positive(tol, "tol")
     check_choice(sampler, "sampler", ("gibbs", "nuts"))
     check_choice(output, "output", ("dataframe", "dataset"))
-    g = _gram(X, y, fit_intercept)
-    names = _feature_names(X, feature_names, g.p)
+    g = _gram(X, y, fit_intercept, feature_names)
+    names = g.feature_names
     if scales is None:
         grid = _default_scales(family, g, sigma, n_scales)
     else:
@@ -137,7 +137,7 @@ def shrinkage_table(
     if family == "gaussian":
         block = _gaussian_rows(g, grid, sigma, hdi_prob)
     else:
-        block = _laplace_rows(X, y, g, grid, sigma, hdi_prob, names, draws, tune, chains, random_seed, tol,
+        block = _laplace_rows(g, grid, sigma, hdi_prob, names, draws, tune, chains, random_seed, tol,
                               sampler, progressbar)  # fmt: skip
     k, p = grid.size, g.p
     table = pd.DataFrame(
@@ -183,7 +183,7 @@ def _gaussian_rows(g, grid, sigma, hdi_prob):
 
     # package convention alpha = sigma^2 / (n tau^2); sklearn Ridge alpha = sigma^2 / tau^2
     sk_alpha = np.array([ridge_alpha(t, sigma=sigma) for t in grid])
-    path = ridge_path(_stats(g), alphas=sk_alpha / g.n, fit_intercept=g.fit_intercept)
+    path = ridge_path(g.stats, alphas=sk_alpha / g.n, fit_intercept=g.fit_intercept)
     z = _z(hdi_prob)
     k, p = grid.size, g.p
     out = {c: np.empty((k, p)) for c in COLUMNS[3:]}
@@ -201,14 +201,14 @@ def _gaussian_rows(g, grid, sigma, hdi_prob):
     return out
 
 
-def _laplace_rows(X, y, g, grid, sigma, hdi_prob, names, draws, tune, chains, random_seed, tol, sampler,
+def _laplace_rows(g, grid, sigma, hdi_prob, names, draws, tune, chains, random_seed, tol, sampler,
                   progressbar):  # fmt: skip
     from ._upstream import mcse
     from .solvers import lasso_path
 
     k, p = grid.size, g.p
     sk_alpha = np.array([lasso_alpha(b, sigma=sigma, n_samples=g.n) for b in grid])
-    stats = _stats(g)
+    stats = g.stats
     # lasso_path solves from the largest alpha down (warm starts); grid is increasing in b,
     # i.e. decreasing in alpha, so its rows come back in grid order
     path = lasso_path(stats, alphas=sk_alpha, fit_intercept=g.fit_intercept, tol=tol)
@@ -223,8 +223,7 @@ def _laplace_rows(X, y, g, grid, sigma, hdi_prob, names, draws, tune, chains, ra
         # the sampler warns per run; collect its SamplingWarnings into one for the whole table
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            idata = _sample(X, y, stats, g, Laplace(float(b)), sigma, draws, tune, chains, seeds[i], sampler, names,
-                            progressbar)  # fmt: skip
+            idata = _sample(g, Laplace(float(b)), sigma, draws, tune, chains, seeds[i], sampler, progressbar)
         for w in caught:
             if issubclass(w.category, SamplingWarning):
                 troubled.append((float(b), str(w.message)))
@@ -249,30 +248,13 @@ def _laplace_rows(X, y, g, grid, sigma, hdi_prob, names, draws, tune, chains, ra
     return out
 
 
-def _stats(g):
-    from .suffstats import SufficientStats
+def _sample(g, prior, sigma, draws, tune, chains, seed, sampler, progressbar):
+    """One posterior through the sampler objects' run contract (Gibbs or NUTS), on the prepared design."""
+    from .noise import Noise
+    from .sampling import resolve_sampler
 
-    # the Gram form as statistics: centred with the means when fit_intercept; without an intercept
-    # the raw Gram with zero means, which gram(fit_intercept=False) returns unchanged
-    return SufficientStats(n=g.n, x_mean=g.x_mean, y_mean=g.y_mean, xtx=g.G, xty=g.q, yty=g.yy)
-
-
-def _sample(X, y, stats, g, prior, sigma, draws, tune, chains, seed, sampler, names, progressbar):
-    common = dict(draws=draws, tune=tune, chains=chains, progressbar=progressbar)
-    if sampler == "nuts":
-        from .inference import sample_posterior
-
-        if g.X is None:
-            raise ValueError("sampler='nuts' needs the data arrays (X, y), not a SufficientStats")
-        return sample_posterior(
-            g.X, g.y, prior, sigma=sigma, sampler="nuts", fit_intercept=g.fit_intercept, feature_names=names,
-            random_seed=int(seed.generate_state(1)[0]), **common,
-        )  # fmt: skip
-    from .samplers import sample_gibbs
-
-    if g.X is not None and g.p > g.n:  # the p > n algorithm needs rows
-        return sample_gibbs(g.X, g.y, prior, sigma=sigma, fit_intercept=g.fit_intercept, random_seed=seed,
-                            log_likelihood=False, feature_names=names, **common)  # fmt: skip
-    return sample_gibbs(stats, None, prior, sigma=sigma, fit_intercept=g.fit_intercept, random_seed=seed,
-                        log_likelihood=False, feature_names=names, **common)  # fmt: skip
-
+    chosen = resolve_sampler(sampler, prior, Noise("fixed", value=sigma), g, tune=tune)
+    # PyMC takes an int seed; the Gibbs samplers take the spawned SeedSequence itself
+    seed = int(seed.generate_state(1)[0]) if sampler == "nuts" else seed
+    return chosen.run(g, prior, Noise("fixed", value=sigma), draws=draws, chains=chains, random_seed=seed,
+                      progressbar=progressbar, log_likelihood=False)  # fmt: skip
