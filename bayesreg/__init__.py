@@ -30,6 +30,7 @@ _LAZY = {
     "soft_threshold": "bayesreg.penalties",
     # data
     "SufficientStats": "bayesreg.suffstats",
+    "prepare_data": "bayesreg.design",
     # solvers
     "lasso": "bayesreg.solvers",
     "elastic_net": "bayesreg.solvers",
@@ -64,7 +65,8 @@ def __getattr__(name: str):
         value = getattr(importlib.import_module(_LAZY[name]), name)
         globals()[name] = value
         return value
-    if name in ("mapping", "solvers", "priors", "penalties", "datasets", "plotting", "samplers"):
+    if name in ("mapping", "solvers", "priors", "penalties", "datasets", "plotting", "samplers", "figures", "noise",
+                "design", "sampling"):
         module = importlib.import_module(f"bayesreg.{name}")
         globals()[name] = module
         return module

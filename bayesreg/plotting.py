@@ -1,5 +1,9 @@
-r"""Figures of the L1/L2 story: the only module that imports matplotlib and ArviZ plotting.
+r"""Figures of the L1/L2 story: the only module that imports matplotlib.
 
+ArviZ's plots come through :mod:`bayesreg._upstream`, never imported here directly.
+This module draws only: the fits, grids and curves its pictures show are computed by
+:mod:`bayesreg.figures` (from the solvers, the mapping, the priors and penalties), and every
+function that draws such a picture also takes that module's result in place of its raw inputs.
 Every function takes ``ax=None`` (an Axes, or for the multi-panel figures a sequence of Axes)
 and returns what it drew on: an Axes for single-panel plots, a Figure for multi-panel ones. None
 calls ``plt.show()``. Nothing else in the package imports this module; import it yourself::
@@ -22,6 +26,9 @@ The figures:
 - :func:`plot_posterior_forest`, :func:`plot_posterior_density`: ArviZ forest and density plots of
   several models side by side; :func:`plot_credible_intervals`: intervals with point estimates;
   :func:`plot_loo_compare`: ArviZ's LOO comparison.
+
+:func:`two_feature_example` (the data of the two-parameter pictures) is
+:func:`bayesreg.figures.two_feature_example`.
 """
 
 from __future__ import annotations
@@ -29,6 +36,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 import numpy as np
+
+from . import figures
+from .figures import two_feature_example
 
 __all__ = [
     "plot_overfitting",
@@ -80,61 +90,14 @@ def _axes(ax, n: int = 1, *, figsize=None, ncols=None):
     return seq[0].figure, seq
 
 
-def _xy2(X, y, name="X"):
-    from ._validation import check_Xy
-
-    Xa, ya = check_Xy(X, y)
-    if Xa.shape[1] != 2:
-        raise ValueError(f"{name} must have exactly 2 columns for a two-parameter picture; got {Xa.shape[1]}")
-    return Xa, ya
-
-
-def two_feature_example(n_samples: int = 60, *, coef=(2.0, 0.6), correlation: float = 0.5, noise: float = 0.5,
-                        random_state: int = 0):
-    """A seeded two-feature problem (no intercept) for the constraint and coordinate-descent pictures.
-
-    Returns
-    -------
-    X : ndarray of shape (n, 2)
-    y : ndarray of shape (n,)
-    """
-    from ._validation import check_scalar
-
-    n = check_scalar(n_samples, "n_samples", lower=3, integer=True)
-    rho = check_scalar(correlation, "correlation", lower=-1.0, upper=1.0, lower_inclusive=False,
-                       upper_inclusive=False)
-    beta = np.asarray(coef, dtype=np.float64)
-    if beta.shape != (2,):
-        raise ValueError(f"coef must have 2 entries; got shape {beta.shape}")
-    rng = np.random.default_rng(random_state)
-    L = np.linalg.cholesky(np.array([[1.0, rho], [rho, 1.0]]))
-    X = rng.standard_normal((n, 2)) @ L.T
-    y = X @ beta + noise * rng.standard_normal(n)
-    return X, y
-
-
-def _lasso_objective_grid(X, y, alpha, B0, B1, kind="l1"):
-    # (1/(2n)) ||y - X b||^2 + penalty, on a grid, via the Gram matrix (no loop over grid points)
-    n = X.shape[0]
-    G = X.T @ X / n
-    q = X.T @ y / n
-    yy = y @ y / (2 * n)
-    quad = 0.5 * (G[0, 0] * B0**2 + 2 * G[0, 1] * B0 * B1 + G[1, 1] * B1**2) - (q[0] * B0 + q[1] * B1) + yy
-    if kind == "l1":
-        return quad + alpha * (np.abs(B0) + np.abs(B1))
-    if kind == "l2":
-        return quad + 0.5 * alpha * (B0**2 + B1**2)
-    return quad
-
-
-def _grid_around(points, pad=0.35, num=241):
-    pts = np.atleast_2d(np.asarray(points, dtype=np.float64))
-    lo, hi = pts.min(axis=0), pts.max(axis=0)
-    span = np.maximum(hi - lo, 0.5)
-    lo, hi = lo - pad * span, hi + pad * span
-    b0 = np.linspace(lo[0], hi[0], num)
-    b1 = np.linspace(lo[1], hi[1], num)
-    return np.meshgrid(b0, b1)
+def _only(result, **unused):
+    """Check that no raw input comes with a precomputed figure result (it would be ignored)."""
+    given = [name for name, value in unused.items() if value is not None]
+    if given:
+        raise ValueError(
+            f"{', '.join(given)} must be omitted when the first argument is a precomputed "
+            f"{type(result).__name__} (it already holds what they would compute)"
+        )
 
 
 # --------------------------------------------------------------------------------------------
@@ -148,12 +111,14 @@ def plot_overfitting(data=None, *, degree: int = 15, prior_scale: float = 3.0, s
     Left: the least-squares fit (flat prior; minimum-norm solution from the SVD), which threads
     through the noise. Middle: the MAP under :math:`\beta_j \sim N(0, \tau^2)` at noise ``sigma``,
     i.e. ridge with ``alpha = sigma^2 / tau^2`` (:mod:`bayesreg.mapping`). Right: the coefficient
-    magnitudes of both fits on a log scale.
+    magnitudes of both fits on a log scale. The fits are :func:`bayesreg.figures.overfitting`.
 
     Parameters
     ----------
-    data : Dataset, optional
+    data : Dataset or OverfittingFits, optional
         One-feature data (``X`` of shape (n, 1)); default :func:`bayesreg.datasets.make_cosine`.
+        Or the fits already computed by :func:`bayesreg.figures.overfitting` (then ``degree``,
+        ``prior_scale`` and ``sigma`` are those it was computed with).
     degree : int, default=15
         Polynomial degree.
     prior_scale : float, default=3.0
@@ -166,40 +131,27 @@ def plot_overfitting(data=None, *, degree: int = 15, prior_scale: float = 3.0, s
     -------
     matplotlib.figure.Figure
     """
-    from . import mapping
-    from .datasets import cosine_function, make_cosine, polynomial_features
-    from .priors import Gaussian
-    from .solvers import ridge
-
-    data = make_cosine() if data is None else data
-    X = np.asarray(data.X, dtype=np.float64)
-    if X.ndim != 2 or X.shape[1] != 1:
-        raise ValueError(f"data must have one feature (X of shape (n, 1)); got shape {X.shape}")
-    x, y = X[:, 0], np.asarray(data.y, dtype=np.float64)
-    P = polynomial_features(x, degree)
-    penalty = mapping.prior_to_penalty(Gaussian(prior_scale), sigma=sigma, n_samples=x.size)
-    flat = ridge(P, y, 0.0, method="svd")
-    gauss = ridge(P, y, penalty.alpha)
+    fits = data if isinstance(data, figures.OverfittingFits) else figures.overfitting(
+        data, degree=degree, prior_scale=prior_scale, sigma=sigma)
 
     fig, (a0, a1, a2) = _axes(ax, 3, figsize=(13, 3.6))
-    grid = np.linspace(0.0, 1.0, 300)
-    Pg = polynomial_features(grid, degree)
-    for a, fit, title in (
-        (a0, flat, "flat prior (least squares)"),
-        (a1, gauss, rf"Gaussian prior, $\tau$={prior_scale:g} (ridge)"),
+    for a, curve, title in (
+        (a0, fits.flat_curve, "flat prior (least squares)"),
+        (a1, fits.gaussian_curve, rf"Gaussian prior, $\tau$={fits.prior_scale:g} (ridge)"),
     ):
-        a.plot(grid, cosine_function(grid), color="0.5", lw=1.5, label=r"$\cos(1.5\pi x)$")
-        a.plot(grid, Pg @ fit.coef + fit.intercept, color="C0", lw=2, label="fit")
-        a.scatter(x, y, s=18, color="k", zorder=3, label="data")
+        a.plot(fits.grid, fits.truth, color="0.5", lw=1.5, label=r"$\cos(1.5\pi x)$")
+        a.plot(fits.grid, curve, color="C0", lw=2, label="fit")
+        a.scatter(fits.x, fits.y, s=18, color="k", zorder=3, label="data")
         a.set_ylim(-2, 2)
         a.set_xlim(0, 1)
         a.set_xlabel("x")
-        a.set_title(f"degree {degree}, {title}", fontsize=10)
+        a.set_title(f"degree {fits.degree}, {title}", fontsize=10)
     a0.set_ylabel("y")
     a0.legend(loc="lower left", fontsize=8)
-    k = np.arange(1, degree + 1)
-    a2.semilogy(k, np.maximum(np.abs(flat.coef), 1e-12), "o-", color="C3", label="flat prior")
-    a2.semilogy(k, np.maximum(np.abs(gauss.coef), 1e-12), "s-", color="C0", label="Gaussian prior")
+    k = np.arange(1, fits.degree + 1)
+    # magnitudes floored at 1e-12 for the log axis
+    a2.semilogy(k, np.maximum(np.abs(fits.flat_coef), 1e-12), "o-", color="C3", label="flat prior")
+    a2.semilogy(k, np.maximum(np.abs(fits.gaussian_coef), 1e-12), "s-", color="C0", label="Gaussian prior")
     a2.set_xlabel("power k of $x^k$")
     a2.set_ylabel(r"$|\beta_k|$")
     a2.set_title("coefficient magnitudes", fontsize=10)
@@ -222,12 +174,15 @@ def plot_constraint_region(X=None, y=None, *, penalty: str = "l1", alpha: float 
     :math:`\mathrm{pen}(\beta) \le t` with :math:`t` the penalty of the solution (Lagrange duality).
     The region (an L1 diamond or an L2 disc of that size) is drawn with the least-squares
     contours; the contour through the solution touches the region there. An L1 solution often
-    sits on a corner, where a coordinate is exactly zero.
+    sits on a corner, where a coordinate is exactly zero. The geometry is
+    :func:`bayesreg.figures.constraint_region`.
 
     Parameters
     ----------
-    X : array_like of shape (n, 2), optional
-        Default :func:`two_feature_example`.
+    X : array_like of shape (n, 2) or ConstraintRegion, optional
+        Default :func:`two_feature_example`. Or the geometry already computed by
+        :func:`bayesreg.figures.constraint_region` (then ``y`` and ``alpha`` are omitted and
+        ``penalty`` is the result's).
     y : array_like of shape (n,), optional
     penalty : {"l1", "l2"}, default="l1"
     alpha : float, optional
@@ -239,68 +194,32 @@ def plot_constraint_region(X=None, y=None, *, penalty: str = "l1", alpha: float 
     -------
     matplotlib.axes.Axes
     """
-    from ._validation import check_choice, check_positive
-    from .solvers import alpha_max, lasso, ridge
-
-    check_choice(penalty, "penalty", ("l1", "l2"))
-    if X is None and y is None:
-        X, y = two_feature_example()
-    X, y = _xy2(X, y)
-    if alpha is None:
-        alpha = 0.5 * alpha_max(X, y, fit_intercept=False) if penalty == "l1" else 1.0
-    alpha = check_positive(alpha, "alpha")
-    ols = np.linalg.lstsq(X, y, rcond=None)[0]
-    if penalty == "l1":
-        sol = np.array(lasso(X, y, alpha, fit_intercept=False, tol=1e-12).coef)
-        t = np.abs(sol).sum()
-        region = np.array([[t, 0], [0, t], [-t, 0], [0, -t], [t, 0]])
+    if isinstance(X, figures.ConstraintRegion):
+        _only(X, y=y, alpha=alpha)
+        geo = X
+    else:
+        geo = figures.constraint_region(X, y, penalty=penalty, alpha=alpha)
+    sol, region, t, name = geo.solution, geo.region, geo.budget, geo.penalty.upper()
+    if geo.penalty == "l1":
         label = rf"$|\beta_1| + |\beta_2| \leq {t:.2f}$"
     else:
-        sol = np.array(ridge(X, y, alpha, fit_intercept=False).coef)
-        t = np.hypot(*sol)
-        th = np.linspace(0, 2 * np.pi, 200)
-        region = np.c_[t * np.cos(th), t * np.sin(th)]
         label = rf"$\beta_1^2 + \beta_2^2 \leq {t:.2f}^2$"
 
     fig, (a,) = _axes(ax, 1, figsize=(4.6, 4.2))
-    B0, B1 = _grid_around(np.vstack([ols, sol, region]), pad=0.15)
-    rss = _lasso_objective_grid(X, y, 0.0, B0, B1, kind="none")
-    at_sol = float(_lasso_objective_grid(X, y, 0.0, sol[0], sol[1], kind="none"))
-    at_ols = float(_lasso_objective_grid(X, y, 0.0, ols[0], ols[1], kind="none"))
-    # contour levels spaced in sqrt(excess loss) so they look evenly spaced, one through the solution
-    excess = at_sol - at_ols
-    levels = at_ols + excess * np.array([0.1, 0.3, 0.6, 1.0, 1.6, 2.5, 3.6]) ** 2 / 1.0
-    levels = np.unique(np.sort(np.r_[levels, at_sol]))
-    a.contour(B0, B1, rss, levels=levels, colors="C0", linewidths=0.8, alpha=0.7)
-    a.contour(B0, B1, rss, levels=[at_sol], colors="C0", linewidths=2.0)
+    a.contour(geo.B0, geo.B1, geo.loss, levels=geo.levels, colors="C0", linewidths=0.8, alpha=0.7)
+    a.contour(geo.B0, geo.B1, geo.loss, levels=[geo.solution_level], colors="C0", linewidths=2.0)
     a.fill(region[:, 0], region[:, 1], color="C1", alpha=0.25, label=label)
     a.plot(region[:, 0], region[:, 1], color="C1", lw=1.5)
-    a.plot(*ols, "o", color="C0", label="least squares")
-    a.plot(*sol, "*", color="C3", ms=14, label=f"{penalty.upper()} solution ({sol[0]:.2f}, {sol[1]:.2f})")
+    a.plot(*geo.ols, "o", color="C0", label="least squares")
+    a.plot(*sol, "*", color="C3", ms=14, label=f"{name} solution ({sol[0]:.2f}, {sol[1]:.2f})")
     a.axhline(0, color="0.6", lw=0.6)
     a.axvline(0, color="0.6", lw=0.6)
     a.set_aspect("equal")
     a.set_xlabel(r"$\beta_1$")
     a.set_ylabel(r"$\beta_2$")
-    a.set_title(f"{penalty.upper()} constraint and least-squares contours", fontsize=10)
+    a.set_title(f"{name} constraint and least-squares contours", fontsize=10)
     a.legend(fontsize=7, loc="best")
     return a
-
-
-def _cd_trace(X, y, alpha, beta0, n_sweeps):
-    # plain cyclic coordinate descent on (1/(2n))||y - X b||^2 + alpha ||b||_1, recording every update
-    from .penalties import soft_threshold
-
-    n = X.shape[0]
-    b = np.array(beta0, dtype=np.float64)
-    trace = [b.copy()]
-    col2 = (X**2).sum(axis=0) / n
-    for _ in range(n_sweeps):
-        for j in range(X.shape[1]):
-            r_j = y - X @ b + X[:, j] * b[j]  # partial residual without coordinate j
-            b[j] = float(soft_threshold(X[:, j] @ r_j / n, alpha)) / col2[j]
-            trace.append(b.copy())
-    return np.array(trace)
 
 
 def plot_coordinate_descent_path(X=None, y=None, alpha: float | None = None, *, path=None, beta0=(0.0, 0.0),
@@ -310,12 +229,16 @@ def plot_coordinate_descent_path(X=None, y=None, alpha: float | None = None, *, 
     Each update minimises :math:`\frac{1}{2n}\lVert y - X\beta\rVert^2 + \alpha\lVert\beta\rVert_1`
     over one coordinate with the other fixed,
     :math:`\beta_j \leftarrow S(x_j^T r_j / n, \alpha) / (x_j^T x_j / n)`, so the path moves
-    parallel to the axes. The package's solver's answer is marked for comparison.
+    parallel to the axes. The package's solver's answer is marked for comparison. The iterates
+    are :func:`bayesreg.solvers.coordinate_descent_trace`, the contours
+    :func:`bayesreg.figures.coordinate_descent_path`.
 
     Parameters
     ----------
-    X : array_like of shape (n, 2), optional
-        Default :func:`two_feature_example`.
+    X : array_like of shape (n, 2) or CoordinateDescentPath, optional
+        Default :func:`two_feature_example`. Or the picture already computed by
+        :func:`bayesreg.figures.coordinate_descent_path` (then ``y``, ``alpha`` and ``path``
+        are omitted, and ``beta0`` and ``n_sweeps`` are not used).
     y : array_like of shape (n,), optional
     alpha : float, optional
         L1 weight (scikit-learn ``Lasso`` convention, no intercept); default ``alpha_max / 4``.
@@ -331,28 +254,15 @@ def plot_coordinate_descent_path(X=None, y=None, alpha: float | None = None, *, 
     -------
     matplotlib.axes.Axes
     """
-    from ._validation import check_nonnegative, check_scalar
-    from .solvers import alpha_max, lasso
-
-    if X is None and y is None:
-        X, y = two_feature_example()
-    X, y = _xy2(X, y)
-    alpha = 0.25 * alpha_max(X, y, fit_intercept=False) if alpha is None else check_nonnegative(alpha, "alpha")
-    if path is None:
-        n_sweeps = check_scalar(n_sweeps, "n_sweeps", lower=1, integer=True)
-        path = _cd_trace(X, y, alpha, beta0, n_sweeps)
-    path = np.asarray(path, dtype=np.float64)
-    if path.ndim != 2 or path.shape[1] != 2 or path.shape[0] < 1:
-        raise ValueError(f"path must have shape (k, 2); got {path.shape}")
-    sol = np.array(lasso(X, y, alpha, fit_intercept=False, tol=1e-12).coef) if alpha > 0 else np.linalg.lstsq(
-        X, y, rcond=None)[0]
+    if isinstance(X, figures.CoordinateDescentPath):
+        _only(X, y=y, alpha=alpha, path=path)
+        pic = X
+    else:
+        pic = figures.coordinate_descent_path(X, y, alpha, path=path, beta0=beta0, n_sweeps=n_sweeps)
+    path, sol = pic.path, pic.solution
 
     fig, (a,) = _axes(ax, 1, figsize=(4.8, 4.2))
-    B0, B1 = _grid_around(np.vstack([path, sol]), pad=0.25)
-    F = _lasso_objective_grid(X, y, alpha, B0, B1, kind="l1")
-    fmin = float(_lasso_objective_grid(X, y, alpha, sol[0], sol[1], kind="l1"))
-    levels = fmin + (F.max() - fmin) * np.linspace(0.0, 1.0, 16)[1:] ** 2
-    a.contour(B0, B1, F, levels=levels, colors="0.55", linewidths=0.7)
+    a.contour(pic.B0, pic.B1, pic.objective, levels=pic.levels, colors="0.55", linewidths=0.7)
     a.plot(path[:, 0], path[:, 1], "-o", color="C0", ms=3.5, lw=1.3,
            label=f"coordinate descent ({len(path) - 1} updates)")
     a.plot(*path[0], "s", color="C2", ms=7, label="start")
@@ -361,7 +271,7 @@ def plot_coordinate_descent_path(X=None, y=None, alpha: float | None = None, *, 
     a.axvline(0, color="0.7", lw=0.6)
     a.set_xlabel(r"$\beta_1$")
     a.set_ylabel(r"$\beta_2$")
-    a.set_title(rf"lasso objective, $\alpha$ = {alpha:.3g}", fontsize=10)
+    a.set_title(rf"lasso objective, $\alpha$ = {pic.alpha:.3g}", fontsize=10)
     a.legend(fontsize=7, loc="best")
     return a
 
@@ -372,12 +282,14 @@ def plot_soft_threshold(threshold: float = 1.0, *, zmax: float | None = None, ax
     It is the one-coordinate lasso solution (the proximal operator of :math:`\lambda|\cdot|`):
     inputs inside :math:`[-\lambda, \lambda]` become exactly zero, the others move towards zero
     by :math:`\lambda`. The identity (least squares) and the ridge shrinkage
-    :math:`z / (1 + \lambda)` are drawn for comparison.
+    :math:`z / (1 + \lambda)` are drawn for comparison. The curves are
+    :func:`bayesreg.figures.soft_threshold_curves`.
 
     Parameters
     ----------
-    threshold : float, default=1.0
-        :math:`\lambda \geq 0`.
+    threshold : float or SoftThresholdCurves, default=1.0
+        :math:`\lambda \geq 0`, or the curves already computed by
+        :func:`bayesreg.figures.soft_threshold_curves` (then ``zmax`` is omitted).
     zmax : float, optional
         Half-width of the z range; default ``3 * threshold`` (or 3).
     ax : Axes, optional
@@ -386,17 +298,17 @@ def plot_soft_threshold(threshold: float = 1.0, *, zmax: float | None = None, ax
     -------
     matplotlib.axes.Axes
     """
-    from ._validation import check_nonnegative, check_positive
-    from .penalties import soft_threshold
-
-    lam = check_nonnegative(threshold, "threshold")
-    zmax = check_positive(zmax, "zmax") if zmax is not None else 3.0 * (lam if lam > 0 else 1.0)
+    if isinstance(threshold, figures.SoftThresholdCurves):
+        _only(threshold, zmax=zmax)
+        curves = threshold
+    else:
+        curves = figures.soft_threshold_curves(threshold, zmax=zmax)
+    lam, z = curves.threshold, curves.z
     fig, (a,) = _axes(ax, 1, figsize=(4.4, 3.8))
-    z = np.linspace(-zmax, zmax, 401)
     a.axvspan(-lam, lam, color="C1", alpha=0.15, label=r"set to exactly 0")
     a.plot(z, z, "--", color="0.5", lw=1, label="identity (least squares)")
-    a.plot(z, z / (1.0 + lam), ":", color="C0", lw=1.5, label=r"ridge $z/(1+\lambda)$")
-    a.plot(z, soft_threshold(z, lam), color="C3", lw=2.2, label=rf"$S(z, \lambda={lam:g})$")
+    a.plot(z, curves.ridge, ":", color="C0", lw=1.5, label=r"ridge $z/(1+\lambda)$")
+    a.plot(z, curves.soft, color="C3", lw=2.2, label=rf"$S(z, \lambda={lam:g})$")
     a.axhline(0, color="0.7", lw=0.6)
     a.axvline(0, color="0.7", lw=0.6)
     a.set_xlabel("z")
@@ -412,11 +324,14 @@ def plot_prior_densities(laplace_scale: float = 1.0, gaussian_scale: float | Non
 
     The Laplace density has a cusp at 0 (its negative log is :math:`|\beta|/b`, the L1 penalty),
     the Gaussian is smooth there (:math:`\beta^2/(2\tau^2)`, the L2 penalty). By default the
-    Gaussian has the Laplace's variance, :math:`\tau = \sqrt{2} b`.
+    Gaussian has the Laplace's variance, :math:`\tau = \sqrt{2} b`. The densities are
+    :func:`bayesreg.figures.prior_densities`.
 
     Parameters
     ----------
-    laplace_scale : float, default=1.0
+    laplace_scale : float or PriorDensities, default=1.0
+        ``b``, or the densities already computed by :func:`bayesreg.figures.prior_densities`
+        (then ``gaussian_scale`` and ``xmax`` are omitted).
     gaussian_scale : float, optional
     penalty : bool, default=False
         Plot :math:`-\log p(\beta) + \log p(0)` (the penalties) instead of the densities.
@@ -428,25 +343,21 @@ def plot_prior_densities(laplace_scale: float = 1.0, gaussian_scale: float | Non
     -------
     matplotlib.axes.Axes
     """
-    from ._validation import check_positive
-    from .priors import Gaussian, Laplace
-
-    b = check_positive(laplace_scale, "laplace_scale")
-    tau = np.sqrt(2.0) * b if gaussian_scale is None else check_positive(gaussian_scale, "gaussian_scale")
-    xmax = 4.0 * b if xmax is None else check_positive(xmax, "xmax")
-    lap, gau = Laplace(b), Gaussian(tau)
-    x = np.linspace(-xmax, xmax, 801)
-    lp_l = np.array([lap.logp(v) for v in x[:, None]])
-    lp_g = np.array([gau.logp(v) for v in x[:, None]])
+    if isinstance(laplace_scale, figures.PriorDensities):
+        _only(laplace_scale, gaussian_scale=gaussian_scale, xmax=xmax)
+        dens = laplace_scale
+    else:
+        dens = figures.prior_densities(laplace_scale, gaussian_scale, xmax=xmax)
+    b, tau, x = dens.laplace_scale, dens.gaussian_scale, dens.x
     fig, (a,) = _axes(ax, 1, figsize=(4.6, 3.6))
     if penalty:
-        a.plot(x, lap.logp([0.0]) - lp_l, color="C3", lw=2, label=rf"Laplace: $|\beta|/{b:g}$ (L1)")
-        a.plot(x, gau.logp([0.0]) - lp_g, color="C0", lw=2, label=rf"Gaussian: $\beta^2/(2 \cdot {tau:.3g}^2)$ (L2)")
+        a.plot(x, dens.laplace_penalty, color="C3", lw=2, label=rf"Laplace: $|\beta|/{b:g}$ (L1)")
+        a.plot(x, dens.gaussian_penalty, color="C0", lw=2, label=rf"Gaussian: $\beta^2/(2 \cdot {tau:.3g}^2)$ (L2)")
         a.set_ylabel(r"$-\log p(\beta) + \log p(0)$")
         a.set_title("negative log prior = penalty", fontsize=10)
     else:
-        a.plot(x, np.exp(lp_l), color="C3", lw=2, label=f"Laplace(0, b={b:g})")
-        a.plot(x, np.exp(lp_g), color="C0", lw=2, label=rf"Normal(0, $\tau$={tau:.3g})")
+        a.plot(x, dens.laplace_density, color="C3", lw=2, label=f"Laplace(0, b={b:g})")
+        a.plot(x, dens.gaussian_density, color="C0", lw=2, label=rf"Normal(0, $\tau$={tau:.3g})")
         a.set_ylabel(r"$p(\beta)$")
         a.set_title("prior densities", fontsize=10)
     a.set_xlabel(r"$\beta$")

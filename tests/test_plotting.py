@@ -51,6 +51,83 @@ def test_plotting_not_imported_by_package():
     assert out.split() == ["False", "False"]
 
 
+def test_plotting_draws_only():
+    # plotting computes nothing itself: the fits and grids come from bayesreg.figures, and ArviZ
+    # only through the upstream adapter
+    import ast
+    import inspect
+
+    internal, external = set(), set()
+    for node in ast.walk(ast.parse(inspect.getsource(plotting))):
+        if isinstance(node, ast.ImportFrom) and node.level:
+            internal.update([node.module.split(".")[0]] if node.module else [a.name for a in node.names])
+        elif isinstance(node, ast.ImportFrom):
+            external.add(node.module.split(".")[0])
+        elif isinstance(node, ast.Import):
+            external.update(a.name.split(".")[0] for a in node.names)
+    assert internal <= {"figures", "_validation", "_posterior", "_upstream"}, internal
+    assert not external & {"bayesreg", "arviz", "pymc", "pytensor", "scipy", "sklearn"}, external
+
+
+def _drawn(obj):
+    axes = obj.axes if isinstance(obj, Figure) else [obj]
+    out = []
+    for a in axes:
+        out += [line.get_xydata() for line in a.get_lines()]
+        out += [p.vertices for c in a.collections for p in c.get_paths()]
+        out += [p.get_path().vertices for p in a.patches]
+    return out
+
+
+@pytest.mark.parametrize(
+    "plot, compute, args, kwargs, draw_kwargs",
+    [
+        (plotting.plot_overfitting, "overfitting", (), dict(degree=9, prior_scale=1.0, sigma=0.2), {}),
+        (plotting.plot_constraint_region, "constraint_region", (), dict(penalty="l2", alpha=0.5), {}),
+        (plotting.plot_constraint_region, "constraint_region", (), {}, {}),
+        (plotting.plot_coordinate_descent_path, "coordinate_descent_path", (), dict(n_sweeps=3, beta0=(1.0, 1.0)), {}),
+        (plotting.plot_soft_threshold, "soft_threshold_curves", (0.7,), dict(zmax=2.0), {}),
+        (plotting.plot_prior_densities, "prior_densities", (2.0, 1.0), {}, dict(penalty=True)),
+    ],
+)
+def test_plots_take_precomputed_figure_data(plot, compute, args, kwargs, draw_kwargs):
+    from bayesreg import figures
+
+    raw = plot(*args, **kwargs, **draw_kwargs)
+    result = getattr(figures, compute)(*args, **kwargs)
+    pre = plot(result, **draw_kwargs)
+    a, b = _drawn(raw), _drawn(pre)
+    assert len(a) == len(b) > 0
+    for u, v in zip(a, b):
+        np.testing.assert_array_equal(u, v)
+
+
+def test_precomputed_figure_data_refuses_raw_inputs():
+    from bayesreg import figures
+
+    with pytest.raises(ValueError, match="alpha must be omitted"):
+        plotting.plot_constraint_region(figures.constraint_region(), alpha=0.3)
+    with pytest.raises(ValueError, match="path must be omitted"):
+        plotting.plot_coordinate_descent_path(figures.coordinate_descent_path(), path=np.zeros((2, 2)))
+    with pytest.raises(ValueError, match="zmax must be omitted"):
+        plotting.plot_soft_threshold(figures.soft_threshold_curves(), zmax=3.0)
+
+
+def test_figure_data_comes_from_the_solvers():
+    from bayesreg import figures
+    from bayesreg.penalties import L1
+    from bayesreg.solvers import coordinate_descent_trace, lasso
+
+    X, y = figures.two_feature_example()
+    pic = figures.coordinate_descent_path(X, y, 0.2, n_sweeps=5)
+    np.testing.assert_array_equal(pic.path, coordinate_descent_trace(X, y, L1(0.2), n_sweeps=5, fit_intercept=False))
+    np.testing.assert_array_equal(pic.solution, lasso(X, y, 0.2, fit_intercept=False, tol=1e-12).coef)
+    assert pic.objective.shape == pic.B0.shape == pic.B1.shape
+    geo = figures.constraint_region(X, y, penalty="l1", alpha=0.2)
+    assert geo.solution_level in geo.levels and geo.budget == pytest.approx(np.abs(geo.solution).sum())
+    assert plotting.two_feature_example is figures.two_feature_example
+
+
 def test_overfitting_fits_match_sklearn():
     from sklearn.linear_model import Ridge
     from sklearn.preprocessing import PolynomialFeatures

@@ -8,6 +8,7 @@ from .gap import duality_gap, relative_gap
 from .orthogonal import orthogonal_lasso
 from .results import PathResult, RidgeResult, SolverResult
 from .ridge import ridge, ridge_path
+from .trace import coordinate_descent_trace
 
 __all__ = [
     "solve",
@@ -19,6 +20,7 @@ __all__ = [
     "ridge",
     "ridge_path",
     "orthogonal_lasso",
+    "coordinate_descent_trace",
     "duality_gap",
     "relative_gap",
     "SolverResult",

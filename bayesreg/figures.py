@@ -1,0 +1,514 @@
+r"""Figure data: what the figures of :mod:`bayesreg.plotting` show, computed and returned as plain results.
+
+:mod:`bayesreg.plotting` draws only; the fits, grids and curves behind its pictures are computed
+here, by the modules that own each fact (the solvers, :mod:`bayesreg.mapping`, the priors and
+penalties), and returned as NamedTuples of arrays. Each plotting function accepts the matching
+result in place of its raw inputs, so a figure can be computed once (and tested, or saved)
+apart from drawing it::
+
+    from bayesreg import figures, plotting
+    picture = figures.coordinate_descent_path(n_sweeps=4)
+    plotting.plot_coordinate_descent_path(picture)
+
+- :func:`overfitting` -> :class:`OverfittingFits` (:func:`bayesreg.plotting.plot_overfitting`)
+- :func:`constraint_region` -> :class:`ConstraintRegion`
+  (:func:`bayesreg.plotting.plot_constraint_region`)
+- :func:`coordinate_descent_path` -> :class:`CoordinateDescentPath`
+  (:func:`bayesreg.plotting.plot_coordinate_descent_path`)
+- :func:`soft_threshold_curves` -> :class:`SoftThresholdCurves`
+  (:func:`bayesreg.plotting.plot_soft_threshold`)
+- :func:`prior_densities` -> :class:`PriorDensities` (:func:`bayesreg.plotting.plot_prior_densities`)
+- :func:`two_feature_example`: the seeded two-feature data of the two-parameter pictures.
+
+Nothing here imports matplotlib.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from ._validation import check_choice, check_nonnegative, check_positive, check_scalar, check_Xy
+
+__all__ = [
+    "OverfittingFits",
+    "ConstraintRegion",
+    "CoordinateDescentPath",
+    "SoftThresholdCurves",
+    "PriorDensities",
+    "overfitting",
+    "constraint_region",
+    "coordinate_descent_path",
+    "soft_threshold_curves",
+    "prior_densities",
+    "two_feature_example",
+]
+
+
+# --------------------------------------------------------------------------------------------
+# result types
+# --------------------------------------------------------------------------------------------
+
+
+class OverfittingFits(NamedTuple):
+    r"""Polynomial fits with a flat and with a Gaussian prior, evaluated on a grid.
+
+    Attributes
+    ----------
+    x, y : ndarray of shape (n,)
+        The one-feature data.
+    degree : int
+        Polynomial degree.
+    prior_scale : float
+        Gaussian prior standard deviation ``tau``.
+    grid : ndarray of shape (m,)
+        Points of [0, 1] where the curves are evaluated.
+    truth : ndarray of shape (m,)
+        The noiseless curve :math:`\cos(1.5\pi x)` on the grid.
+    flat_curve, gaussian_curve : ndarray of shape (m,)
+        The two fits on the grid.
+    flat_coef, gaussian_coef : ndarray of shape (degree,)
+        Their coefficients of :math:`x, x^2, \ldots, x^{degree}`.
+    """
+
+    x: np.ndarray
+    y: np.ndarray
+    degree: int
+    prior_scale: float
+    grid: np.ndarray
+    truth: np.ndarray
+    flat_curve: np.ndarray
+    gaussian_curve: np.ndarray
+    flat_coef: np.ndarray
+    gaussian_coef: np.ndarray
+
+
+class ConstraintRegion(NamedTuple):
+    """The constraint view of a two-parameter penalised least-squares problem (no intercept).
+
+    Attributes
+    ----------
+    penalty : {"l1", "l2"}
+    alpha : float
+        Penalty weight (package convention).
+    ols : ndarray of shape (2,)
+        Least-squares solution.
+    solution : ndarray of shape (2,)
+        Penalised solution.
+    budget : float
+        Penalty size of the solution: ``|b1| + |b2|`` for L1, ``sqrt(b1^2 + b2^2)`` for L2.
+    region : ndarray of shape (k, 2)
+        Closed boundary of the region ``pen(beta) <= budget``.
+    B0, B1 : ndarray of shape (m, m)
+        Grid of coefficients (``numpy.meshgrid``).
+    loss : ndarray of shape (m, m)
+        ``1/(2n) ||y - X beta||^2`` on the grid.
+    levels : ndarray
+        Contour levels of ``loss``, one of them through the solution.
+    solution_level : float
+        ``loss`` at the solution (the contour that touches the region).
+    """
+
+    penalty: str
+    alpha: float
+    ols: np.ndarray
+    solution: np.ndarray
+    budget: float
+    region: np.ndarray
+    B0: np.ndarray
+    B1: np.ndarray
+    loss: np.ndarray
+    levels: np.ndarray
+    solution_level: float
+
+
+class CoordinateDescentPath(NamedTuple):
+    """Coordinate-descent iterates over the contours of a two-parameter lasso objective.
+
+    Attributes
+    ----------
+    alpha : float
+        L1 weight (no intercept).
+    path : ndarray of shape (k, 2)
+        Iterates, the start first.
+    solution : ndarray of shape (2,)
+        The solver's answer (least squares when ``alpha == 0``).
+    B0, B1 : ndarray of shape (m, m)
+        Grid of coefficients.
+    objective : ndarray of shape (m, m)
+        ``1/(2n) ||y - X beta||^2 + alpha ||beta||_1`` on the grid.
+    levels : ndarray
+        Contour levels of ``objective``.
+    """
+
+    alpha: float
+    path: np.ndarray
+    solution: np.ndarray
+    B0: np.ndarray
+    B1: np.ndarray
+    objective: np.ndarray
+    levels: np.ndarray
+
+
+class SoftThresholdCurves(NamedTuple):
+    r"""The soft-thresholding operator with the ridge shrinkage, on a range of inputs.
+
+    Attributes
+    ----------
+    threshold : float
+        :math:`\lambda`.
+    z : ndarray of shape (m,)
+        Inputs.
+    soft : ndarray of shape (m,)
+        :math:`S(z, \lambda)`.
+    ridge : ndarray of shape (m,)
+        :math:`z / (1 + \lambda)`.
+    """
+
+    threshold: float
+    z: np.ndarray
+    soft: np.ndarray
+    ridge: np.ndarray
+
+
+class PriorDensities(NamedTuple):
+    """Laplace(0, b) and Gaussian N(0, tau^2) log densities on a grid.
+
+    Attributes
+    ----------
+    laplace_scale, gaussian_scale : float
+        ``b`` and ``tau``.
+    x : ndarray of shape (m,)
+        Points.
+    laplace_logp, gaussian_logp : ndarray of shape (m,)
+        Log densities at ``x``.
+    laplace_logp0, gaussian_logp0 : float
+        Log densities at 0.
+    """
+
+    laplace_scale: float
+    gaussian_scale: float
+    x: np.ndarray
+    laplace_logp: np.ndarray
+    gaussian_logp: np.ndarray
+    laplace_logp0: float
+    gaussian_logp0: float
+
+    @property
+    def laplace_density(self) -> np.ndarray:
+        """Laplace density at ``x``."""
+        return np.exp(self.laplace_logp)
+
+    @property
+    def gaussian_density(self) -> np.ndarray:
+        """Gaussian density at ``x``."""
+        return np.exp(self.gaussian_logp)
+
+    @property
+    def laplace_penalty(self) -> np.ndarray:
+        """``-log p(x) + log p(0)`` of the Laplace prior: ``|x| / b`` (the L1 penalty)."""
+        return self.laplace_logp0 - self.laplace_logp
+
+    @property
+    def gaussian_penalty(self) -> np.ndarray:
+        """``-log p(x) + log p(0)`` of the Gaussian prior: ``x^2 / (2 tau^2)`` (the L2 penalty)."""
+        return self.gaussian_logp0 - self.gaussian_logp
+
+
+# --------------------------------------------------------------------------------------------
+# helpers
+# --------------------------------------------------------------------------------------------
+
+
+def _xy2(X, y, name="X"):
+    Xa, ya = check_Xy(X, y)
+    if Xa.shape[1] != 2:
+        raise ValueError(f"{name} must have exactly 2 columns for a two-parameter picture; got {Xa.shape[1]}")
+    return Xa, ya
+
+
+def _objective_grid(X, y, alpha, B0, B1, kind="l1"):
+    # (1/(2n)) ||y - X b||^2 + penalty, on a grid, via the Gram matrix (no loop over grid points)
+    n = X.shape[0]
+    G = X.T @ X / n
+    q = X.T @ y / n
+    yy = y @ y / (2 * n)
+    quad = 0.5 * (G[0, 0] * B0**2 + 2 * G[0, 1] * B0 * B1 + G[1, 1] * B1**2) - (q[0] * B0 + q[1] * B1) + yy
+    if kind == "l1":
+        return quad + alpha * (np.abs(B0) + np.abs(B1))
+    if kind == "l2":
+        return quad + 0.5 * alpha * (B0**2 + B1**2)
+    return quad
+
+
+def _grid_around(points, pad=0.35, num=241):
+    pts = np.atleast_2d(np.asarray(points, dtype=np.float64))
+    lo, hi = pts.min(axis=0), pts.max(axis=0)
+    span = np.maximum(hi - lo, 0.5)
+    lo, hi = lo - pad * span, hi + pad * span
+    b0 = np.linspace(lo[0], hi[0], num)
+    b1 = np.linspace(lo[1], hi[1], num)
+    return np.meshgrid(b0, b1)
+
+
+# --------------------------------------------------------------------------------------------
+# data
+# --------------------------------------------------------------------------------------------
+
+
+def two_feature_example(n_samples: int = 60, *, coef=(2.0, 0.6), correlation: float = 0.5, noise: float = 0.5,
+                        random_state: int = 0):
+    """A seeded two-feature problem (no intercept) for the constraint and coordinate-descent pictures.
+
+    Parameters
+    ----------
+    n_samples : int, default=60
+        Number of rows (at least 3).
+    coef : pair of float, default=(2.0, 0.6)
+        True coefficients.
+    correlation : float, default=0.5
+        Correlation of the two standard-normal features, in (-1, 1).
+    noise : float, default=0.5
+        Noise standard deviation.
+    random_state : int, default=0
+        Seed.
+
+    Returns
+    -------
+    X : ndarray of shape (n, 2)
+    y : ndarray of shape (n,)
+    """
+    n = check_scalar(n_samples, "n_samples", lower=3, integer=True)
+    rho = check_scalar(correlation, "correlation", lower=-1.0, upper=1.0, lower_inclusive=False,
+                       upper_inclusive=False)
+    beta = np.asarray(coef, dtype=np.float64)
+    if beta.shape != (2,):
+        raise ValueError(f"coef must have 2 entries; got shape {beta.shape}")
+    rng = np.random.default_rng(random_state)
+    L = np.linalg.cholesky(np.array([[1.0, rho], [rho, 1.0]]))
+    X = rng.standard_normal((n, 2)) @ L.T
+    y = X @ beta + noise * rng.standard_normal(n)
+    return X, y
+
+
+# --------------------------------------------------------------------------------------------
+# figure data
+# --------------------------------------------------------------------------------------------
+
+
+def overfitting(data=None, *, degree: int = 15, prior_scale: float = 3.0, sigma: float = 0.1,
+                n_grid: int = 300) -> OverfittingFits:
+    r"""Degree-``degree`` polynomial fits with a flat and with a Gaussian prior.
+
+    The flat prior gives least squares (the minimum-norm solution from the SVD); the Gaussian
+    prior :math:`\beta_j \sim N(0, \tau^2)` at noise ``sigma`` gives its MAP, ridge with
+    ``alpha = sigma^2 / tau^2`` (:mod:`bayesreg.mapping`). Both have an unpenalised intercept.
+
+    Parameters
+    ----------
+    data : Dataset, optional
+        One-feature data (``X`` of shape (n, 1)); default :func:`bayesreg.datasets.make_cosine`.
+    degree : int, default=15
+        Polynomial degree.
+    prior_scale : float, default=3.0
+        Gaussian prior standard deviation ``tau``.
+    sigma : float, default=0.1
+        Noise standard deviation.
+    n_grid : int, default=300
+        Number of points of [0, 1] where the fits are evaluated.
+
+    Returns
+    -------
+    OverfittingFits
+    """
+    from . import mapping
+    from .datasets import cosine_function, make_cosine, polynomial_features
+    from .priors import Gaussian
+    from .solvers import ridge
+
+    data = make_cosine() if data is None else data
+    X = np.asarray(data.X, dtype=np.float64)
+    if X.ndim != 2 or X.shape[1] != 1:
+        raise ValueError(f"data must have one feature (X of shape (n, 1)); got shape {X.shape}")
+    n_grid = check_scalar(n_grid, "n_grid", lower=2, integer=True)
+    x, y = X[:, 0], np.asarray(data.y, dtype=np.float64)
+    P = polynomial_features(x, degree)
+    penalty = mapping.prior_to_penalty(Gaussian(prior_scale), sigma=sigma, n_samples=x.size)
+    flat = ridge(P, y, 0.0, method="svd")
+    gauss = ridge(P, y, penalty.alpha)
+    grid = np.linspace(0.0, 1.0, n_grid)
+    Pg = polynomial_features(grid, degree)
+    return OverfittingFits(
+        x=x, y=y, degree=int(degree), prior_scale=float(prior_scale), grid=grid, truth=cosine_function(grid),
+        flat_curve=Pg @ flat.coef + flat.intercept, gaussian_curve=Pg @ gauss.coef + gauss.intercept,
+        flat_coef=np.asarray(flat.coef), gaussian_coef=np.asarray(gauss.coef),
+    )  # fmt: skip
+
+
+def constraint_region(X=None, y=None, *, penalty: str = "l1", alpha: float | None = None) -> ConstraintRegion:
+    r"""The constraint view of a two-parameter penalised least-squares problem (no intercept).
+
+    The penalised problem :math:`\min \frac{1}{2n}\lVert y - X\beta\rVert^2 + \alpha\,\mathrm{pen}(\beta)`
+    equals the constrained one :math:`\min \lVert y - X\beta\rVert^2` subject to
+    :math:`\mathrm{pen}(\beta) \le t` with :math:`t` the penalty of the solution (Lagrange
+    duality). This returns the solution, the region of that size, and the least-squares loss
+    on a grid around them with contour levels evenly spaced in the square root of the excess
+    loss, one through the solution.
+
+    Parameters
+    ----------
+    X : array_like of shape (n, 2), optional
+        Default :func:`two_feature_example`.
+    y : array_like of shape (n,), optional
+        Target.
+    penalty : {"l1", "l2"}, default="l1"
+        ``L1(alpha)`` (lasso) or ``L2(alpha)`` (ridge).
+    alpha : float, optional
+        Penalty weight in the package convention; default: half of ``alpha_max`` for L1, 1.0
+        for L2.
+
+    Returns
+    -------
+    ConstraintRegion
+    """
+    from .solvers import alpha_max, lasso, ridge
+
+    check_choice(penalty, "penalty", ("l1", "l2"))
+    if X is None and y is None:
+        X, y = two_feature_example()
+    X, y = _xy2(X, y)
+    if alpha is None:
+        alpha = 0.5 * alpha_max(X, y, fit_intercept=False) if penalty == "l1" else 1.0
+    alpha = check_positive(alpha, "alpha")
+    ols = np.linalg.lstsq(X, y, rcond=None)[0]
+    if penalty == "l1":
+        sol = np.array(lasso(X, y, alpha, fit_intercept=False, tol=1e-12).coef)
+        t = np.abs(sol).sum()
+        region = np.array([[t, 0], [0, t], [-t, 0], [0, -t], [t, 0]])
+    else:
+        sol = np.array(ridge(X, y, alpha, fit_intercept=False).coef)
+        t = np.hypot(*sol)
+        th = np.linspace(0, 2 * np.pi, 200)
+        region = np.c_[t * np.cos(th), t * np.sin(th)]
+    B0, B1 = _grid_around(np.vstack([ols, sol, region]), pad=0.15)
+    loss = _objective_grid(X, y, 0.0, B0, B1, kind="none")
+    at_sol = float(_objective_grid(X, y, 0.0, sol[0], sol[1], kind="none"))
+    at_ols = float(_objective_grid(X, y, 0.0, ols[0], ols[1], kind="none"))
+    # contour levels spaced in sqrt(excess loss) so they look evenly spaced, one through the solution
+    excess = at_sol - at_ols
+    levels = at_ols + excess * np.array([0.1, 0.3, 0.6, 1.0, 1.6, 2.5, 3.6]) ** 2 / 1.0
+    levels = np.unique(np.sort(np.r_[levels, at_sol]))
+    return ConstraintRegion(penalty=penalty, alpha=alpha, ols=ols, solution=sol, budget=float(t), region=region,
+                            B0=B0, B1=B1, loss=loss, levels=levels, solution_level=at_sol)
+
+
+def coordinate_descent_path(X=None, y=None, alpha: float | None = None, *, path=None, beta0=(0.0, 0.0),
+                            n_sweeps: int = 12) -> CoordinateDescentPath:
+    r"""Coordinate-descent iterates on a two-parameter lasso objective (no intercept), with its contours.
+
+    The iterates come from :func:`bayesreg.solvers.coordinate_descent_trace` (each update the
+    exact one-coordinate minimiser, :math:`S(x_j^T r_j / n, \alpha) / (x_j^T x_j / n)`); the
+    solver's answer is :func:`bayesreg.solvers.lasso` at ``tol=1e-12``.
+
+    Parameters
+    ----------
+    X : array_like of shape (n, 2), optional
+        Default :func:`two_feature_example`.
+    y : array_like of shape (n,), optional
+        Target.
+    alpha : float, optional
+        L1 weight (scikit-learn ``Lasso`` convention, no intercept); default ``alpha_max / 4``.
+    path : array_like of shape (k, 2), optional
+        Iterates to show (e.g. from your own implementation); computed when omitted.
+    beta0 : pair of float, default=(0, 0)
+        Starting point when ``path`` is omitted.
+    n_sweeps : int, default=12
+        Sweeps when ``path`` is omitted.
+
+    Returns
+    -------
+    CoordinateDescentPath
+    """
+    from .penalties import L1
+    from .solvers import alpha_max, coordinate_descent_trace, lasso
+
+    if X is None and y is None:
+        X, y = two_feature_example()
+    X, y = _xy2(X, y)
+    alpha = 0.25 * alpha_max(X, y, fit_intercept=False) if alpha is None else check_nonnegative(alpha, "alpha")
+    if path is None:
+        path = coordinate_descent_trace(X, y, L1(alpha), coef_init=beta0, n_sweeps=n_sweeps, fit_intercept=False)
+    path = np.asarray(path, dtype=np.float64)
+    if path.ndim != 2 or path.shape[1] != 2 or path.shape[0] < 1:
+        raise ValueError(f"path must have shape (k, 2); got {path.shape}")
+    if alpha > 0:
+        sol = np.array(lasso(X, y, alpha, fit_intercept=False, tol=1e-12).coef)
+    else:
+        sol = np.linalg.lstsq(X, y, rcond=None)[0]
+    B0, B1 = _grid_around(np.vstack([path, sol]), pad=0.25)
+    F = _objective_grid(X, y, alpha, B0, B1, kind="l1")
+    fmin = float(_objective_grid(X, y, alpha, sol[0], sol[1], kind="l1"))
+    levels = fmin + (F.max() - fmin) * np.linspace(0.0, 1.0, 16)[1:] ** 2
+    return CoordinateDescentPath(alpha=alpha, path=path, solution=sol, B0=B0, B1=B1, objective=F, levels=levels)
+
+
+def soft_threshold_curves(threshold: float = 1.0, *, zmax: float | None = None, n_points: int = 401
+                          ) -> SoftThresholdCurves:
+    r"""The soft-thresholding operator :math:`S(z, \lambda)` and the ridge shrinkage :math:`z / (1 + \lambda)`.
+
+    Parameters
+    ----------
+    threshold : float, default=1.0
+        :math:`\lambda \geq 0`.
+    zmax : float, optional
+        Half-width of the z range; default ``3 * threshold`` (or 3).
+    n_points : int, default=401
+        Number of inputs.
+
+    Returns
+    -------
+    SoftThresholdCurves
+    """
+    from .penalties import soft_threshold
+
+    lam = check_nonnegative(threshold, "threshold")
+    zmax = check_positive(zmax, "zmax") if zmax is not None else 3.0 * (lam if lam > 0 else 1.0)
+    n_points = check_scalar(n_points, "n_points", lower=2, integer=True)
+    z = np.linspace(-zmax, zmax, n_points)
+    return SoftThresholdCurves(threshold=lam, z=z, soft=soft_threshold(z, lam), ridge=z / (1.0 + lam))
+
+
+def prior_densities(laplace_scale: float = 1.0, gaussian_scale: float | None = None, *, xmax: float | None = None,
+                    n_points: int = 801) -> PriorDensities:
+    r"""Laplace(0, b) and Gaussian N(0, tau^2) log densities on ``[-xmax, xmax]``.
+
+    Parameters
+    ----------
+    laplace_scale : float, default=1.0
+        ``b``.
+    gaussian_scale : float, optional
+        ``tau``; default :math:`\sqrt{2} b`, the Laplace's variance.
+    xmax : float, optional
+        Half-width of the range; default ``4 b``.
+    n_points : int, default=801
+        Number of points.
+
+    Returns
+    -------
+    PriorDensities
+    """
+    from .priors import Gaussian, Laplace
+
+    b = check_positive(laplace_scale, "laplace_scale")
+    tau = np.sqrt(2.0) * b if gaussian_scale is None else check_positive(gaussian_scale, "gaussian_scale")
+    xmax = 4.0 * b if xmax is None else check_positive(xmax, "xmax")
+    n_points = check_scalar(n_points, "n_points", lower=2, integer=True)
+    lap, gau = Laplace(b), Gaussian(tau)
+    x = np.linspace(-xmax, xmax, n_points)
+    return PriorDensities(
+        laplace_scale=b, gaussian_scale=float(tau), x=x,
+        laplace_logp=np.array([lap.logp(v) for v in x[:, None]]),
+        gaussian_logp=np.array([gau.logp(v) for v in x[:, None]]),
+        laplace_logp0=lap.logp([0.0]), gaussian_logp0=gau.logp([0.0]),
+    )  # fmt: skip
