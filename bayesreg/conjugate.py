@@ -38,6 +38,7 @@ from scipy import linalg, special
 
 from ._validation import check_positive, check_scalar
 from .design import ModelData, prepare_data
+from .mapping import ridge_alpha
 from .priors import Gaussian
 
 __all__ = ["ExactPosterior", "exact_posterior", "log_marginal_likelihood"]
@@ -145,7 +146,7 @@ class ExactPosterior:
     @property
     def alpha(self) -> float:
         """scikit-learn ``Ridge`` alpha ``sigma^2 / tau^2`` whose solution is :attr:`mean`."""
-        return self.sigma**2 / self.tau**2
+        return ridge_alpha(self.tau, sigma=self.sigma)
 
     @property
     def cov(self) -> np.ndarray:
@@ -423,7 +424,7 @@ def exact_posterior(
 
 
 def _posterior_from_gram(g: ModelData, tau: float, sigma: float, names) -> ExactPosterior:
-    lam = sigma**2 / tau**2
+    lam = ridge_alpha(tau, sigma=sigma)  # the posterior precision is (G + lam I) / sigma^2
     M = g.G.copy()
     M[np.diag_indices_from(M)] += lam
     L = _cholesky(M)
@@ -493,7 +494,7 @@ def log_marginal_likelihood(X, y=None, tau=1.0, *, sigma: float, fit_intercept: 
 
 def _log_ml_cholesky(g: ModelData, tau: float, sigma: float) -> float:
     s2 = sigma**2
-    lam = s2 / tau**2
+    lam = ridge_alpha(tau, sigma=sigma)
     M = g.G.copy()
     M[np.diag_indices_from(M)] += lam
     L = _cholesky(M)

@@ -33,7 +33,7 @@ import numpy as np
 
 from ._validation import check_positive
 from .models import check_prior, prepare_data
-from .priors import Horseshoe
+from .noise import parse_sigma
 
 __all__ = ["check_equivalence", "EquivalenceReport", "SolutionRow"]
 
@@ -187,8 +187,9 @@ def check_equivalence(
     y : array_like of shape (n,), optional
     prior : Laplace, ParkCasella, Gaussian or ElasticNetPrior
         Coefficient prior (fixed scale).
-    sigma : float
-        Fixed noise standard deviation: the equivalence is exact only with sigma fixed.
+    sigma : float or "estimate"
+        Fixed noise standard deviation (or ``"estimate"``, the plug-in value of
+        :mod:`bayesreg.noise`): the equivalence is exact only with sigma fixed.
     fit_intercept : bool, default=True
     feature_names : sequence of str, optional
     find_map : bool, default=True
@@ -213,26 +214,24 @@ def check_equivalence(
     from .inference import map_estimate
 
     check_prior(prior)
-    if isinstance(prior, Horseshoe):
-        raise TypeError("the horseshoe prior has no penalised twin: nothing to compare with scikit-learn")
-    if isinstance(sigma, str) or not isinstance(sigma, int | float | np.integer | np.floating) or isinstance(
-        sigma, bool
-    ):
-        raise TypeError(f"sigma must be a fixed positive number for the equivalence to hold; got {sigma!r}")
-    sigma = check_positive(sigma, "sigma")
+    if not prior.has_mode:
+        raise TypeError(f"nothing to compare with scikit-learn: {prior.map_obstacle()[1]}")
+    sigma_spec = parse_sigma(sigma)
+    if not (sigma_spec.fixed or sigma_spec.word == "estimate"):
+        raise TypeError(
+            f"sigma must be fixed (a positive number, or 'estimate') for the equivalence to hold; got {sigma!r}"
+        )
     for name, v in (("rtol", rtol), ("find_map_objective_rtol", find_map_objective_rtol),
                     ("find_map_coef_rtol", find_map_coef_rtol), ("tol", tol)):  # fmt: skip
         check_positive(v, name)
     data = prepare_data(X, y, fit_intercept=fit_intercept, feature_names=feature_names)
+    sigma = sigma_spec.resolve(data.y_var, data.X, data.y).value
     st = data.stats
     n = data.n
     rows = {}
 
     t0 = time.perf_counter()
-    exact = map_estimate(
-        data.X if data.X is not None else st, data.y, prior, sigma=sigma, fit_intercept=fit_intercept,
-        feature_names=data.feature_names, tol=tol,
-    )  # fmt: skip
+    exact = map_estimate(data, None, prior, sigma=sigma, fit_intercept=fit_intercept, tol=tol)
     t_exact = time.perf_counter() - t0
     pen = exact.penalty
     scale = max(float(np.max(np.abs(exact.coef))), 1e-300)
@@ -260,10 +259,7 @@ def check_equivalence(
         from .models import build_model
 
         t0 = time.perf_counter()
-        model = build_model(
-            data.X if data.X is not None else st, data.y, prior, sigma=sigma, fit_intercept=fit_intercept,
-            feature_names=data.feature_names,
-        )  # fmt: skip
+        model = build_model(data, None, prior, sigma=sigma, fit_intercept=fit_intercept)
         fm = _find_map(model)
         sup = np.flatnonzero(np.abs(fm.coef) > find_map_coef_rtol * scale)
         rows["find_map"] = row("pm.find_MAP", fm.coef, fm.intercept, time.perf_counter() - t0,

@@ -47,6 +47,7 @@ from scipy import optimize
 from ._validation import check_choice, check_positive, check_scalar
 from .conjugate import _Evidence, _gram
 from .exceptions import ConvergenceWarning, SamplingWarning
+from .mapping import park_casella_alpha, ridge_alpha
 from .noise import parse_sigma
 from .priors import GammaPrior, Gaussian, Laplace, ParkCasella
 
@@ -371,7 +372,7 @@ def _gaussian_evidence(g, sigma, start) -> PriorScaleResult:
         scale=tau,
         sigma=s,
         sigma_fixed=sigma is not None,
-        alpha=s2 / tau**2,
+        alpha=ridge_alpha(tau, sigma=s),
         n_samples=g.n,
         log_marginal_likelihood=-ev.neg_log_ml(lt, float(np.log(s2))),
         converged=conv,
@@ -540,7 +541,7 @@ def _laplace_result(method, lam, sigma, sigma_fixed, n, converged, n_iter, mc_se
         lam=lam,
         sigma=sigma,
         sigma_fixed=sigma_fixed,
-        alpha=sigma * lam / n,
+        alpha=park_casella_alpha(lam, sigma=sigma, n_samples=n),
         n_samples=n,
         converged=converged,
         n_iter=n_iter,

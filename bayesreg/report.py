@@ -59,6 +59,8 @@ class RunResult:
     shrinkage : pandas.DataFrame or None
     equivalence : dict
         ``max |exact MAP - sklearn|`` and friends.
+    equivalence_report : EquivalenceReport or None
+        The full comparison (:func:`bayesreg.check_equivalence`) with its checks.
     diagnostics : dict
         Sampler diagnostics (largest R-hat, smallest bulk ESS, divergences).
     timings : dict
@@ -80,6 +82,7 @@ class RunResult:
     shrinkage: object = None
     scale_choice: object = None
     equivalence: dict = field(default_factory=dict)
+    equivalence_report: object = None
     diagnostics: dict = field(default_factory=dict)
     timings: dict = field(default_factory=dict)
     notes: list = field(default_factory=list)
@@ -188,7 +191,6 @@ def run_spec(
 
     import bayesreg
 
-    from . import mapping
 
     inf = spec.effective_inference(fast)
     p_spec = spec.prior
@@ -197,14 +199,13 @@ def run_spec(
         progressbar = (not quiet) and hasattr(stream, "isatty") and stream.isatty()
     sample_first = spec.sigma == "jeffreys" or p_spec.scale == "hyperprior"
     n_steps = 1 + (spec.sigma == "estimate") + (p_spec.scale == "empirical_bayes") + inf.posterior
-    n_steps += (inf.map or inf.sklearn) + inf.find_map + inf.shrinkage
+    n_steps += (inf.map or inf.sklearn or inf.find_map) + inf.shrinkage
     steps = _Steps(n_steps, stream, quiet)
     res = RunResult(spec=spec, data=None)
 
     data = steps.run(f"loading data: {spec.data.label}", spec.load_data)
     res.data = data
     X, y, names = np.asarray(data.X), np.asarray(data.y), list(data.feature_names)
-    n = X.shape[0]
 
     # -- noise scale
     if isinstance(spec.sigma, float):
@@ -253,34 +254,25 @@ def run_spec(
     res.sigma = sigma
     res.prior = prior
 
-    # -- MAP and the penalised equivalent
-    if inf.map or inf.sklearn:
-        def point_estimates():
-            out = {}
-            if inf.sklearn:
-                est = mapping.to_sklearn(prior, sigma=sigma, n_samples=n, **_sk_options(prior)).fit(X, y)
-                out["sklearn"] = np.r_[est.coef_, est.intercept_] + 0.0  # + 0.0: no -0 in the table
-            if inf.map:
-                m = bayesreg.map_estimate(X, y, prior, sigma=sigma)
-                out["exact MAP"] = np.r_[np.asarray(m.coef), float(m.intercept)]
-            return out
-
-        columns.update(steps.run(f"exact MAP and scikit-learn at {prior}, sigma={sigma:.4g}", point_estimates))
-        if "sklearn" in columns and "exact MAP" in columns:
-            a, b = columns["sklearn"][:-1], columns["exact MAP"][:-1]
+    # -- MAP, the penalised equivalent and find_MAP: the one comparison, bayesreg.check_equivalence
+    if inf.map or inf.sklearn or inf.find_map:
+        what = "exact MAP, scikit-learn" + (" and PyMC find_MAP (compiles the model)" if inf.find_map else "")
+        rep = steps.run(f"{what} at {prior}, sigma={sigma:.4g}", bayesreg.check_equivalence, X, y, prior,
+                        sigma=sigma, feature_names=names, find_map=inf.find_map)  # fmt: skip
+        res.equivalence_report = rep
+        shown = {"sklearn": inf.sklearn, "exact": inf.map, "find_map": inf.find_map}
+        label = {"sklearn": "sklearn", "exact": "exact MAP", "find_map": "find_MAP"}
+        for key, row in rep.rows.items():
+            if shown[key]:
+                columns[label[key]] = np.r_[row.coef, row.intercept] + 0.0  # + 0.0: no -0 in the table
+        if "sklearn" in rep.rows:
+            a, b = rep.rows["sklearn"].coef, rep.rows["exact"].coef
             res.equivalence = {
                 "max |exact MAP - sklearn|": float(np.max(np.abs(a - b))),
                 "relative": float(np.max(np.abs(a - b)) / max(np.max(np.abs(a)), 1e-300)),
                 "same support": bool(np.array_equal(a != 0, b != 0)),
-                "sklearn estimator": _sk_label(prior, sigma, n),
+                "sklearn estimator": rep.sklearn_estimator,
             }
-    if inf.find_map:
-        def run_find_map():
-            model = bayesreg.build_model(X, y, prior, sigma=sigma, feature_names=names)
-            fm = bayesreg.find_map(model)
-            return np.r_[np.asarray(fm.coef).reshape(-1), float(fm.intercept)]
-
-        columns["find_MAP"] = steps.run("PyMC find_MAP (compiles the model)", run_find_map)
 
     if inf.posterior and not sample_first:
         res.idata = steps.run(f"sampling the posterior ({inf.chains} x {inf.draws} draws)", sample)
@@ -298,19 +290,6 @@ def run_spec(
     res.timings = steps.timings
     res.warnings = steps.warnings
     return res
-
-
-def _sk_options(prior):
-    from .priors import Gaussian
-
-    return {} if isinstance(prior, Gaussian) else {"tol": 1e-10, "max_iter": 100_000}
-
-
-def _sk_label(prior, sigma, n):
-    from . import mapping
-
-    est = mapping.to_sklearn(prior, sigma=sigma, n_samples=n)
-    return f"{type(est).__name__}(alpha={est.alpha:.6g})"
 
 
 def _at_scale(spec: ModelSpec, choice):

@@ -27,8 +27,8 @@ from ._validation import check_choice, check_positive, check_scalar, check_vecto
 from .conjugate import _gram, _posterior_from_gram, _z
 from .exceptions import SamplingWarning
 from .hyperparameters import _family
-from .mapping import lasso_alpha, ridge_alpha
-from .priors import Laplace
+from .mapping import gaussian_scale, laplace_scale, lasso_alpha, prior_to_penalty, ridge_alpha
+from .priors import Gaussian, Laplace
 
 __all__ = ["shrinkage_table", "hdi_from_draws"]
 
@@ -42,13 +42,13 @@ def _default_scales(family: str, g, sigma: float, n_scales: int) -> np.ndarray:
         if amax <= 0.0:
             raise ValueError("X^T y is zero: every lasso solution is 0, give scales explicitly")
         alphas = amax * np.logspace(0.0, -3.0, n_scales)
-        return np.sort(sigma**2 / (g.n * alphas))
+        return np.sort([laplace_scale(a, sigma=sigma, n_samples=g.n) for a in alphas])
     # ridge alpha sigma^2/tau^2 over 1e-3 .. 1e3 times the mean eigenvalue of X_c^T X_c
     emean = float(np.trace(g.G)) / g.p
     if emean <= 0.0:
         raise ValueError("X has constant columns only: give scales explicitly")
     alphas = emean * np.logspace(3.0, -3.0, n_scales)
-    return np.sort(sigma / np.sqrt(alphas))
+    return np.sort([gaussian_scale(a, sigma=sigma) for a in alphas])
 
 
 def shrinkage_table(
@@ -181,9 +181,10 @@ def _missing_sigma():
 def _gaussian_rows(g, grid, sigma, hdi_prob):
     from .solvers import ridge_path
 
-    # package convention alpha = sigma^2 / (n tau^2); sklearn Ridge alpha = sigma^2 / tau^2
+    # the table shows scikit-learn's Ridge alpha; the path runs in the solvers' L2 convention
     sk_alpha = np.array([ridge_alpha(t, sigma=sigma) for t in grid])
-    path = ridge_path(g.stats, alphas=sk_alpha / g.n, fit_intercept=g.fit_intercept)
+    l2 = np.array([prior_to_penalty(Gaussian(float(t)), sigma=sigma, n_samples=g.n).alpha for t in grid])
+    path = ridge_path(g.stats, alphas=l2, fit_intercept=g.fit_intercept)
     z = _z(hdi_prob)
     k, p = grid.size, g.p
     out = {c: np.empty((k, p)) for c in COLUMNS[3:]}
