@@ -65,7 +65,7 @@ def check_sigma(sigma):
 
 
 @dataclass(frozen=True, eq=False)
-class ModelSpec:
+class BuiltModel:
     """What :func:`build_model` built, attached to the model as ``model.bayesreg_spec``."""
 
     data: ModelData
@@ -161,10 +161,10 @@ def build_model(
     if likelihood == "normal" and data.X is None:
         raise ValueError("likelihood='normal' needs the rows (X, y); a SufficientStats allows 'suffstats' only")
     noise = sigma_spec.resolve(data.y_var, data.X, data.y)
-    return _build(ModelSpec(data=data, prior=prior, noise=noise, likelihood=likelihood))
+    return _build(BuiltModel(data=data, prior=prior, noise=noise, likelihood=likelihood))
 
 
-def _build(spec: ModelSpec):
+def _build(spec: BuiltModel):
     from ._upstream import import_pymc, import_pytensor_tensor
 
     pm = import_pymc()

@@ -150,12 +150,12 @@ class NUTSSampler(Sampler):
             posterior_predictive=False, check=True):  # fmt: skip
         """NUTS draws on the PyMC model, built here."""
         from .inference import _sample_nuts
-        from .models import ModelSpec, _build
+        from .models import BuiltModel, _build
 
         likelihood = self.likelihood
         if likelihood is None:
             likelihood = "suffstats" if (data.X is None or data.n > data.p) else "normal"
-        model = _build(ModelSpec(data=data, prior=prior, noise=noise, likelihood=likelihood))
+        model = _build(BuiltModel(data=data, prior=prior, noise=noise, likelihood=likelihood))
         return _sample_nuts(
             model, sampler=self.name, draws=draws, tune=self.tune, chains=chains, cores=self.cores,
             random_seed=random_seed, progressbar=progressbar, log_likelihood=log_likelihood,

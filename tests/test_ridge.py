@@ -231,3 +231,23 @@ def test_ridge_path_bad_input():
         ridge_path(X_OK, Y_OK, [1.0, np.inf])
     with pytest.raises(ValueError, match="y has 4 entries"):
         ridge_path(X_OK, Y_OK[:4], [1.0])
+
+
+def test_ridge_path_is_a_path_result_like_the_lasso_path():
+    # one result type per kind of result: the ridge path has PathResult's fields, in the given
+    # order, each row the one-alpha ridge solution, certified by the normal-equation residual
+    from bayesreg.solvers import PathResult, lasso_path, ridge, ridge_path
+
+    rng = np.random.default_rng(5)
+    X = rng.normal(size=(40, 6))
+    y = X @ rng.normal(size=6) + rng.normal(size=40)
+    alphas = np.array([0.01, 1.0, 0.1])
+    path = ridge_path(X, y, alphas=alphas)
+    assert isinstance(path, PathResult) and isinstance(lasso_path(X, y, n_alphas=3), PathResult)
+    np.testing.assert_array_equal(path.alphas, alphas)
+    for a, c, b0 in zip(alphas, path.coefs, path.intercepts):
+        one = ridge(X, y, a)
+        np.testing.assert_allclose(c, one.coef, rtol=1e-10, atol=1e-12)
+        assert b0 == pytest.approx(one.intercept, rel=1e-10)
+    assert path.converged.all() and np.all(path.residuals < 1e-12) and np.isnan(path.gaps).all()
+    assert path.l1_ratio == 0.0 and path.coef is path.coefs  # the former RidgeResult names still work

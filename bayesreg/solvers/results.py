@@ -64,20 +64,30 @@ class SolverResult:
 
 @dataclass(frozen=True, eq=False)
 class PathResult:
-    """A regularisation path, warm-started from the largest alpha down.
+    """A regularisation path: the one result type of every path (lasso, elastic net, ridge).
 
     Attributes
     ----------
     alphas : ndarray of shape (n_alphas,)
-        Decreasing penalty weights (package convention, as scikit-learn's ``lasso_path``).
+        Penalty weights (package convention): decreasing for the coordinate-descent paths
+        (warm-started from the largest alpha down, as scikit-learn's ``lasso_path``); in the
+        given order for the closed-form ridge path.
     coefs : ndarray of shape (n_alphas, p)
         One row of coefficients per alpha (note: scikit-learn's ``lasso_path`` returns the
         transpose).
     intercepts : ndarray of shape (n_alphas,)
     gaps : ndarray of shape (n_alphas,)
+        Duality gaps of the coordinate-descent solutions; NaN for the closed-form ridge path,
+        whose certificate is ``residuals``.
     n_iters : ndarray of shape (n_alphas,)
+        Coordinate-descent sweeps (0 for the closed form).
     converged : ndarray of bool, shape (n_alphas,)
     l1_ratio : float
+        0 for ridge, 1 for the lasso.
+    method : str
+        ``"coordinate descent"``, or the factorisation of the ridge path (``"svd"``, ``"eigh"``).
+    residuals : ndarray of shape (n_alphas,) or None
+        Ridge: relative residual of the normal equations per alpha.
     """
 
     alphas: np.ndarray
@@ -87,10 +97,34 @@ class PathResult:
     n_iters: np.ndarray
     converged: np.ndarray
     l1_ratio: float
+    method: str = "coordinate descent"
+    residuals: np.ndarray | None = None
 
     def __post_init__(self):
-        for a in (self.alphas, self.coefs, self.intercepts, self.gaps, self.n_iters, self.converged):
-            a.setflags(write=False)
+        for a in (self.alphas, self.coefs, self.intercepts, self.gaps, self.n_iters, self.converged, self.residuals):
+            if a is not None:
+                a.setflags(write=False)
+
+    # the names the ridge path had before it shared this type (RidgeResult's), kept as aliases
+    @property
+    def coef(self) -> np.ndarray:
+        """Alias of :attr:`coefs`."""
+        return self.coefs
+
+    @property
+    def intercept(self) -> np.ndarray:
+        """Alias of :attr:`intercepts`."""
+        return self.intercepts
+
+    @property
+    def alpha(self) -> np.ndarray:
+        """Alias of :attr:`alphas`."""
+        return self.alphas
+
+    @property
+    def residual(self) -> np.ndarray | None:
+        """Alias of :attr:`residuals`."""
+        return self.residuals
 
     def __len__(self) -> int:
         return self.alphas.size

@@ -25,7 +25,7 @@ from scipy import linalg
 from .._validation import check_choice, check_nonnegative, check_vector
 from ..suffstats import check_stats_or_arrays
 from ._problem import Problem, build_problem, make_problem
-from .results import RidgeResult
+from .results import PathResult, RidgeResult
 
 __all__ = ["ridge", "ridge_path"]
 
@@ -169,7 +169,7 @@ def _svd_path(problem: Problem, alphas: np.ndarray) -> np.ndarray:
     return (d * vtq[None, :]) @ V.T
 
 
-def ridge_path(X, y=None, alphas=None, *, fit_intercept: bool = True) -> RidgeResult:
+def ridge_path(X, y=None, alphas=None, *, fit_intercept: bool = True) -> PathResult:
     """Ridge solutions over a grid of alphas from one SVD (or one eigendecomposition of the Gram).
 
     Parameters
@@ -182,8 +182,10 @@ def ridge_path(X, y=None, alphas=None, *, fit_intercept: bool = True) -> RidgeRe
 
     Returns
     -------
-    RidgeResult
-        ``coef`` of shape (n_alphas, p), ``intercept`` and ``residual`` of shape (n_alphas,).
+    PathResult
+        The path type of :func:`lasso_path` and :func:`enet_path`: ``coefs`` of shape
+        (n_alphas, p) in the order of ``alphas``, ``intercepts``, and ``residuals`` (relative
+        residual of the normal equations) as the certificate; ``gaps`` are NaN (no iterations).
     """
     if alphas is None:
         raise ValueError("alphas is required: a 1-D array of non-negative penalty weights")
@@ -192,10 +194,17 @@ def ridge_path(X, y=None, alphas=None, *, fit_intercept: bool = True) -> RidgeRe
         raise ValueError("alphas must be non-negative")
     problem = make_problem(X, y, fit_intercept)
     coefs = _svd_path(problem, grid)
-    return RidgeResult(
-        coef=coefs,
-        intercept=np.array([problem.intercept(c) for c in coefs]),
-        alpha=grid.copy(),
+    residuals = np.array([_normal_residual(problem, c, a) for c, a in zip(coefs, grid)])
+    k = grid.size
+    return PathResult(
+        alphas=grid.copy(),
+        coefs=coefs,
+        intercepts=np.array([problem.intercept(c) for c in coefs]),
+        gaps=np.full(k, np.nan),
+        n_iters=np.zeros(k, dtype=np.int64),
+        # the closed form is exact up to rounding: the normal equations hold to ~1e-10 relative or better
+        converged=residuals <= 1e-8,
+        l1_ratio=0.0,
         method="svd" if problem.X is not None else "eigh",
-        residual=np.array([_normal_residual(problem, c, a) for c, a in zip(coefs, grid)]),
+        residuals=residuals,
     )
