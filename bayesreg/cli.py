@@ -27,14 +27,9 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["main", "build_parser", "comparison_table", "fast_mode"]
+__all__ = ["main", "build_parser", "comparison_table"]
 
 DEFAULT_OUT = Path("bayesreg-report")
-
-
-def fast_mode() -> bool:
-    """Whether ``BAYESREG_FAST`` is set to a true value (``1``, ``true``, ``yes``, ``on``): the command's fast runs."""
-    return os.environ.get("BAYESREG_FAST", "").strip().lower() in ("1", "true", "yes", "on")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -116,7 +111,7 @@ def _cmd_check(args) -> int:
 
 def _cmd_run(args) -> int:
     from .report import format_table, run_spec, write_report
-    from .spec import load_spec, resolve_spec
+    from .spec import fast_mode, load_spec, resolve_spec
 
     fast = bool(args.fast) or fast_mode()
     path = resolve_spec(args.spec)

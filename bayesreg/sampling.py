@@ -27,6 +27,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import ClassVar
 
+import numpy as np
+
 from ._validation import check_choice, check_scalar
 
 __all__ = ["ExactSampler", "GibbsSampler", "NUTSSampler", "NutpieSampler", "Sampler", "SAMPLER_NAMES",
@@ -149,7 +151,6 @@ class NUTSSampler(Sampler):
     def run(self, data, prior, noise, *, draws, chains, random_seed=None, progressbar=True, log_likelihood=False,
             posterior_predictive=False, check=True):  # fmt: skip
         """NUTS draws on the PyMC model, built here."""
-        from .inference import _sample_nuts
         from .models import BuiltModel, _build
 
         likelihood = self.likelihood
@@ -255,3 +256,38 @@ def resolve_sampler(
         )  # fmt: skip
         raise exc(f"sampler={sampler!r} does not apply: {reason}{hint}")
     return chosen
+
+
+def _sample_nuts(model, *, sampler, draws, tune, chains, cores, random_seed, progressbar, log_likelihood,
+                 posterior_predictive, target_accept=0.9, check=True, **sample_kwargs):  # fmt: skip
+    """pm.sample on a built model, then the groups every bayesreg posterior has (one builder)."""
+    from ._posterior import build_posterior
+    from ._upstream import pymc_sample
+
+    spec = model.bayesreg_spec
+    data = spec.data
+    kwargs = dict(
+        draws=draws, tune=tune, chains=chains, random_seed=random_seed, progressbar=progressbar,
+        compute_convergence_checks=False, return_inferencedata=True, target_accept=target_accept,
+    )  # fmt: skip
+    if sampler == "nutpie":
+        kwargs["nuts_sampler"] = "nutpie"
+        if cores is not None:
+            kwargs["nuts_sampler_kwargs"] = {"cores": cores}
+    else:
+        kwargs["idata_kwargs"] = {"log_likelihood": False}  # computed by the builder, the same way for every sampler
+        if cores is not None:
+            kwargs["cores"] = cores
+    kwargs.update(sample_kwargs)
+    raw = pymc_sample(model, **kwargs)
+    rng = None
+    if posterior_predictive:
+        rng = np.random.default_rng(None if random_seed is None else np.random.SeedSequence(random_seed).spawn(1)[0])
+    return build_posterior(
+        raw.posterior, feature_names=data.feature_names, X=data.X, y=data.y, fit_intercept=data.fit_intercept,
+        sigma=spec.noise.value, sample_stats=raw.sample_stats,
+        log_likelihood=log_likelihood, posterior_predictive=posterior_predictive, rng=rng,
+        attrs={"sampler": "nutpie" if sampler == "nutpie" else "nuts", "likelihood": spec.likelihood,
+               "prior": type(spec.prior).__name__},
+        check=check, stacklevel=4,
+    )  # fmt: skip

@@ -97,17 +97,12 @@ class SpecError(ValueError):
 
 
 def fast_mode() -> bool:
-    """Deprecated: the command reads ``BAYESREG_FAST`` (:func:`bayesreg.cli.fast_mode`); library code reads none."""
-    import warnings
+    """Whether ``BAYESREG_FAST`` is set to a true value (``1``, ``true``, ``yes``, ``on``).
 
-    from .cli import fast_mode as _cli_fast_mode
-
-    warnings.warn(
-        "bayesreg.spec.fast_mode is deprecated: pass fast=True to run_spec / effective_inference",
-        DeprecationWarning,
-        stacklevel=2,
-    )
-    return _cli_fast_mode()
+    The one reader of that variable; only the command (:mod:`bayesreg.cli`) asks it, and passes
+    the answer on as ``fast=`` (library code reads no environment variable).
+    """
+    return os.environ.get("BAYESREG_FAST", "").strip().lower() in ("1", "true", "yes", "on")
 
 
 # --------------------------------------------------------------------------------------------

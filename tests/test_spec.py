@@ -153,18 +153,14 @@ def test_csv_data(tmp_path):
 
 
 def test_fast_mode(monkeypatch, tmp_path):
-    from bayesreg import cli
-
     s = S.load_spec(write(tmp_path, BASE + "[inference]\ndraws = 2000\nn_scales = 10\n"))
     monkeypatch.setenv("BAYESREG_FAST", "1")
-    assert s.effective_inference().draws == 2000  # the library reads no environment variable
+    assert s.effective_inference().draws == 2000  # nothing but the command reads the environment
     inf = s.effective_inference(fast=True)
     assert inf.draws == 300 and inf.tune == 300 and inf.n_scales == 4
-    assert cli.fast_mode()  # the command does
+    assert S.fast_mode()  # what the command asks
     monkeypatch.delenv("BAYESREG_FAST")
-    assert not cli.fast_mode()
-    with pytest.warns(DeprecationWarning, match="fast=True"):
-        assert not S.fast_mode()
+    assert not S.fast_mode()
 
 
 def test_resolve_spec(monkeypatch, tmp_path):
