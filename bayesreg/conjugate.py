@@ -58,17 +58,28 @@ def _gram(X, y, fit_intercept: bool, feature_names=None) -> ModelData:
     return data
 
 
-def _check_gaussian_prior(prior) -> Gaussian:
+def closed_form_obstacle(prior) -> tuple[type, str] | None:
+    """``(exception type, reason)`` when the posterior under ``prior`` (sigma fixed) has no closed form, else None.
+
+    The one rule of where the exact posterior exists: a Gaussian prior with a fixed ``tau``.
+    """
     if not isinstance(prior, Gaussian):
-        raise TypeError(
+        return TypeError, (
             "the exact posterior exists for a Gaussian prior only (with fixed sigma); "
             f"got prior of type {type(prior).__name__}: use sample_posterior for other priors"
         )
     if prior.tau2_prior is not None:
-        raise ValueError(
+        return ValueError, (
             "prior has a hyperprior on tau^2 (tau2_prior), so the posterior is not Gaussian; "
             "use sample_posterior, or choose_prior_scale to fix tau first"
         )
+    return None
+
+
+def _check_gaussian_prior(prior) -> Gaussian:
+    obstacle = closed_form_obstacle(prior)
+    if obstacle is not None:
+        raise obstacle[0](obstacle[1])
     return prior
 
 

@@ -60,10 +60,11 @@ class ExactSampler(Sampler):
     name: ClassVar[str] = "exact"
 
     def why_not(self, prior, noise, data) -> str | None:  # noqa: D102
-        from .priors import Gaussian
+        from .conjugate import closed_form_obstacle
 
-        if not isinstance(prior, Gaussian) or prior.tau2_prior is not None:
-            return "the exact posterior needs a Gaussian prior with a fixed tau"
+        obstacle = closed_form_obstacle(prior)
+        if obstacle is not None:
+            return obstacle[1]
         if not noise.fixed:
             return "the exact posterior needs a fixed sigma"
         if data.standardize:
