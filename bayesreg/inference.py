@@ -5,7 +5,7 @@ r"""Inference for the Bayesian linear model: the exact MAP, PyMC's find_MAP, pos
   on sigma, the joint mode of ``(beta, intercept, sigma)`` is found by alternating the solver for
   beta and the closed form for sigma.
 - :func:`find_map`: ``pm.find_MAP`` on a model from :func:`bayesreg.build_model`, behind the one
-  adapter :mod:`bayesreg._pymc`, with options that reach the mode of an L1 posterior well.
+  adapter :mod:`bayesreg._upstream`, with options that reach the mode of an L1 posterior well.
 - :func:`sample_posterior`: NUTS (PyMC or nutpie) or the Gibbs samplers of
   :mod:`bayesreg.samplers`; returns an ``arviz.InferenceData`` with the same variables, dims and
   groups from every sampler.

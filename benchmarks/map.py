@@ -40,11 +40,11 @@ prior = br.Laplace(50.0); sigma = 54.0
 FIRST = {
     "exact MAP (map_estimate)": "t = time.perf_counter(); r = br.map_estimate(X, y, prior, sigma=sigma)",
     "find_map (L-BFGS-B + Powell)": (
-        "import bayesreg._pymc as bp; bp.import_pymc()\n"
+        "import bayesreg._upstream as bp; bp.import_pymc()\n"
         "t = time.perf_counter(); r = br.find_map(br.build_model(X, y, prior, sigma=sigma))"
     ),
     "pm.find_MAP (defaults)": (
-        "import bayesreg._pymc as bp; pm = bp.import_pymc()\n"
+        "import bayesreg._upstream as bp; pm = bp.import_pymc()\n"
         "t = time.perf_counter(); m = br.build_model(X, y, prior, sigma=sigma)\n"
         "r = pm.find_MAP(model=m, progressbar=False)"
     ),
@@ -76,7 +76,7 @@ def warm_calls(reps: int) -> dict:
     from sklearn.datasets import load_diabetes
 
     import bayesreg as br
-    from bayesreg._pymc import import_pymc
+    from bayesreg._upstream import import_pymc
 
     pm = import_pymc()
     X, y = load_diabetes(return_X_y=True)
@@ -160,7 +160,7 @@ def option_study(quick: bool) -> list[dict]:
 BLAS_CODE = """
 import json, os, timeit, numpy as np
 import bayesreg as br
-from bayesreg._pymc import import_pymc, blas_info
+from bayesreg._upstream import import_pymc, blas_info
 import_pymc()
 out = {"ldflags": bool(blas_info()["ldflags"])}
 rng = np.random.default_rng(0)
@@ -287,7 +287,7 @@ def main() -> None:
         "",
         "PyTensor installed from pip finds no BLAS to link its C code to and warns. bayesreg links it to the "
         "OpenBLAS bundled in SciPy's wheel (symbols renamed `scipy_dgemm_`, mapped with `-D` defines; see "
-        "`bayesreg/_pymc.py`). Time of one log-posterior gradient (Laplace prior, plain likelihood), single "
+        "`bayesreg/_upstream.py`). Time of one log-posterior gradient (Laplace prior, plain likelihood), single "
         "BLAS thread, best of 7 x 200 calls:",
         "",
         "| PyTensor configuration | BLAS linked | 442 x 10 (us) | 5000 x 100 (us) |",

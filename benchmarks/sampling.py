@@ -112,7 +112,7 @@ def run_gibbs(X, y, prior, tune, draws, seed):
 
 
 def run_nuts(X, y, prior, tune, draws, seed, likelihood, engine):
-    from bayesreg._pymc import import_pymc
+    from bayesreg._upstream import import_pymc
 
     pm = import_pymc()
     t0 = time.perf_counter()

@@ -18,7 +18,7 @@ from bayesreg.exceptions import SamplingWarning
 
 
 def _idata(posterior, diverging=None):
-    from bayesreg._pymc import import_arviz
+    from bayesreg._upstream import import_arviz
 
     az = import_arviz()
     chains, draws = next(iter(posterior.values())).shape[:2]

@@ -157,7 +157,7 @@ def nuts_gaussian(request, data):
 @pytest.mark.slow
 def test_nuts_matches_the_conjugate_posterior(nuts_gaussian):
     """Means and sds within 4 Monte Carlo standard errors of the closed form (both likelihoods)."""
-    from bayesreg._pymc import import_arviz
+    from bayesreg._upstream import import_arviz
 
     az = import_arviz()
     likelihood, idata, (m, sd, b0_mean, b0_sd) = nuts_gaussian
@@ -211,7 +211,7 @@ def test_idata_groups_and_log_likelihood(nuts_gaussian, data):
 
 @pytest.mark.slow
 def test_loo_and_compare_work(nuts_gaussian):
-    from bayesreg._pymc import import_arviz
+    from bayesreg._upstream import import_arviz
 
     az = import_arviz()
     _, idata, _ = nuts_gaussian

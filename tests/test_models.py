@@ -229,7 +229,7 @@ def test_pytensor_links_to_an_optimised_blas_without_warnings():
     """Building and compiling a model warns about nothing, and PyTensor has BLAS ldflags."""
     code = "\n".join([
         "import json, numpy as np, bayesreg as br",
-        "from bayesreg._pymc import blas_info",
+        "from bayesreg._upstream import blas_info",
         "X = np.random.default_rng(0).normal(size=(30, 3)); y = X[:, 0]",
         "m = br.build_model(X, y, br.Laplace(1.0), sigma=1.0)",
         "m.compile_dlogp()(m.initial_point())",

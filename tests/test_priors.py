@@ -255,7 +255,7 @@ def test_priors_are_frozen():
 
 @pytest.fixture(scope="module")
 def pm():
-    from bayesreg._pymc import import_pymc  # links PyTensor to BLAS before its first import
+    from bayesreg._upstream import import_pymc  # links PyTensor to BLAS before its first import
 
     return import_pymc()
 

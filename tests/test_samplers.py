@@ -154,7 +154,7 @@ def test_inverse_gaussian_kernel_matches_scipy():
 
 
 def _nuts_park_casella(X, y, lam, seed, draws=1000):
-    from bayesreg._pymc import import_pymc
+    from bayesreg._upstream import import_pymc
 
     pm = import_pymc()
     coords = {"feature": [f"x{j}" for j in range(X.shape[1])]}
@@ -195,7 +195,7 @@ def test_park_casella_matches_nuts():
 )
 def test_hyperprior_models_match_nuts_on_build_model(prior, sigma, extra):
     # reference: NUTS on bayesreg.build_model (PyMC), an independent implementation of the same model
-    from bayesreg._pymc import import_pymc
+    from bayesreg._upstream import import_pymc
 
     pm = import_pymc()
     X, y, _ = _data(40, 3, seed=13, noise=1.0, signal=[1.5, -1.0, 0.0])
