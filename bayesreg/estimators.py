@@ -182,10 +182,9 @@ class BayesianRegression(RegressorMixin, BaseEstimator):
         if self.inference == "map":
             from .inference import map_estimate
 
-            res = map_estimate(
-                X, y, prior, sigma=sigma, fit_intercept=bool(self.fit_intercept), feature_names=names,
-                tol=float(self.tol), max_iter=int(self.max_iter),
-            )  # fmt: skip
+            # the prepared design goes in as it is: no second validation
+            res = map_estimate(data, None, prior, sigma=sigma, fit_intercept=data.fit_intercept, tol=float(self.tol),
+                               max_iter=int(self.max_iter))  # fmt: skip
             self.map_result_ = res
             self.coef_ = np.array(res.coef, dtype=np.float64)
             self.intercept_ = float(res.intercept)
@@ -200,9 +199,7 @@ class BayesianRegression(RegressorMixin, BaseEstimator):
             from .conjugate import exact_posterior
 
             # the closed form is kept too (posterior_): predict(return_std=True) uses it exactly
-            post = exact_posterior(
-                X, y, prior, sigma=sigma, fit_intercept=bool(self.fit_intercept), feature_names=names
-            )
+            post = exact_posterior(data, None, prior, sigma=sigma, fit_intercept=data.fit_intercept)
             self.posterior_ = post
             self.idata_ = post.sample(draws=int(self.draws), chains=int(self.chains), random_seed=seed)
             self.coef_ = np.array(post.mean)
