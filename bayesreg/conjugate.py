@@ -339,6 +339,7 @@ class ExactPosterior:
         *,
         log_likelihood: bool = True,
         posterior_predictive: bool = False,
+        check: bool = False,
     ):
         """Exact independent draws as an ``arviz.InferenceData`` with the package's names.
 
@@ -353,6 +354,9 @@ class ExactPosterior:
             Add the pointwise log-likelihood group (needs the data arrays, not a SufficientStats).
         posterior_predictive : bool, default=False
             Add a ``posterior_predictive`` group with draws of ``y`` (needs the data arrays).
+        check : bool, default=False
+            Compute R-hat and ESS (those of i.i.d. draws) and store them in ``posterior.attrs``,
+            as every sampler of :mod:`bayesreg.sampling` does.
 
         Returns
         -------
@@ -371,7 +375,7 @@ class ExactPosterior:
             posterior, feature_names=self.feature_names, X=self._X, y=self._y, fit_intercept=True,
             log_likelihood=log_likelihood and self._X is not None,
             posterior_predictive=posterior_predictive and self._X is not None, rng=rng,
-            attrs={"inference": "exact conjugate posterior", "tau": self.tau},
+            attrs={"sampler": "exact", "inference": "exact conjugate posterior", "tau": self.tau}, check=check,
         )  # fmt: skip
 
     def __repr__(self) -> str:

@@ -78,7 +78,7 @@ class ExactSampler(Sampler):
 
         post = exact_posterior(data, None, prior, sigma=noise.value, fit_intercept=data.fit_intercept)
         return post.sample(draws=draws, chains=chains, random_seed=random_seed, log_likelihood=log_likelihood,
-                           posterior_predictive=posterior_predictive)  # fmt: skip
+                           posterior_predictive=posterior_predictive, check=check)  # fmt: skip
 
 
 @dataclass(frozen=True)
