@@ -50,6 +50,19 @@ def test_sklearn_compatible_estimator_sampled_posterior(estimator, check):
     check(estimator)
 
 
+def _sklearn_by_hand(prior, sigma, n):
+    """scikit-learn's twin of ``prior`` with alpha computed here (DESIGN.md), not by bayesreg.mapping."""
+    kw = dict(tol=1e-12, max_iter=1_000_000)
+    if isinstance(prior, Laplace):
+        return Lasso(alpha=sigma**2 / (n * prior.scale), **kw)  # sigma^2 / (n b)
+    if isinstance(prior, ParkCasella):
+        return Lasso(alpha=sigma * prior.lam / n, **kw)  # sigma lam / n
+    if isinstance(prior, Gaussian):
+        return Ridge(alpha=sigma**2 / prior.scale**2)  # sigma^2 / tau^2
+    a1, a2 = sigma**2 / (n * prior.l1_scale), sigma**2 / (n * prior.l2_scale**2)
+    return ElasticNet(alpha=a1 + a2, l1_ratio=a1 / (a1 + a2), **kw)
+
+
 @pytest.mark.parametrize(
     "prior, sk",
     [
@@ -63,10 +76,11 @@ def test_map_equals_sklearn_under_the_mapping(prior, sk):
     X, y = make_data()
     sigma = 0.9
     est = BayesianRegression(prior=prior, sigma=sigma).fit(X, y)
-    ref = mapping.to_sklearn(prior, sigma=sigma, n_samples=X.shape[0])
+    ref = _sklearn_by_hand(prior, sigma, X.shape[0])
     assert isinstance(ref, sk)
-    if not isinstance(ref, Ridge):
-        ref.set_params(tol=1e-12, max_iter=1_000_000)
+    # the package's own mapping names the same estimator and alpha
+    mapped = mapping.to_sklearn(prior, sigma=sigma, n_samples=X.shape[0])
+    assert type(mapped) is sk and mapped.alpha == pytest.approx(ref.alpha, rel=1e-12)
     ref.fit(X, y)
     scale = np.abs(ref.coef_).max()
     np.testing.assert_allclose(est.coef_, ref.coef_, rtol=1e-6, atol=1e-7 * scale)

@@ -204,6 +204,30 @@ def test_mcem_finds_the_marginal_likelihood_maximum(orthogonal_reference, update
     assert {"lam", "e_tau2", "lam_next"} <= set(res.history.columns)
 
 
+@pytest.mark.slow
+def test_mcem_standard_error_is_calibrated_over_seeds(orthogonal_reference):
+    # mc_se is the code's own estimate of the Monte Carlo error of lam, and the tests above use it as
+    # their tolerance, so its size is pinned here against an independent measure: the spread of lam
+    # over k = 10 independent MCEM runs (seeds 100..109, small E-steps to keep this cheap). With k = 10
+    # the sample sd is within a factor [0.47, 1.55] of the true sd at the 99.9% level (chi with 9
+    # degrees of freedom), so a calibrated mc_se gives mean(mc_se) / sd_hat in about [0.65, 2.1]; we
+    # ask for [0.5, 2.0], which rejects an mc_se off by sqrt(n_average) = 3.2 either way (the
+    # update is Park-Casella's, whose rate near 0.8 also tests the 1 / (1 - rate) factor). The runs
+    # also centre on the quadrature maximum: |mean - lam_ref| within 4 sd_hat / sqrt(k).
+    X, y, lam_ref = orthogonal_reference
+    runs = [
+        choose_prior_scale(X, y, "laplace", sigma=1.0, update="park_casella", random_seed=100 + k, draws=200,
+                           tune=50)  # fmt: skip
+        for k in range(10)
+    ]
+    assert all(r.converged and r.mc_se is not None for r in runs)
+    lams = np.array([r.lam for r in runs])
+    sd_hat = lams.std(ddof=1)
+    ratio = np.mean([r.mc_se for r in runs]) / sd_hat
+    assert 0.5 < ratio < 2.0, (ratio, sd_hat)
+    assert abs(lams.mean() - lam_ref) < 4 * sd_hat / np.sqrt(len(lams))
+
+
 def test_mcem_iterates_satisfy_the_park_casella_update(orthogonal_reference):
     # each recorded step is lam_next^2 = 2p / sum E[tau_j^2], with sum E[tau_j^2] = S/lam + p/lam^2
     X, y, _ = orthogonal_reference
@@ -300,6 +324,11 @@ def test_result_repr():
     res = choose_prior_scale(X, y, "ridge")
     assert isinstance(res, PriorScaleResult)
     assert "tau=" in repr(res) and "marginal_likelihood" in repr(res)
+    # the numbers shown are the result's, and the Ridge alpha is sigma^2 / tau^2 (written out here)
+    assert f"tau={res.scale:.6g}" in repr(res) and f"sigma={res.sigma:.6g}" in repr(res)
+    assert res.alpha == pytest.approx(res.sigma**2 / res.scale**2, rel=1e-12)
+    assert f"sklearn alpha={res.sigma**2 / res.scale**2:.6g}" in repr(res)
+    assert res.prior == Gaussian(res.scale)
 
 
 def test_none_and_jeffreys_mean_the_same_and_estimate_fixes_a_plug_in_sigma():
