@@ -24,6 +24,7 @@ import sys
 import warnings
 
 __all__ = [
+    "arviz_major",
     "blas_info",
     "configure_pytensor",
     "diagnostics_table",
@@ -34,9 +35,10 @@ __all__ = [
     "is_posterior_data",
     "make_posterior_data",
     "mcse",
-    "plot_compare",
-    "plot_density",
-    "plot_forest",
+    "compare_summary",
+    "group_dataset",
+    "has_group",
+    "pymc_major",
     "pymc_sample",
     "rhat",
     "run_find_map",
@@ -168,35 +170,62 @@ def import_pymc():
     return pymc
 
 
-def run_find_map(model, *, start=None, method="L-BFGS-B", maxeval=50_000, seed=None, **options):
-    """Call ``pm.find_MAP`` and return ``(point dict of arrays, raw SciPy OptimizeResult or None)``.
+def _major(module) -> int:
+    return int(str(module.__version__).split(".")[0])
 
-    PyMC 5 returns a dict (with ``return_raw=True`` a pair with SciPy's result); later versions
-    may return other containers. This function normalises them to plain float64 arrays keyed by
-    variable name, the transformed (unconstrained) values left out.
+
+def arviz_major() -> int:
+    """ArviZ's major version (0: ``InferenceData``; 1: ``xarray.DataTree``)."""
+    return _major(import_arviz())
+
+
+def pymc_major() -> int:
+    """PyMC's major version (5 or 6)."""
+    return _major(import_pymc())
+
+
+def run_find_map(model, *, start=None, method="L-BFGS-B", maxeval=50_000, seed=None, **options):
+    """Call ``pm.find_MAP`` and return ``(point dict of arrays, optimizer result or None)``.
+
+    PyMC 5 returns a dict (with ``return_raw=True`` a pair with SciPy's result). PyMC 6 takes
+    ``initvals``, ``random_seed``, ``maxiter``, ``jitter`` and ``return_inferencedata`` and stores
+    the optimizer's result in the ``optimizer_result`` group of the returned DataTree. Either way
+    this returns the untransformed values as plain float64 arrays keyed by variable name, and the
+    result's ``nit``, ``nfev``, ``success``, ``message`` and ``fun`` as attributes of one object.
     """
     import numpy as np
 
     pm = import_pymc()
-    out = pm.find_MAP(
-        start=start,
-        method=method,
-        maxeval=maxeval,
-        model=model,
-        return_raw=True,
-        include_transformed=False,
-        progressbar=False,
-        seed=seed,
-        **options,
-    )
-    if isinstance(out, tuple):
-        point, raw = out
-    else:  # pragma: no cover - future PyMC returning only the point
-        point, raw = out, None
-    if hasattr(point, "posterior"):  # pragma: no cover - InferenceData-style return
-        post = point.posterior
-        point = {k: post[k].values.reshape(post[k].shape[2:]) for k in post.data_vars}
-    return {str(k): np.asarray(v, dtype=np.float64) for k, v in dict(point).items()}, raw
+    if _major(pm) < 6:
+        out = pm.find_MAP(
+            start=start, method=method, maxeval=maxeval, model=model, return_raw=True, include_transformed=False,
+            progressbar=False, seed=seed, **options,
+        )  # fmt: skip
+        point, raw = out if isinstance(out, tuple) else (out, None)
+        return {str(k): np.asarray(v, dtype=np.float64) for k, v in dict(point).items()}, raw
+    from types import SimpleNamespace
+
+    options = dict(options)
+    opts = dict(options.pop("options", None) or {})
+    opts.setdefault("maxiter", maxeval)  # PyMC 6 renamed maxeval to maxiter, a scipy option
+    if "maxfun" in opts or str(method).lower() in ("l-bfgs-b", "tnc"):
+        opts["maxfun"] = min(int(opts.get("maxfun", maxeval)), int(maxeval))
+    dt = pm.find_MAP(
+        method=method, initvals=start, random_seed=seed, jitter=False, progressbar=False, model=model,
+        return_inferencedata=True, idata_kwargs={"include_transformed": False}, options=opts, **options,
+    )  # fmt: skip
+    post = dt["posterior"].to_dataset()
+    point = {str(k): np.asarray(post[k].values, dtype=np.float64).reshape(post[k].shape[2:]) for k in post.data_vars}
+    res = dt["optimizer_result"].to_dataset() if "optimizer_result" in dt.children else None
+    if res is None:  # pragma: no cover - every PyMC 6 release stores it
+        return point, None
+
+    def field(name, default=None):
+        return res[name].values.item() if name in res else default
+
+    raw = SimpleNamespace(nit=field("nit", 0), nfev=field("nfev", 0), success=bool(field("success", False)),
+                          message=str(field("message", "")), fun=field("fun"))  # fmt: skip
+    return point, raw
 
 
 def import_pytensor_tensor():
@@ -218,31 +247,32 @@ def pymc_sample(model, **kwargs):
 # --------------------------------------------------------------------------------------------
 
 
-def make_posterior_data(groups: dict, *, coords=None, dims=None, attrs=None):
-    """The posterior container ArviZ expects, from groups of arrays or of xarray Datasets.
+def make_posterior_data(groups: dict, *, attrs=None):
+    """The posterior container this ArviZ expects, from xarray Datasets by group.
 
     Parameters
     ----------
-    groups : dict
-        ``{"posterior": {...}, "sample_stats": {...}, "observed_data": {...}, ...}``; each group
-        a dict of arrays (``(chain, draw, ...)`` for sampled groups) or an ``xarray.Dataset``.
-    coords, dims : dict, optional
-        Coordinates and per-variable dims for the array groups.
+    groups : dict of str -> xarray.Dataset
+        ``{"posterior": ..., "sample_stats": ..., "observed_data": ..., ...}``.
     attrs : dict, optional
         Attributes set on the ``posterior`` group.
 
     Returns
     -------
-    arviz.InferenceData
+    arviz.InferenceData (ArviZ 0.x) or xarray.DataTree (ArviZ >= 1)
+        The same groups, variables and dims either way.
     """
     az = import_arviz()
-    kinds = {_is_dataset(g) for g in groups.values()}
-    if kinds == {True}:
-        idata = az.InferenceData(**groups)
-    elif kinds == {False}:
-        idata = az.from_dict(**groups, coords=coords, dims=dims)
-    else:  # pragma: no cover - internal contract
-        raise TypeError("groups must be all arrays or all xarray Datasets")
+    if not all(_is_dataset(g) for g in groups.values()):
+        raise TypeError("groups must be xarray Datasets")  # pragma: no cover - internal contract
+    if _major(az) >= 1:
+        import xarray as xr
+
+        idata = xr.DataTree.from_dict(dict(groups))
+        if attrs:
+            idata["posterior"].attrs.update(attrs)
+        return idata
+    idata = az.InferenceData(**groups)
     if attrs:
         idata.posterior.attrs.update(attrs)
     return idata
@@ -253,9 +283,53 @@ def _is_dataset(obj) -> bool:
 
 
 def is_posterior_data(obj) -> bool:
-    """Whether ``obj`` is the posterior container of this ArviZ version (with a posterior group)."""
+    """Whether ``obj`` is the posterior container of this ArviZ version (with a posterior group).
+
+    Raises
+    ------
+    TypeError
+        For the other version's container (an ``InferenceData`` under ArviZ >= 1 or a
+        ``DataTree`` under ArviZ 0.x), saying so.
+    """
+    import xarray as xr
+
     az = import_arviz()
+    is_tree = isinstance(obj, getattr(xr, "DataTree", ()))
+    is_idata = type(obj).__name__ == "InferenceData"
+    if _major(az) >= 1:
+        if is_idata:
+            raise TypeError(
+                "this is an arviz.InferenceData (ArviZ 0.x), but ArviZ "
+                f"{az.__version__} is installed, which works on xarray.DataTree: convert it with "
+                "arviz.convert_to_datatree, or refit with this installation"
+            )
+        return is_tree and "posterior" in obj.children
+    if is_tree:
+        raise TypeError(
+            f"this is an xarray.DataTree (ArviZ >= 1), but ArviZ {az.__version__} is installed, which works on "
+            "InferenceData: refit with this installation, or upgrade ArviZ"
+        )
     return isinstance(obj, az.InferenceData) and hasattr(obj, "posterior")
+
+
+def group_dataset(idata, group: str = "posterior"):
+    """One group of a posterior container as an ``xarray.Dataset`` (either ArviZ version)."""
+    node = idata[group]
+    return node.to_dataset() if hasattr(node, "to_dataset") and not _is_dataset_type(node) else node
+
+
+def _is_dataset_type(obj) -> bool:
+    import xarray as xr
+
+    return isinstance(obj, xr.Dataset)
+
+
+def has_group(idata, group: str) -> bool:
+    """Whether the container has ``group`` (either ArviZ version)."""
+    children = getattr(idata, "children", None)
+    if children is not None:
+        return group in children
+    return hasattr(idata, group)
 
 
 def ess(data, method: str = "bulk"):
@@ -277,25 +351,25 @@ def mcse(data, method: str = "mean"):
 
 
 def diagnostics_table(idata, var_names):
-    """ArviZ's diagnostics table (mcse, ess_bulk, ess_tail, r_hat) as a pandas DataFrame."""
+    """ArviZ's diagnostics table (``ess_bulk``, ``ess_tail``, ``r_hat``, ...) as a pandas DataFrame of floats."""
     az = import_arviz()
+    if _major(az) >= 1:
+        return az.summary(idata, var_names=var_names, kind="diagnostics", round_to="none").astype(float)
     return az.summary(idata, var_names=var_names, kind="diagnostics")
 
 
-def plot_forest(idatas, *, model_names, var_names, hdi_prob, ax):
-    """ArviZ's forest plot of several posteriors (chains combined) on ``ax``."""
-    az = import_arviz()
-    return az.plot_forest(idatas, model_names=model_names, var_names=var_names, combined=True, hdi_prob=hdi_prob,
-                          ax=ax)  # fmt: skip
+def compare_summary(comparison):
+    """``elpd``, ``se``, ``elpd_diff``, ``dse`` of an ``arviz.compare`` table, best model first.
 
+    ArviZ 0.x names the ELPD column ``elpd_loo`` (or ``elpd_waic``), ArviZ >= 1 ``elpd``.
+    """
+    import pandas as pd
 
-def plot_density(idatas, **kwargs):
-    """ArviZ's overlaid posterior densities."""
-    az = import_arviz()
-    return az.plot_density(idatas, **kwargs)
-
-
-def plot_compare(comparison, *, ax):
-    """ArviZ's plot of a model comparison table (ELPD by PSIS-LOO), without the in-sample deviance."""
-    az = import_arviz()
-    return az.plot_compare(comparison, ax=ax, insample_dev=False)
+    if not isinstance(comparison, pd.DataFrame) or "elpd_diff" not in comparison.columns:
+        raise TypeError("comparison must be the DataFrame returned by arviz.compare")
+    elpd = next((c for c in ("elpd", "elpd_loo", "elpd_waic") if c in comparison.columns), None)
+    if elpd is None or "se" not in comparison.columns or "dse" not in comparison.columns:
+        raise TypeError("comparison must be the DataFrame returned by arviz.compare (no ELPD / se / dse columns)")
+    out = pd.DataFrame({"elpd": comparison[elpd], "se": comparison["se"], "elpd_diff": comparison["elpd_diff"],
+                        "dse": comparison["dse"]}).astype(float)  # fmt: skip
+    return out.sort_values("elpd", ascending=False)

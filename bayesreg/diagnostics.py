@@ -65,13 +65,13 @@ def sampling_summary(idata, var_names=None) -> dict:
         ``chains``, ``draws``, ``divergences``, ``rhat_max``, ``rhat_bad`` (labels above 1.01),
         ``ess_bulk_min``, ``ess_tail_min``, ``ess_bad`` (labels below 100 per chain), ``n_params``.
     """
-    from ._upstream import ess, rhat
+    from ._upstream import ess, group_dataset, has_group, rhat
 
-    post = idata.posterior
+    post = group_dataset(idata, "posterior")
     chains, draws = int(post.sizes["chain"]), int(post.sizes["draw"])
     divergences = 0
-    if hasattr(idata, "sample_stats") and "diverging" in idata.sample_stats:
-        divergences = int(np.asarray(idata.sample_stats["diverging"].values).sum())
+    if has_group(idata, "sample_stats") and "diverging" in idata["sample_stats"]:
+        divergences = int(np.asarray(idata["sample_stats"]["diverging"].values).sum())
     skip = _constant_vars(post)
     names = [v for v in (var_names or list(post.data_vars)) if v not in skip]
     out = {

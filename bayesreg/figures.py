@@ -32,6 +32,10 @@ import numpy as np
 from ._validation import check_choice, check_nonnegative, check_positive, check_scalar, check_Xy
 
 __all__ = [
+    "PosteriorDensities",
+    "PosteriorIntervals",
+    "posterior_densities",
+    "posterior_intervals",
     "OverfittingFits",
     "ConstraintRegion",
     "CoordinateDescentPath",
@@ -512,3 +516,126 @@ def prior_densities(laplace_scale: float = 1.0, gaussian_scale: float | None = N
         gaussian_logp=np.array([gau.logp(v) for v in x[:, None]]),
         laplace_logp0=lap.logp([0.0]), gaussian_logp0=gau.logp([0.0]),
     )  # fmt: skip
+
+
+# --------------------------------------------------------------------------------------------
+# posteriors: intervals and densities (computed here, the same on every ArviZ version)
+# --------------------------------------------------------------------------------------------
+
+
+class PosteriorIntervals(NamedTuple):
+    """Median and HDI of every scalar of some posterior variables, for several models.
+
+    ``labels`` are the scalar names (``beta[age]``, ``sigma``); ``median``, ``low``, ``high``
+    have shape ``(n_models, n_labels)`` (NaN where a model lacks the variable).
+    """
+
+    models: list
+    labels: list
+    median: np.ndarray
+    low: np.ndarray
+    high: np.ndarray
+    hdi_prob: float
+
+
+class PosteriorDensities(NamedTuple):
+    """Gaussian-kernel density of every scalar, per model: ``x[m][k]``, ``density[m][k]`` (None where absent)."""
+
+    models: list
+    labels: list
+    x: list
+    density: list
+    low: np.ndarray
+    high: np.ndarray
+    hdi_prob: float
+
+
+def _scalar_draws(idata, var_names) -> dict:
+    """``{label: 1-D draws}`` of every scalar of ``var_names`` (chains pooled)."""
+    from ._upstream import group_dataset
+
+    post = group_dataset(idata, "posterior")
+    out = {}
+    for v in var_names:
+        if v not in post:
+            continue
+        da = post[v]
+        extra = [d for d in da.dims if d not in ("chain", "draw")]
+        arr = np.asarray(da.transpose("chain", "draw", *extra).values, dtype=np.float64)
+        arr = arr.reshape(arr.shape[0] * arr.shape[1], -1)
+        if not extra:
+            out[v] = arr[:, 0]
+            continue
+        names = [str(c) for c in da[extra[0]].values] if len(extra) == 1 else [str(j) for j in range(arr.shape[1])]
+        for j, nm in enumerate(names):
+            out[f"{v}[{nm}]"] = arr[:, j]
+    return out
+
+
+def posterior_intervals(models: dict, var_names=("beta",), hdi_prob: float = 0.94) -> PosteriorIntervals:
+    """Medians and HDIs (:func:`bayesreg._posterior.hdi_from_draws`) of several posteriors.
+
+    Parameters
+    ----------
+    models : dict of str -> posterior container
+    var_names : sequence of str
+    hdi_prob : float
+
+    Returns
+    -------
+    PosteriorIntervals
+    """
+    from ._posterior import hdi_from_draws
+
+    draws = {m: _scalar_draws(d, var_names) for m, d in models.items()}
+    labels = list(dict.fromkeys(k for dd in draws.values() for k in dd))
+    shape = (len(models), len(labels))
+    med, low, high = np.full(shape, np.nan), np.full(shape, np.nan), np.full(shape, np.nan)
+    for i, dd in enumerate(draws.values()):
+        for j, lab in enumerate(labels):
+            if lab in dd:
+                med[i, j] = np.median(dd[lab])
+                low[i, j], high[i, j] = hdi_from_draws(dd[lab][:, None], hdi_prob)[0]
+    return PosteriorIntervals(list(models), labels, med, low, high, float(hdi_prob))
+
+
+def posterior_densities(models: dict, var_names=("beta",), hdi_prob: float = 0.94,
+                        n_points: int = 256) -> PosteriorDensities:  # fmt: skip
+    """Kernel density estimates (scipy's ``gaussian_kde``, Scott's bandwidth) and HDIs of several posteriors.
+
+    Parameters
+    ----------
+    models : dict of str -> posterior container
+    var_names : sequence of str
+    hdi_prob : float
+    n_points : int, default=256
+
+    Returns
+    -------
+    PosteriorDensities
+    """
+    from scipy import stats
+
+    iv = posterior_intervals(models, var_names, hdi_prob)
+    draws = [_scalar_draws(d, var_names) for d in models.values()]
+    xs, ds = [], []
+    for dd in draws:
+        xm, dm = [], []
+        for lab in iv.labels:
+            v = dd.get(lab)
+            if v is None:
+                xm.append(None)
+                dm.append(None)
+                continue
+            lo, hi = np.quantile(v, [0.001, 0.999])
+            pad = 0.05 * (hi - lo) if hi > lo else 1.0
+            x = np.linspace(lo - pad, hi + pad, n_points)
+            if np.ptp(v) > 0:
+                dens = stats.gaussian_kde(v)(x)
+            else:  # a constant: a spike
+                dens = np.where(np.isclose(x, v[0]), 1.0, 0.0)
+            xm.append(x)
+            dm.append(dens)
+        xs.append(xm)
+        ds.append(dm)
+    return PosteriorDensities(iv.models, iv.labels, xs, ds, iv.low, iv.high, iv.hdi_prob)

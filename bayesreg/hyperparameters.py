@@ -515,12 +515,12 @@ def _batch_se(x: np.ndarray, n_batches: int = 20) -> float:
 
 def _hyperprior(sample, g, sigma, sigma_fixed, lam, lam2_prior, draws, chains, ss):
     from ._posterior import hdi_from_draws
-    from ._upstream import ess
+    from ._upstream import ess, group_dataset
 
     idata = sample(ParkCasella(lam, lam2_prior=lam2_prior), chains, ss)
     lam_draws = idata.posterior["lam"].values
     lam_hat = float(lam_draws.mean())
-    n_eff = float(ess(idata.posterior[["lam"]], method="bulk")["lam"].values)
+    n_eff = float(ess(group_dataset(idata)[["lam"]], method="bulk")["lam"].values)
     mc_se = float(lam_draws.std(ddof=1) / np.sqrt(max(n_eff, 1.0)))
     h = hdi_from_draws(lam_draws.reshape(-1, 1), 0.94)[0]
     hdi = (float(h[0]), float(h[1]))

@@ -546,11 +546,15 @@ def _models(idatas):
 
 
 def plot_posterior_forest(idatas, *, var_names=("beta",), hdi_prob: float = 0.94, ax=None):
-    """ArviZ forest plot of several models together (e.g. Laplace and Gaussian priors).
+    """Forest plot of several models together (e.g. Laplace and Gaussian priors): median and HDI per scalar.
+
+    Drawn by this package from :func:`bayesreg.figures.posterior_intervals`, so it is the same on
+    every ArviZ version.
 
     Parameters
     ----------
-    idatas : mapping {label: InferenceData} or InferenceData
+    idatas : mapping {label: posterior container} or a posterior container
+        ``InferenceData`` (ArviZ 0.x) or ``DataTree`` (ArviZ >= 1), as the samplers return.
     var_names : sequence of str, default=("beta",)
     hdi_prob : float, default=0.94
     ax : Axes, optional
@@ -559,29 +563,39 @@ def plot_posterior_forest(idatas, *, var_names=("beta",), hdi_prob: float = 0.94
     -------
     matplotlib.axes.Axes
     """
+    from . import figures
     from ._validation import check_scalar
 
     hdi_prob = check_scalar(hdi_prob, "hdi_prob", lower=0.0, upper=1.0, lower_inclusive=False,
                             upper_inclusive=False)
-    models = _models(idatas)
-    p = max(d.posterior[v].size // (d.posterior.sizes["chain"] * d.posterior.sizes["draw"])
-            for d in models.values() for v in var_names)
-    fig, (a,) = _axes(ax, 1, figsize=(5.5, 0.35 * p * len(models) + 1.5))
-    from ._upstream import plot_forest
-
-    plot_forest(list(models.values()), model_names=list(models), var_names=list(var_names), hdi_prob=hdi_prob,
-                ax=a)
+    iv = figures.posterior_intervals(_models(idatas), var_names, hdi_prob)
+    k, m = len(iv.labels), len(iv.models)
+    fig, (a,) = _axes(ax, 1, figsize=(5.5, 0.35 * k * m + 1.5))
+    step = 0.8 / max(m, 1)
+    base = np.arange(k)[::-1].astype(float)
+    for i, name in enumerate(iv.models):
+        pos = base + 0.4 - step * (i + 0.5)
+        a.hlines(pos, iv.low[i], iv.high[i], color=f"C{i}", lw=2.2, alpha=0.8, label=name)
+        a.plot(iv.median[i], pos, "o", color=f"C{i}", ms=4)
+    a.set_yticks(base)
+    a.set_yticklabels(iv.labels)
     a.axvline(0, color="0.5", lw=0.7, ls="--")
-    a.set_title(f"{int(round(100 * hdi_prob))}% HDI", fontsize=10)
+    a.set_title(f"posterior median and {int(round(100 * hdi_prob))}% HDI", fontsize=10)
+    if m > 1:
+        a.legend(fontsize=7, loc="best")
+    a.grid(axis="x", alpha=0.3)
     return a
 
 
 def plot_posterior_density(idatas, *, var_names=("beta",), hdi_prob: float = 0.94, ncols: int = 5, ax=None):
-    """ArviZ density plots of several models overlaid, one panel per coefficient.
+    """Posterior densities of several models overlaid, one panel per scalar, HDI shaded.
+
+    Drawn by this package from :func:`bayesreg.figures.posterior_densities` (Gaussian kernel
+    density estimates), the same on every ArviZ version.
 
     Parameters
     ----------
-    idatas : mapping {label: InferenceData} or InferenceData
+    idatas : mapping {label: posterior container} or a posterior container
     var_names : sequence of str, default=("beta",)
     hdi_prob : float, default=0.94
     ncols : int, default=5
@@ -593,20 +607,27 @@ def plot_posterior_density(idatas, *, var_names=("beta",), hdi_prob: float = 0.9
     -------
     matplotlib.figure.Figure
     """
-    models = _models(idatas)
-    first = next(iter(models.values())).posterior
-    n_panels = sum(first[v].size // (first.sizes["chain"] * first.sizes["draw"]) for v in var_names)
-    fig, axs = _axes(ax, n_panels, ncols=min(ncols, n_panels), figsize=(2.6 * min(ncols, n_panels),
-                                                                        2.2 * int(np.ceil(n_panels / ncols))))
-    from ._upstream import plot_density
+    from . import figures
 
-    plot_density(list(models.values()), data_labels=list(models), var_names=list(var_names), hdi_prob=hdi_prob,
-                 shade=0.1, ax=np.array(axs))
-    for a in axs:
+    dens = figures.posterior_densities(_models(idatas), var_names, hdi_prob)
+    n_panels = len(dens.labels)
+    cols = min(ncols, n_panels)
+    fig, axs = _axes(ax, n_panels, ncols=cols, figsize=(2.6 * cols, 2.2 * int(np.ceil(n_panels / ncols))))
+    for j, (a, lab) in enumerate(zip(axs, dens.labels)):
+        for i, name in enumerate(dens.models):
+            x, d = dens.x[i][j], dens.density[i][j]
+            if x is None:
+                continue
+            a.plot(x, d, color=f"C{i}", lw=1.3, label=name)
+            inside = (x >= dens.low[i, j]) & (x <= dens.high[i, j])
+            a.fill_between(x, 0.0, d, where=inside, color=f"C{i}", alpha=0.12, lw=0)
         lo, hi = a.get_xlim()
         if lo < 0.0 < hi:  # a zero reference only where zero is in view (not for sigma, lambda, ...)
             a.axvline(0, color="0.5", lw=0.6, ls="--")
-        a.title.set_fontsize(9)
+        a.set_title(lab, fontsize=9)
+        a.set_yticks([])
+    if len(dens.models) > 1 and n_panels:
+        axs[0].legend(fontsize=7, loc="best")
     if ax is None:
         fig.tight_layout()
     return fig
@@ -662,7 +683,10 @@ def plot_credible_intervals(idata, *, point_estimates=None, var_name: str = "bet
 
 
 def plot_loo_compare(comparison, *, ax=None):
-    """ArviZ's plot of an ``az.compare`` table (expected log predictive density by PSIS-LOO).
+    """Expected log predictive density (PSIS-LOO) of each model, from an ``arviz.compare`` table.
+
+    Each model's ELPD with its standard error, and its difference to the best with the standard
+    error of the difference; drawn by this package from the table (ArviZ 0.x or >= 1 columns).
 
     Parameters
     ----------
@@ -674,16 +698,22 @@ def plot_loo_compare(comparison, *, ax=None):
     -------
     matplotlib.axes.Axes
     """
-    import pandas as pd
+    from ._upstream import compare_summary
 
-    if not isinstance(comparison, pd.DataFrame) or "elpd_diff" not in comparison.columns:
-        raise TypeError("comparison must be the DataFrame returned by arviz.compare")
-    import warnings
-
-    from ._upstream import plot_compare
-
-    fig, (a,) = _axes(ax, 1, figsize=(5.5, 0.6 * len(comparison) + 1.5))
-    with warnings.catch_warnings():  # ArviZ 0.x sorts in place, which pandas >= 3 deprecates
-        warnings.filterwarnings("ignore", message=".*inplace.*")
-        plot_compare(comparison, ax=a)
+    table = compare_summary(comparison)
+    fig, (a,) = _axes(ax, 1, figsize=(5.5, 0.6 * len(table) + 1.5))
+    pos = np.arange(len(table))[::-1].astype(float)
+    a.errorbar(table["elpd"], pos, xerr=table["se"], fmt="o", color="C0", mfc="none", capsize=3,
+               label="ELPD (LOO) +- se")  # fmt: skip
+    best = float(table["elpd"].iloc[0])
+    diff_pos = pos[1:] + 0.25
+    if len(table) > 1:
+        a.errorbar(best + table["elpd_diff"].to_numpy()[1:], diff_pos, xerr=table["dse"].to_numpy()[1:], fmt="^",
+                   color="C1", capsize=3, label="difference to the best +- se")  # fmt: skip
+    a.axvline(best, color="0.6", lw=0.8, ls="--")
+    a.set_yticks(pos)
+    a.set_yticklabels([str(i) for i in table.index])
+    a.set_xlabel("expected log pointwise predictive density")
+    a.legend(fontsize=7, loc="best")
+    a.grid(axis="x", alpha=0.3)
     return a

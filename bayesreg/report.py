@@ -141,9 +141,9 @@ def _posterior_sigma_arg(spec: ModelSpec, sigma_value):
 
 def _summarise_posterior(idata, names, hdi_prob):
     from ._posterior import hdi_from_draws
-    from ._upstream import diagnostics_table
+    from ._upstream import diagnostics_table, group_dataset, has_group
 
-    post = idata.posterior
+    post = group_dataset(idata, "posterior")
     beta = post["beta"].stack(sample=("chain", "draw")).transpose("feature", "sample").values
     b0 = post["intercept"].values.reshape(-1)
     draws = np.vstack([beta, b0[None, :]])
@@ -156,7 +156,8 @@ def _summarise_posterior(idata, names, hdi_prob):
     }
     names_present = [v for v in ("beta", "intercept", "sigma", "lam", "tau") if v in post]
     summ = diagnostics_table(idata, names_present)
-    div = idata.sample_stats.get("diverging") if hasattr(idata, "sample_stats") else None
+    stats = group_dataset(idata, "sample_stats") if has_group(idata, "sample_stats") else None
+    div = stats.get("diverging") if stats is not None else None
     diagnostics = {
         "max r_hat": float(summ["r_hat"].max()),
         "min ess_bulk": float(summ["ess_bulk"].min()),

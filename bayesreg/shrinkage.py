@@ -204,7 +204,7 @@ def _gaussian_rows(g, grid, sigma, hdi_prob):
 
 def _laplace_rows(g, grid, sigma, hdi_prob, names, draws, tune, chains, random_seed, tol, sampler,
                   progressbar):  # fmt: skip
-    from ._upstream import mcse
+    from ._upstream import group_dataset, mcse
     from .solvers import lasso_path
 
     k, p = grid.size, g.p
@@ -236,7 +236,7 @@ def _laplace_rows(g, grid, sigma, hdi_prob, names, draws, tune, chains, random_s
         out["median"][i] = np.median(flat, axis=0)
         out["sd"][i] = flat.std(axis=0, ddof=1)
         out["hdi_low"][i], out["hdi_high"][i] = hdi_from_draws(flat, hdi_prob).T
-        out["mcse_mean"][i] = mcse(idata.posterior[["beta"]], method="mean")["beta"].values
+        out["mcse_mean"][i] = mcse(group_dataset(idata)[["beta"]], method="mean")["beta"].values
     if troubled:
         at = sorted({b for b, _ in troubled})
         shown = ", ".join(f"{b:.4g}" for b in at[:5]) + (", ..." if len(at) > 5 else "")

@@ -295,7 +295,16 @@ def test_posterior_forest_and_density():
     assert isinstance(ax, Axes)
     labels = " ".join(t.get_text() for t in ax.get_yticklabels())
     assert "f0" in labels and "f2" in labels
-    assert len(ax.get_lines()) >= 6  # an interval per coefficient and model
+    # an interval per coefficient and model: the narrowest 94% window of each model's draws
+    from bayesreg._upstream import group_dataset
+
+    for coll, model in zip(ax.collections, models.values()):
+        draws = np.sort(group_dataset(model)["beta"].values.reshape(-1, 3), axis=0)
+        k = int(np.floor(0.94 * draws.shape[0]))
+        i = np.argmin(draws[k:] - draws[:-k], axis=0)
+        want = np.c_[draws[i, range(3)], draws[i + k, range(3)]]
+        got = np.array([seg[:, 0] for seg in coll.get_segments()])
+        np.testing.assert_allclose(got, want, rtol=1e-12)
     fig = plotting.plot_posterior_density(models)
     assert isinstance(fig, Figure) and len(fig.axes) == 3
     assert all(len(a.get_lines()) >= 2 for a in fig.axes)  # both models in every panel
