@@ -87,6 +87,8 @@ def _dataset(values, feature_names, p: int):
     import xarray as xr
 
     if hasattr(values, "data_vars"):
+        if not isinstance(values, xr.Dataset):  # a DataTree node (PyMC >= 6 returns DataTrees)
+            values = values.to_dataset()
         return values[[v for v in values.data_vars if not str(v).endswith("__")]]
     data_vars = {}
     coords = {}
