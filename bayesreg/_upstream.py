@@ -146,6 +146,26 @@ def blas_info() -> dict:
     return {"ldflags": pytensor.config.blas__ldflags, "bundled_openblas": _STATE["blas"]}
 
 
+# The supported ranges (pyproject.toml states the same): the floor tested in constraints/floor.txt
+# up to the next major not yet released.
+SUPPORTED = {"pymc": ((5, 28), (7, 0)), "arviz": ((0, 23), (2, 0)), "pytensor": ((2, 38), (4, 0))}
+
+
+def _check_version(module) -> None:
+    """One clear ImportError for a version outside the supported range (instead of a deep AttributeError)."""
+    name = module.__name__
+    lo, hi = SUPPORTED[name]
+    try:
+        found = tuple(int(x) for x in str(module.__version__).split(".")[:2])
+    except ValueError:  # a development version such as 6.5.0.dev1: trust the major
+        found = (int(str(module.__version__).split(".")[0]), 0)
+    if not lo <= found < hi:
+        raise ImportError(
+            f"bayesreg supports {name} >= {lo[0]}.{lo[1]} and < {hi[0]}; found {name} {module.__version__}. "
+            f"Install a supported version, e.g. pip install '{name}>={lo[0]}.{lo[1]},<{hi[0]}'"
+        )
+
+
 def import_arviz():
     """Import ArviZ without its once-a-day FutureWarning about the 1.0 refactor."""
     if "arviz" in sys.modules:
@@ -156,6 +176,7 @@ def import_arviz():
         )
         import arviz
 
+    _check_version(arviz)
     return arviz
 
 
@@ -166,7 +187,10 @@ def import_pymc():
     configure_pytensor()
     import_arviz()
     import pymc
+    import pytensor
 
+    _check_version(pytensor)
+    _check_version(pymc)
     return pymc
 
 
@@ -237,8 +261,14 @@ def import_pytensor_tensor():
 
 
 def pymc_sample(model, **kwargs):
-    """``pm.sample`` on ``model`` with the given keywords; returns PyMC's posterior container."""
+    """``pm.sample`` on ``model`` with the given keywords; returns PyMC's posterior container.
+
+    PyMC's own pointwise log-likelihood is never asked for (the posterior builder computes it the
+    same way for every sampler): PyMC 5 computes it unless told not to, PyMC 6 only when asked.
+    """
     pm = import_pymc()
+    if _major(pm) < 6 and kwargs.get("nuts_sampler", "pymc") == "pymc":
+        kwargs["idata_kwargs"] = {"log_likelihood": False, **kwargs.get("idata_kwargs", {})}
     return pm.sample(model=model, **kwargs)
 
 

@@ -276,7 +276,8 @@ def _sample_nuts(model, *, sampler, draws, tune, chains, cores, random_seed, pro
         if cores is not None:
             kwargs["nuts_sampler_kwargs"] = {"cores": cores}
     else:
-        kwargs["idata_kwargs"] = {"log_likelihood": False}  # computed by the builder, the same way for every sampler
+        # PyMC 6 picks nutpie by default when it is installed: "nuts" means PyMC's own NUTS on every stack
+        kwargs["nuts_sampler"] = "pymc"
         if cores is not None:
             kwargs["cores"] = cores
     kwargs.update(sample_kwargs)

@@ -77,3 +77,17 @@ def test_demo_prints_a_table_where_sklearn_and_bayesreg_agree():
     for _, a, b in rows:
         assert float(a) == pytest.approx(float(b), abs=2e-6)  # six printed decimals
     assert "sklearn and bayesreg agree" in text
+
+
+def test_an_unsupported_upstream_version_is_one_clear_import_error():
+    import types
+
+    from bayesreg import _upstream
+
+    fake = types.SimpleNamespace(__name__="arviz", __version__="0.19.0")
+    with pytest.raises(ImportError, match=r"arviz >= 0\.23 and < 2; found arviz 0\.19\.0"):
+        _upstream._check_version(fake)
+    fake = types.SimpleNamespace(__name__="pymc", __version__="7.0.0")
+    with pytest.raises(ImportError, match="pymc >= 5.28 and < 7; found pymc 7.0.0"):
+        _upstream._check_version(fake)
+    _upstream._check_version(types.SimpleNamespace(__name__="pymc", __version__="6.4.0"))  # supported: quiet
