@@ -352,6 +352,8 @@ def format_table(res: RunResult) -> str:
             est = est.loc[[*sorted(keep, key=list(est.index).index), "intercept"]]
             lines.append(f"(showing the 20 largest of {len(res.estimates) - 1} coefficients by {key})")
         lines.append(est.to_string())
+    if "hdi low" in res.estimates.columns:
+        lines.append(_interval_note(res))
     if res.equivalence:
         e = res.equivalence
         lines.append(
@@ -366,6 +368,13 @@ def format_table(res: RunResult) -> str:
         )
     lines.extend(f"sampling warning: {w}" for w in res.warnings)
     return "\n".join(line for line in lines if line)
+
+
+def _interval_note(res: RunResult) -> str:
+    # ArviZ 1's summary defaults to 89% equal-tailed intervals, 0.x's to 94% HDIs: the table says
+    # which it shows, and it is computed here (hdi_from_draws), the same on every stack
+    prob = res.spec.effective_inference().hdi_prob
+    return f"hdi low / hdi high: the {100 * prob:g}% highest-density interval of the posterior draws"
 
 
 def _markdown_table(df) -> str:
@@ -452,6 +461,8 @@ def write_report(res: RunResult, out_dir) -> Path:
                   f"{d['min ess_bulk']:.0f}; divergences {d['divergences']}")
     md += [f"- sampling warning: {w}" for w in res.warnings]
     md += ["", "## Coefficients", "", _markdown_table(res.estimates), ""]
+    if "hdi low" in res.estimates.columns:
+        md += [_interval_note(res) + ".", ""]
     for name, caption in figures:
         md += [f"## {Path(name).stem}", "", caption, "", f"![{Path(name).stem}]({name})", ""]
     md += ["## Files", "", "- `coefficients.csv`: the table above"]
