@@ -12,19 +12,17 @@ import warnings
 
 import numpy as np
 import pytest
+from _stack import posterior_data
 
 from bayesreg.diagnostics import check_sampling, sampling_summary
 from bayesreg.exceptions import SamplingWarning
 
 
 def _idata(posterior, diverging=None):
-    from bayesreg._upstream import import_arviz
-
-    az = import_arviz()
     chains, draws = next(iter(posterior.values())).shape[:2]
     stats = {"diverging": np.zeros((chains, draws), bool) if diverging is None else diverging}
-    return az.from_dict(posterior=posterior, sample_stats=stats, coords={"feature": ["a", "b", "c"]},
-                        dims={"beta": ["feature"]})  # fmt: skip
+    return posterior_data(posterior, sample_stats=stats, coords={"feature": ["a", "b", "c"]},
+                          dims={"beta": ["feature"]})  # fmt: skip
 
 
 def _good(rng, chains=4, draws=1000):

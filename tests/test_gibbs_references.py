@@ -16,9 +16,9 @@ reference quantile q within 4 sqrt(q (1 - q) / ESS) (ESS of the indicator draws)
 
 from __future__ import annotations
 
-import arviz as az
 import numpy as np
 import pytest
+from _stack import ess_array
 from scipy import special
 
 import bayesreg as br
@@ -29,7 +29,7 @@ K_SE = 4.0
 
 def _ess(draws):
     """ESS of an array of shape (chain, draw)."""
-    return float(az.ess(np.asarray(draws, dtype=np.float64)))
+    return ess_array(draws)
 
 
 def _assert_mean(draws, ref_mean, ref_sd, what):

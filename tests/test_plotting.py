@@ -6,6 +6,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
+from _stack import arviz_hdi, posterior_data  # noqa: E402
 from matplotlib.axes import Axes  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
@@ -26,11 +27,9 @@ def _line(ax, label_start):
 
 
 def _idata(seed, shift=0.0, p=3, chains=2, draws=50):
-    import arviz as az
-
     r = np.random.default_rng(seed)
     names = [f"f{j}" for j in range(p)]
-    return az.from_dict(
+    return posterior_data(
         posterior={
             "beta": r.normal(shift, 1.0, (chains, draws, p)),
             "intercept": r.normal(0, 1, (chains, draws)),
@@ -317,14 +316,13 @@ def test_posterior_forest_and_density():
 
 
 def test_credible_intervals():
-    import arviz as az
-
     idata = _idata(2, p=4, draws=200)
     ax = plotting.plot_credible_intervals(idata, point_estimates={"lasso": [0.1, 0.0, 0.2, 0.3]}, hdi_prob=0.9)
     med = _line(ax, "posterior median").get_xdata()
-    np.testing.assert_allclose(med, np.median(idata.posterior["beta"].values.reshape(-1, 4), axis=0))
+    draws = idata.posterior["beta"].values.reshape(-1, 4)
+    np.testing.assert_allclose(med, np.median(draws, axis=0))
     segs = ax.collections[0].get_segments()
-    hdi = az.hdi(idata, var_names=["beta"], hdi_prob=0.9)["beta"].values
+    hdi = np.array([arviz_hdi(draws[:, j], 0.9) for j in range(4)])  # ArviZ's HDI over chains and draws
     np.testing.assert_allclose([s[:, 0] for s in segs], hdi, rtol=1e-10)
     assert [t.get_text() for t in ax.get_yticklabels()] == ["f0", "f1", "f2", "f3"]
 
