@@ -39,7 +39,7 @@ def _flatten(ds, skip):
     return out
 
 
-def _constant_vars(post) -> set:
+def constant_vars(post) -> set:
     """Posterior variables that do not vary over the draws (a fixed value stored for reference)."""
     const = set()
     for name, da in post.data_vars.items():
@@ -72,7 +72,7 @@ def sampling_summary(idata, var_names=None) -> dict:
     divergences = 0
     if has_group(idata, "sample_stats") and "diverging" in idata["sample_stats"]:
         divergences = int(np.asarray(idata["sample_stats"]["diverging"].values).sum())
-    skip = _constant_vars(post)
+    skip = constant_vars(post)
     names = [v for v in (var_names or list(post.data_vars)) if v not in skip]
     out = {
         "chains": chains,

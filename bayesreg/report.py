@@ -154,7 +154,11 @@ def _summarise_posterior(idata, names, hdi_prob):
         "hdi low": hdi[:, 0],
         "hdi high": hdi[:, 1],
     }
-    names_present = [v for v in ("beta", "intercept", "sigma", "lam", "tau") if v in post]
+    from .diagnostics import constant_vars
+
+    # a variable stored for reference (a fixed sigma) has no R-hat or ESS
+    fixed = constant_vars(post)
+    names_present = [v for v in ("beta", "intercept", "sigma", "lam", "tau") if v in post and v not in fixed]
     summ = diagnostics_table(idata, names_present)
     stats = group_dataset(idata, "sample_stats") if has_group(idata, "sample_stats") else None
     div = stats.get("diverging") if stats is not None else None
