@@ -1,36 +1,71 @@
 # Two commands on a fresh machine with only python3 and make:
-#   make demo   the main job on the bundled default data set
-#   make test   the whole suite, notebooks included
+#   make demo   the main job on the bundled default data set (on the newest stack)
+#   make test   the whole suite, notebooks included, on both supported stacks:
+#                 current: the newest Python >= 3.12 found (PATH or pyenv) with current releases
+#                          (PyMC 6, ArviZ 1), in .venv-current
+#                 floor:   python3 with the versions pinned in constraints/floor.txt
+#                          (PyMC 5, ArviZ 0.x), in .venv
 PYTHON ?= python3
+NEWPY  ?= $(shell sh tools/newest-python.sh)
 VENV   ?= .venv
+CVENV  ?= .venv-current
 PY      = $(VENV)/bin/python
+CPY     = $(CVENV)/bin/python
 STAMP   = $(VENV)/.installed-dev
+CSTAMP  = $(CVENV)/.installed-dev
 BSTAMP  = $(VENV)/.installed-bench
 export PYTHONHASHSEED = 0
 export MPLBACKEND = Agg
 
-.PHONY: demo test bench lint venv clean
+.PHONY: demo test test-floor test-current bench lint venv venv-current clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
-$(STAMP): pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e ".[dev,dask]"
+$(STAMP): pyproject.toml constraints/floor.txt | $(PY)
+	$(PY) -m pip install --quiet -c constraints/floor.txt -e ".[dev,dask]"
 	touch $(STAMP)
 
+$(CPY):
+	$(NEWPY) -m venv $(CVENV)
+	$(CPY) -m pip install --quiet --upgrade pip
+
+$(CSTAMP): pyproject.toml | $(CPY)
+	$(CPY) -m pip install --quiet --upgrade -e ".[dev,dask]"
+	touch $(CSTAMP)
+
 $(BSTAMP): pyproject.toml $(STAMP)
-	$(PY) -m pip install --quiet -e ".[dev,dask,bench]"
+	$(PY) -m pip install --quiet -c constraints/floor.txt -e ".[dev,dask,bench]"
 	touch $(BSTAMP)
 
 venv: $(STAMP)
 
-demo: $(STAMP)
-	$(VENV)/bin/bayesreg run
+venv-current:
+	@if [ -n "$(NEWPY)" ]; then $(MAKE) --no-print-directory $(CSTAMP); fi
 
-test: $(STAMP)
+demo:
+	@if [ -n "$(NEWPY)" ]; then \
+		$(MAKE) --no-print-directory $(CSTAMP) && $(CVENV)/bin/bayesreg run; \
+	else \
+		$(MAKE) --no-print-directory $(STAMP) && $(VENV)/bin/bayesreg run; \
+	fi
+
+test: test-current test-floor
+
+test-floor: $(STAMP)
 	$(VENV)/bin/ruff check bayesreg tests benchmarks notebooks
+	@echo "== floor stack: $$($(PY) -c 'import sys, pymc, arviz; print(sys.version.split()[0], "pymc", pymc.__version__, "arviz", arviz.__version__)')"
 	$(PY) -m pytest -n 2 --dist loadfile -q
+
+test-current:
+	@if [ -z "$(NEWPY)" ]; then \
+		echo "== no Python >= 3.12 on this machine (PATH or pyenv): the current stack (PyMC 6, ArviZ 1) is not tested; the floor only"; \
+	else \
+		$(MAKE) --no-print-directory $(CSTAMP) && \
+		echo "== current stack: $$($(CPY) -c 'import sys, pymc, arviz; print(sys.version.split()[0], "pymc", pymc.__version__, "arviz", arviz.__version__)')" && \
+		$(CPY) -m pytest -n 2 --dist loadfile -q; \
+	fi
 
 bench: $(BSTAMP)
 	$(PY) benchmarks/run_all.py
@@ -39,4 +74,4 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check bayesreg tests benchmarks
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(CVENV) .pytest_cache .ruff_cache

@@ -108,11 +108,13 @@ post.summary()
 
 # %% [markdown]
 # A sampler knows nothing of the closed form: its draws should agree with it within Monte Carlo
-# error. The Gibbs sampler (`sampler="auto"` picks it for this prior) against the exact moments:
+# error. The Gibbs sampler (`sampler="gibbs"`; `"auto"` would draw from the closed form itself) against
+# the exact moments:
 
 # %%
 draws = 500 if FAST else 2000
-idata = bayesreg.sample_posterior(X, y, prior, sigma=sigma, draws=draws, chains=2, random_seed=1, progressbar=False)
+idata = bayesreg.sample_posterior(X, y, prior, sigma=sigma, sampler="gibbs", draws=draws, chains=2, random_seed=1,
+                                  progressbar=False)
 import arviz as az
 
 summ = az.summary(idata, var_names=["beta"], kind="all")
