@@ -11,8 +11,8 @@
                                                           Lasso, Ridge, ElasticNet vs the MAP on diabetes
 
 ``SPEC`` is a path to a ``.toml`` file or the name of one (``diabetes_laplace``, the default)
-in the first of: ``$BAYESREG_MODELS``, ``./models``, and the ``models/`` folder beside the
-installed package (the repository's, for an editable install). ``--fast`` (or ``BAYESREG_FAST=1``
+in the first of: ``$BAYESREG_MODELS``, ``./models``, and the specs bundled with the package
+(``bayesreg/specs``, found from any folder after ``pip install``). ``--fast`` (or ``BAYESREG_FAST=1``
 in the environment, read here and nowhere else) shrinks draws and grids. Exit status: 0 on
 success, 2 for a bad spec or bad arguments (the message names the file and the key), 1 for any other failure (and for an
 equivalence check whose verdict is FAIL).
@@ -46,7 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser("run", help="fit a model spec, print a summary table and write a report folder")
     run.add_argument("spec", nargs="?", default=None,
-                     help=f"spec file or name in models/ (default: {DEFAULT_SPEC})")
+                     help=f"spec file, or the name of a bundled or ./models spec (default: {DEFAULT_SPEC})")
     run.add_argument("--out", type=Path, default=None,
                      help=f"report folder (default: ./{DEFAULT_OUT}/<spec name>)")
     run.add_argument("--fast", action="store_true", help="fewer draws and a smaller grid (as BAYESREG_FAST=1)")

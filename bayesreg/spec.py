@@ -536,14 +536,15 @@ def models_dirs() -> list[Path]:
 
     1. ``$BAYESREG_MODELS`` (one folder, when set);
     2. ``./models`` in the current working directory;
-    3. ``models/`` beside the installed package (the repository's folder in an editable install).
+    3. the specs bundled with the package (``bayesreg/specs``, package data found through
+       :mod:`importlib.resources`, so it works from any folder after ``pip install``).
     """
     out = []
     env = os.environ.get("BAYESREG_MODELS")
     if env:
         out.append(Path(env))
     out.append(Path.cwd() / "models")
-    out.append(Path(__file__).resolve().parent.parent / "models")
+    out.append(bundled_specs_dir())
     seen, uniq = set(), []
     for p in out:
         key = p.resolve() if p.exists() else p
@@ -551,6 +552,13 @@ def models_dirs() -> list[Path]:
             seen.add(key)
             uniq.append(p)
     return uniq
+
+
+def bundled_specs_dir() -> Path:
+    """The folder of the specs (and their data) shipped inside the package."""
+    from importlib.resources import files
+
+    return Path(str(files("bayesreg").joinpath("specs")))
 
 
 def find_specs() -> list[Path]:

@@ -1,0 +1,46 @@
+"""The package as users get it: a built wheel, installed apart from the checkout, run from another folder."""
+
+import subprocess
+import sys
+import sysconfig
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.slow
+def test_the_wheel_carries_its_specs_and_data_and_the_cli_finds_them(tmp_path):
+    wheels = tmp_path / "wheels"
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(wheels), str(REPO)],
+                   check=True, capture_output=True, text=True)  # fmt: skip
+    (wheel,) = wheels.glob("bayesreg-*.whl")
+    target = tmp_path / "site"
+    subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target), str(wheel)],
+                   check=True, capture_output=True, text=True)  # fmt: skip
+    assert (target / "bayesreg" / "specs" / "diabetes_laplace.toml").is_file()
+    assert (target / "bayesreg" / "specs" / "data" / "small.csv").is_file()
+    # -S: no site hooks, so the checkout's editable install is invisible; the dependencies come
+    # from this environment's site-packages, bayesreg from the installed wheel only
+    deps = [sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]]
+    code = (
+        "import sys; sys.path[:0] = {paths!r}; import bayesreg, bayesreg.cli as c; "
+        "assert bayesreg.__file__.startswith({target!r}), bayesreg.__file__; "
+        "sys.exit(c.main({argv!r}))"
+    )
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+
+    def cli(*argv):
+        src = code.format(paths=[str(target), *deps], target=str(target), argv=list(argv))
+        return subprocess.run([sys.executable, "-S", "-c", src], cwd=elsewhere, capture_output=True, text=True)
+
+    out = cli("list")
+    assert out.returncode == 0, out.stderr
+    for name in ("diabetes_laplace", "diabetes_gaussian", "small_csv", "polynomial"):
+        assert name in out.stdout
+    out = cli("check", "small_csv", "diabetes_laplace")
+    assert out.returncode == 0, out.stderr
+    assert "ok" in out.stdout and "small.csv" not in out.stderr
+    assert sorted(p.name for p in elsewhere.iterdir()) == []  # the CLI wrote nothing here
