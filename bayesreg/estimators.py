@@ -54,10 +54,12 @@ class BayesianRegression(RegressorMixin, BaseEstimator):
     prior : Laplace, ParkCasella, Gaussian, ElasticNetPrior or Horseshoe, default=None
         Prior on the coefficients; ``None`` means ``Laplace(1.0)``. (The horseshoe has no MAP:
         use it with ``inference="posterior"``.)
-    sigma : float, "estimate", "jeffreys", "default", InverseGammaPrior or None, default=1.0
-        Noise sd: a positive number fixes it (the MAP is then exactly the penalised fit), as does
-        ``"estimate"`` (a plug-in value from the training data); otherwise it is estimated with
-        that prior (``None`` is ``"jeffreys"``). The vocabulary of :mod:`bayesreg.noise`.
+    sigma : float, "estimate", "jeffreys", "default", InverseGammaPrior or None, default="estimate"
+        Noise sd, the vocabulary of :mod:`bayesreg.noise`. ``"estimate"`` (the default) fixes it at
+        a plug-in value from the training data (least-squares residual sd, or a cross-validated
+        lasso's when ``p >= n - 1``), so the MAP is exactly the penalised fit at that sigma; a
+        positive number fixes it at that value; a prior (``None`` = ``"jeffreys"``,
+        ``"default"``, an InverseGammaPrior) estimates it with the coefficients.
     inference : {"map", "posterior"}, default="map"
     fit_intercept : bool, default=True
         Fit an unpenalised (flat-prior) intercept.
@@ -108,7 +110,7 @@ class BayesianRegression(RegressorMixin, BaseEstimator):
     def __init__(
         self,
         prior=None,
-        sigma=1.0,
+        sigma="estimate",
         inference="map",
         fit_intercept=True,
         sampler="auto",
@@ -134,6 +136,34 @@ class BayesianRegression(RegressorMixin, BaseEstimator):
         self.max_iter = max_iter
 
     # ---------------------------------------------------------------------------------------
+
+    def set_params(self, **params):
+        """Set parameters; ``prior__<name>`` replaces the prior by a new one with that field changed.
+
+        scikit-learn sets nested parameters in place, but priors are immutable (and the one a user
+        passed in is never modified): ``prior__scale=3.0`` builds ``replace(prior, scale=3.0)``,
+        so ``GridSearchCV(est, {"prior__scale": [...]})`` works.
+
+        Returns
+        -------
+        self
+        """
+        import dataclasses
+
+        nested = {k[len("prior__"):]: v for k, v in params.items() if k.startswith("prior__")}
+        super().set_params(**{k: v for k, v in params.items() if not k.startswith("prior__")})
+        if nested:
+            base = Laplace(1.0) if self.prior is None else self.prior
+            names = {f.name for f in dataclasses.fields(base)}
+            unknown = sorted(set(nested) - names)
+            if unknown:
+                bad = ", ".join("prior__" + u for u in unknown)
+                raise ValueError(
+                    f"Invalid parameter(s) {bad} for prior {type(base).__name__}; "
+                    f"valid: {', '.join('prior__' + n for n in sorted(names))}"
+                )
+            self.prior = dataclasses.replace(base, **nested)
+        return self
 
     def _checked_params(self):
         """Validate the constructor parameters (before any data or PyMC work)."""

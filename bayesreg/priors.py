@@ -24,7 +24,7 @@ prior, or on ``sigma^2``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import NamedTuple
 
 import numpy as np
@@ -204,6 +204,21 @@ class Prior:
     def map_obstacle(self) -> tuple[type, str] | None:
         """``(exception type, reason)`` when the exact MAP does not exist for this prior, else ``None``."""
         return None
+
+    def get_params(self, deep: bool = True) -> dict:
+        """The constructor's parameters (scikit-learn's protocol: ``clone`` and grid searches see them).
+
+        Priors are immutable: :meth:`bayesreg.BayesianRegression.set_params` replaces the prior
+        with a new one (``prior__scale=...``), it never changes one in place.
+        """
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+    def set_params(self, **params):
+        """Refused: priors are immutable; use ``dataclasses.replace(prior, ...)`` or the estimator's ``prior__...``."""
+        raise TypeError(
+            f"{type(self).__name__} is immutable: build a new one (dataclasses.replace(prior, **{params!r})), or set "
+            "it through the estimator, e.g. BayesianRegression.set_params(prior__scale=...), which replaces it"
+        )
 
     @property
     def has_mode(self) -> bool:

@@ -92,11 +92,22 @@ def test_map_equals_sklearn_under_the_mapping(prior, sk):
         np.testing.assert_array_equal(est.coef_ == 0.0, ref.coef_ == 0.0)
 
 
-def test_default_prior_is_laplace_one():
+def test_defaults_are_laplace_one_and_an_estimated_sigma():
+    # the default sigma is estimated ("estimate": the least-squares residual sd, then fixed), not
+    # a silent 1.0: on data with noise sd 7.9 the estimator says so
     X, y = make_data()
+    n, p = X.shape
+    Xc, yc = X - X.mean(0), y - y.mean()
+    r = yc - Xc @ np.linalg.lstsq(Xc, yc, rcond=None)[0]
+    s_hat = np.sqrt(r @ r / (n - p - 1))
     a = BayesianRegression().fit(X, y)
-    b = BayesianRegression(prior=Laplace(1.0), sigma=1.0).fit(X, y)
-    np.testing.assert_array_equal(a.coef_, b.coef_)
+    b = BayesianRegression(prior=Laplace(1.0), sigma=s_hat).fit(X, y)
+    np.testing.assert_allclose(a.coef_, b.coef_, rtol=1e-10, atol=1e-12)
+    assert a.sigma_ == pytest.approx(s_hat, rel=1e-12)
+    rng = np.random.default_rng(3)
+    Xn = rng.normal(size=(400, 3))
+    yn = Xn @ np.array([3.0, 0.0, -2.0]) + 7.9 * rng.normal(size=400)
+    assert BayesianRegression().fit(Xn, yn).sigma_ == pytest.approx(7.9, rel=0.1)  # 400 draws: sd within ~4%
 
 
 def test_posterior_exact_path_and_predictive_std():
@@ -203,3 +214,32 @@ def test_bad_parameters_raise_at_fit_before_any_work(params, exc, match, monkeyp
     est = BayesianRegression(**params)
     with pytest.raises(exc, match=match):
         est.fit(X, y)
+
+
+def test_priors_are_scikit_learn_parameters_and_grid_search_tunes_them():
+    from sklearn.base import clone
+    from sklearn.model_selection import GridSearchCV
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    X, y = make_data()
+    prior = Laplace(1.0)
+    est = BayesianRegression(prior=prior, sigma=1.0)
+    assert est.get_params()["prior__scale"] == 1.0
+    c = clone(est)
+    assert c.prior == prior and c.prior is not prior
+    est.set_params(prior__scale=0.25)
+    assert est.prior == Laplace(0.25) and prior == Laplace(1.0)  # the prior passed in is not modified
+    with pytest.raises(ValueError, match="prior__tau"):
+        est.set_params(prior__tau=1.0)
+    with pytest.raises(TypeError, match="immutable"):
+        prior.set_params(scale=2.0)
+    pipe = Pipeline([("scale", StandardScaler()), ("reg", BayesianRegression(prior=Laplace(1.0), sigma=1.0))])
+    grid = GridSearchCV(pipe, {"reg__prior__scale": [0.01, 0.1, 10.0]}, cv=3).fit(X, y)
+    # the best scale is the one with the best held-out R^2, computed here by hand from the same folds
+    from sklearn.model_selection import KFold, cross_val_score
+
+    scores = [cross_val_score(Pipeline([("scale", StandardScaler()),
+                                        ("reg", BayesianRegression(prior=Laplace(b), sigma=1.0))]),
+                              X, y, cv=KFold(3)).mean() for b in (0.01, 0.1, 10.0)]  # fmt: skip
+    assert grid.best_params_["reg__prior__scale"] == [0.01, 0.1, 10.0][int(np.argmax(scores))]
