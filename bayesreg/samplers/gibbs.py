@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import math
 import os
-import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -94,7 +93,12 @@ def _chain_seeds(random_seed, chains: int):
 
 
 class _Progress:
-    """A plain text progress bar on stderr, drawn only once a run has lasted ``delay`` seconds."""
+    """The Gibbs samplers' progress bar: rich's, the library PyMC's own progress bars use.
+
+    Shown once a run has lasted ``delay`` seconds (short runs print nothing), refreshed from the
+    driver thread while the chains run; rich renders it in a terminal and in a notebook, and
+    prints a plain final line in a log instead of carriage returns.
+    """
 
     def __init__(self, total: int, chains: int, enabled: bool, delay: float = 1.0):
         self.total = total * chains
@@ -102,30 +106,33 @@ class _Progress:
         self.delay = delay
         self.start = time.perf_counter()
         self.shown = False
-        self.last = 0.0
+        self.bar = None
+        if enabled:
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TextColumn,
+                TimeElapsedColumn,
+                TimeRemainingColumn,
+            )
+
+            # the task's clock starts now; the display only once the run has lasted `delay`
+            self.bar = Progress(
+                TextColumn("Gibbs sampling"), BarColumn(), MofNCompleteColumn(), TextColumn("iterations"),
+                TimeElapsedColumn(), TextColumn("eta"), TimeRemainingColumn(),
+            )  # fmt: skip
+            self.task = self.bar.add_task("gibbs", total=self.total)
 
     def update(self, done: int, final: bool = False):
-        if not self.enabled:
+        if self.bar is None:
             return
-        elapsed = time.perf_counter() - self.start
-        if not self.shown and (elapsed < self.delay or final):
-            return
-        if not final and elapsed - self.last < 0.25:
-            return
-        self.shown = True
-        self.last = elapsed
-        frac = done / self.total if self.total else 1.0
-        width = 30
-        bar = "#" * int(width * frac) + "-" * (width - int(width * frac))
-        rate = done / elapsed if elapsed > 0 else 0.0
-        eta = f"{(self.total - done) / rate:6.1f}s" if rate > 0 else "     ?"
-        sys.stderr.write(
-            f"\rGibbs sampling [{bar}] {100 * frac:5.1f}% {done}/{self.total} iterations, "
-            f"{elapsed:6.1f}s elapsed, eta {eta}"
-        )
-        if final:
-            sys.stderr.write("\n")
-        sys.stderr.flush()
+        self.bar.update(self.task, completed=done)
+        if not self.shown and not final and time.perf_counter() - self.start >= self.delay:
+            self.bar.start()
+            self.shown = True
+        if final and self.shown:
+            self.bar.stop()
 
 
 def sample_gibbs(
