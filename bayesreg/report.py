@@ -243,7 +243,7 @@ def run_spec(
         return bayesreg.sample_posterior(
             X, y, posterior_prior, sigma=_posterior_sigma_arg(spec, sigma), sampler=inf.sampler,
             draws=inf.draws, tune=inf.tune, chains=inf.chains, random_seed=inf.seed, feature_names=names,
-            progressbar=progressbar,
+            progressbar=progressbar, log_likelihood=False,  # the report uses none: posterior.nc stays small
         )
 
     columns: dict[str, np.ndarray] = {}
