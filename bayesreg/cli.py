@@ -7,6 +7,8 @@
     bayesreg check [SPEC ...]                             validate specs and load their data, fit nothing
     bayesreg equivalence --data diabetes --prior laplace --scale 20 --sigma 54 [--no-find-map]
                                                           MAP vs scikit-learn vs find_MAP, side by side
+    bayesreg init DATA.csv --target COL [--prior laplace] [--out DIR]
+                                                          write a ready spec for your own CSV data
     bayesreg compare [--sigma 54] [--laplace-scale 50] [--gaussian-scale 100]
                                                           Lasso, Ridge, ElasticNet vs the MAP on diabetes
 
@@ -57,6 +59,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser("check", help="validate specs and load their data (fits nothing)")
     check.add_argument("specs", nargs="*", help="spec files or names (default: every spec found)")
+
+    ini = sub.add_parser("init", help="write a ready model spec for a CSV file (checked by loading the data)")
+    ini.add_argument("csv", type=Path, help="the data: a CSV file with a header row of column names")
+    ini.add_argument("--target", required=True, help="the column to predict")
+    ini.add_argument("--prior", default="laplace", choices=["laplace", "gaussian", "horseshoe"],
+                     help="coefficient prior (default: laplace); its scale is chosen by empirical Bayes "
+                          "(laplace, gaussian) or set to 1 (horseshoe)")
+    ini.add_argument("--out", type=Path, default=Path("models"),
+                     help="folder of the new spec (default: ./models, where `bayesreg run NAME` looks first)")
+    ini.add_argument("--force", action="store_true", help="replace a spec of the same name")
 
     cmp = sub.add_parser("compare", help="scikit-learn's Lasso, Ridge and ElasticNet against the exact MAP "
                                          "under the mapped prior, on the diabetes data")
@@ -209,6 +221,68 @@ def comparison_table(sigma: float = 54.0, laplace_scale: float = 50.0, gaussian_
     return (table, worst) if return_max_diff else table
 
 
+def spec_text(csv: Path, target: str, prior: str, spec_dir: Path | None) -> str:
+    """The TOML of a ready spec for ``csv`` (its path relative to ``spec_dir``; absolute when None)."""
+    import os
+
+    where = csv.resolve() if spec_dir is None else Path(os.path.relpath(csv.resolve(), spec_dir.resolve()))
+    rel = where.as_posix()
+    scale = '"empirical_bayes"   # Monte Carlo EM (laplace) or type-II ML (gaussian)' if prior != "horseshoe" else "1.0"
+    return f"""# Written by `bayesreg init`: a spec for {csv.name}, target column {target!r}.
+# Edit freely; `bayesreg check {csv.stem}` validates it, `bayesreg run {csv.stem}` fits it.
+name = "{csv.stem}"
+description = "{csv.name}: {target} on every other numeric column, {prior} prior"
+
+[data]
+csv = "{rel}"
+target = "{target}"
+
+[prior]
+family = "{prior}"
+scale = {scale}
+
+[noise]
+sigma = "estimate"            # plug-in residual sd, then fixed (the MAP is then exactly the penalised fit)
+
+[inference]
+map = {"false" if prior == "horseshoe" else "true"}
+sklearn = {"false" if prior == "horseshoe" else "true"}
+find_map = false
+posterior = true
+draws = 2000
+tune = 1000
+chains = 4
+seed = 0
+"""
+
+
+def _cmd_init(args) -> int:
+    import tomllib
+
+    from .spec import SpecError, parse_spec
+
+    csv = Path(args.csv)
+    if not csv.is_file():
+        raise SpecError(csv, "csv", "file not found")
+    out_dir = Path(args.out)
+    target = out_dir / f"{csv.stem}.toml"
+    if target.exists() and not args.force:
+        raise SpecError(target, "file", "exists; pass --force to replace it")
+    # the spec is checked as `bayesreg check` would, data loaded, before anything is written (with
+    # the CSV's absolute path: the output folder may not exist yet)
+    spec = parse_spec(tomllib.loads(spec_text(csv, args.target, args.prior, None)), path=target)
+    data = spec.load_data()
+    text = spec_text(csv, args.target, args.prior, out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.tmp")
+    tmp.write_text(text)
+    tmp.replace(target)  # atomic: a complete spec or none
+    print(f"wrote {target} ({data.n_samples} rows, {data.n_features} features: "
+          f"{', '.join(list(data.feature_names)[:6])}{', ...' if data.n_features > 6 else ''})")  # fmt: skip
+    print(f"next: bayesreg check {target}   and   bayesreg run {target}")
+    return 0
+
+
 def _cmd_compare(args) -> int:
     table, worst = comparison_table(args.sigma, args.laplace_scale, args.gaussian_scale, return_max_diff=True)
     print(table)
@@ -222,7 +296,7 @@ def main(argv=None) -> int:
     from .spec import SpecError
 
     handlers = {"run": _cmd_run, "list": _cmd_list, "check": _cmd_check, "equivalence": _cmd_equivalence,
-                "compare": _cmd_compare}  # fmt: skip
+                "compare": _cmd_compare, "init": _cmd_init}  # fmt: skip
     try:
         return handlers[args.command](args)
     except SpecError as exc:

@@ -127,3 +127,35 @@ def test_every_spec_runs_in_fast_mode(tmp_path, monkeypatch):
             assert res.idata is not None and (est["hdi low"] <= est["hdi high"]).all()
         report = write_report(res, tmp_path / spec.name)
         assert report.is_file() and (tmp_path / spec.name / "coefficients.csv").is_file()
+
+
+def test_init_writes_a_ready_spec_and_refuses_bad_data(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(30, 3))
+    y = X @ [1.0, 0.0, -1.0] + rng.normal(size=30)
+    lines = ["u,v,w,target"] + [",".join(f"{v:.6f}" for v in (*row, t)) for row, t in zip(X, y)]
+    (tmp_path / "mine.csv").write_text("\n".join(lines) + "\n")
+    assert cli.main(["init", "mine.csv", "--target", "target"]) == 0
+    spec_file = tmp_path / "models" / "mine.toml"
+    from bayesreg.spec import load_spec
+
+    spec = load_spec(spec_file)
+    d = spec.load_data()
+    assert list(d.feature_names) == ["u", "v", "w"] and d.n_samples == 30
+    np.testing.assert_allclose(np.asarray(d.y), y, atol=1e-6)
+    assert cli.main(["check", "mine"]) == 0  # found by name in ./models
+    assert cli.main(["init", "mine.csv", "--target", "target"]) == 2  # no silent overwrite
+    # bad input: one clear error naming the file and the column, and no spec written
+    (tmp_path / "text.csv").write_text("a,b\nx,1\ny,2\n")
+    (tmp_path / "empty.csv").write_text("")
+    capsys.readouterr()
+    for argv, words in ((["nope.csv", "--target", "y"], ("nope.csv", "not found")),
+                        (["mine.csv", "--target", "zz", "--out", "other"], ("zz",)),
+                        (["text.csv", "--target", "b"], ("text.csv", "'a'")),
+                        (["empty.csv", "--target", "y"], ("empty.csv",))):  # fmt: skip
+        assert cli.main(["init", *argv]) == 2
+        err = capsys.readouterr().err
+        assert all(w in err for w in words), err
+    assert sorted(p.name for p in (tmp_path / "models").iterdir()) == ["mine.toml"]
+    assert not (tmp_path / "other").exists()
