@@ -90,8 +90,15 @@ class Dataset:
         return self.X.shape[1]
 
     def __iter__(self):
-        """Unpack as ``X, y = dataset``."""
+        """Unpack as ``X, y = dataset`` (arrays; :attr:`features` keeps the column names)."""
         return iter((self.X, self.y))
+
+    @property
+    def features(self):
+        """``X`` as a pandas DataFrame with the feature names as columns (every result then carries them)."""
+        import pandas as pd
+
+        return pd.DataFrame(np.array(self.X), columns=list(self.feature_names))
 
     def as_frame(self, target: str = "y"):
         """The data as a pandas DataFrame, features first and the target last."""

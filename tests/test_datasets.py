@@ -127,3 +127,15 @@ def test_get_dataset_by_name():
 def test_as_frame():
     df = make_cosine().as_frame()
     assert list(df.columns) == ["x", "y"] and len(df) == 30
+
+
+def test_features_frame_carries_the_names_into_results():
+    import bayesreg as br
+    from bayesreg.datasets import load_diabetes
+
+    d = load_diabetes()
+    X, y = d.features, d.y
+    assert list(X.columns) == list(d.feature_names)
+    np.testing.assert_array_equal(X.to_numpy(), d.X)
+    fit = br.map_estimate(X, y, br.Laplace(20.0), sigma=54.0)
+    assert fit.feature_names == list(d.feature_names)
