@@ -151,7 +151,7 @@ def build_posterior(
 
     Returns
     -------
-    arviz.InferenceData
+    arviz.InferenceData (ArviZ 0.x) or xarray.DataTree (ArviZ >= 1)
     """
     import xarray as xr
 

@@ -360,7 +360,7 @@ class ExactPosterior:
 
         Returns
         -------
-        arviz.InferenceData
+        arviz.InferenceData (ArviZ 0.x) or xarray.DataTree (ArviZ >= 1)
             ``posterior``: ``beta`` (chain, draw, feature), ``intercept`` (chain, draw), ``sigma``
             (chain, draw; constant, it is fixed). With data arrays also ``observed_data`` (``y``),
             ``constant_data`` (``X``) and, as asked, ``log_likelihood`` and ``posterior_predictive``.

@@ -7,8 +7,9 @@ r"""Inference for the Bayesian linear model: the exact MAP, PyMC's find_MAP, pos
 - :func:`find_map`: ``pm.find_MAP`` on a model from :func:`bayesreg.build_model`, behind the one
   adapter :mod:`bayesreg._upstream`, with options that reach the mode of an L1 posterior well.
 - :func:`sample_posterior`: NUTS (PyMC or nutpie) or the Gibbs samplers of
-  :mod:`bayesreg.samplers`; returns an ``arviz.InferenceData`` with the same variables, dims and
-  groups from every sampler.
+  :mod:`bayesreg.samplers`, chosen by :func:`bayesreg.sampling.resolve_sampler`; returns the
+  posterior container of the installed ArviZ (``InferenceData`` for 0.x, ``xarray.DataTree`` for
+  >= 1) with the same variables, dims and groups from every sampler.
 """
 
 from __future__ import annotations
@@ -25,7 +26,6 @@ from .noise import Noise, parse_sigma
 from .suffstats import require_rows
 
 __all__ = ["map_estimate", "MAPResult", "find_map", "FindMAPResult", "sample_posterior", "pointwise_log_likelihood"]
-
 
 
 def _fmt(coef: np.ndarray, names=None, k: int = 6) -> str:
@@ -426,7 +426,7 @@ def sample_posterior(
     check: bool = True,
     **sample_kwargs,
 ):
-    r"""Sample the posterior of the Bayesian linear model; return an ``arviz.InferenceData``.
+    r"""Sample the posterior of the Bayesian linear model; return its posterior container.
 
     Parameters
     ----------
@@ -472,7 +472,7 @@ def sample_posterior(
 
     Returns
     -------
-    arviz.InferenceData
+    arviz.InferenceData (ArviZ 0.x) or xarray.DataTree (ArviZ >= 1)
         ``posterior`` (``beta`` [chain, draw, feature], ``intercept``, ``sigma`` when not fixed,
         hyperparameters ``lam``/``tau``/``lam_local`` by name), ``sample_stats``, and with rows
         ``observed_data`` (``y``), ``constant_data`` (``X``), ``log_likelihood`` (``y``) and on

@@ -217,7 +217,7 @@ def sample_gibbs(
 
     Returns
     -------
-    arviz.InferenceData
+    arviz.InferenceData (ArviZ 0.x) or xarray.DataTree (ArviZ >= 1)
         Groups ``posterior`` (``beta`` [feature], ``intercept``, ``sigma`` and, where sampled,
         ``lam``, ``tau``, ``lam_local`` [feature]), ``sample_stats`` (``rss``: residual sum of
         squares of the centred fit, ``diverging``: always False), and with rows
