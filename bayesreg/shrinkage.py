@@ -254,8 +254,9 @@ def _sample(g, prior, sigma, draws, tune, chains, seed, sampler, progressbar):
     from .noise import Noise
     from .sampling import resolve_sampler
 
-    chosen = resolve_sampler(sampler, prior, Noise("fixed", value=sigma), g, tune=tune)
+    noise = Noise("fixed", value=sigma)
+    chosen = resolve_sampler(sampler, prior, noise, g, tune=tune)
     # PyMC takes an int seed; the Gibbs samplers take the spawned SeedSequence itself
     seed = int(seed.generate_state(1)[0]) if sampler == "nuts" else seed
-    return chosen.run(g, prior, Noise("fixed", value=sigma), draws=draws, chains=chains, random_seed=seed,
-                      progressbar=progressbar, log_likelihood=False)  # fmt: skip
+    return chosen.run(g, prior, noise, draws=draws, chains=chains, random_seed=seed, progressbar=progressbar,
+                      log_likelihood=False)  # fmt: skip
