@@ -144,8 +144,11 @@ def build_posterior(
     attrs : dict, optional
         Attributes of the posterior group.
     check : bool, default=False
-        Compute the sampling diagnostics, store them in ``posterior.attrs`` and warn
-        (:class:`~bayesreg.SamplingWarning`) on divergences, R-hat above 1.01 and low ESS.
+        Compute the sampling diagnostics, store them in ``posterior.attrs``
+        (:func:`bayesreg.diagnostics.summary_attrs`: chains, draws, divergences, largest R-hat,
+        smallest bulk and tail ESS, largest relative MCSE, ``diagnostics_ok`` and what went
+        unchecked) and warn (:class:`~bayesreg.SamplingWarning`) on divergences, R-hat above
+        1.01, low ESS, a single chain or too few draws.
     stacklevel : int, default=3
         Of those warnings.
 
@@ -190,15 +193,9 @@ def build_posterior(
         raise ValueError("the log-likelihood and posterior predictive groups need the rows (X, y)")
     idata = make_posterior_data(groups, attrs=attrs)
     if check:
-        from .diagnostics import check_sampling
+        from .diagnostics import check_sampling, summary_attrs
 
-        s = check_sampling(idata, stacklevel=stacklevel + 1)
-        idata.posterior.attrs.update(
-            {
-                "divergences": int(s["divergences"]),
-                "rhat_max": float(s["rhat_max"]),
-                "ess_bulk_min": float(s["ess_bulk_min"]),
-                "ess_tail_min": float(s["ess_tail_min"]),
-            }
-        )
+        mcmc = (attrs or {}).get("sampler") != "exact"  # independent draws need no R-hat
+        s = check_sampling(idata, mcmc=mcmc, stacklevel=stacklevel + 1)
+        idata.posterior.attrs.update(summary_attrs(s))  # the node itself (a DataTree node on ArviZ >= 1)
     return idata

@@ -1,10 +1,12 @@
-"""Post-sampling checks shared by every sampler (NUTS, nutpie and the Gibbs samplers).
+"""Post-sampling checks shared by every sampler (NUTS, nutpie, the Gibbs samplers, exact draws).
 
-:func:`check_sampling` looks at an ``InferenceData`` and warns
-(:class:`~bayesreg.SamplingWarning`) on divergent transitions, rank-normalised split R-hat above
-1.01 and bulk or tail effective sample sizes below 100 per chain (the thresholds of Vehtari,
-Gelman, Simpson, Carpenter and Buerkner, 2021), saying how many and what to try.
-:func:`sampling_summary` returns the same numbers without warning.
+:func:`check_sampling` looks at a posterior and warns (:class:`~bayesreg.SamplingWarning`) on
+divergent transitions, rank-normalised split R-hat above 1.01, bulk or tail effective sample
+sizes below 100 per chain (the thresholds of Vehtari, Gelman, Simpson, Carpenter and Buerkner,
+2021), and on what cannot be checked: a single Markov chain (no R-hat) or fewer than
+:data:`MIN_DRAWS` draws per chain (no ESS either). It says how many and what to try.
+:func:`sampling_summary` returns the same numbers without warning; :func:`summary_attrs` is the
+flat form stored in the posterior's attributes by :func:`bayesreg._posterior.build_posterior`.
 """
 
 from __future__ import annotations
@@ -15,10 +17,11 @@ import numpy as np
 
 from .exceptions import SamplingWarning
 
-__all__ = ["check_sampling", "sampling_summary"]
+__all__ = ["check_sampling", "sampling_summary", "summary_attrs"]
 
 RHAT_MAX = 1.01
 ESS_PER_CHAIN_MIN = 100.0
+MIN_DRAWS = 4  # split R-hat and ESS need at least two halves of two draws per chain
 
 
 def _flatten(ds, skip):
@@ -49,8 +52,8 @@ def constant_vars(post) -> set:
     return const
 
 
-def sampling_summary(idata, var_names=None) -> dict:
-    """Divergences, largest R-hat, smallest bulk and tail ESS of a posterior sample.
+def sampling_summary(idata, var_names=None, *, mcmc: bool = True) -> dict:
+    """Divergences, largest R-hat, smallest bulk and tail ESS, largest MCSE of a posterior sample.
 
     Parameters
     ----------
@@ -58,14 +61,21 @@ def sampling_summary(idata, var_names=None) -> dict:
         With a ``posterior`` group (and ``sample_stats``, read for ``diverging`` when present).
     var_names : list of str, optional
         Variables to check (default: every posterior variable that varies over the draws).
+    mcmc : bool, default=True
+        Whether the draws come from Markov chains. Independent draws (the exact posterior) need
+        no R-hat, so a single chain of them is not a problem to report.
 
     Returns
     -------
     dict
         ``chains``, ``draws``, ``divergences``, ``rhat_max``, ``rhat_bad`` (labels above 1.01),
-        ``ess_bulk_min``, ``ess_tail_min``, ``ess_bad`` (labels below 100 per chain), ``n_params``.
+        ``ess_bulk_min``, ``ess_tail_min``, ``ess_bad`` (labels below 100 per chain),
+        ``mcse_rel_max`` (the largest Monte Carlo standard error of a posterior mean, as a
+        fraction of that parameter's posterior sd), ``n_params``, and ``unchecked``: sentences
+        saying what could not be checked (one chain: no R-hat; under :data:`MIN_DRAWS` draws
+        per chain: no R-hat nor ESS). NaN marks a number that was not computed.
     """
-    from ._upstream import ess, group_dataset, has_group, rhat
+    from ._upstream import ess, group_dataset, has_group, mcse, rhat
 
     post = group_dataset(idata, "posterior")
     chains, draws = int(post.sizes["chain"]), int(post.sizes["draw"])
@@ -83,10 +93,24 @@ def sampling_summary(idata, var_names=None) -> dict:
         "ess_bulk_min": float("nan"),
         "ess_tail_min": float("nan"),
         "ess_bad": [],
+        "mcse_rel_max": float("nan"),
         "n_params": 0,
+        "unchecked": [],
     }
-    if not names or draws < 4:
+    if not names:
         return out
+    if draws < MIN_DRAWS:
+        out["unchecked"].append(
+            f"only {draws} draw{'s' if draws != 1 else ''} per chain: R-hat and the effective sample size need at "
+            f"least {MIN_DRAWS} (and {ESS_PER_CHAIN_MIN:.0f} effective draws per chain are needed for reliable "
+            "means and intervals); nothing about convergence was checked"
+        )
+        return out
+    if chains < 2 and mcmc:
+        out["unchecked"].append(
+            "a single chain: R-hat needs at least 2 chains, so agreement between chains (convergence) was not "
+            "checked; run chains=4 to check it"
+        )
     sub = post[names]
     with warnings.catch_warnings():
         # ArviZ warns (RuntimeWarning) on variables with too few draws or zero variance
@@ -94,7 +118,12 @@ def sampling_summary(idata, var_names=None) -> dict:
         rh_all = _flatten(rhat(sub, method="rank"), ()) if chains > 1 else {}
         bulk = _flatten(ess(sub, method="bulk"), ())
         tail = _flatten(ess(sub, method="tail"), ())
+        se = _flatten(mcse(sub, method="mean"), ())
+        sd = _flatten(sub.std(dim=("chain", "draw")), ())
     out["n_params"] = len(bulk)
+    rel = [se[k] / sd[k] for k in se if k in sd and np.isfinite(se[k]) and sd[k] > 0]
+    if rel:
+        out["mcse_rel_max"] = float(max(rel))
     rh = {k: v for k, v in rh_all.items() if np.isfinite(v)}
     if rh:
         out["rhat_max"] = max(rh.values())
@@ -116,18 +145,21 @@ def _names(labels, k=3) -> str:
     return head + (f" and {len(labels) - k} more" if len(labels) > k else "")
 
 
-def check_sampling(idata, var_names=None, *, stacklevel: int = 2) -> dict:
-    """Warn on divergences, R-hat above 1.01 and low effective sample sizes; return the summary.
+def check_sampling(idata, var_names=None, *, mcmc: bool = True, stacklevel: int = 2) -> dict:
+    """Warn on divergences, R-hat above 1.01, low effective sample sizes and what went unchecked.
 
     Each problem gives one :class:`~bayesreg.SamplingWarning` that says how many and what to
-    try. Variables that do not vary over the draws (a fixed value stored for reference) are
-    skipped.
+    try; so does each thing that could not be checked (a single chain, too few draws): a check
+    skipped is said, never silent. Variables that do not vary over the draws (a fixed value
+    stored for reference) are skipped.
 
     Parameters
     ----------
     idata : arviz.InferenceData
     var_names : list of str, optional
         Variables to check (default: all posterior variables).
+    mcmc : bool, default=True
+        Whether the draws come from Markov chains (see :func:`sampling_summary`).
     stacklevel : int, default=2
         Passed to :func:`warnings.warn`.
 
@@ -136,7 +168,9 @@ def check_sampling(idata, var_names=None, *, stacklevel: int = 2) -> dict:
     dict
         :func:`sampling_summary`'s numbers.
     """
-    s = sampling_summary(idata, var_names)
+    s = sampling_summary(idata, var_names, mcmc=mcmc)
+    for note in s["unchecked"]:
+        warnings.warn(note[0].upper() + note[1:] + ".", SamplingWarning, stacklevel=stacklevel)
     total = s["chains"] * s["draws"]
     if s["divergences"]:
         warnings.warn(
@@ -164,3 +198,30 @@ def check_sampling(idata, var_names=None, *, stacklevel: int = 2) -> dict:
             stacklevel=stacklevel,
         )
     return s
+
+
+def summary_attrs(s: dict) -> dict:
+    """:func:`sampling_summary`'s numbers as flat attributes (numbers and strings, NetCDF-safe).
+
+    ``diagnostics_ok`` is 1 when every check ran and passed (no divergence, R-hat <= 1.01 where
+    it applies, ESS >= 100 per chain), else 0; ``diagnostics_unchecked`` says what could not be
+    checked ("" when nothing).
+    """
+    ok = (
+        s["divergences"] == 0
+        and not s["rhat_bad"]
+        and not s["ess_bad"]
+        and not s["unchecked"]
+        and s["n_params"] > 0
+    )
+    return {
+        "chains": int(s["chains"]),
+        "draws": int(s["draws"]),
+        "divergences": int(s["divergences"]),
+        "rhat_max": float(s["rhat_max"]),
+        "ess_bulk_min": float(s["ess_bulk_min"]),
+        "ess_tail_min": float(s["ess_tail_min"]),
+        "mcse_rel_max": float(s["mcse_rel_max"]),
+        "diagnostics_ok": int(ok),
+        "diagnostics_unchecked": "; ".join(s["unchecked"]),
+    }

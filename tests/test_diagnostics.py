@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from _stack import posterior_data
 
-from bayesreg.diagnostics import check_sampling, sampling_summary
+from bayesreg.diagnostics import check_sampling, sampling_summary, summary_attrs
 from bayesreg.exceptions import SamplingWarning
 
 
@@ -82,9 +82,40 @@ def test_constant_variables_are_skipped():
     assert s["n_params"] == 4
 
 
-def test_single_chain_skips_rhat_but_checks_ess():
+def test_single_chain_says_rhat_was_not_checked_and_checks_ess():
     rng = np.random.default_rng(5)
     post = {"beta": rng.standard_normal((1, 50, 3)), "intercept": rng.standard_normal((1, 50))}
-    with pytest.warns(SamplingWarning, match="effective sample size"):
+    with pytest.warns(SamplingWarning) as rec:
         s = check_sampling(_idata(post))
-    assert s["rhat_bad"] == [] and np.isnan(s["rhat_max"])
+    messages = [str(w.message) for w in rec]
+    assert any("single chain" in m and "R-hat" in m for m in messages)  # said, not skipped silently
+    assert any("effective sample size" in m for m in messages)
+    assert s["rhat_bad"] == [] and np.isnan(s["rhat_max"]) and s["unchecked"]
+    # independent draws (the exact posterior) need no R-hat: one chain of them is fine
+    good = {"beta": rng.standard_normal((1, 2000, 3)), "intercept": rng.standard_normal((1, 2000))}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        s = check_sampling(_idata(good), mcmc=False)
+    assert s["unchecked"] == [] and summary_attrs(s)["diagnostics_ok"] == 1
+
+
+@pytest.mark.parametrize("draws", [1, 3])
+def test_too_few_draws_are_said(draws):
+    rng = np.random.default_rng(6)
+    post = {"beta": rng.standard_normal((2, draws, 3)), "intercept": rng.standard_normal((2, draws))}
+    with pytest.warns(SamplingWarning, match=f"Only {draws} draws? per chain"):
+        s = check_sampling(_idata(post))
+    attrs = summary_attrs(s)
+    assert attrs["diagnostics_ok"] == 0 and "nothing about convergence was checked" in attrs["diagnostics_unchecked"]
+    assert np.isnan(attrs["rhat_max"]) and np.isnan(attrs["ess_bulk_min"])
+
+
+def test_mcse_is_the_standard_error_of_the_mean():
+    # independent N(0, 1) draws: MCSE of the mean = sd / sqrt(N), so MCSE / sd = 1 / sqrt(N);
+    # the largest over 4 parameters is within 10% of it (ESS estimates vary by a few percent)
+    rng = np.random.default_rng(7)
+    s = sampling_summary(_idata(_good(rng, chains=4, draws=2500)))
+    assert s["mcse_rel_max"] == pytest.approx(1 / np.sqrt(10000), rel=0.1)
+    # a random walk has far larger MCSE than its sd / sqrt(N)
+    walk = {"beta": np.cumsum(rng.standard_normal((4, 2500, 3)), axis=1), "intercept": rng.standard_normal((4, 2500))}
+    assert sampling_summary(_idata(walk))["mcse_rel_max"] > 10 / np.sqrt(10000)

@@ -56,8 +56,12 @@ def test_exact_and_gibbs_share_the_output_and_agree():
         assert idata.posterior["beta"].dims == ("chain", "draw", "feature")
         assert idata.log_likelihood["y"].shape == (2, 2000, 40)
         assert idata.constant_data["X"].shape == (40, 4)
-        for key in ("rhat_max", "ess_bulk_min", "ess_tail_min", "divergences"):
-            assert key in idata.posterior.attrs  # diagnostics stored with the result
+        attrs = idata.posterior.attrs  # the diagnostics are stored with the result
+        for key in ("rhat_max", "ess_bulk_min", "ess_tail_min", "divergences", "mcse_rel_max", "chains", "draws"):
+            assert key in attrs
+        assert attrs["diagnostics_ok"] == 1 and attrs["diagnostics_unchecked"] == ""
+        assert attrs["chains"] == 2 and attrs["draws"] == 2000 and attrs["divergences"] == 0
+        assert attrs["rhat_max"] < 1.01 and attrs["ess_bulk_min"] > 400
     ma, mb = (x.posterior["beta"].values.reshape(-1, 4) for x in (a, b))
     se = ma.std(axis=0) * np.sqrt(2.0 / ma.shape[0])
     assert np.all(np.abs(ma.mean(0) - mb.mean(0)) < 4 * se)
