@@ -42,6 +42,7 @@ __all__ = [
     "pymc_sample",
     "rhat",
     "run_find_map",
+    "free_variable_shapes",
 ]
 
 # Fortran BLAS routines PyTensor's C code declares and calls (pytensor/tensor/blas_headers.py and
@@ -250,6 +251,21 @@ def run_find_map(model, *, start=None, method="L-BFGS-B", maxeval=50_000, seed=N
     raw = SimpleNamespace(nit=field("nit", 0), nfev=field("nfev", 0), success=bool(field("success", False)),
                           message=str(field("message", "")), fun=field("fun"))  # fmt: skip
     return point, raw
+
+
+def free_variable_shapes(model) -> dict:
+    """``{name: shape}`` of the free random variables of a PyMC model (untransformed names).
+
+    Raises ``ValueError`` naming ``model`` when it is not a ``pymc.Model``: the check costs no
+    compilation, so callers run it before any work.
+    """
+    pm = import_pymc()
+    if not isinstance(model, pm.Model):
+        raise ValueError(
+            f"model must be a pymc.Model (e.g. from bayesreg.build_model), got {type(model).__name__}"
+        )
+    shapes = model.eval_rv_shapes()
+    return {rv.name: tuple(int(k) for k in shapes[rv.name]) for rv in model.free_RVs}
 
 
 def import_pytensor_tensor():

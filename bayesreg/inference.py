@@ -342,8 +342,9 @@ def find_map(
     from ._upstream import run_find_map
 
     maxeval = check_scalar(maxeval, "maxeval", lower=1, integer=True)
-    if options is None:
-        options = _default_options(method)
+    method = _check_find_map_method(method)
+    options = _check_find_map_options(options, method)
+    start = _check_find_map_start(model, start)
     values, raw = run_find_map(model, start=start, method=method, maxeval=maxeval, seed=seed, options=options)
     methods = [str(method)]
     n_iter = int(getattr(raw, "nit", 0) or 0) if raw is not None else 0
@@ -385,6 +386,55 @@ def find_map(
         logp=logp,
         feature_names=names,
     )
+
+
+# scipy.optimize.minimize methods that need no Hessian (find_MAP gives the gradient only)
+FIND_MAP_METHODS = ("L-BFGS-B", "BFGS", "CG", "Powell", "Nelder-Mead", "TNC", "SLSQP", "COBYLA", "trust-constr")
+
+
+def _check_find_map_method(method) -> str:
+    """The method, by its SciPy spelling, or one error listing those that work."""
+    names = {m.lower(): m for m in FIND_MAP_METHODS}
+    if not isinstance(method, str) or method.lower() not in names:
+        raise ValueError(f"method must be one of {', '.join(FIND_MAP_METHODS)} (case does not matter), got {method!r}")
+    return names[method.lower()]
+
+
+def _check_find_map_options(options, method: str) -> dict:
+    """The first stage's ``scipy.optimize.minimize`` options: a dict with string keys."""
+    if options is None:
+        return _default_options(method)
+    if not isinstance(options, dict) or not all(isinstance(k, str) for k in options):
+        raise ValueError(
+            "options must be a dict of scipy.optimize.minimize options with string keys (e.g. {'maxiter': 1000}), "
+            f"got {type(options).__name__}"
+        )
+    return dict(options)
+
+
+def _check_find_map_start(model, start):
+    """Check the model and a starting point against its free variables, before anything compiles."""
+    from ._upstream import free_variable_shapes
+
+    shapes = free_variable_shapes(model)
+    if start is None:
+        return None
+    if not isinstance(start, dict):
+        raise ValueError(f"start must be a dict {{variable name: value}}, got {type(start).__name__}")
+    out = {}
+    for name, value in start.items():
+        if name not in shapes:
+            raise ValueError(f"start names {name!r}, which is not a free variable of the model ({', '.join(shapes)})")
+        try:
+            arr = np.asarray(value, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise ValueError(f"start[{name!r}] must be numeric, got {type(value).__name__}") from None
+        if arr.shape != shapes[name]:
+            raise ValueError(f"start[{name!r}] has shape {arr.shape}; the variable {name!r} has shape {shapes[name]}")
+        if not np.all(np.isfinite(arr)):
+            raise ValueError(f"start[{name!r}] must be finite")
+        out[name] = arr
+    return out
 
 
 def _default_options(method: str) -> dict:

@@ -123,6 +123,49 @@ def test_find_map_joint_mode_matches_map_estimate(data):
     assert set(fm.values) >= {"beta", "intercept", "sigma"}
 
 
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        (dict(method="newton-raphson"), "method must be one of"),
+        (dict(method=3), "method must be one of"),
+        (dict(options=[("maxiter", 10)]), "options must be a dict"),
+        (dict(start=[0.0, 0.0]), "start must be a dict"),
+        (dict(start={"beta": np.zeros(5)}), r"start\['beta'\] has shape \(5,\); the variable 'beta' has shape \(3,\)"),
+        (dict(start={"gamma": 1.0}), "'gamma', which is not a free variable"),
+        (dict(start={"beta": [0.0, np.nan, 0.0]}), r"start\['beta'\] must be finite"),
+        (dict(start={"beta": ["a", "b", "c"]}), r"start\['beta'\] must be numeric"),
+    ],
+)
+def test_find_map_bad_arguments_are_named_before_any_compilation(kwargs, match, monkeypatch):
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((20, 3))
+    model = build_model(X, X[:, 0] + rng.standard_normal(20), br.Laplace(1.0), sigma=1.0)
+    import bayesreg._upstream as up
+
+    def no_optimiser(*a, **k):  # the checks must come first: reaching the optimiser is a failure
+        raise AssertionError("pm.find_MAP was called")
+
+    monkeypatch.setattr(up, "run_find_map", no_optimiser)
+    with pytest.raises(ValueError, match=match):
+        find_map(model, **kwargs)
+
+
+def test_find_map_refuses_a_non_model():
+    with pytest.raises(ValueError, match="model must be a pymc.Model .*got dict"):
+        find_map({"beta": 1.0})
+
+
+def test_find_map_method_case_and_a_valid_start():
+    rng = np.random.default_rng(1)
+    X = rng.standard_normal((30, 2))
+    y = X @ [1.0, -1.0] + 0.5 * rng.standard_normal(30)
+    prior = br.Gaussian(2.0)
+    exact = map_estimate(X, y, prior, sigma=0.5)
+    fm = find_map(build_model(X, y, prior, sigma=0.5), method="bfgs", start={"beta": [0.5, -0.5]})
+    assert fm.method == "BFGS+Powell"
+    np.testing.assert_allclose(fm.coef, exact.coef, rtol=0, atol=1e-6 * np.abs(exact.coef).max())
+
+
 # ------------------------------------------------------------------ sampling
 
 
