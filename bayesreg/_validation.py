@@ -35,6 +35,44 @@ def _missing(x) -> bool:
         return type(x).__name__ in ("NAType", "NaTType")
 
 
+def check_numeric_columns(value, name: str = "X") -> None:
+    """Refuse text and categorical columns of a table, naming them, before any conversion.
+
+    For a pandas DataFrame: every column whose dtype is not boolean, integer or float (text,
+    ``category``, datetimes, mixed objects) is named. For an array of strings or an object array
+    holding text: the first column (and row) holding text is named. Numbers stored as objects
+    pass (scikit-learn converts them); other odd objects are left to the caller's converter.
+    """
+    dtypes = getattr(value, "dtypes", None)
+    if dtypes is not None and hasattr(dtypes, "items"):
+        bad = [(str(col), str(dt)) for col, dt in dtypes.items() if getattr(dt, "kind", "O") not in "biuf"]
+        bad = [(c, d) for c, d in bad if not _numbers_only(value[c].to_numpy())]
+        if bad:
+            cols = ", ".join(f"{c!r} ({d})" for c, d in bad[:5]) + (f" and {len(bad) - 5} more" if len(bad) > 5 else "")
+            raise TypeError(
+                f"{name} has non-numeric column(s) {cols}: the model needs numbers; encode text or categories first "
+                "(e.g. sklearn.preprocessing.OneHotEncoder in a ColumnTransformer) or drop them"
+            )
+        return
+    if isinstance(value, np.ndarray) and value.ndim == 2 and (value.dtype.kind in "USO"):
+        for j in range(value.shape[1]):
+            for i, x in enumerate(value[:, j]):
+                if isinstance(x, str | bytes | np.str_ | np.bytes_):
+                    raise TypeError(
+                        f"{name} column {j} holds text ({x!r:.40} in row {i}): the model needs numbers; encode it "
+                        "first (e.g. sklearn.preprocessing.OneHotEncoder) or drop it"
+                    )
+
+
+def _numbers_only(col: np.ndarray) -> bool:
+    """Whether an object column holds only real numbers or missing values (nullable pandas columns)."""
+    if col.dtype.kind in "biuf":
+        return True
+    if col.dtype != object:
+        return False
+    return all(_missing(x) or (isinstance(x, numbers.Real | np.bool_) and not isinstance(x, str)) for x in col)
+
+
 def _to_float_array(value, name: str) -> np.ndarray:
     """Convert ``value`` to a float64 array; reject text, non-numeric objects and complex numbers.
 

@@ -10,7 +10,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ._validation import check_choice, check_positive, check_scalar
+from ._validation import check_choice, check_numeric_columns, check_positive, check_scalar
 from .models import check_prior
 from .noise import parse_sigma
 from .priors import Laplace
@@ -47,7 +47,8 @@ class BayesianRegression(RegressorMixin, BaseEstimator):
     objective above; it is never sparse). A Gaussian prior with fixed ``sigma`` has a closed-form
     posterior (drawn exactly, ``sampler="auto"`` or ``"exact"``); other priors are sampled by
     Gibbs or NUTS through :func:`bayesreg.sample_posterior`. ``predict(X, return_std=True)`` then
-    gives the posterior predictive mean and sd of a new observation.
+    gives the posterior predictive mean and sd of a new observation, and
+    ``predict_interval(X, level=0.95)`` its equal-tailed predictive interval.
 
     Parameters
     ----------
@@ -200,6 +201,7 @@ class BayesianRegression(RegressorMixin, BaseEstimator):
         from .models import prepare_data
 
         prior, sigma_spec = self._checked_params()
+        check_numeric_columns(X, "X")
         X, y = validate_data(self, X, y, y_numeric=True, dtype=np.float64)
         names = [str(c) for c in self.feature_names_in_] if hasattr(self, "feature_names_in_") else None
         data = prepare_data(X, y, fit_intercept=bool(self.fit_intercept), feature_names=names)
@@ -269,6 +271,7 @@ class BayesianRegression(RegressorMixin, BaseEstimator):
                 "return_std=True needs a posterior, and this estimator holds a point estimate "
                 "(inference='map'); refit with inference='posterior'"
             )
+        check_numeric_columns(X, "X")
         X = validate_data(self, X, reset=False, dtype=np.float64)
         mean = X @ self.coef_ + self.intercept_
         if not return_std:
@@ -286,3 +289,53 @@ class BayesianRegression(RegressorMixin, BaseEstimator):
             f = X[i : i + step] @ beta.T + b0  # (rows, draws)
             var[i : i + step] = f.var(axis=1)
         return mean, np.sqrt(var + s2)
+
+    def predict_interval(self, X, level=0.95):
+        """Equal-tailed posterior predictive interval of a new observation at each row.
+
+        The interval holds a new ``y = b0 + x^T beta + noise`` with probability ``level`` under
+        the posterior predictive distribution: the coefficients' uncertainty and the noise, with
+        ``sigma`` integrated over its posterior when it is free. With the closed-form posterior
+        (Gaussian prior, fixed sigma) it is exact: ``mean +- z sd`` of a normal. From draws, it
+        is the quantiles of the mixture of normals ``N(b0_d + x^T beta_d, sigma_d^2)`` over the
+        draws, computed exactly for that mixture (no further simulation).
+
+        Parameters
+        ----------
+        X : array_like of shape (n_samples, n_features)
+        level : float, default=0.95
+            Probability in (0, 1).
+
+        Returns
+        -------
+        ndarray of shape (n_samples, 2)
+            Lower and upper ends.
+        """
+        from scipy.stats import norm
+
+        level = check_scalar(level, "level", lower=0.0, upper=1.0, lower_inclusive=False, upper_inclusive=False)
+        check_is_fitted(self)
+        if not hasattr(self, "idata_"):
+            raise ValueError(
+                "predict_interval needs a posterior, and this estimator holds a point estimate (inference='map'); "
+                "refit with inference='posterior'"
+            )
+        check_numeric_columns(X, "X")
+        X = validate_data(self, X, reset=False, dtype=np.float64)
+        probs = (0.5 * (1.0 - level), 0.5 * (1.0 + level))
+        if hasattr(self, "posterior_"):
+            mean, sd = self.posterior_.predict(X, return_std=True)
+            z = norm.ppf(probs[1])
+            return np.column_stack([mean - z * sd, mean + z * sd])
+        from ._posterior import normal_mixture_quantiles
+
+        post = self.idata_.posterior
+        beta = post["beta"].values.reshape(-1, X.shape[1])
+        m = beta.shape[0]
+        b0 = post["intercept"].values.reshape(-1) if "intercept" in post else np.zeros(m)
+        s = post["sigma"].values.reshape(-1) if "sigma" in post else np.full(m, float(self.sigma_))
+        out = np.empty((X.shape[0], 2))
+        step = max(1, int(2**22 // max(m, 1)))
+        for i in range(0, X.shape[0], step):
+            out[i : i + step] = normal_mixture_quantiles(X[i : i + step] @ beta.T + b0, s, probs)
+        return out
