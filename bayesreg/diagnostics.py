@@ -73,7 +73,8 @@ def sampling_summary(idata, var_names=None, *, mcmc: bool = True) -> dict:
         ``mcse_rel_max`` (the largest Monte Carlo standard error of a posterior mean, as a
         fraction of that parameter's posterior sd), ``n_params``, and ``unchecked``: sentences
         saying what could not be checked (one chain: no R-hat; under :data:`MIN_DRAWS` draws
-        per chain: no R-hat nor ESS). NaN marks a number that was not computed.
+        per chain: no R-hat nor ESS), ``nonfinite``: variables with NaN or infinite draws
+        (left out of the other checks). NaN marks a number that was not computed.
     """
     from ._upstream import ess, group_dataset, has_group, mcse, rhat
 
@@ -82,7 +83,8 @@ def sampling_summary(idata, var_names=None, *, mcmc: bool = True) -> dict:
     divergences = 0
     if has_group(idata, "sample_stats") and "diverging" in idata["sample_stats"]:
         divergences = int(np.asarray(idata["sample_stats"]["diverging"].values).sum())
-    skip = constant_vars(post)
+    nonfinite = [str(v) for v in (var_names or list(post.data_vars)) if not np.all(np.isfinite(post[v].values))]
+    skip = constant_vars(post) | set(nonfinite)
     names = [v for v in (var_names or list(post.data_vars)) if v not in skip]
     out = {
         "chains": chains,
@@ -96,6 +98,7 @@ def sampling_summary(idata, var_names=None, *, mcmc: bool = True) -> dict:
         "mcse_rel_max": float("nan"),
         "n_params": 0,
         "unchecked": [],
+        "nonfinite": nonfinite,
     }
     if not names:
         return out
@@ -169,6 +172,14 @@ def check_sampling(idata, var_names=None, *, mcmc: bool = True, stacklevel: int 
         :func:`sampling_summary`'s numbers.
     """
     s = sampling_summary(idata, var_names, mcmc=mcmc)
+    if s["nonfinite"]:
+        warnings.warn(
+            f"the draws of {', '.join(s['nonfinite'])} contain NaN or infinite values: the sampler failed "
+            "numerically and these draws are not a posterior sample. Check the data and the prior's scale "
+            "(standardize=True can help), or try another sampler.",
+            SamplingWarning,
+            stacklevel=stacklevel,
+        )
     for note in s["unchecked"]:
         warnings.warn(note[0].upper() + note[1:] + ".", SamplingWarning, stacklevel=stacklevel)
     total = s["chains"] * s["draws"]
@@ -212,6 +223,7 @@ def summary_attrs(s: dict) -> dict:
         and not s["rhat_bad"]
         and not s["ess_bad"]
         and not s["unchecked"]
+        and not s["nonfinite"]
         and s["n_params"] > 0
     )
     return {
@@ -224,4 +236,5 @@ def summary_attrs(s: dict) -> dict:
         "mcse_rel_max": float(s["mcse_rel_max"]),
         "diagnostics_ok": int(ok),
         "diagnostics_unchecked": "; ".join(s["unchecked"]),
+        "nonfinite_vars": ", ".join(s["nonfinite"]),
     }

@@ -119,3 +119,14 @@ def test_mcse_is_the_standard_error_of_the_mean():
     # a random walk has far larger MCSE than its sd / sqrt(N)
     walk = {"beta": np.cumsum(rng.standard_normal((4, 2500, 3)), axis=1), "intercept": rng.standard_normal((4, 2500))}
     assert sampling_summary(_idata(walk))["mcse_rel_max"] > 10 / np.sqrt(10000)
+
+
+def test_nonfinite_draws_are_said_and_mark_the_result_bad():
+    rng = np.random.default_rng(8)
+    post = _good(rng)
+    post["intercept"][1, 10] = np.nan
+    with pytest.warns(SamplingWarning, match="draws of intercept contain NaN or infinite values"):
+        s = check_sampling(_idata(post))
+    attrs = summary_attrs(s)
+    assert attrs["diagnostics_ok"] == 0 and attrs["nonfinite_vars"] == "intercept"
+    assert s["n_params"] == 3  # beta's three coordinates are still checked
