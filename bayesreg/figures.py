@@ -18,6 +18,8 @@ apart from drawing it::
 - :func:`soft_threshold_curves` -> :class:`SoftThresholdCurves`
   (:func:`bayesreg.plotting.plot_soft_threshold`)
 - :func:`prior_densities` -> :class:`PriorDensities` (:func:`bayesreg.plotting.plot_prior_densities`)
+- :func:`posterior_where_map_is_zero`: the rows of a shrinkage table where the MAP is exactly zero
+  (the third panel of :func:`bayesreg.plotting.plot_shrinkage` with ``zeros=True``)
 - :func:`two_feature_example`: the seeded two-feature data of the two-parameter pictures.
 
 Nothing here imports matplotlib.
@@ -47,6 +49,7 @@ __all__ = [
     "soft_threshold_curves",
     "prior_densities",
     "two_feature_example",
+    "posterior_where_map_is_zero",
 ]
 
 
@@ -639,3 +642,51 @@ def posterior_densities(models: dict, var_names=("beta",), hdi_prob: float = 0.9
         xs.append(xm)
         ds.append(dm)
     return PosteriorDensities(iv.models, iv.labels, xs, ds, iv.low, iv.high, iv.hdi_prob)
+
+
+# --------------------------------------------------------------------------------------------
+# shrinkage: the posterior where the mode is sparse
+# --------------------------------------------------------------------------------------------
+
+
+def posterior_where_map_is_zero(table, center: str = "mean"):
+    """The rows of a shrinkage table where the MAP is exactly zero, with the posterior centre there.
+
+    For a Laplace prior the MAP (the lasso) has exact zeros while the posterior mean and median
+    never are zero; on a linear axis the two look alike near zero. These rows, drawn on a log
+    scale of ``|centre|``, show the difference.
+
+    Parameters
+    ----------
+    table : DataFrame
+        Output of :func:`bayesreg.shrinkage_table` (columns ``scale``, ``feature``, ``map`` and
+        ``center``).
+    center : {"mean", "median"}, default="mean"
+        The posterior centre to report.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``scale``, ``feature``, ``map`` (all exactly 0), ``center`` (the posterior
+        centre) and ``abs_center``, sorted by feature (in the table's order) then scale; empty
+        when the MAP has no exact zero (e.g. a Gaussian prior).
+    """
+    import pandas as pd
+
+    check_choice(center, "center", ("mean", "median"))
+    if not isinstance(table, pd.DataFrame):
+        raise TypeError(f"table must be a pandas DataFrame (from shrinkage_table); got {type(table).__name__}")
+    missing = [c for c in ("scale", "feature", "map", center) if c not in table.columns]
+    if missing:
+        raise ValueError(f"table is missing column(s) {missing}; it has {list(table.columns)}")
+    order = {f: i for i, f in enumerate(dict.fromkeys(table["feature"].astype(str)))}
+    rows = table[table["map"].to_numpy(dtype=np.float64) == 0.0]
+    out = pd.DataFrame({
+        "scale": rows["scale"].to_numpy(dtype=np.float64),
+        "feature": rows["feature"].astype(str).to_numpy(),
+        "map": rows["map"].to_numpy(dtype=np.float64),
+        "center": rows[center].to_numpy(dtype=np.float64),
+    })
+    out["abs_center"] = np.abs(out["center"].to_numpy())
+    out["_order"] = out["feature"].map(order)
+    return out.sort_values(["_order", "scale"], kind="stable").drop(columns="_order").reset_index(drop=True)

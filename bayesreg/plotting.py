@@ -90,6 +90,18 @@ def _axes(ax, n: int = 1, *, figsize=None, ncols=None):
     return seq[0].figure, seq
 
 
+def _legend_outside(a, where: str = "right", **kwargs):
+    """A legend outside the Axes (right of it or below it), so that it never covers what is drawn."""
+    if where == "right":
+        place = dict(loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0)
+    else:  # below the tick labels and the x label: 34 points under the Axes, whatever its height
+        from matplotlib.transforms import offset_copy
+
+        below = offset_copy(a.transAxes, fig=a.figure, y=-34, units="points")
+        place = dict(loc="upper center", bbox_to_anchor=(0.5, 0.0), bbox_transform=below, borderaxespad=0.0)
+    return a.legend(**{"fontsize": 7, **place, **kwargs})
+
+
 def _only(result, **unused):
     """Check that no raw input comes with a precomputed figure result (it would be ignored)."""
     given = [name for name, value in unused.items() if value is not None]
@@ -147,7 +159,7 @@ def plot_overfitting(data=None, *, degree: int = 15, prior_scale: float = 3.0, s
         a.set_xlabel("x")
         a.set_title(f"degree {fits.degree}, {title}", fontsize=10)
     a0.set_ylabel("y")
-    a0.legend(loc="lower left", fontsize=8)
+    _legend_outside(a0, "below", ncol=3, fontsize=8)
     k = np.arange(1, fits.degree + 1)
     # magnitudes floored at 1e-12 for the log axis
     a2.semilogy(k, np.maximum(np.abs(fits.flat_coef), 1e-12), "o-", color="C3", label="flat prior")
@@ -155,7 +167,7 @@ def plot_overfitting(data=None, *, degree: int = 15, prior_scale: float = 3.0, s
     a2.set_xlabel("power k of $x^k$")
     a2.set_ylabel(r"$|\beta_k|$")
     a2.set_title("coefficient magnitudes", fontsize=10)
-    a2.legend(fontsize=8)
+    _legend_outside(a2, fontsize=8)
     if ax is None:
         fig.tight_layout()
     return fig
@@ -218,7 +230,7 @@ def plot_constraint_region(X=None, y=None, *, penalty: str = "l1", alpha: float 
     a.set_xlabel(r"$\beta_1$")
     a.set_ylabel(r"$\beta_2$")
     a.set_title(f"{name} constraint and least-squares contours", fontsize=10)
-    a.legend(fontsize=7, loc="best")
+    _legend_outside(a, "below")
     return a
 
 
@@ -272,7 +284,7 @@ def plot_coordinate_descent_path(X=None, y=None, alpha: float | None = None, *, 
     a.set_xlabel(r"$\beta_1$")
     a.set_ylabel(r"$\beta_2$")
     a.set_title(rf"lasso objective, $\alpha$ = {pic.alpha:.3g}", fontsize=10)
-    a.legend(fontsize=7, loc="best")
+    _legend_outside(a, "below")
     return a
 
 
@@ -434,7 +446,7 @@ def plot_map_vs_sklearn(estimates, feature_names=None, *, ax=None):
     a.set_yticklabels([str(f) for f in df.index])
     a.set_xlabel("coefficient")
     a.set_title("estimates side by side", fontsize=10)
-    a.legend(fontsize=8, loc="best")
+    _legend_outside(a, fontsize=8)
     a.grid(axis="x", alpha=0.3)
     return a
 
@@ -447,12 +459,15 @@ _SHRINKAGE_COLUMNS = ("scale", "feature", "map", "mean")
 
 
 def plot_shrinkage(table, *, features=None, center: str = "mean", logx: bool = True, title: str | None = None,
-                   xlabel: str = "prior scale", ax=None):
+                   xlabel: str = "prior scale", zeros: bool = False, ax=None):
     """The MAP path beside the posterior centre and HDI band, over the prior scale.
 
     Left: the MAP (the penalised solution: a lasso path for a Laplace prior, with exact zeros).
-    Right: the posterior mean (or median) with its HDI band; for a Laplace prior the mean is never
-    exactly zero. One colour per feature in both panels.
+    Middle: the posterior mean (or median) with its HDI band; for a Laplace prior the mean is
+    never exactly zero. With ``zeros=True`` a third panel shows, on a log scale, the size of the
+    posterior centre at every scale and feature where the MAP is exactly zero
+    (:func:`bayesreg.figures.posterior_where_map_is_zero`): on the linear axes both look like 0,
+    here one is 0 and the other is not. One colour per feature in every panel.
 
     Parameters
     ----------
@@ -468,7 +483,9 @@ def plot_shrinkage(table, *, features=None, center: str = "mean", logx: bool = T
         Figure title.
     xlabel : str, default="prior scale"
         Label of the scale axis (e.g. ``"Laplace scale b"``).
-    ax : sequence of 2 Axes, optional
+    zeros : bool, default=False
+        Add the third panel: ``|posterior centre|`` where the MAP is exactly zero.
+    ax : sequence of 2 Axes (3 with ``zeros=True``), optional
 
     Returns
     -------
@@ -490,7 +507,11 @@ def plot_shrinkage(table, *, features=None, center: str = "mean", logx: bool = T
         if unknown:
             raise ValueError(f"features {unknown} are not in the table's features {names}")
         names = [str(f) for f in features]
-    fig, (a0, a1) = _axes(ax, 2, figsize=(11, 4.0))
+    if not isinstance(zeros, bool | np.bool_):
+        raise TypeError(f"zeros must be True or False; got {type(zeros).__name__} {zeros!r}")
+    n_panels = 3 if zeros else 2
+    fig, axs = _axes(ax, n_panels, figsize=(5.0 * n_panels + 1.0, 4.0))
+    a0, a1 = axs[:2]
     has_band = "hdi_low" in table.columns and "hdi_high" in table.columns
     for i, name in enumerate(names):
         sub = table[table["feature"].astype(str) == name].sort_values("scale")
@@ -512,7 +533,27 @@ def plot_shrinkage(table, *, features=None, center: str = "mean", logx: bool = T
     yhi = max(a0.get_ylim()[1], a1.get_ylim()[1])
     a0.set_ylim(ylo, yhi)
     a1.set_ylim(ylo, yhi)
-    a1.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.01, 0.5))
+    if zeros:
+        a2 = axs[2]
+        off = figures.posterior_where_map_is_zero(table, center)
+        for i, name in enumerate(names):
+            sub = off[off["feature"] == name]
+            if len(sub):
+                a2.plot(sub["scale"].to_numpy(), sub["abs_center"].to_numpy(), "o-", color=f"C{i % 10}", ms=3.5,
+                        lw=1.2, label=name)
+        a2.set_yscale("log")
+        if logx:
+            a2.set_xscale("log")
+        a2.set_xlim(a0.get_xlim())
+        a2.set_xlabel(xlabel)
+        a2.set_ylabel(f"|posterior {center}|  (log scale)")
+        a2.set_title(f"where the MAP is exactly 0 ({len(off)} points):\nthe posterior {center} is not",
+                     fontsize=10)
+        if not len(off):
+            a2.text(0.5, 0.5, "the MAP has no exact zero", transform=a2.transAxes, ha="center", va="center",
+                    fontsize=9, color="0.4")
+    handles, labels = a0.get_legend_handles_labels()
+    axs[-1].legend(handles, labels, fontsize=7, loc="center left", bbox_to_anchor=(1.02, 0.5), borderaxespad=0.0)
     if title:
         fig.suptitle(title, fontsize=11)
     if ax is None:
@@ -582,7 +623,7 @@ def plot_posterior_forest(idatas, *, var_names=("beta",), hdi_prob: float = 0.94
     a.axvline(0, color="0.5", lw=0.7, ls="--")
     a.set_title(f"posterior median and {int(round(100 * hdi_prob))}% HDI", fontsize=10)
     if m > 1:
-        a.legend(fontsize=7, loc="best")
+        _legend_outside(a)
     a.grid(axis="x", alpha=0.3)
     return a
 
@@ -627,8 +668,15 @@ def plot_posterior_density(idatas, *, var_names=("beta",), hdi_prob: float = 0.9
         a.set_title(lab, fontsize=9)
         a.set_yticks([])
     if len(dens.models) > 1 and n_panels:
-        axs[0].legend(fontsize=7, loc="best")
-    if ax is None:
+        # one legend for all panels, above them: it covers no density
+        handles, labels = axs[0].get_legend_handles_labels()
+        if ax is None:
+            fig.tight_layout(rect=(0.0, 0.0, 1.0, 1.0 - 0.35 / fig.get_figheight()))
+            fig.legend(handles, labels, loc="upper center", ncol=len(labels), fontsize=8, frameon=False)
+        else:
+            axs[0].legend(handles, labels, loc="lower left", bbox_to_anchor=(0.0, 1.15), ncol=len(labels),
+                          fontsize=7, frameon=False, borderaxespad=0.0)
+    elif ax is None:
         fig.tight_layout()
     return fig
 
@@ -677,7 +725,7 @@ def plot_credible_intervals(idata, *, point_estimates=None, var_name: str = "bet
     a.set_yticks(pos)
     a.set_yticklabels(names)
     a.set_xlabel("coefficient")
-    a.legend(fontsize=7, loc="best")
+    _legend_outside(a)
     a.grid(axis="x", alpha=0.3)
     return a
 
@@ -714,6 +762,6 @@ def plot_loo_compare(comparison, *, ax=None):
     a.set_yticks(pos)
     a.set_yticklabels([str(i) for i in table.index])
     a.set_xlabel("expected log pointwise predictive density")
-    a.legend(fontsize=7, loc="best")
+    _legend_outside(a)
     a.grid(axis="x", alpha=0.3)
     return a

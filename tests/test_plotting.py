@@ -351,3 +351,160 @@ def test_map_vs_sklearn_takes_an_equivalence_report():
     ax = plotting.plot_map_vs_sklearn(report)
     assert [t.get_text() for t in ax.get_yticklabels()] == list(d.feature_names)  # no intercept row
     assert len(ax.get_lines()) == 3  # two methods and the zero line
+
+
+# --------------------------------------------------------------------------------------------
+# legends never cover what is drawn
+# --------------------------------------------------------------------------------------------
+
+
+def _data_points_under_legends(fig):
+    """How many drawn data points (in display coordinates) fall inside a legend's box.
+
+    Lines are sampled densely along their segments (markers-only lines at their markers), scatter
+    points at their centres, collections (contours, bands, interval bars) and patches at their
+    path vertices.
+    """
+    fig.canvas.draw()
+    boxes = [a.get_legend().get_window_extent() for a in fig.axes if a.get_legend() is not None]
+    boxes += [lg.get_window_extent() for lg in fig.legends]
+    assert boxes, "the figure has no legend"
+    from matplotlib.collections import PathCollection
+
+    pts = []
+    for a in fig.axes:
+        for line in a.get_lines():
+            xy = line.get_transform().transform(line.get_xydata())
+            xy = xy[np.all(np.isfinite(xy), axis=1)]
+            if line.get_linestyle() not in ("None", "", " ") and len(xy) > 1:
+                t = np.linspace(0.0, 1.0, 12)[:, None, None]
+                xy = (xy[:-1][None] * (1 - t) + xy[1:][None] * t).reshape(-1, 2)
+            pts.append(xy)
+        for c in a.collections:
+            if isinstance(c, PathCollection):  # scatter: the marker centres
+                pts.append(c.get_offset_transform().transform(c.get_offsets()))
+            else:
+                pts += [c.get_transform().transform(p.vertices) for p in c.get_paths() if len(p.vertices)]
+        pts += [p.get_transform().transform(p.get_path().vertices) for p in a.patches]
+    xy = np.vstack([p for p in pts if len(p)])
+    xy = xy[np.all(np.isfinite(xy), axis=1)]
+    inside = np.zeros(len(xy), dtype=bool)
+    for b in boxes:
+        inside |= (xy[:, 0] > b.x0) & (xy[:, 0] < b.x1) & (xy[:, 1] > b.y0) & (xy[:, 1] < b.y1)
+    return int(inside.sum())
+
+
+def _figure(obj):
+    return obj if isinstance(obj, Figure) else obj.figure
+
+
+def test_legend_overlap_check_sees_a_covered_point():
+    # the check itself can fail: a legend put on top of the data is caught
+    fig, ax = plt.subplots()
+    ax.plot(np.linspace(0, 1, 50), np.full(50, 0.5), label="flat line through the middle")
+    ax.legend(loc="center")
+    assert _data_points_under_legends(fig) > 0
+
+
+@pytest.mark.parametrize(
+    "draw",
+    [
+        lambda: plotting.plot_overfitting(),
+        lambda: plotting.plot_constraint_region(penalty="l1"),
+        lambda: plotting.plot_constraint_region(penalty="l2"),
+        lambda: plotting.plot_coordinate_descent_path(),
+        lambda: plotting.plot_soft_threshold(1.0),
+        lambda: plotting.plot_prior_densities(1.0),
+        lambda: plotting.plot_prior_densities(1.0, penalty=True),
+        lambda: plotting.plot_map_vs_sklearn({"exact MAP": [1.0, 0.0, -2.0, 3.0], "sklearn": [1.0, 0.0, -2.0, 3.0]},
+                                             ["age", "sex", "bmi", "bp"]),
+        lambda: plotting.plot_shrinkage(_shrinkage_table()),
+        lambda: plotting.plot_shrinkage(_shrinkage_table(), zeros=True),
+        lambda: plotting.plot_posterior_forest({"Laplace": _idata(0), "Gaussian": _idata(1, shift=1.0)}),
+        lambda: plotting.plot_posterior_density({"Laplace": _idata(0), "Gaussian": _idata(1, shift=1.0)}),
+        lambda: plotting.plot_credible_intervals(_idata(2, p=4, draws=200),
+                                                 point_estimates={"lasso": [0.1, 0.0, 0.2, 0.3]}),
+    ],
+    ids=["overfitting", "constraint-l1", "constraint-l2", "cd-path", "soft-threshold", "prior-densities",
+         "prior-penalties", "map-vs-sklearn", "shrinkage", "shrinkage-zeros", "forest", "density",
+         "credible-intervals"],
+)
+def test_legends_cover_no_data(draw):
+    assert _data_points_under_legends(_figure(draw())) == 0
+
+
+def test_posterior_density_legend_on_given_axes_covers_no_data():
+    fig, axs = plt.subplots(1, 3, figsize=(9, 3))
+    plotting.plot_posterior_density({"Laplace": _idata(0), "Gaussian": _idata(1, shift=1.0)}, ax=axs)
+    assert _data_points_under_legends(fig) == 0
+
+
+def test_loo_compare_legend_covers_no_data():
+    import warnings
+
+    import arviz as az
+
+    with warnings.catch_warnings():  # ArviZ 0.x sorts in place, which pandas >= 3 deprecates
+        warnings.filterwarnings("ignore", message=".*inplace.*")
+        cmp = az.compare({"Laplace": _idata(0), "Gaussian": _idata(1)})
+    assert _data_points_under_legends(plotting.plot_loo_compare(cmp).figure) == 0
+
+
+# --------------------------------------------------------------------------------------------
+# shrinkage: where the MAP is exactly zero, the posterior mean is not
+# --------------------------------------------------------------------------------------------
+
+
+def test_shrinkage_zeros_panel_shows_the_posterior_where_the_map_is_zero():
+    table = _shrinkage_table()
+    fig = plotting.plot_shrinkage(table, zeros=True)
+    assert len(fig.axes) == 3
+    a2 = fig.axes[2]
+    assert a2.get_yscale() == "log" and a2.get_xscale() == "log"
+    for f in ("a", "b"):
+        # reference: the table's own rows with an exactly-zero MAP, filtered here by hand
+        rows = table[(table.feature == f) & (table["map"] == 0.0)].sort_values("scale")
+        assert len(rows) > 0 and (rows["mean"] != 0).all()  # the fixture has the pattern to show
+        line = _line(a2, f)
+        np.testing.assert_array_equal(line.get_xdata(), rows["scale"])
+        np.testing.assert_array_equal(line.get_ydata(), np.abs(rows["mean"]))
+    med = plotting.plot_shrinkage(table, zeros=True, center="median").axes[2]
+    rows = table[(table.feature == "a") & (table["map"] == 0.0)].sort_values("scale")
+    np.testing.assert_array_equal(_line(med, "a").get_ydata(), np.abs(rows["median"]))
+    # the legend names every feature
+    assert [t.get_text() for t in fig.axes[2].get_legend().get_texts()] == ["a", "b"]
+
+
+def test_shrinkage_zeros_panel_without_zeros_and_errors():
+    table = _shrinkage_table()
+    ridge_like = table.assign(map=table["mean"])  # a MAP with no exact zero (as for a Gaussian prior)
+    fig = plotting.plot_shrinkage(ridge_like, zeros=True)
+    a2 = fig.axes[2]
+    assert not a2.get_lines()
+    assert any("no exact zero" in t.get_text() for t in a2.texts)
+    fig2, axs = plt.subplots(1, 2)
+    with pytest.raises(ValueError, match="3 matplotlib Axes"):
+        plotting.plot_shrinkage(table, zeros=True, ax=axs)
+    with pytest.raises(TypeError, match="zeros"):
+        plotting.plot_shrinkage(table, zeros="yes")
+
+
+def test_posterior_where_map_is_zero_takes_exact_zeros_only():
+    from bayesreg import figures
+
+    table = pd.DataFrame({"scale": [1.0, 1.0, 2.0, 2.0, 3.0], "feature": ["u", "v", "u", "v", "u"],
+                          "map": [0.0, 1e-300, 0.0, -0.0, 0.5], "mean": [0.2, -0.3, -0.4, 0.1, 0.6],
+                          "median": [0.1, -0.2, -0.3, 0.05, 0.5]})
+    before = table.copy()
+    out = figures.posterior_where_map_is_zero(table)
+    assert list(out["feature"]) == ["u", "u", "v"] and list(out["scale"]) == [1.0, 2.0, 2.0]
+    np.testing.assert_array_equal(out["center"], [0.2, -0.4, 0.1])
+    np.testing.assert_array_equal(out["abs_center"], [0.2, 0.4, 0.1])
+    np.testing.assert_array_equal(figures.posterior_where_map_is_zero(table, "median")["center"], [0.1, -0.3, 0.05])
+    pd.testing.assert_frame_equal(table, before)  # the input is not modified
+    with pytest.raises(ValueError, match="center"):
+        figures.posterior_where_map_is_zero(table, "mode")
+    with pytest.raises(ValueError, match="missing column"):
+        figures.posterior_where_map_is_zero(table.drop(columns="map"))
+    with pytest.raises(TypeError, match="DataFrame"):
+        figures.posterior_where_map_is_zero(table.to_dict())
