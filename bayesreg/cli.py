@@ -14,10 +14,16 @@
 
 ``SPEC`` is a path to a ``.toml`` file or the name of one (``diabetes_laplace``, the default)
 in the first of: ``$BAYESREG_MODELS``, ``./models``, and the specs bundled with the package
-(``bayesreg/specs``, found from any folder after ``pip install``). ``--fast`` (or ``BAYESREG_FAST=1``
-in the environment, read here and nowhere else) shrinks draws and grids. Exit status: 0 on
-success, 2 for a bad spec or bad arguments (the message names the file and the key), 1 for any other failure (and for an
-equivalence check whose verdict is FAIL).
+(``bayesreg/specs``, found from any folder after ``pip install``); the format is in
+``docs/specs.md``. ``--fast`` (or ``BAYESREG_FAST=1`` in the environment, read here and nowhere
+else) shrinks draws and grids.
+
+Every check happens before any fitting: the spec, its data, the plug-in sigma, the prior's range
+and the report folder (``--out``: see :mod:`bayesreg._outdir`). An error is one line on stderr,
+never a traceback (``bayesreg --debug ...`` shows it). Exit status: 0 on success, 2 for a bad spec,
+bad arguments or an unusable output folder (the message names the file and the key, or the
+option), 130 when interrupted, 1 for any other failure (and for an equivalence check whose
+verdict is FAIL).
 """
 
 from __future__ import annotations
@@ -32,21 +38,82 @@ import numpy as np
 __all__ = ["main", "build_parser", "comparison_table"]
 
 DEFAULT_OUT = Path("bayesreg-report")
+DOCS = "docs/specs.md\n(in the bayesreg sources; in an installed copy: python -m pydoc bayesreg.spec)"
+
+SPEC_FORMAT = f"""\
+A spec is a TOML file; every key, its type and default: {DOCS}.
+
+  name = "my_model"                  # [file name]; also the default report folder
+  description = "one line"
+  [data]                             # exactly one of:
+  dataset = "diabetes"               #   a bundled data set
+  generator = "sparse"               #   or "cosine", "polynomial", "sparse"
+  csv = "data/mine.csv"              #   or a CSV file (relative to the spec), with
+  target = "y"                       #     the target column (features = [...]: [all others])
+  [data.params]                      # the generator's arguments, e.g. n_samples = 50
+  [prior]
+  family = "laplace"                 # "laplace", "park_casella", "gaussian", "horseshoe"
+  scale = 50.0                       # a number, "empirical_bayes" or "hyperprior"
+                                     #   (park_casella: lam; horseshoe: global_scale [1.0])
+  [noise]
+  sigma = 54.0                       # a number (fixed), "estimate" or "jeffreys"
+  [inference]                        # all optional: map, sklearn, find_map, posterior,
+  draws = 1000                       #   sampler, draws, tune, chains, seed, hdi_prob,
+  chains = 2                         #   shrinkage, n_scales, scale_range
+
+`bayesreg init DATA.csv --target COL` writes a ready spec for your data;
+`bayesreg check SPEC` validates it and loads the data without fitting."""
+
+OUT_NOTE = """\
+The report folder (--out) is checked before any fitting: it must be a new or empty folder, or
+one written by bayesreg (it holds .bayesreg-manifest.json); --force writes into another folder,
+replacing only files of the report's names. One run at a time per folder (a lock); each file is
+written under a temporary name and renamed; INCOMPLETE marks a folder whose run did not finish;
+a re-run removes the files of the previous run it did not write again."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose usage errors are one line (``bayesreg: error: ...``), exit status 2."""
+
+    def error(self, message):  # noqa: D102 - argparse's hook
+        self.exit(2, f"bayesreg: error: {message} (see `{self.prog} --help`)\n")
+
+
+def _finite(kind: str):
+    """An argparse type: a finite float (``positive``: > 0)."""
+
+    def convert(text: str) -> float:
+        try:
+            v = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"must be a number; got {text!r}") from None
+        if not np.isfinite(v) or (kind == "positive" and not v > 0):
+            raise argparse.ArgumentTypeError(f"must be a finite number{' > 0' if kind == 'positive' else ''}; "
+                                             f"got {text!r}")
+        return v
+
+    convert.__name__ = f"{kind} number"
+    return convert
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for the docs and the tests)."""
     from .spec import DEFAULT_SPEC
 
-    ap = argparse.ArgumentParser(
+    raw = argparse.RawDescriptionHelpFormatter
+    ap = _Parser(
         prog="bayesreg",
         description="Bayesian MAP and posterior modelling of regularised linear models: the Lasso is the MAP "
         "under a Laplace prior, Ridge under a Gaussian prior.",
+        epilog=SPEC_FORMAT, formatter_class=raw,
     )
+    ap.add_argument("--debug", action="store_true", help="show the full traceback of an error")
     sub = ap.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
 
-    run = sub.add_parser("run", help="fit a model spec, print a summary table and write a report folder")
+    run = sub.add_parser("run", help="fit a model spec, print a summary table and write a report folder",
+                         description="Fit a model spec, print a summary table and write a report folder.",
+                         epilog=SPEC_FORMAT + "\n\n" + OUT_NOTE, formatter_class=raw)
     run.add_argument("spec", nargs="?", default=None,
                      help=f"spec file, or the name of a bundled or ./models spec (default: {DEFAULT_SPEC})")
     run.add_argument("--out", type=Path, default=None,
@@ -54,10 +121,16 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--fast", action="store_true", help="fewer draws and a smaller grid (as BAYESREG_FAST=1)")
     run.add_argument("--quiet", "-q", action="store_true", help="no progress lines")
     run.add_argument("--no-report", action="store_true", help="print the summary only, write no files")
+    run.add_argument("--force", action="store_true",
+                     help="write into a non-empty --out folder that bayesreg did not write (replacing files of "
+                          "the report's names only)")
 
     sub.add_parser("list", help="list the model specs found")
 
-    check = sub.add_parser("check", help="validate specs and load their data (fits nothing)")
+    check = sub.add_parser("check", help="validate specs and load their data (fits nothing)",
+                           description="Validate specs and load their data, as `bayesreg run` does before "
+                                       "fitting (fits nothing).",
+                           epilog=SPEC_FORMAT, formatter_class=raw)
     check.add_argument("specs", nargs="*", help="spec files or names (default: every spec found)")
 
     ini = sub.add_parser("init", help="write a ready model spec for a CSV file (checked by loading the data)")
@@ -72,9 +145,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     cmp = sub.add_parser("compare", help="scikit-learn's Lasso, Ridge and ElasticNet against the exact MAP "
                                          "under the mapped prior, on the diabetes data")
-    cmp.add_argument("--sigma", type=float, default=54.0, help="fixed noise sd (default: 54)")
-    cmp.add_argument("--laplace-scale", type=float, default=50.0, help="Laplace scale b (default: 50)")
-    cmp.add_argument("--gaussian-scale", type=float, default=100.0, help="Gaussian sd tau (default: 100)")
+    cmp.add_argument("--sigma", type=_finite("positive"), default=54.0, help="fixed noise sd (default: 54)")
+    cmp.add_argument("--laplace-scale", type=_finite("positive"), default=50.0,
+                     help="Laplace scale b (default: 50)")
+    cmp.add_argument("--gaussian-scale", type=_finite("positive"), default=100.0,
+                     help="Gaussian sd tau (default: 100)")
 
     eq = sub.add_parser("equivalence",
                         help="exact MAP, scikit-learn and find_MAP side by side for a data set and prior")
@@ -83,9 +158,9 @@ def build_parser() -> argparse.ArgumentParser:
     eq.add_argument("--target", default=None, help="target column when --data is a CSV file")
     eq.add_argument("--prior", default="laplace", choices=["laplace", "gaussian", "park_casella"],
                     help="coefficient prior (default: laplace)")
-    eq.add_argument("--scale", type=float, required=True,
+    eq.add_argument("--scale", type=_finite("positive"), required=True,
                     help="prior scale: Laplace b, Gaussian tau, or Park-Casella lambda")
-    eq.add_argument("--sigma", type=float, default=None,
+    eq.add_argument("--sigma", type=_finite("positive"), default=None,
                     help="fixed noise sd (default: the least-squares residual sd)")
     eq.add_argument("--no-find-map", action="store_true",
                     help="skip PyMC's find_MAP (which compiles a model): exact MAP against scikit-learn only")
@@ -111,18 +186,22 @@ def _cmd_list(args) -> int:
 
 
 def _cmd_check(args) -> int:
+    from .report import prepare_run
     from .spec import find_specs, load_spec, resolve_spec
 
     files = [resolve_spec(s) for s in args.specs] if args.specs else find_specs()
     for f in files:
         s = load_spec(f)
-        d = s.load_data()
+        d = prepare_run(s).data  # every check `bayesreg run` makes before fitting
         print(f"ok  {f}  ({d.n_samples} x {d.n_features}, prior {s.prior.family}, sigma {s.sigma})")
     return 0
 
 
 def _cmd_run(args) -> int:
-    from .report import format_table, run_spec, write_report
+    import contextlib
+
+    from ._outdir import ReportFolder
+    from .report import format_table, prepare_run, run_spec, write_report
     from .spec import fast_mode, load_spec, resolve_spec
 
     fast = bool(args.fast) or fast_mode()
@@ -131,23 +210,59 @@ def _cmd_run(args) -> int:
     if not args.quiet:
         note = " (fast mode)" if spec.effective_inference(fast) != spec.inference else ""
         print(f"bayesreg run: {path}{note}", file=sys.stderr)
-    spec.load_data()  # data errors stop here, before any fitting
-    res = run_spec(spec, fast=fast, quiet=args.quiet)
-    print(format_table(res))
+    prepared = prepare_run(spec, fast=fast)  # data, sigma and prior errors stop here, before any fitting
+    folder = None
     if not args.no_report:
         out = args.out if args.out is not None else DEFAULT_OUT / spec.name
-        report = write_report(res, out)
-        print(f"\nreport written to {report}")
+        # checked and locked before fitting: a bad --out or a second run into it stops here
+        folder = ReportFolder(out, force=args.force, spec_name=spec.name).open()
+    with folder if folder is not None else contextlib.nullcontext():
+        if folder is not None and folder.previous_incomplete and not args.quiet:
+            print(f"bayesreg run: note: the previous run into {folder.path} did not finish; this run replaces "
+                  "its files", file=sys.stderr)
+        res = run_spec(spec, fast=fast, quiet=args.quiet, prepared=prepared)
+        print(format_table(res))
+        if folder is not None:
+            report = write_report(res, folder)
+            print(f"\nreport written to {report}")
     return 0
+
+
+def _mapped_prior(name: str, scale: float, sigma: float, n: int, scale_option: str = "--scale"):
+    """The prior ``name(scale)``, checked with its penalty at ``sigma`` before anything is fitted.
+
+    The prior's own checks (its usable range) and the mapping (which must give a finite positive
+    penalty; ``sigma**2`` overflows past about 1e154) fail here, naming the options.
+    """
+    from .mapping import prior_to_penalty
+    from .priors import Gaussian, Laplace, ParkCasella
+
+    try:
+        prior = {"laplace": Laplace, "gaussian": Gaussian, "park_casella": ParkCasella}[name](scale)
+    except (ValueError, TypeError, OverflowError) as exc:
+        raise ValueError(f"{scale_option} {scale:g}: {exc}") from exc
+    try:
+        pen = prior_to_penalty(prior, sigma=sigma, n_samples=n)
+        weights = [w for w in (pen.alpha_l1, pen.alpha_l2) if w != 0]
+        problem = "" if weights and all(np.isfinite(weights)) else f"gives the penalty {pen}"
+    except (ValueError, OverflowError, ZeroDivisionError) as exc:
+        problem = f"cannot be mapped to a penalty ({exc})"
+    if problem:
+        raise ValueError(f"{scale_option} {scale:g} with --sigma {sigma:g} (n = {n}): the {name} prior {problem}; "
+                         "the penalty must be a finite positive float64: bring the scale and sigma closer to the "
+                         "data's scale")
+    return prior
 
 
 def _cmd_equivalence(args) -> int:
     import bayesreg
 
     from . import datasets
-    from .priors import Gaussian, Laplace, ParkCasella
+    from .noise import parse_sigma
     from .report import estimate_sigma
 
+    if args.sigma is not None:
+        parse_sigma(args.sigma, "--sigma")  # its range, before loading anything
     if Path(args.data).suffix.lower() == ".csv":
         if args.target is None:
             raise ValueError("--target is required when --data is a CSV file")
@@ -155,12 +270,18 @@ def _cmd_equivalence(args) -> int:
 
         data = _load_csv(DataSpec(csv=Path(args.data), target=args.target), None)
     else:
-        data = datasets.get_dataset(args.data)
+        try:
+            data = datasets.get_dataset(args.data)
+        except (ValueError, TypeError) as exc:
+            raise ValueError(f"--data {args.data}: {exc}") from exc
     sigma = args.sigma
     if sigma is None:
-        sigma, note = estimate_sigma(data.X, data.y)
+        try:
+            sigma, note = estimate_sigma(data.X, data.y)
+        except ValueError as exc:
+            raise ValueError(f"--sigma not given and cannot be estimated: {exc}") from exc
         print(f"sigma = {sigma:.6g} ({note})")
-    prior = {"laplace": Laplace, "gaussian": Gaussian, "park_casella": ParkCasella}[args.prior](args.scale)
+    prior = _mapped_prior(args.prior, args.scale, sigma, len(np.asarray(data.y)))
     report = bayesreg.check_equivalence(np.asarray(data.X), np.asarray(data.y), prior, sigma=sigma,
                                         feature_names=list(data.feature_names), find_map=not args.no_find_map)
     print(repr(report))
@@ -227,7 +348,11 @@ def spec_text(csv: Path, target: str, prior: str, spec_dir: Path | None) -> str:
 
     where = csv.resolve() if spec_dir is None else Path(os.path.relpath(csv.resolve(), spec_dir.resolve()))
     rel = where.as_posix()
-    scale = '"empirical_bayes"   # Monte Carlo EM (laplace) or type-II ML (gaussian)' if prior != "horseshoe" else "1.0"
+    if prior == "horseshoe":
+        scale = "global_scale = 1.0"
+    else:
+        scale = 'scale = "empirical_bayes"   # Monte Carlo EM (laplace) or type-II ML (gaussian)'
+
     return f"""# Written by `bayesreg init`: a spec for {csv.name}, target column {target!r}.
 # Edit freely; `bayesreg check {csv.stem}` validates it, `bayesreg run {csv.stem}` fits it.
 name = "{csv.stem}"
@@ -239,7 +364,7 @@ target = "{target}"
 
 [prior]
 family = "{prior}"
-scale = {scale}
+{scale}
 
 [noise]
 sigma = "estimate"            # plug-in residual sd, then fixed (the MAP is then exactly the penalised fit)
@@ -284,6 +409,12 @@ def _cmd_init(args) -> int:
 
 
 def _cmd_compare(args) -> int:
+    from .noise import parse_sigma
+
+    parse_sigma(args.sigma, "--sigma")
+    n = 442  # the diabetes data: every check before the table is computed
+    _mapped_prior("laplace", args.laplace_scale, args.sigma, n, "--laplace-scale")
+    _mapped_prior("gaussian", args.gaussian_scale, args.sigma, n, "--gaussian-scale")
     table, worst = comparison_table(args.sigma, args.laplace_scale, args.gaussian_scale, return_max_diff=True)
     print(table)
     return 0 if worst < 1e-7 else 1
@@ -293,27 +424,37 @@ def main(argv=None) -> int:
     """Entry point of the ``bayesreg`` console script."""
     os.environ.setdefault("MPLBACKEND", "Agg")  # figures go to files; never open a window
     args = build_parser().parse_args(argv)
-    from .spec import SpecError
 
     handlers = {"run": _cmd_run, "list": _cmd_list, "check": _cmd_check, "equivalence": _cmd_equivalence,
                 "compare": _cmd_compare, "init": _cmd_init}  # fmt: skip
     try:
         return handlers[args.command](args)
-    except SpecError as exc:
-        print(f"bayesreg: error: {exc}", file=sys.stderr)
-        return 2
-    except (ValueError, TypeError) as exc:
-        if args.command == "run":
-            raise
-        print(f"bayesreg: error: {exc}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print("bayesreg: interrupted", file=sys.stderr)
-        return 130
     except BrokenPipeError:  # output piped into `head` and the like
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 0
+    except KeyboardInterrupt:
+        if args.debug:
+            raise
+        print("bayesreg: interrupted", file=sys.stderr)
+        return 130
+    except (ValueError, TypeError, ArithmeticError, OSError, MemoryError) as exc:
+        # bad input (a spec, an option, the data, the output folder): one line, no traceback
+        if args.debug:
+            raise
+        print(f"bayesreg: error: {_one_line(exc)}", file=sys.stderr)
+        return 2
+    except Exception as exc:  # a bug: still one line, and the way to see more
+        if args.debug:
+            raise
+        print(f"bayesreg: internal error: {type(exc).__name__}: {_one_line(exc)} (run `bayesreg --debug "
+              f"{args.command} ...` for the traceback)", file=sys.stderr)
+        return 1
+
+
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text if len(text) <= 2000 else text[:2000] + " ..."
 
 
 if __name__ == "__main__":

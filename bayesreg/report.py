@@ -15,13 +15,19 @@
    alpha (:func:`bayesreg.mapping.to_sklearn`) and PyMC's find_MAP (:func:`bayesreg.find_map`);
 6. the shrinkage table over a grid of prior scales (:func:`bayesreg.shrinkage_table`).
 
+:func:`prepare_run` does every check that needs the data but fits nothing (the data load, the
+plug-in sigma, the prior and its mapped penalty, the size of the stored posterior), so that a bad
+spec fails before any work; ``bayesreg run`` and ``bayesreg check`` call it first.
+
 :func:`write_report` writes ``report.md`` with PNG figures, ``coefficients.csv``,
-``posterior.nc`` (the InferenceData as NetCDF), ``shrinkage.csv`` and ``spec.toml`` (a copy).
+``posterior.nc`` (the InferenceData as NetCDF), ``shrinkage.csv`` and ``spec.toml`` (a copy),
+through :class:`bayesreg._outdir.ReportFolder`: each file under a temporary name then renamed,
+a lock against a second run, an ``INCOMPLETE`` marker while writing, and a manifest so that a
+re-run removes its own stale files only.
 """
 
 from __future__ import annotations
 
-import shutil
 import sys
 import time
 import warnings
@@ -30,10 +36,29 @@ from pathlib import Path
 
 import numpy as np
 
+from ._outdir import ReportFolder
 from .exceptions import SamplingWarning
-from .spec import ModelSpec
+from .spec import LIMITS, ModelSpec, SpecError
 
-__all__ = ["RunResult", "run_spec", "write_report", "estimate_sigma", "format_table"]
+__all__ = ["RunResult", "Prepared", "prepare_run", "run_spec", "write_report", "estimate_sigma", "format_table"]
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """What :func:`prepare_run` checked and computed before any fitting.
+
+    Attributes
+    ----------
+    data : bayesreg.datasets.Dataset
+    sigma : float or None
+        The spec's fixed sigma or the plug-in estimate; None when sigma is free (``"jeffreys"``).
+    sigma_note : str
+        Where it came from.
+    """
+
+    data: object
+    sigma: float | None
+    sigma_note: str
 
 
 @dataclass
@@ -135,6 +160,88 @@ def estimate_sigma(X, y) -> tuple[float, str]:
     return plug_in_sigma(*check_Xy(X, y))
 
 
+def prepare_run(spec: ModelSpec, *, fast: bool = False) -> Prepared:
+    """Every check of ``spec`` that needs its data, before anything is fitted.
+
+    Loads the data; computes the plug-in sigma (``sigma = "estimate"``); builds the prior at a
+    fixed scale (the prior's own range checks) and, where the MAP or the penalised fit is asked
+    for at a known sigma, the mapped penalty (which must be a finite number; a huge ``sigma`` with
+    a tiny scale overflows); and bounds the size of the stored posterior draws.
+
+    Parameters
+    ----------
+    spec : ModelSpec
+    fast : bool, default=False
+        Check the shrunk inference settings of a fast run.
+
+    Returns
+    -------
+    Prepared
+
+    Raises
+    ------
+    SpecError
+        Naming the spec file and the key.
+    """
+    from .mapping import prior_to_penalty
+
+    data = spec.load_data()
+    X, y = np.asarray(data.X), np.asarray(data.y)
+    n, p = X.shape
+    inf = spec.effective_inference(fast)
+    if inf.posterior or inf.shrinkage:
+        stored = inf.chains * inf.draws * (p + 3)  # beta, intercept, sigma and a hyperparameter per draw
+        if stored > LIMITS["posterior_values"]:
+            raise SpecError(spec.path, "[inference] draws",
+                            f"chains x draws x (features + 3) = {inf.chains} x {inf.draws} x {p + 3} = {stored} "
+                            f"posterior values; the usable range is up to {LIMITS['posterior_values']} (800 MB of "
+                            "float64): lower draws or chains")  # fmt: skip
+    if isinstance(spec.sigma, float):
+        sigma, note = spec.sigma, "fixed by the spec"
+    elif spec.sigma == "estimate":
+        try:
+            sigma, note = estimate_sigma(X, y)
+        except (ValueError, FloatingPointError, OverflowError) as exc:
+            raise SpecError(spec.path, "[noise] sigma", f"\"estimate\" cannot be used with these data: {exc}") from exc
+    else:
+        sigma, note = None, "free in the posterior (Jeffreys prior)"
+    pr = spec.prior
+    key = f"[prior] {pr.scale_name}"
+    if not pr.chosen or pr.scale == "hyperprior":
+        try:
+            prior = spec.make_prior()
+        except (ValueError, TypeError, OverflowError) as exc:
+            raise SpecError(spec.path, key, str(exc)) from exc
+        if (inf.map or inf.sklearn or inf.find_map or inf.shrinkage) and sigma is not None and not pr.chosen:
+            scales = [None]
+            if inf.shrinkage:
+                scales = [inf.scale_range[0], inf.scale_range[1]]
+            for factor in scales:
+                try:
+                    at = prior if factor is None else _scaled(spec, prior, factor)
+                    pen = prior_to_penalty(at, sigma=sigma, n_samples=n)
+                    ok = all(np.isfinite(v) and v > 0 for v in (pen.alpha_l1, pen.alpha_l2) if v != 0)
+                    problem = "" if ok else f"is not a finite positive number ({pen})"
+                except (ValueError, OverflowError, ZeroDivisionError) as exc:
+                    problem = f"cannot be computed ({exc})"
+                if problem:
+                    what = "" if factor is None else f" at scale_range end {factor:g}"
+                    raise SpecError(spec.path, key, f"with sigma = {sigma:g} and n = {n}, the penalty of the MAP"
+                                    f"{what} {problem}; use a prior scale and sigma whose ratio is within the "
+                                    "float64 range")  # fmt: skip
+    return Prepared(data=data, sigma=sigma, sigma_note=note)
+
+
+def _scaled(spec: ModelSpec, prior, factor: float):
+    from .priors import Gaussian, Laplace, ParkCasella
+
+    if isinstance(prior, ParkCasella):
+        return ParkCasella(prior.lam / factor)
+    if isinstance(prior, Laplace):
+        return Laplace(prior.scale * factor)
+    return Gaussian(prior.scale * factor)
+
+
 def _posterior_sigma_arg(spec: ModelSpec, sigma_value):
     return "jeffreys" if spec.sigma == "jeffreys" else sigma_value
 
@@ -173,7 +280,8 @@ def _summarise_posterior(idata, names, hdi_prob):
 
 
 def run_spec(
-    spec: ModelSpec, *, fast: bool = False, quiet: bool = False, stream=None, progressbar: bool | None = None
+    spec: ModelSpec, *, fast: bool = False, quiet: bool = False, stream=None, progressbar: bool | None = None,
+    prepared: Prepared | None = None,
 ) -> RunResult:
     """Fit what ``spec`` asks for.
 
@@ -181,6 +289,11 @@ def run_spec(
     ----------
     spec : ModelSpec
         A validated spec (:func:`bayesreg.spec.load_spec`).
+    fast : bool, default=False
+        Shrunk inference settings (:meth:`ModelSpec.effective_inference`).
+    prepared : Prepared, optional
+        The result of :func:`prepare_run` for this spec: its data and sigma are used as they are
+        (not loaded or estimated again).
     quiet : bool, default=False
         No progress lines.
     stream : file-like, optional
@@ -203,17 +316,23 @@ def run_spec(
     if progressbar is None:
         progressbar = (not quiet) and hasattr(stream, "isatty") and stream.isatty()
     sample_first = spec.sigma == "jeffreys" or p_spec.scale == "hyperprior"
-    n_steps = 1 + (spec.sigma == "estimate") + (p_spec.scale == "empirical_bayes") + inf.posterior
+    n_steps = (prepared is None) * (1 + (spec.sigma == "estimate")) + (p_spec.scale == "empirical_bayes")
+    n_steps += inf.posterior
     n_steps += (inf.map or inf.sklearn or inf.find_map) + inf.shrinkage
     steps = _Steps(n_steps, stream, quiet)
     res = RunResult(spec=spec, data=None)
 
-    data = steps.run(f"loading data: {spec.data.label}", spec.load_data)
+    if prepared is not None:
+        data = prepared.data
+    else:
+        data = steps.run(f"loading data: {spec.data.label}", spec.load_data)
     res.data = data
     X, y, names = np.asarray(data.X), np.asarray(data.y), list(data.feature_names)
 
     # -- noise scale
-    if isinstance(spec.sigma, float):
+    if prepared is not None:
+        sigma, res.sigma_note = prepared.sigma, prepared.sigma_note
+    elif isinstance(spec.sigma, float):
         sigma, res.sigma_note = spec.sigma, "fixed by the spec"
     elif spec.sigma == "estimate":
         sigma, res.sigma_note = steps.run("estimating sigma (plug-in)", estimate_sigma, X, y)
@@ -389,36 +508,59 @@ def _markdown_table(df) -> str:
     return "\n".join(out)
 
 
-def write_report(res: RunResult, out_dir) -> Path:
+def write_report(res: RunResult, out_dir, *, force: bool = False) -> Path:
     """Write the report folder: ``report.md``, PNG figures, ``coefficients.csv``, ``posterior.nc``.
+
+    Every file goes to a temporary name in the folder and is then renamed over its final name; a
+    link in the folder is never written through; an ``INCOMPLETE`` marker exists while writing; the
+    manifest ``.bayesreg-manifest.json`` lists what was written, and the previous run's files that
+    this one did not write again are removed (files no manifest lists are never removed).
 
     Parameters
     ----------
     res : RunResult
-    out_dir : path-like
-        Created if missing; files in it are overwritten.
+    out_dir : path-like or ReportFolder
+        The folder (created if missing, checked and locked here), or a
+        :class:`~bayesreg._outdir.ReportFolder` already opened (``bayesreg run`` opens it before fitting).
+    force : bool, default=False
+        Write into a non-empty folder this package did not write (ignored for an opened folder).
 
     Returns
     -------
     Path
         The ``report.md`` file.
+
+    Raises
+    ------
+    bayesreg._outdir.OutputFolderError
+        The folder cannot be used (a file, not writable, foreign files, another run writing).
     """
+    if isinstance(out_dir, ReportFolder):
+        return _write_report(res, out_dir)
+    with ReportFolder(out_dir, force=force, spec_name=res.spec.name) as folder:
+        return _write_report(res, folder)
+
+
+def _write_report(res: RunResult, folder: ReportFolder) -> Path:
     import matplotlib.pyplot as plt
 
     from . import plotting
 
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    out = folder.path
     spec = res.spec
-    res.estimates.to_csv(out / "coefficients.csv", index_label="feature")
+    folder.start()
+    folder.write_text("coefficients.csv", res.estimates.to_csv(index_label="feature"))
     if spec.path is not None:
-        shutil.copyfile(spec.path, out / "spec.toml")
+        folder.write_bytes("spec.toml", Path(spec.path).read_bytes())
     figures = []
 
     def save(fig_or_ax, name, caption):
         fig = fig_or_ax if hasattr(fig_or_ax, "savefig") else fig_or_ax.figure
-        fig.savefig(out / name, dpi=110, bbox_inches="tight")
-        plt.close(fig)
+        try:
+            with folder.temporary(name) as tmp:
+                fig.savefig(tmp, format="png", dpi=110, bbox_inches="tight")
+        finally:
+            plt.close(fig)
         figures.append((name, caption))
 
     est = res.estimates.drop(index="intercept")
@@ -440,9 +582,10 @@ def write_report(res: RunResult, out_dir) -> Path:
                                               hdi_prob=spec.inference.hdi_prob),
              "intervals.png", "Posterior medians and HDIs, with the MAP as markers.")
         save(plotting.plot_posterior_forest({spec.prior.family: idata}), "forest.png", "ArviZ forest plot.")
-        idata.to_netcdf(str(out / "posterior.nc"))
+        with folder.temporary("posterior.nc") as tmp:
+            idata.to_netcdf(str(tmp))
     if res.shrinkage is not None:
-        res.shrinkage.to_csv(out / "shrinkage.csv", index=False)
+        folder.write_text("shrinkage.csv", res.shrinkage.to_csv(index=False))
         save(plotting.plot_shrinkage(res.shrinkage, features=[str(f) for f in top][:12]), "shrinkage.png",
              "The MAP path beside the posterior mean and HDI band over the prior scale.")
 
@@ -475,6 +618,6 @@ def write_report(res: RunResult, out_dir) -> Path:
     if res.shrinkage is not None:
         md.append("- `shrinkage.csv`: the shrinkage table")
     md.append("- timings: " + ", ".join(f"{k}: {v:.1f} s" for k, v in res.timings.items()))
-    report = out / "report.md"
-    report.write_text("\n".join(md) + "\n")
-    return report
+    folder.write_text("report.md", "\n".join(md) + "\n")
+    folder.finish()
+    return out / "report.md"

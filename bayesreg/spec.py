@@ -74,6 +74,9 @@ __all__ = [
     "models_dirs",
     "fast_mode",
     "DEFAULT_SPEC",
+    "SCHEMA",
+    "LIMITS",
+    "data_params",
 ]
 
 DEFAULT_SPEC = "diabetes_laplace"
@@ -83,6 +86,39 @@ SAMPLERS = ("auto", "gibbs", "nuts")
 SIGMA_WORDS = ("estimate", "jeffreys")
 GENERATORS = ("cosine", "polynomial", "sparse")
 BUNDLED = ("diabetes",)
+
+#: Every table of a spec and the keys it accepts (``[data.params]``: see :func:`data_params`). The
+#: checkers below read this table, and the docs test checks that ``docs/specs.md`` documents each key.
+SCHEMA = {
+    "": ("name", "description", "data", "prior", "noise", "inference"),
+    "[data]": ("dataset", "generator", "csv", "target", "features", "params"),
+    "[prior]": ("family", "scale", "lam", "global_scale", "hyperprior"),
+    "[prior.hyperprior]": ("shape", "rate", "scale"),
+    "[noise]": ("sigma",),
+    "[inference]": ("map", "sklearn", "find_map", "posterior", "sampler", "draws", "tune", "chains", "seed",
+                    "hdi_prob", "shrinkage", "n_scales", "scale_range"),
+}
+
+#: Upper bounds on sizes, checked before any data are generated or anything is fitted. They keep
+#: a run within the memory of an ordinary machine and within the integers every sampler accepts:
+#: ``n_samples * n_features <= 1e8`` is an 800 MB float64 design; ``chains * draws`` times
+#: ``(features + 3)`` stored draws <= 1e8 is the same for the posterior (checked once the data are
+#: loaded, :func:`bayesreg.report.prepare_run`); a seed is a 32-bit unsigned integer.
+LIMITS = {
+    "draws": 1_000_000,
+    "tune": 1_000_000,
+    "chains": 64,
+    "seed": 2**32 - 1,
+    "n_scales": 200,
+    "n_samples": 10_000_000,
+    "n_features": 100_000,
+    "n_informative": 100_000,
+    "design_values": 100_000_000,
+    "posterior_values": 100_000_000,
+    "scale_range": (1e-6, 1e6),
+}
+# characters a spec name (which becomes a folder name) may not contain
+_NAME_FORBIDDEN = set('/\\<>:"|?*') | {chr(i) for i in range(32)} | {chr(127)}
 
 
 class SpecError(ValueError):
@@ -291,18 +327,26 @@ class _Checker:
             self.fail(key, f"must be {'<' if strict else '<='} {upper:g}; got {v:g}")
         return v
 
-    def integer(self, v, key, lower):
+    def integer(self, v, key, lower, upper=None):
         if not isinstance(v, int) or isinstance(v, bool):
             self.fail(key, f"must be an integer; got {_kind(v)} {v!r}")
-        if v < lower:
-            self.fail(key, f"must be >= {lower}; got {v}")
+        if v < lower or (upper is not None and v > upper):
+            usable = f">= {lower}" + (f" and <= {upper}" if upper is not None else "")
+            self.fail(key, f"must be {usable}; got {v}")
         return v
 
 
-def _check_params(c: _Checker, loader, params) -> dict:
-    """Check ``[data.params]`` against the loader's signature: known names, the defaults' types."""
-    sig = inspect.signature(loader)
-    allowed = {k: p.default for k, p in sig.parameters.items() if p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD)}
+def data_params(name: str) -> dict:
+    """The ``[data.params]`` a bundled data set or generator accepts, with their defaults (its signature)."""
+    from . import datasets
+
+    sig = inspect.signature(datasets.DATASETS[name])
+    return {k: p.default for k, p in sig.parameters.items() if p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD)}
+
+
+def _check_params(c: _Checker, name: str, params) -> dict:
+    """Check ``[data.params]`` against the loader's signature: known names, the defaults' types, size limits."""
+    allowed = data_params(name)
     c.table(params, "[data.params]", allowed)
     out = {}
     for k, v in params.items():
@@ -311,18 +355,23 @@ def _check_params(c: _Checker, loader, params) -> dict:
         if isinstance(default, bool):
             out[k] = c.boolean(v, key)
         elif isinstance(default, int) or default is None:  # integers, seeds (None default)
-            out[k] = c.integer(v, key, lower=0)
+            out[k] = c.integer(v, key, lower=0, upper=LIMITS.get(k, LIMITS["seed"]))
         elif isinstance(default, float):
             out[k] = c.number(v, key, lower=None)
         else:  # pragma: no cover - every loader parameter has one of the above defaults
             out[k] = v
+    # the design is generated in memory: n_samples x n_features (or x degree) float64 values
+    size = {**allowed, **out}
+    n, p = size.get("n_samples"), size.get("n_features", size.get("degree", 1))
+    if isinstance(n, int) and isinstance(p, int) and n * p > LIMITS["design_values"]:
+        c.fail("[data.params] n_samples", f"n_samples x {'n_features' if 'n_features' in size else 'degree'} = "
+               f"{n * p:,} values; the usable range is up to {LIMITS['design_values']:,} (an 800 MB float64 "
+               "design)")
     return out
 
 
 def _check_data(c: _Checker, doc, base: Path | None) -> DataSpec:
-    from . import datasets
-
-    c.table(doc, "[data]", ("dataset", "generator", "csv", "target", "features", "params"))
+    c.table(doc, "[data]", SCHEMA["[data]"])
     sources = [k for k in ("dataset", "generator", "csv") if k in doc]
     if len(sources) != 1:
         c.fail("[data]", "needs exactly one of dataset, generator, csv; got "
@@ -334,7 +383,7 @@ def _check_data(c: _Checker, doc, base: Path | None) -> DataSpec:
                 c.fail(f"[data] {k}", "is only for csv data")
         choices = BUNDLED if src == "dataset" else GENERATORS
         name = c.string(doc[src], f"[data] {src}", choices)
-        params = _check_params(c, datasets.DATASETS[name], doc.get("params", {}))
+        params = _check_params(c, name, doc.get("params", {}))
         return DataSpec(**{src: name}, params=params)
     if "params" in doc:
         c.fail("[data] params", "is not used with csv data")
@@ -359,7 +408,7 @@ def _check_data(c: _Checker, doc, base: Path | None) -> DataSpec:
 
 
 def _check_prior(c: _Checker, doc) -> PriorSpec:
-    c.table(doc, "[prior]", ("family", "scale", "lam", "global_scale", "hyperprior"), required=("family",))
+    c.table(doc, "[prior]", SCHEMA["[prior]"], required=("family",))
     family = c.string(doc["family"], "[prior] family", FAMILIES)
     scale_key = {"park_casella": "lam", "horseshoe": "global_scale"}.get(family, "scale")
     for k in ("scale", "lam", "global_scale"):
@@ -388,7 +437,7 @@ def _check_prior(c: _Checker, doc) -> PriorSpec:
 
 
 def _check_sigma(c: _Checker, doc):
-    c.table(doc, "[noise]", ("sigma",), required=("sigma",))
+    c.table(doc, "[noise]", SCHEMA["[noise]"], required=("sigma",))
     v = doc["sigma"]
     if isinstance(v, str):
         return c.string(v, "[noise] sigma", SIGMA_WORDS)
@@ -396,8 +445,7 @@ def _check_sigma(c: _Checker, doc):
 
 
 def _check_inference(c: _Checker, doc, prior: PriorSpec) -> InferenceSpec:
-    fields = InferenceSpec.__dataclass_fields__
-    c.table(doc, "[inference]", fields)
+    c.table(doc, "[inference]", SCHEMA["[inference]"])
     kw = {}
     for k, v in doc.items():
         key = f"[inference] {k}"
@@ -406,16 +454,17 @@ def _check_inference(c: _Checker, doc, prior: PriorSpec) -> InferenceSpec:
         elif k == "sampler":
             kw[k] = c.string(v, key, SAMPLERS)
         elif k in ("draws", "chains", "n_scales"):
-            kw[k] = c.integer(v, key, lower=2 if k == "n_scales" else 1)
+            kw[k] = c.integer(v, key, lower=2 if k == "n_scales" else 1, upper=LIMITS[k])
         elif k in ("tune", "seed"):
-            kw[k] = c.integer(v, key, lower=0)
+            kw[k] = c.integer(v, key, lower=0, upper=LIMITS[k])
         elif k == "hdi_prob":
             kw[k] = c.number(v, key, lower=0.0, upper=1.0)
         elif k == "scale_range":
             if not isinstance(v, list) or len(v) != 2:
                 c.fail(key, f"must be a list of two numbers [lo, hi]; got {v!r}")
-            lo = c.number(v[0], key, lower=0.0)
-            hi = c.number(v[1], key, lower=0.0)
+            lo_lim, hi_lim = LIMITS["scale_range"]
+            lo = c.number(v[0], key, lower=lo_lim, upper=hi_lim, strict=False)
+            hi = c.number(v[1], key, lower=lo_lim, upper=hi_lim, strict=False)
             if not lo < hi:
                 c.fail(key, f"needs lo < hi; got [{lo:g}, {hi:g}]")
             kw[k] = (lo, hi)
@@ -455,12 +504,13 @@ def parse_spec(doc: dict, path=None) -> ModelSpec:
     """
     path = None if path is None else Path(path)
     c = _Checker(path)
-    c.table(doc, "", ("name", "description", "data", "prior", "noise", "inference"),
-            required=("data", "prior", "noise"))
+    c.table(doc, "", SCHEMA[""], required=("data", "prior", "noise"))
     default_name = path.stem if path is not None else "model"
     name = c.string(doc.get("name", default_name), "name")
-    if not name or any(ch in name for ch in "/\\") or name.startswith("."):
-        c.fail("name", f"must be a plain non-empty name usable as a folder name; got {name!r}")
+    if (not name or name.startswith(".") or name != name.strip() or any(ch in _NAME_FORBIDDEN for ch in name)
+            or len(name.encode("utf-8", "surrogatepass")) > 200):
+        c.fail("name", "must be a plain non-empty name usable as a folder name (at most 200 bytes, not starting "
+               "with '.', no control characters or any of / \\ < > : \" | ? *); got " + repr(name))
     description = c.string(doc.get("description", ""), "description")
     data = _check_data(c, doc["data"], path.parent if path is not None else None)
     sigma = _check_sigma(c, doc["noise"])
