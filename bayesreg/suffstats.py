@@ -25,6 +25,11 @@ chunk in memory (a few tens of MB by default) and import pandas, pyarrow and Das
 A non-finite value, a chunk with a different number of columns, an empty file or a missing
 target column stops the reduction with an error that names the file or chunk: nothing is merged
 silently.
+
+Statistics built by hand (the constructor) or unpickled are checked to be the statistics of some
+data set, within rounding (finite, ``xtx`` symmetric, ``[[xtx, xty], [xty^T, yty]]`` positive
+semi-definite, ``n >= 1``); an :class:`InvalidStatisticsError` names the offending field, so no
+solver or sampler ever runs on them.
 """
 
 from __future__ import annotations
@@ -39,7 +44,7 @@ import numpy as np
 
 from ._validation import check_matrix, check_scalar, check_Xy
 
-__all__ = ["SufficientStats", "check_stats_or_arrays", "is_stats", "require_rows"]
+__all__ = ["InvalidStatisticsError", "SufficientStats", "check_stats_or_arrays", "is_stats", "require_rows"]
 
 # A chunk of this many bytes (of float64 columns) is read at a time by default: large enough for
 # BLAS to run at full speed, small enough to keep the resident set far below 1 GiB.
@@ -90,6 +95,206 @@ def _is_numeric_dtype(dtype) -> bool:
     return (np.issubdtype(dtype, np.number) or np.issubdtype(dtype, np.bool_)) and not np.issubdtype(
         dtype, np.complexfloating
     )
+
+
+# --------------------------------------------------------------------------- validation of the statistics
+
+_EPS = float(np.finfo(np.float64).eps)
+
+
+class InvalidStatisticsError(ValueError):
+    """Statistics that no data set could have produced (NaN, asymmetric, indefinite, ``n < 1``, ...).
+
+    A :class:`ValueError`; ``field`` names the offending field (``"n"``, ``"x_mean"``,
+    ``"y_mean"``, ``"xtx"``, ``"xty"``, ``"yty"``, ...), which the message also names.
+    """
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+
+
+def _field_array(value, name: str) -> np.ndarray:
+    try:
+        arr = np.asarray(value)
+    except Exception as exc:  # pragma: no cover - objects numpy cannot view
+        raise InvalidStatisticsError(name, f"{name} must be an array of numbers") from exc
+    if arr.dtype == object:
+        try:
+            arr = arr.astype(np.float64)
+        except (TypeError, ValueError) as exc:
+            raise InvalidStatisticsError(name, f"{name} must hold real numbers; got {value!r:.80}") from exc
+    if not _is_numeric_dtype(arr.dtype):
+        raise InvalidStatisticsError(name, f"{name} must hold real numbers; got dtype {arr.dtype}")
+    return arr
+
+
+def _field_scalar(value, name: str) -> float:
+    arr = _field_array(value, name)
+    if arr.ndim != 0 and arr.shape != (1,):
+        raise InvalidStatisticsError(name, f"{name} must be a number; got an array of shape {arr.shape}")
+    return float(arr.reshape(()))
+
+
+def _require_finite(value, name: str) -> None:
+    bad = ~np.isfinite(value)
+    if np.any(bad):
+        if np.ndim(value) == 0:
+            raise InvalidStatisticsError(name, f"{name} must be finite; got {float(value)!r}")
+        idx = tuple(int(i) for i in np.argwhere(bad)[0])
+        where = f"{name}[{', '.join(map(str, idx))}]"
+        raise InvalidStatisticsError(
+            name, f"{name} must be finite; {where} = {float(np.asarray(value)[idx])!r} ({int(bad.sum())} such entries)"
+        )
+
+
+def _gram_field(i: int, j: int, p: int) -> str:
+    """The field holding entry ``(i, j)`` of the augmented Gram ``[[xtx, xty], [xty^T, yty]]``."""
+    if i < p and j < p:
+        return "xtx"
+    if i == p and j == p:
+        return "yty"
+    return "xty"
+
+
+def _gram_entry(i: int, j: int, p: int) -> str:
+    field = _gram_field(i, j, p)
+    if field == "xtx":
+        return f"xtx[{i}, {j}]"
+    if field == "yty":
+        return "yty"
+    return f"xty[{min(i, j)}]"
+
+
+def _gram_tolerance(n: int, k: int) -> float:
+    """Per-entry relative rounding ``delta`` allowed in a ``k x k`` Gram of ``n`` rows (see _check_gram)."""
+    return min((n + k) * _EPS, float(np.sqrt(_EPS)))
+
+
+def _check_gram(n, x_mean, y_mean, xtx, xty, yty, *, factorize: bool = True) -> np.ndarray:
+    r"""Check that the statistics are a Gram matrix of some data, within rounding; return ``xtx`` symmetrised.
+
+    The augmented matrix ``A = [[xtx, xty], [xty^T, yty]]`` (order ``k = p + 1``) of centred
+    statistics is ``Z^T Z`` for the centred data ``Z = [X, y] - means``, so it is symmetric and
+    positive semi-definite (PSD); the ``y`` row says that ``yty >= xty^T xtx^+ xty``. With
+    ``n = 1`` it is zero.
+
+    Rounding. A computed Gram entry has error ``|dA_ij| <= gamma_n sum_r |z_ri| |z_rj| <=
+    gamma_n sqrt(A_ii A_jj)`` (Higham, *Accuracy and Stability*, 3.5; ``gamma_n ~ n eps`` for
+    the plain sum, less for blocked or pairwise sums). In the matrix scaled to unit diagonal,
+    ``S = D^{-1/2} A D^{-1/2}``, every entry is then off by at most ``delta``, and the spectrum by at
+    most ``k delta`` (Gershgorin). So, with ``delta = min((n + k) eps, sqrt(eps))`` (``n eps`` for
+    the sums, ``k eps`` for the Cholesky test itself, capped at 8 digits for n above 1.3e8):
+
+    - symmetry: ``|A_ij - A_ji| <= 2 delta sqrt(D_i D_j)``; the mean of the two is kept;
+    - PSD: ``S + k delta I`` has a Cholesky factor (LAPACK ``potrf``, ``k^3 / 3`` flops), i.e. the
+      smallest eigenvalue of ``S`` is at least ``-k delta``; this is scale-free (a column in
+      micrometres is checked as one in kilometres), so ``yty < 0``, ``|xtx_ij| >> sqrt(xtx_ii
+      xtx_jj)`` or ``yty`` below what ``xty`` implies are refused at any scale.
+
+    ``D_j = max(A_jj, n (eps mean_j)^2)``: a column constant to working precision, whose centred
+    sum of squares is the rounding of its mean, ``n (eps mean_j)^2`` at most, gets that floor; a
+    column with ``D_j = 0`` must have a zero row.
+
+    Every check but the Cholesky factorisation is ``O(k^2)`` (finite numbers are checked by the
+    caller; then the diagonal, symmetry, zero rows and the 2 x 2 principal minors ``|S_ij| <= 1 +
+    k delta``, i.e. no correlation beyond 1). ``factorize=False`` skips the ``O(k^3)`` step: for
+    the Gram of actual rows and for merges of valid statistics, positive semi-definite by
+    construction.
+    """
+    p = xtx.shape[0]
+    k = p + 1
+    if n == 1:
+        for name, value in (("xtx", xtx), ("xty", xty), ("yty", yty)):
+            if np.any(value != 0):
+                raise InvalidStatisticsError(
+                    name, f"{name} must be zero when n = 1 (the centred statistics of one row are zero)"
+                )
+        return xtx
+    delta = _gram_tolerance(n, k)
+    tol = k * delta
+    A = np.empty((k, k))
+    A[:p, :p] = xtx
+    A[:p, p] = xty
+    A[p, :p] = xty
+    A[p, p] = yty
+    means = np.append(x_mean, y_mean)
+    floor = n * (_EPS * means) ** 2
+    diag = np.diag(A).copy()
+    low = diag < -tol * floor
+    if np.any(low):
+        j = int(np.argmax(low))
+        what = "yty" if j == p else f"xtx[{j}, {j}]"
+        raise InvalidStatisticsError(
+            _gram_field(j, j, p),
+            f"{what} = {float(diag[j])!r} is negative; a centred sum of squares is >= 0",
+        )
+    D = np.maximum(diag, floor)
+    root = np.sqrt(D)
+    # symmetry of xtx, relative to the scale of each pair of columns
+    asym = np.abs(xtx - xtx.T)
+    bound = 2.0 * delta * np.outer(root[:p], root[:p])
+    if np.any(asym > bound):
+        i, j = (int(v) for v in np.argwhere(asym > bound)[0])
+        raise InvalidStatisticsError(
+            "xtx",
+            f"xtx is not symmetric: xtx[{i}, {j}] = {float(xtx[i, j])!r} but xtx[{j}, {i}] = {float(xtx[j, i])!r} "
+            f"(allowed difference {bound[i, j]:.3g}, rounding of {n} rows)",
+        )
+    xtx = xtx + 0.5 * (xtx.T - xtx)  # exact (no change) for a symmetric xtx; no overflow
+    A[:p, :p] = xtx
+    # a column with D_j = 0 is exactly constant: its row must be zero
+    zero = D == 0
+    if np.any(zero):
+        rows = np.argwhere(zero[:, None] & (A != 0))
+        if rows.size:
+            i, j = (int(v) for v in rows[0])
+            raise InvalidStatisticsError(
+                _gram_field(i, j, p),
+                f"{_gram_entry(i, j, p)} = {float(A[i, j])!r} is not zero although "
+                f"{_gram_entry(i, i, p)} = 0 (a constant column is uncorrelated with every other); "
+                "no data set has these statistics",
+            )
+    # 2 x 2 principal minors (O(k^2)): no correlation beyond 1; this also keeps S below finite
+    keep = np.flatnonzero(~zero)
+    r = 1.0 / root[keep]
+    S = A[np.ix_(keep, keep)] * r[:, None] * r[None, :]
+    over = ~(np.abs(S) <= 1.0 + tol)
+    if np.any(over):
+        a, b = (int(keep[v]) for v in np.argwhere(over)[0])
+        i, j = min(a, b), max(a, b)
+        raise InvalidStatisticsError(
+            _gram_field(i, j, p),
+            f"{_gram_entry(i, j, p)} = {float(A[i, j])!r} exceeds "
+            f"sqrt({_gram_entry(i, i, p)} * {_gram_entry(j, j, p)}) = {np.sqrt(D[i]) * np.sqrt(D[j]):.6g}: "
+            "a correlation beyond 1 (Cauchy-Schwarz); "
+            "no data set has these statistics",
+        )
+    if not factorize:
+        return xtx
+    S[np.diag_indices_from(S)] += tol
+    try:
+        np.linalg.cholesky(S)
+    except np.linalg.LinAlgError:
+        S[np.diag_indices_from(S)] -= tol
+        feats = keep[keep < p]
+        m = len(feats)
+        lam_x = float(np.linalg.eigvalsh(S[:m, :m])[0]) if m else 0.0
+        lam = float(np.linalg.eigvalsh(S)[0])
+        if lam_x < -tol or m == len(keep):
+            raise InvalidStatisticsError(
+                "xtx",
+                f"xtx is not positive semi-definite: scaled to unit diagonal its smallest eigenvalue is "
+                f"{lam_x:.3g}, below -{tol:.3g} (the rounding allowed for {n} rows and {p} columns); "
+                "no data set has this X^T X",
+            ) from None
+        raise InvalidStatisticsError(
+            "yty",
+            f"yty = {float(yty)!r} is inconsistent with xty and xtx: yty must be at least xty^T xtx^+ xty (the "
+            f"matrix [[xtx, xty], [xty^T, yty]] scaled to unit diagonal has smallest eigenvalue {lam:.3g}, "
+            f"below -{tol:.3g}); no data set has these statistics",
+        ) from None
+    return xtx
 
 
 # --------------------------------------------------------------------------- the per-chunk kernel
@@ -220,16 +425,10 @@ def _stats_of_block(
         xtx, xty = G[:-1, :-1], G[:-1, -1]
     else:
         xtx, xty = G[np.ix_(f, f)], G[f, target]
-    out = SufficientStats(
-        n=m,
-        x_mean=mean[f],
-        y_mean=float(mean[target]),
-        xtx=xtx,
-        xty=xty,
-        yty=float(G[target, target]),
-        feature_names=names,
+    # the Gram of actual rows is positive semi-definite by construction: no O(p^3) test
+    return SufficientStats._trusted(
+        m, mean[f], float(mean[target]), xtx, xty, float(G[target, target]), names, mean_lo[f], mean_lo[target]
     )
-    return out._with_low_parts(mean_lo[f], mean_lo[target])
 
 
 def _display_names(names: tuple[str, ...] | None, p: int, target_name: str = "y") -> list[str]:
@@ -316,8 +515,32 @@ class SufficientStats:
     feature_names : tuple of str or None
         Column names, kept from CSV, Parquet and data frames (None when the source has none).
 
+    Raises
+    ------
+    InvalidStatisticsError
+        (a ValueError) when the fields are not the statistics of any data set, naming the field:
+        ``n`` not an integer >= 1; a non-finite number anywhere; shapes that disagree; ``xtx`` not
+        symmetric; ``[[xtx, xty], [xty^T, yty]]`` not positive semi-definite (``xtx`` indefinite,
+        ``yty < 0``, or ``yty`` below ``xty^T xtx^+ xty``); non-zero centred statistics with
+        ``n = 1``. "Within rounding" is stated in ``_check_gram``: scaled to unit diagonal, the
+        matrix may be off by ``delta = min((n + p + 1) eps, sqrt(eps))`` per entry and its smallest
+        eigenvalue may be ``-(p + 1) delta``. A symmetric-within-rounding ``xtx`` is stored as
+        ``(xtx + xtx^T) / 2``.
+
     Notes
     -----
+    Where each check runs, and its cost:
+
+    - the constructor and unpickling (how Dask moves statistics): every check, the positive
+      semi-definite one included (one Cholesky factorisation of the scaled ``(p+1) x (p+1)``
+      matrix, ``(p+1)^3 / 3`` flops; an eigen-decomposition only to word an error);
+    - :meth:`merge` and the readers (``from_arrays``, ``from_chunks``, ``from_npy``, ``from_csv``,
+      ``from_parquet``, ``from_dask``): the ``O(p^2)`` checks only (shapes, finite numbers, so an
+      overflow in a merge is refused, symmetry, non-negative diagonal, correlations within 1,
+      zero statistics for one row): everything but the factorisation. A chunk's matrix is the Gram of its rows, positive
+      semi-definite by construction, and a merge ``C = C_a + C_b + w d d^T`` of two positive
+      semi-definite matrices is one (Weyl), so merging many chunks never pays ``O(p^3)`` per merge.
+
     Statistics built by this module also carry the rounding error of each mean (``x_mean_lo``,
     ``y_mean_lo``: the mean is the unevaluated sum ``x_mean + x_mean_lo``, as in double-double
     arithmetic). For columns with means of 1e8 a float64 mean is off by up to 1e-8, and the merge
@@ -337,40 +560,68 @@ class SufficientStats:
     y_mean_lo: float = field(init=False, repr=False)
 
     def __post_init__(self):
+        # the public constructor: hand-built statistics get every check, the O(p^3) one included
+        self._set_fields(None, None, full=True)
+
+    @classmethod
+    def _trusted(cls, n, x_mean, y_mean, xtx, xty, yty, feature_names, x_lo, y_lo) -> SufficientStats:
+        """Statistics whose Gram is positive semi-definite by construction (private).
+
+        Used for the Gram of actual rows (the chunk reducer) and for :meth:`merge` of two valid
+        statistics. Gets the O(p^2) checks (shapes, finite, symmetric, signs of the diagonal,
+        correlations within 1), not the O(p^3) factorisation.
+        """
+        self = object.__new__(cls)
+        for name, value in zip(
+            ("n", "x_mean", "y_mean", "xtx", "xty", "yty", "feature_names"),
+            (n, x_mean, y_mean, xtx, xty, yty, feature_names),
+        ):
+            object.__setattr__(self, name, value)
+        self._set_fields(x_lo, y_lo, full=False)
+        return self
+
+    def _set_fields(self, x_lo, y_lo, *, full: bool) -> None:
         n = self.n
         if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 1:
-            raise ValueError(f"n must be a positive integer; got {n!r}")
-        x_mean = _readonly(self.x_mean)
+            raise InvalidStatisticsError("n", f"n must be a positive integer (the number of rows); got {n!r}")
+        n = int(n)
+        x_mean = _readonly(_field_array(self.x_mean, "x_mean"))
         if x_mean.ndim != 1 or x_mean.shape[0] == 0:
-            raise ValueError(f"x_mean must be a non-empty 1-D array; got shape {x_mean.shape}")
+            raise InvalidStatisticsError("x_mean", f"x_mean must be a non-empty 1-D array; got shape {x_mean.shape}")
         p = x_mean.shape[0]
-        xtx = _readonly(self.xtx)
-        xty = _readonly(self.xty)
+        xtx = _readonly(_field_array(self.xtx, "xtx"))
+        xty = _readonly(_field_array(self.xty, "xty"))
         if xtx.shape != (p, p):
-            raise ValueError(f"xtx must have shape ({p}, {p}); got {xtx.shape}")
+            raise InvalidStatisticsError("xtx", f"xtx must have shape ({p}, {p}); got {xtx.shape}")
         if xty.shape != (p,):
-            raise ValueError(f"xty must have shape ({p},); got {xty.shape}")
-        object.__setattr__(self, "n", int(n))
+            raise InvalidStatisticsError("xty", f"xty must have shape ({p},); got {xty.shape}")
+        y_mean = _field_scalar(self.y_mean, "y_mean")
+        yty = _field_scalar(self.yty, "yty")
+        for name, value in (("x_mean", x_mean), ("y_mean", y_mean), ("xtx", xtx), ("xty", xty), ("yty", yty)):
+            _require_finite(value, name)
+        x_lo = _readonly(np.zeros(p) if x_lo is None else _field_array(x_lo, "x_mean_lo"))
+        y_lo = 0.0 if y_lo is None else _field_scalar(y_lo, "y_mean_lo")
+        if x_lo.shape != (p,):
+            raise InvalidStatisticsError("x_mean_lo", f"x_mean_lo must have shape ({p},); got {x_lo.shape}")
+        for name, lo, hi in (("x_mean_lo", x_lo, x_mean), ("y_mean_lo", y_lo, y_mean)):
+            # the low part of a mean is the rounding error of its high part: at most half an ulp
+            if not np.all(np.isfinite(lo)) or np.any(np.abs(lo) > np.spacing(np.abs(hi))):
+                raise InvalidStatisticsError(name, f"{name} must be finite and below one ulp of the mean")
+        names = _names_tuple(self.feature_names, p)
+        xtx = _readonly(_check_gram(n, x_mean, y_mean, xtx, xty, yty, factorize=full))
+        object.__setattr__(self, "n", n)
         object.__setattr__(self, "x_mean", x_mean)
         object.__setattr__(self, "xtx", xtx)
         object.__setattr__(self, "xty", xty)
-        object.__setattr__(self, "y_mean", float(self.y_mean))
-        object.__setattr__(self, "yty", float(self.yty))
-        object.__setattr__(self, "feature_names", _names_tuple(self.feature_names, p))
-        object.__setattr__(self, "x_mean_lo", _readonly(np.zeros(p)))
-        object.__setattr__(self, "y_mean_lo", 0.0)
-
-    def _with_low_parts(self, x_lo, y_lo) -> SufficientStats:
-        """Attach the low-order parts of the means (private: used by the builders and merge)."""
-        x_lo = _readonly(x_lo)
-        if x_lo.shape != self.x_mean.shape:  # pragma: no cover - internal misuse
-            raise ValueError("x_mean_lo must have the shape of x_mean")
+        object.__setattr__(self, "y_mean", y_mean)
+        object.__setattr__(self, "yty", yty)
+        object.__setattr__(self, "feature_names", names)
         object.__setattr__(self, "x_mean_lo", x_lo)
-        object.__setattr__(self, "y_mean_lo", float(y_lo))
-        return self
+        object.__setattr__(self, "y_mean_lo", y_lo)
 
     def __reduce__(self):
-        # Rebuild through the constructor so that unpickled arrays (Dask workers) stay read-only.
+        # Rebuild through every check of the constructor (the O(p^3) one included), so that a
+        # corrupted or hand-edited pickle is refused and unpickled arrays stay read-only.
         args = (self.n, self.x_mean, self.y_mean, self.xtx, self.xty, self.yty, self.feature_names)
         return (_rebuild, (args, self.x_mean_lo, self.y_mean_lo))
 
@@ -411,6 +662,11 @@ class SufficientStats:
         ``C = C_a + C_b + (n_a n_b / n) d d^T`` and ``mean = mean_a + d n_b / n``. The means are
         carried as ``hi + lo`` pairs, so ``d`` is exact to working precision even when the means
         are 1e8 and differ in their 9th digit.
+
+        Both operands were validated when built, and the sum of two positive semi-definite
+        matrices and a rank-one ``w d d^T`` is positive semi-definite, so the result gets only the
+        ``O(p^2)`` checks (finite, so an overflow is an :class:`InvalidStatisticsError` naming the
+        field; symmetric; correlations within 1), not the ``O(p^3)`` factorisation.
         """
         if not isinstance(other, SufficientStats):
             raise TypeError(f"other must be a SufficientStats; got {type(other).__name__}")
@@ -433,16 +689,12 @@ class SufficientStats:
         w = na * nb / n
         x_mean, x_lo = _two_sum(self.x_mean, self.x_mean_lo + dx * (nb / n))
         y_mean, y_lo = _two_sum(self.y_mean, self.y_mean_lo + dy * (nb / n))
-        out = SufficientStats(
-            n=n,
-            x_mean=x_mean,
-            y_mean=y_mean,
-            xtx=self.xtx + other.xtx + w * np.outer(dx, dx),
-            xty=self.xty + other.xty + w * dx * dy,
-            yty=self.yty + other.yty + w * dy * dy,
-            feature_names=self.feature_names if self.feature_names is not None else other.feature_names,
-        )
-        return out._with_low_parts(x_lo, y_lo)
+        with np.errstate(over="ignore", invalid="ignore"):  # an overflow is reported just below
+            xtx = self.xtx + other.xtx + w * np.outer(dx, dx)
+            xty = self.xty + other.xty + w * dx * dy
+            yty = self.yty + other.yty + w * dy * dy
+        names = self.feature_names if self.feature_names is not None else other.feature_names
+        return SufficientStats._trusted(n, x_mean, y_mean, xtx, xty, yty, names, x_lo, y_lo)
 
     def __add__(self, other: SufficientStats) -> SufficientStats:
         """Alias of :meth:`merge`."""
@@ -803,7 +1055,14 @@ class SufficientStats:
 
 
 def _rebuild(args, x_lo, y_lo) -> SufficientStats:
-    return SufficientStats(*args)._with_low_parts(x_lo, y_lo)
+    """Unpickle: every check of the public constructor, then the low parts of the means."""
+    if not isinstance(args, tuple) or len(args) != 7:
+        raise InvalidStatisticsError("pickle", "a pickled SufficientStats must hold 7 fields")
+    self = object.__new__(SufficientStats)
+    for name, value in zip(("n", "x_mean", "y_mean", "xtx", "xty", "yty", "feature_names"), args):
+        object.__setattr__(self, name, value)
+    self._set_fields(x_lo, y_lo, full=True)
+    return self
 
 
 # --------------------------------------------------------------------------- reader helpers
