@@ -440,14 +440,19 @@ over X compete with other jobs for memory bandwidth): ratios between 0.8 and 1.2
   to form it, so that target is out of reach; what is left to win is in the sweeps after it
   (0.6-0.7 of `lasso_path` here, a tie at 10000 x 1000 with rho = 0.5).
 - **Paths to alpha_max/1000 with p >> n**: the last alphas have about n active, strongly
-  correlated features and are ill-conditioned. bayesreg finishes 500 x 5000 in 15-20 s where no
-  peer finishes within the 40 s budget; the tolerance search (a fit at 1e-7, then one at 1e-8) can
-  pass the budget too, as for rho = 0.5 in this run. On 1000 x 10000 nobody finishes, bayesreg
-  included.
-- **Ridge with p > n** (500 x 5000, 1000 x 10000): the dual Cholesky forms `X X^T` (n^2 p flops);
-  on well-conditioned data scikit-learn's conjugate gradients (`sparse_cg`, `lsqr`) need a few
-  dozen O(np) passes and win by up to 2x; with rho = 0.9 they need many more and the direct
-  solvers tie. The direct route is kept: its accuracy does not depend on the conditioning, and the
+  correlated features and are ill-conditioned. Only for the correlation rho = 0.9 does bayesreg
+  finish the 500 x 5000 path (20 s) where no peer finishes within the 40 s budget. With rho = 0.5
+  nobody finishes 500 x 5000 within the budget, bayesreg included (its tolerance search, a fit at
+  1e-7 and then one at 1e-8, passes 40 s), so there is no claim for that correlation. On
+  1000 x 10000 nobody finishes, bayesreg included.
+- **Ridge: bayesreg is slower on four of the nine problems.** 10000 x 1000 (1.04 with rho = 0.5
+  and 1.13 with rho = 0.9 of scikit-learn's `cholesky`: both solve the same normal equations with
+  the same BLAS Gram and Cholesky, ties within the scatter but not wins), 500 x 5000 with
+  rho = 0.5 (1.59 of `lsqr`) and 1000 x 10000 with rho = 0.5 (1.94 of `lsqr`). With p > n the
+  dual Cholesky forms `X X^T` (n^2 p flops); on well-conditioned data scikit-learn's conjugate
+  gradients (`sparse_cg`, `lsqr`) need a few dozen O(np) passes and win by up to 2x; with
+  rho = 0.9 they need many more and the direct solvers tie (1.00 at 500 x 5000, 0.94 at
+  1000 x 10000). The direct route is kept: its accuracy does not depend on the conditioning, and the
   automatic fallback to the SVD keeps it accurate at condition numbers of 1e10
   (tests/test_ridge.py).
 - **Screening and strong rules earn little here**: switching either off changes times within the
