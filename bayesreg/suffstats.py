@@ -168,7 +168,7 @@ def _gram_entry(i: int, j: int, p: int) -> str:
 
 def _gram_tolerance(n: int, k: int) -> float:
     """Per-entry relative rounding ``delta`` allowed in a ``k x k`` Gram of ``n`` rows (see _check_gram)."""
-    return min((n + k) * _EPS, float(np.sqrt(_EPS)))
+    return min(4.0 * (n + k) * _EPS, float(np.sqrt(_EPS)))
 
 
 def _check_gram(n, x_mean, y_mean, xtx, xty, yty, *, factorize: bool = True) -> np.ndarray:
@@ -182,9 +182,11 @@ def _check_gram(n, x_mean, y_mean, xtx, xty, yty, *, factorize: bool = True) -> 
     Rounding. A computed Gram entry has error ``|dA_ij| <= gamma_n sum_r |z_ri| |z_rj| <=
     gamma_n sqrt(A_ii A_jj)`` (Higham, *Accuracy and Stability*, 3.5; ``gamma_n ~ n eps`` for
     the plain sum, less for blocked or pairwise sums). In the matrix scaled to unit diagonal,
-    ``S = D^{-1/2} A D^{-1/2}``, every entry is then off by at most ``delta``, and the spectrum by at
-    most ``k delta`` (Gershgorin). So, with ``delta = min((n + k) eps, sqrt(eps))`` (``n eps`` for
-    the sums, ``k eps`` for the Cholesky test itself, capped at 8 digits for n above 1.3e8):
+    ``S = D^{-1/2} A D^{-1/2}``, every entry is then off by at most about ``2 gamma_n`` (its own
+    error and its diagonal's) plus a few ``eps`` for the scaling, and the spectrum by at most ``k``
+    times that (Gershgorin). So, with ``delta = min(4 (n + k) eps, sqrt(eps))`` (``2 n eps`` for
+    the sums, ``k eps`` for the Cholesky test itself and the scaling, a factor 2 of margin; capped
+    at 8 digits for n above 3e7):
 
     - symmetry: ``|A_ij - A_ji| <= 2 delta sqrt(D_i D_j)``; the mean of the two is kept;
     - PSD: ``S + k delta I`` has a Cholesky factor (LAPACK ``potrf``, ``k^3 / 3`` flops), i.e. the
@@ -523,7 +525,7 @@ class SufficientStats:
         symmetric; ``[[xtx, xty], [xty^T, yty]]`` not positive semi-definite (``xtx`` indefinite,
         ``yty < 0``, or ``yty`` below ``xty^T xtx^+ xty``); non-zero centred statistics with
         ``n = 1``. "Within rounding" is stated in ``_check_gram``: scaled to unit diagonal, the
-        matrix may be off by ``delta = min((n + p + 1) eps, sqrt(eps))`` per entry and its smallest
+        matrix may be off by ``delta = min(4 (n + p + 1) eps, sqrt(eps))`` per entry and its smallest
         eigenvalue may be ``-(p + 1) delta``. A symmetric-within-rounding ``xtx`` is stored as
         ``(xtx + xtx^T) / 2``.
 
