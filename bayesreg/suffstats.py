@@ -34,8 +34,11 @@ solver or sampler ever runs on them.
 
 from __future__ import annotations
 
+import csv
 import mmap
 import os
+import re
+import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -868,34 +871,58 @@ class SufficientStats:
         import pandas as pd
 
         paths = _paths(path, "path")
-        for bad in ("chunksize", "usecols", "iterator", "nrows"):
+        for bad in ("chunksize", "usecols", "iterator", "nrows", "header", "names", "index_col", "on_bad_lines"):
             if bad in read_csv_kwargs:
-                raise ValueError(f"read_csv option {bad!r} is set by from_csv itself; use features= or chunk_rows=")
+                raise ValueError(
+                    f"read_csv option {bad!r} is set by from_csv itself (a header row, every row as wide "
+                    "as the header); use features= or chunk_rows="
+                )
         acc = _TreeMerger()
         stream: dict = {}  # the previous chunk's mean, the next chunk's shift
         names = None
         for path_i in paths:
             name = os.fspath(path_i)
             try:
-                header = pd.read_csv(path_i, nrows=0, **read_csv_kwargs)
+                raw = pd.read_csv(
+                    path_i, header=None, nrows=1, dtype=str, keep_default_na=False, index_col=False, **read_csv_kwargs
+                )
             except pd.errors.EmptyDataError as exc:
                 raise ValueError(f"file {name!r} is empty (no header, no rows)") from exc
-            feats = _select_columns([str(c) for c in header.columns], target, features, f"file {name!r}")
-            if names is None:
-                names = tuple(feats)
-            elif tuple(feats) != names:
-                raise ValueError(f"file {name!r} has feature columns {feats} but earlier files have {list(names)}")
-            step = _check_chunk_rows(chunk_rows, len(feats) + 1)
-            rows = 0
-            reader = pd.read_csv(path_i, chunksize=step, usecols=[*feats, target], **read_csv_kwargs)
-            with reader:
-                for c, df in enumerate(reader):
-                    m = len(df)
-                    if m == 0:
-                        continue
-                    chunk = _Chunk(f"file {name!r}, chunk {c} (rows {rows}-{rows + m - 1})", rows, stream)
-                    acc.add(_stats_columns(_frame_columns(df, feats, target, chunk), chunk, names, target))
-                    rows += m
+            header = [str(c) for c in raw.iloc[0].tolist()] if len(raw) else []
+            records = _CsvRecords.open(name, read_csv_kwargs)
+            try:
+                _check_header(name, header, records)
+                feats = _select_columns(header, target, features, f"file {name!r}")
+                if names is None:
+                    names = tuple(feats)
+                elif tuple(feats) != names:
+                    raise ValueError(f"file {name!r} has feature columns {feats} but earlier files have {list(names)}")
+                if records is not None:
+                    records.check(1)  # pandas would silently drop what a too-long first row adds
+                step = _check_chunk_rows(chunk_rows, len(header) + 1)
+                rows = 0
+                with warnings.catch_warnings():
+                    # "Length of header or names does not match length of data": a ragged first row
+                    warnings.simplefilter("error", pd.errors.ParserWarning)
+                    reader = pd.read_csv(
+                        path_i, chunksize=step, index_col=False, on_bad_lines="error", **read_csv_kwargs
+                    )
+                    with reader:
+                        for c, df in enumerate(_csv_chunks(reader, name, records)):
+                            m = len(df)
+                            if m == 0:
+                                continue
+                            if len(df.columns) != len(header) or [str(col) for col in df.columns] != header:
+                                raise ValueError(f"file {name!r}: pandas read columns {list(df.columns)}, not {header}")
+                            if records is not None and df.iloc[:, -1].isna().any():
+                                # a row with too few fields reads as missing values at its end: count them
+                                records.check(rows + m)
+                            chunk = _Chunk(f"file {name!r}, chunk {c} (rows {rows}-{rows + m - 1})", rows, stream)
+                            acc.add(_stats_columns(_frame_columns(df, feats, target, chunk), chunk, names, target))
+                            rows += m
+            finally:
+                if records is not None:
+                    records.close()
             if rows == 0:
                 raise ValueError(f"file {name!r} has a header but no data rows")
         return acc.result()
@@ -951,6 +978,7 @@ class SufficientStats:
                 raise ValueError(f"file {name!r} could not be read as Parquet: {exc}") from exc
             with pf:
                 schema = pf.schema_arrow
+                _check_unique_names(name, list(schema.names), "Parquet")
                 feats = _select_columns(list(schema.names), target, features, f"file {name!r}")
                 for col in [*feats, target]:
                     typ = schema.field(col).type
@@ -1171,6 +1199,117 @@ def _is_number(v) -> bool:
     except (TypeError, ValueError):
         return False
     return True
+
+
+def _check_unique_names(name: str, columns: list[str], what: str, where: str = "") -> None:
+    """A duplicated column name is an error (pandas would rename it ``a.1``; Arrow keeps both)."""
+    seen: dict[str, int] = {}
+    for j, col in enumerate(columns):
+        if col in seen:
+            raise ValueError(
+                f"file {name!r}{where}: the {what} column name {col!r} appears more than once (columns "
+                f"{seen[col] + 1} and {j + 1}, counted from 1); rename one: a duplicated name is not renamed "
+                "or dropped silently"
+            )
+        seen[col] = j
+
+
+def _check_header(name: str, header: list[str], records) -> None:
+    line = records.header_line if records is not None else 1
+    _check_unique_names(name, header, "CSV", f", line {line} (the header)")
+
+
+# read_csv options under which Python's csv module splits a file into the same records as pandas
+_CSV_SCAN_OPTIONS = frozenset(
+    {"sep", "delimiter", "quotechar", "doublequote", "escapechar", "skipinitialspace", "encoding", "decimal",
+     "thousands", "dtype", "na_values", "keep_default_na", "na_filter", "true_values", "false_values",
+     "float_precision", "low_memory", "memory_map", "converters"}
+)  # fmt: skip
+
+
+class _CsvRecords:
+    """The records of a CSV file with the physical line each starts on, counted as a text editor does.
+
+    Used to name the line of a ragged row (more or fewer fields than the header). Read only when
+    needed: the header and first row always, further rows only when pandas reports a parser error
+    or a chunk ends in missing values, and then never twice (one pass in all).
+    """
+
+    def __init__(self, name: str, reader, handle):
+        self.name = name
+        self._reader = reader
+        self._handle = handle
+        self.header_line, header = self._next()
+        self.width = len(header) if header is not None else 0
+        self.rows = 0  # data records checked so far
+
+    @classmethod
+    def open(cls, name: str, kwargs: dict):
+        """A scanner for ``name``, or None when the read_csv options are beyond the csv module."""
+        sep = kwargs.get("sep", kwargs.get("delimiter", ","))
+        if not set(kwargs) <= _CSV_SCAN_OPTIONS or not isinstance(sep, str) or len(sep) != 1:
+            return None
+        handle = open(name, newline="", encoding=kwargs.get("encoding") or "utf-8")  # noqa: SIM115 - closed by close()
+        reader = csv.reader(
+            handle,
+            delimiter=sep,
+            quotechar=kwargs.get("quotechar", '"'),
+            doublequote=kwargs.get("doublequote", True),
+            escapechar=kwargs.get("escapechar"),
+            skipinitialspace=kwargs.get("skipinitialspace", False),
+        )
+        try:
+            return cls(name, reader, handle)
+        except (csv.Error, UnicodeDecodeError):
+            handle.close()
+            return None
+
+    def _next(self):
+        """``(first line, fields)`` of the next non-blank record, ``(None, None)`` at the end."""
+        while True:
+            start = self._reader.line_num + 1
+            rec = next(self._reader, None)
+            if rec is None:
+                return None, None
+            if rec and not (len(rec) == 1 and not rec[0].strip()):  # pandas skips blank lines
+                return start, rec
+
+    def check(self, upto: int | float) -> None:
+        """Raise for the first ragged record among the first ``upto`` data records."""
+        try:
+            while self.rows < upto:
+                line, rec = self._next()
+                if rec is None:
+                    return
+                self.rows += 1
+                if len(rec) != self.width:
+                    raise ValueError(
+                        f"file {self.name!r}, line {line}: {len(rec)} fields, but the header (line "
+                        f"{self.header_line}) has {self.width}; a ragged row is not padded or cut silently"
+                    )
+        except (csv.Error, UnicodeDecodeError):  # the csv module reads the file otherwise: no line to name
+            self.rows = float("inf")
+
+    def close(self) -> None:
+        self._handle.close()
+
+
+def _csv_chunks(reader, name: str, records):
+    """Iterate a pandas chunked reader; a ragged row becomes an error naming the file and its line."""
+    import pandas as pd
+
+    while True:
+        try:
+            df = next(reader)
+        except StopIteration:
+            return
+        except (pd.errors.ParserError, pd.errors.ParserWarning) as exc:
+            if records is not None:
+                records.check(float("inf"))  # raises with the line of the first ragged record
+            found = re.search(r"line (\d+), saw (\d+)", str(exc))
+            detail = f"line {found.group(1)}: {found.group(2)} fields, more than the header has" if found else exc
+            raise ValueError(f"file {name!r}, {detail}; a ragged row is not padded or cut silently") from exc
+        yield df
 
 
 class _NpyFile:

@@ -322,3 +322,74 @@ def test_solvers_on_hand_built_statistics_match_scikit_learn():
     rfit = ridge(s, alpha=3.0 / 120)  # bayesreg's ridge alpha is scikit-learn's divided by n
     rref = Ridge(alpha=3.0, solver="cholesky").fit(X, y)
     np.testing.assert_allclose(rfit.coef, rref.coef_, rtol=1e-10, atol=1e-12)
+
+
+# ----------------------------------------------------------------------------- readers: ragged rows, duplicated names
+
+RAGGED = {
+    # name: (file text, the 1-based line a text editor shows for the bad row, its field count)
+    "a long row in the middle": ("a,b,y\n1,2,3\n4,5,6\n7,8,9,10\n1,1,2\n", 4, 4),
+    "a long first row": ("a,b,y\n1,2,3,4\n4,5,6\n7,8,9\n", 2, 4),
+    "a short row": ("a,b,y\n1,2,3\n4,5\n7,8,9\n", 3, 2),
+    "a short row missing only an unused column": ("a,y,note\n1,2,x\n4,5\n7,8,z\n", 3, 2),
+    "after a quoted field spanning two lines": ('a,note,y\n1,"x\ny",3\n4,z,6,7\n', 4, 4),
+    "after a blank line": ("a,b,y\n1,2,3\n\n4,5,6,7\n", 4, 4),
+}
+
+
+@pytest.mark.parametrize("case", list(RAGGED))
+@pytest.mark.parametrize("chunk_rows", [1, 2, 100])
+def test_csv_ragged_rows_are_refused_with_file_and_line(tmp_path, case, chunk_rows):
+    text, line, fields = RAGGED[case]
+    path = tmp_path / "ragged.csv"
+    path.write_text(text)
+    msg = rf"ragged\.csv', line {line}: {fields} fields, but the header \(line 1\) has 3"
+    with pytest.raises(ValueError, match=msg):
+        SufficientStats.from_csv(path, target="y", features=["a"], chunk_rows=chunk_rows)
+
+
+def test_csv_empty_fields_are_not_ragged(tmp_path):
+    """An empty last field is a field: in an unused column it is fine, in a used one it is a missing value."""
+    path = tmp_path / "empty_field.csv"
+    path.write_text("a,y,note\n1,2,x\n4,5,\n7,9,z\n")
+    s = SufficientStats.from_csv(path, target="y", features=["a"], chunk_rows=2)
+    ref = _textbook(np.array([[1.0], [4.0], [7.0]]), np.array([2.0, 5.0, 9.0]))
+    np.testing.assert_allclose(s.xtx, ref["xtx"], rtol=1e-14)
+    assert s.yty == pytest.approx(ref["yty"], rel=1e-14)
+    path.write_text("a,y\n1,2\n4,\n7,9\n")
+    with pytest.raises(ValueError, match=r"column y \(the target\) contains 1 NaN/missing.*first at row 1"):
+        SufficientStats.from_csv(path, target="y")
+
+
+def test_csv_duplicated_header_names_are_refused(tmp_path):
+    path = tmp_path / "dup.csv"
+    path.write_text("a,b,a,y\n1,2,3,4\n5,6,7,8\n9,1,2,3\n")
+    msg = r"dup\.csv', line 1 \(the header\): the CSV column name 'a' appears more than once \(columns 1 and 3"
+    with pytest.raises(ValueError, match=msg):
+        SufficientStats.from_csv(path, target="y")
+    with pytest.raises(ValueError, match=msg):  # even when the duplicated column is not used
+        SufficientStats.from_csv(path, target="y", features=["b"])
+    path.write_text("x;y;y\n1;2;3\n4;5;6\n")
+    with pytest.raises(ValueError, match=r"the CSV column name 'y' appears more than once \(columns 2 and 3"):
+        SufficientStats.from_csv(path, target="y", sep=";")
+
+
+def test_csv_options_that_would_hide_ragged_rows_are_refused(tmp_path):
+    path = tmp_path / "d.csv"
+    path.write_text("a,y\n1,2\n3,5\n")
+    for option, value in (("usecols", ["a", "y"]), ("index_col", False), ("on_bad_lines", "skip"), ("names", None)):
+        with pytest.raises(ValueError, match=rf"read_csv option '{option}' is set by from_csv itself"):
+            SufficientStats.from_csv(path, target="y", **{option: value})
+
+
+def test_parquet_duplicated_column_names_are_refused(tmp_path):
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    table = pa.table([pa.array([1.0, 2.0, 4.0]), pa.array([3.0, 1.0, 0.0]), pa.array([1.0, 5.0, 2.0])],
+                     names=["a", "y", "a"])  # fmt: skip
+    pq.write_table(table, tmp_path / "dup.parquet")
+    msg = r"dup\.parquet': the Parquet column name 'a' appears more than once \(columns 1 and 3"
+    with pytest.raises(ValueError, match=msg):
+        SufficientStats.from_parquet(tmp_path / "dup.parquet", target="y")
+    with pytest.raises(ValueError, match=msg):
+        SufficientStats.from_parquet(tmp_path / "dup.parquet", target="y", features=[])
