@@ -23,6 +23,7 @@ import pytest
 from bayesreg.exceptions import ConvergenceWarning
 from bayesreg.penalties import L1, ElasticNet
 from bayesreg.solvers import duality_gap, elastic_net, enet_path, lasso, lasso_path, relative_gap
+from bayesreg.solvers._route import force_route
 from bayesreg.suffstats import SufficientStats
 
 
@@ -120,10 +121,11 @@ def test_duality_gap_of_a_given_vector_matches_the_primal_minus_dual(where, pen,
 @pytest.mark.parametrize("mode", ["naive", "gram", "covariance"])
 @pytest.mark.parametrize("l1_ratio", [1.0, 0.7])
 def test_solver_reports_the_gap_of_its_non_converged_iterate(where, mode, l1_ratio):
-    # one sweep from zero: the reported gap is the whole problem's gap at the returned coef
+    # one sweep from zero of the compiled kernels (working sets, screening): the reported gap is
+    # the whole problem's gap at the returned coef (the NumPy route: the test below)
     X, y, j = sweep_problem(where)
     a = 0.3
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), force_route("compiled"):
         warnings.simplefilter("ignore", ConvergenceWarning)
         if l1_ratio == 1.0:
             res = lasso(X, y, a, tol=1e-14, max_iter=1, mode=mode)
@@ -136,6 +138,23 @@ def test_solver_reports_the_gap_of_its_non_converged_iterate(where, mode, l1_rat
     ref = gap_by_hand(X, y, res.coef, a1, a2)
     assert res.gap == pytest.approx(ref, rel=1e-8)
     assert ref > 1e-6 * np.var(y)  # not converged: the gap is far from 0
+
+
+@pytest.mark.parametrize("where", ["first", "last"])
+@pytest.mark.parametrize("l1_ratio", [1.0, 0.7])
+@pytest.mark.parametrize("max_iter", [1, 2, 3])
+def test_numpy_route_reports_the_gap_of_its_iterate(where, l1_ratio, max_iter):
+    # the NumPy route (sweeps plus an active-set solve): whatever point it stops at, the gap it
+    # reports is the reference gap there, and converged says whether that is within tol
+    X, y, _ = sweep_problem(where)
+    a = 0.3
+    with warnings.catch_warnings(), force_route("numpy"):
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        res = elastic_net(X, y, a, l1_ratio, tol=1e-14, max_iter=max_iter, mode="gram")
+    ref = gap_by_hand(X, y, res.coef, a * l1_ratio, a * (1 - l1_ratio))
+    yc = y - y.mean()
+    assert res.gap == pytest.approx(ref, rel=1e-8, abs=1e-13 * (yc @ yc) / len(y))
+    assert res.converged == (ref <= 1e-14 * (yc @ yc) / len(y) * (1 + 1e-6) + 1e-15 * (yc @ yc) / len(y))
 
 
 @pytest.mark.parametrize("where", ["first", "last"])

@@ -32,6 +32,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from . import _gapmath
+
 # number of past iterates combined by Anderson extrapolation
 ANDERSON_K = 5
 # the inner problem is solved to this fraction of the outer duality gap
@@ -66,22 +68,8 @@ def _col_axpy(X, j, a, v):
         v[i] += a * X[i, j]
 
 
-@njit(cache=True)
-def _gap_from_parts(xtr_minus_l2w_absmax, xtr_minus_l2w_norm2, r_norm2, r_dot_y, w_l1, w_norm2, l1, l2):
-    """Gap and the factor that scales the residual into the dual feasible set."""
-    if l1 == 0.0 and l2 > 0.0:
-        # Pure ridge: sklearn's formula is no bound here. With the dual point theta = R,
-        # P(w) - D(R) = ||X^T R - l2 w||^2 / (2 l2) exactly (R = y - X w).
-        return 0.5 * xtr_minus_l2w_norm2 / l2
-    # sklearn's enet gap (the Lasso dual of the augmented design [X; sqrt(l2) I]).
-    if l1 > 0.0 and xtr_minus_l2w_absmax > l1:
-        const = l1 / xtr_minus_l2w_absmax
-        gap = 0.5 * (r_norm2 + r_norm2 * const * const)
-    else:
-        const = 1.0
-        gap = r_norm2
-    gap += l1 * w_l1 - const * r_dot_y + 0.5 * l2 * (1.0 + const * const) * w_norm2
-    return gap
+# the formula itself lives in _gapmath (plain Python), compiled here for the kernels
+_gap_from_parts = njit(cache=True)(_gapmath.gap_from_parts)
 
 
 @njit(cache=True)

@@ -11,8 +11,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..suffstats import SufficientStats, check_stats_or_arrays
-from . import _kernels
-from .covariance import MAX_CANCEL
 
 # below this many entries of X, the Gram form is built by a plain centred copy
 _SMALL = 200_000
@@ -128,6 +126,9 @@ def build_problem(checked, fit_intercept: bool, form="arrays") -> Problem:
 
 def _covariance_form(Xa: np.ndarray, ya: np.ndarray, fit_intercept: bool) -> Problem | None:
     """The covariance form (one pass over X, no copy), or None when a column mean is too far out."""
+    from . import _kernels  # (numba: only large problems come this way)
+    from .covariance import MAX_CANCEL
+
     n, p = Xa.shape
     if fit_intercept:
         x_mean, y_mean, col_sq, xty, yy, cancel = _kernels.moments(Xa, ya)

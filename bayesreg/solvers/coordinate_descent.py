@@ -43,7 +43,7 @@ import numpy as np
 from .._validation import check_choice, check_scalar, check_vector
 from ..exceptions import ConvergenceWarning
 from ..penalties import L1, ElasticNet, Penalty
-from . import _kernels, covariance
+from . import _route, _small
 from ._problem import _SMALL, Problem, build_problem, make_problem
 from .results import PathResult, SolverResult
 
@@ -131,6 +131,8 @@ def _subsample_start(problem: Problem, w: np.ndarray, l1: float, l2: float, use_
     if sub.X_raw is None:
         return
     scale = sub.n / n
+    from . import covariance
+
     covariance.enet_covariance(
         sub.X_raw, sub.x_mean, sub.y, sub.q, sub.col_sq(), sub.yy, w, np.empty(p), l1 * scale, l2 * scale,
         _SUBSAMPLE_TOL * sub.yy, 1000, True, True, use_anderson, _P0,
@@ -138,16 +140,21 @@ def _subsample_start(problem: Problem, w: np.ndarray, l1: float, l2: float, use_
 
 
 def _form(mode: str, n_alphas: int = 1):
-    """The problem form a mode needs (``auto`` decides from the shape)."""
+    """The problem form a mode needs (``auto`` decides from the shape).
+
+    A problem small enough for the NumPy route (:func:`._route.use_numpy_solver`) takes the Gram
+    form, the one that route solves on.
+    """
     if mode in ("gram", "covariance"):
         return mode
     if mode == "naive":
         return "arrays"
     if n_alphas == 1:
         return lambda n, p: (
-            "covariance" if _covariance_pays(n, p) else "gram" if _gram_pays(n, p) else "arrays"
-        )
-    return lambda n, p: "gram" if _gram_pays(n, p, n_alphas) else "arrays"
+            "gram" if _route.use_numpy_solver(n, p)
+            else "covariance" if _covariance_pays(n, p) else "gram" if _gram_pays(n, p) else "arrays"
+        )  # fmt: skip
+    return lambda n, p: "gram" if _route.use_numpy_solver(n, p) or _gram_pays(n, p, n_alphas) else "arrays"
 
 
 def _on(value) -> bool:
@@ -187,15 +194,24 @@ def _run(
     if xtr is None:
         xtr = np.empty(problem.p)
         xtr_valid = False
+    if mode == "gram" and _route.use_numpy_solver(n, problem.p):
+        # small: NumPy, no compiler (same update, certificate and stopping rule; the switches
+        # only speed up large problems)
+        problem.ensure_gram()
+        gap, n_iter, conv = _small.enet_gram_numpy(problem.G, problem.q, problem.yy, w, xtr, l1, l2, tol_abs, max_iter)
+        return gap / n, int(n_iter), bool(conv)
+    from . import _kernels, covariance
+
     opts = (_on(working_set), _on(screening), _on(extrapolation), _P0, float(l1_prev), bool(strong))
     n_before = 0
     if mode == "covariance":
         if _on(working_set) and l1 > 0.0 and not np.any(w) and _subsample_pays(n, problem.p):
             _subsample_start(problem, w, l1, l2, opts[2])
-        gap, n_iter, conv, handover = covariance.enet_covariance(
-            problem.X_raw, problem.x_mean, problem.y, problem.q, problem.col_sq(), problem.yy, w, xtr,
-            l1, l2, tol_abs, max_iter, *opts[:4],
-        )  # fmt: skip
+        with _route.compile_notice(_kernels.whole_gap, "solver"):
+            gap, n_iter, conv, handover = covariance.enet_covariance(
+                problem.X_raw, problem.x_mean, problem.y, problem.q, problem.col_sq(), problem.yy, w, xtr,
+                l1, l2, tol_abs, max_iter, *opts[:4],
+            )  # fmt: skip
         if not handover:
             return gap / n, int(n_iter), bool(conv)
         # the centred copy of the working-set columns would pass its memory bound: finish on
@@ -206,13 +222,15 @@ def _run(
         max_iter = max(max_iter - n_iter, 1)
     if mode == "gram":
         problem.ensure_gram()
-        gap, n_iter, conv = _kernels.enet_gram(
-            problem.G, problem.q, problem.yy, w, xtr, l1, l2, tol_abs, max_iter, *opts
-        )
+        with _route.compile_notice(_kernels.enet_gram, "solver"):
+            gap, n_iter, conv = _kernels.enet_gram(
+                problem.G, problem.q, problem.yy, w, xtr, l1, l2, tol_abs, max_iter, *opts
+            )
     else:
-        gap, n_iter, conv = _kernels.enet_naive(
-            problem.X, problem.y, w, problem.col_sq(), xtr, xtr_valid, l1, l2, tol_abs, max_iter, *opts
-        )
+        with _route.compile_notice(_kernels.enet_naive, "solver"):
+            gap, n_iter, conv = _kernels.enet_naive(
+                problem.X, problem.y, w, problem.col_sq(), xtr, xtr_valid, l1, l2, tol_abs, max_iter, *opts
+            )
     return gap / n, int(n_iter) + n_before, bool(conv)
 
 
@@ -377,8 +395,9 @@ def alpha_max(X, y=None, *, l1_ratio: float = 1.0, fit_intercept: bool = True) -
     float
     """
     l1_ratio = check_scalar(l1_ratio, "l1_ratio", lower=0.0, upper=1.0, lower_inclusive=False)
-    # (the covariance form needs one pass over X and no copy of it)
-    return _alpha_max(make_problem(X, y, fit_intercept, "covariance"), l1_ratio)
+    # (the covariance form needs one pass over X and no copy of it; small data, the NumPy Gram)
+    form = lambda n, p: "gram" if _route.use_numpy_solver(n, p) else "covariance"  # noqa: E731
+    return _alpha_max(make_problem(X, y, fit_intercept, form), l1_ratio)
 
 
 def _path_covariance(problem, grid, l1_ratio, tol, max_iter, warm_start, switches):
@@ -475,11 +494,24 @@ def enet_path(
     )  # fmt: skip
     if mode == "covariance":
         coefs, gaps, n_iters, conv = _path_covariance(problem, grid, l1_ratio, tol, max_iter, warm_start, opts[4:7])
-    elif mode == "gram":
+    elif mode == "gram" and _route.use_numpy_solver(n, problem.p):
         problem.ensure_gram()
-        coefs, gaps, n_iters, conv = _kernels.path_gram(problem.G, problem.q, problem.yy, xty_max, *opts)
+        coefs, gaps, n_iters, conv = _small.path_gram_numpy(
+            problem.G, problem.q, problem.yy, xty_max, l1s, l2s, opts[2], max_iter, bool(warm_start)
+        )
+    elif mode == "gram":
+        from . import _kernels
+
+        problem.ensure_gram()
+        with _route.compile_notice(_kernels.path_gram, "solver"):
+            coefs, gaps, n_iters, conv = _kernels.path_gram(problem.G, problem.q, problem.yy, xty_max, *opts)
     else:
-        coefs, gaps, n_iters, conv = _kernels.path_naive(problem.X, problem.y, problem.col_sq(), xty_max, *opts)
+        from . import _kernels
+
+        with _route.compile_notice(_kernels.path_naive, "solver"):
+            coefs, gaps, n_iters, conv = _kernels.path_naive(
+                problem.X, problem.y, problem.col_sq(), xty_max, *opts
+            )
     gaps = gaps / n
     intercepts = problem.y_mean - coefs @ problem.x_mean
     if not conv.all():

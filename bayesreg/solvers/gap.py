@@ -16,7 +16,7 @@ import numpy as np
 
 from .._validation import check_matrix
 from ..penalties import Penalty
-from . import _kernels
+from ._gapmath import gap_arrays, gap_gram
 from ._problem import Problem, make_problem
 
 __all__ = ["duality_gap", "relative_gap"]
@@ -38,11 +38,11 @@ def _gaps(problem: Problem, W: np.ndarray, penalties: list[Penalty]) -> np.ndarr
     if problem.X is not None:
         for i, (w, pen) in enumerate(zip(W, penalties)):
             R = problem.y - problem.X @ w
-            out[i] = _kernels.gap_naive(problem.X, problem.y, R, w, n * pen.alpha_l1, n * pen.alpha_l2)
+            out[i] = gap_arrays(problem.X, problem.y, R, w, n * pen.alpha_l1, n * pen.alpha_l2)
     else:
         for i, (w, pen) in enumerate(zip(W, penalties)):
             Gw = problem.G @ w
-            out[i] = _kernels.gap_gram(problem.G, problem.q, problem.yy, w, Gw, n * pen.alpha_l1, n * pen.alpha_l2)
+            out[i] = gap_gram(problem.q, problem.yy, w, Gw, n * pen.alpha_l1, n * pen.alpha_l2)
     return out / n
 
 
