@@ -197,7 +197,12 @@ def prepare_run(spec: ModelSpec, *, fast: bool = False) -> Prepared:
                             f"posterior values; the usable range is up to {LIMITS['posterior_values']} (800 MB of "
                             "float64): lower draws or chains")  # fmt: skip
     if isinstance(spec.sigma, float):
-        sigma, note = spec.sigma, "fixed by the spec"
+        from .noise import parse_sigma
+
+        try:  # the noise model's own range checks
+            sigma, note = parse_sigma(spec.sigma).value, "fixed by the spec"
+        except (ValueError, TypeError) as exc:
+            raise SpecError(spec.path, "[noise] sigma", str(exc)) from exc
     elif spec.sigma == "estimate":
         try:
             sigma, note = estimate_sigma(X, y)

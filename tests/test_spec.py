@@ -177,3 +177,88 @@ def test_resolve_spec(monkeypatch, tmp_path):
     with pytest.raises(S.SpecError, match="looked in"):
         S.resolve_spec("nothing_here")
     assert S.resolve_spec(str(own / "polynomial.toml")) == own / "polynomial.toml"
+
+
+DOCS = Path(__file__).resolve().parent.parent / "docs" / "specs.md"
+
+
+def _doc_sections() -> dict[str, str]:
+    """docs/specs.md split at its ``###`` headings: heading -> text."""
+    out, head = {}, None
+    for line in DOCS.read_text().splitlines():
+        if line.startswith("#"):
+            head = line.lstrip("#").strip()
+            out[head] = ""
+        elif head is not None:
+            out[head] += line + "\n"
+    return out
+
+
+def test_every_key_the_schema_accepts_is_documented():
+    # the key lists come from spec.py's own schema (SCHEMA, the loaders' signatures), so a key
+    # added to the parser and not to docs/specs.md fails here
+    from bayesreg.datasets import DATASETS
+
+    sections = _doc_sections()
+
+    def section(table):
+        title = "Top level" if table == "" else f"`{table}`"
+        found = [text for head, text in sections.items() if head.startswith(title)]
+        assert found, f"docs/specs.md has no section for {table or 'the top level'}"
+        return found[0]
+
+    for table, keys in S.SCHEMA.items():
+        text = section(table)
+        for key in keys:
+            assert f"`{key}`" in text, f"docs/specs.md does not document {table} {key}"
+    params = section("[data.params]")
+    for name in DATASETS:
+        assert f'"{name}"' in params, name
+        for key in S.data_params(name):
+            assert f"`{key}`" in params, f"docs/specs.md does not document [data.params] {key} of {name}"
+    for words, table in ((S.FAMILIES, "[prior]"), (S.CHOOSERS, "[prior]"), (S.SIGMA_WORDS, "[noise]"),
+                         (S.SAMPLERS, "[inference]"), (S.GENERATORS, "[data]"), (S.BUNDLED, "[data]")):
+        for w in words:
+            assert f'"{w}"' in section(table), (table, w)
+    # the limits, as the docs print them
+    for key in ("draws", "tune", "n_samples", "n_features", "design_values", "posterior_values"):
+        assert f"{S.LIMITS[key]:,}" in DOCS.read_text(), key
+    assert str(S.LIMITS["chains"]) in section("[inference]") and str(S.LIMITS["n_scales"]) in section("[inference]")
+
+
+def test_the_documented_examples_are_valid_specs(tmp_path):
+    # every TOML block of the docs that is a whole spec (has [data], [prior], [noise]) parses
+    import re
+    import tomllib
+
+    blocks = re.findall(r"```toml\n(.*?)```", DOCS.read_text(), flags=re.S)
+    whole = [b for b in blocks if all(f"[{t}]" in b for t in ("data", "prior", "noise"))]
+    assert len(whole) >= 2
+    (tmp_path / "mine.csv").write_text("a,b,y\n1,2,3\n2,1,1\n3,3,2\n4,0,5\n")
+    models = tmp_path / "models"
+    models.mkdir()
+    for b in whole:
+        s = S.parse_spec(tomllib.loads(b), path=models / "mine.toml")
+        assert s.data is not None
+    # each data-source example completes the minimal spec into a valid one
+    tail = '[prior]\nfamily = "laplace"\nscale = 1.0\n[noise]\nsigma = 1.0\n'
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "small.csv").write_text("dose,age,weight,response\n1,2,3,4\n2,1,0,1\n3,3,3,2\n")
+    data_blocks = [b for b in blocks if b.startswith("[data]") and "[prior]" not in b]
+    assert len(data_blocks) == 3  # bundled set, generator, CSV
+    for b in data_blocks:
+        S.parse_spec(tomllib.loads(b + tail), path=tmp_path / "x.toml").load_data()
+
+
+def test_help_summarises_the_format_and_points_to_the_docs():
+    from bayesreg import cli
+
+    parser = cli.build_parser()
+    subs = parser._subparsers._group_actions[0].choices
+    for text in (parser.format_help(), subs["run"].format_help(), subs["check"].format_help()):
+        assert "docs/specs.md" in text
+        for table in ("[data]", "[prior]", "[noise]", "[inference]"):
+            assert table in text
+        for word in ("empirical_bayes", "hyperprior", "estimate", "jeffreys", "csv", "generator", "dataset"):
+            assert word in text, word
+    assert "--force" in subs["run"].format_help() and ".bayesreg-manifest.json" in subs["run"].format_help()

@@ -44,3 +44,11 @@ def test_the_wheel_carries_its_specs_and_data_and_the_cli_finds_them(tmp_path):
     assert out.returncode == 0, out.stderr
     assert "ok" in out.stdout and "small.csv" not in out.stderr
     assert sorted(p.name for p in elsewhere.iterdir()) == []  # the CLI wrote nothing here
+    # a run from the installed package writes its report folder through the package's own writer
+    rep = tmp_path / "rep"
+    out = cli("run", "polynomial", "--fast", "-q", "--out", str(rep))
+    assert out.returncode == 0, out.stderr
+    assert (rep / "report.md").is_file() and (rep / ".bayesreg-manifest.json").is_file()
+    out = cli("run", "polynomial", "--out", str(rep / "report.md"))  # a file as --out: one line, exit 2
+    assert out.returncode == 2 and out.stderr.strip().splitlines()[-1].startswith("bayesreg: error: --out")
+    assert "Traceback" not in out.stderr
