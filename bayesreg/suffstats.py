@@ -263,7 +263,7 @@ def _check_gram(n, x_mean, y_mean, xtx, xty, yty, *, factorize: bool = True) -> 
     # 2 x 2 principal minors (O(k^2)): no correlation beyond 1; this also keeps S below finite
     keep = np.flatnonzero(~zero)
     r = 1.0 / root[keep]
-    S = A[np.ix_(keep, keep)] * r[:, None] * r[None, :]
+    S = (A if keep.size == k else A[np.ix_(keep, keep)]) * r[:, None] * r[None, :]
     over = ~(np.abs(S) <= 1.0 + tol)
     if np.any(over):
         a, b = (int(keep[v]) for v in np.argwhere(over)[0])
@@ -866,7 +866,17 @@ class SufficientStats:
         chunk_rows : int, optional
             Rows per chunk (default: about 32 MB of data per chunk).
         **read_csv_kwargs
-            Passed to :func:`pandas.read_csv` (``sep``, ``decimal``, ...).
+            Passed to :func:`pandas.read_csv` (``sep``, ``decimal``, ...); ``usecols``, ``header``,
+            ``names``, ``index_col``, ``on_bad_lines``, ``chunksize``, ``iterator`` and ``nrows`` are
+            set by this method.
+
+        Raises
+        ------
+        ValueError
+            For a ragged row (more or fewer fields than the header) or a duplicated header name,
+            naming the file and the line (1-based, physical lines as a text editor counts them;
+            when the options are beyond Python's :mod:`csv` module, pandas' record count); for a
+            missing or non-finite value, naming the file, chunk, column and row.
         """
         import pandas as pd
 
