@@ -668,8 +668,11 @@ def posterior_where_map_is_zero(table, center: str = "mean"):
     -------
     DataFrame
         Columns ``scale``, ``feature``, ``map`` (all exactly 0), ``center`` (the posterior
-        centre) and ``abs_center``, sorted by feature (in the table's order) then scale; empty
-        when the MAP has no exact zero (e.g. a Gaussian prior).
+        centre), ``abs_center`` and ``run`` (0, 1, ... numbering, per feature, the stretches of
+        consecutive grid scales where the MAP stays at 0, so a drawing does not join a zero at a
+        small scale to one at a large scale across the scales where it is not zero), sorted by
+        feature (in the table's order) then scale; empty when the MAP has no exact zero (e.g. a
+        Gaussian prior).
     """
     import pandas as pd
 
@@ -689,4 +692,15 @@ def posterior_where_map_is_zero(table, center: str = "mean"):
     })
     out["abs_center"] = np.abs(out["center"].to_numpy())
     out["_order"] = out["feature"].map(order)
-    return out.sort_values(["_order", "scale"], kind="stable").drop(columns="_order").reset_index(drop=True)
+    out = out.sort_values(["_order", "scale"], kind="stable").drop(columns="_order").reset_index(drop=True)
+    # position of each scale in the feature's own grid; a jump of more than one starts a new run
+    grid = {f: np.unique(sub["scale"].to_numpy(dtype=np.float64))
+            for f, sub in table.assign(feature=table["feature"].astype(str)).groupby("feature", sort=False)}
+    pos = np.array([np.searchsorted(grid[f], s) for f, s in zip(out["feature"], out["scale"])], dtype=np.int64)
+    new_run = np.ones(len(out), dtype=bool)
+    if len(out):
+        new_run[1:] = (out["feature"].to_numpy()[1:] != out["feature"].to_numpy()[:-1]) | (np.diff(pos) != 1)
+    runs = np.cumsum(new_run) - 1
+    first = {f: runs[i] for i, f in reversed(list(enumerate(out["feature"])))}
+    out["run"] = runs - np.array([first[f] for f in out["feature"]], dtype=np.int64)
+    return out

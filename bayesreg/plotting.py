@@ -538,9 +538,9 @@ def plot_shrinkage(table, *, features=None, center: str = "mean", logx: bool = T
         off = figures.posterior_where_map_is_zero(table, center)
         for i, name in enumerate(names):
             sub = off[off["feature"] == name]
-            if len(sub):
-                a2.plot(sub["scale"].to_numpy(), sub["abs_center"].to_numpy(), "o-", color=f"C{i % 10}", ms=3.5,
-                        lw=1.2, label=name)
+            for run, seg in sub.groupby("run"):  # stretches of consecutive scales, each drawn apart
+                a2.plot(seg["scale"].to_numpy(), seg["abs_center"].to_numpy(), "o-", color=f"C{i % 10}", ms=3.5,
+                        lw=1.2, label=name if run == 0 else "_nolegend_")
         a2.set_yscale("log")
         if logx:
             a2.set_xscale("log")

@@ -508,3 +508,19 @@ def test_posterior_where_map_is_zero_takes_exact_zeros_only():
         figures.posterior_where_map_is_zero(table.drop(columns="map"))
     with pytest.raises(TypeError, match="DataFrame"):
         figures.posterior_where_map_is_zero(table.to_dict())
+
+
+def test_zero_map_runs_are_not_joined_across_nonzero_scales():
+    from bayesreg import figures
+
+    # feature "u" is exactly 0 at scales 1, 2, then non-zero at 3, then 0 again at 4 and 5
+    scales = [1.0, 2.0, 3.0, 4.0, 5.0]
+    table = pd.DataFrame({"scale": scales * 2, "feature": ["u"] * 5 + ["v"] * 5,
+                          "map": [0.0, 0.0, 0.7, 0.0, 0.0, 0.0, 1.0, 1.0, 1.0, 1.0],
+                          "mean": [0.1, 0.2, 0.8, 0.3, 0.4, 0.05, 1.1, 1.2, 1.3, 1.4]})
+    out = figures.posterior_where_map_is_zero(table)
+    assert list(out["run"]) == [0, 0, 1, 1, 0]
+    fig = plotting.plot_shrinkage(table, zeros=True)
+    u_lines = [ln for ln in fig.axes[2].get_lines() if ln.get_color() == "C0"]
+    assert [list(ln.get_xdata()) for ln in u_lines] == [[1.0, 2.0], [4.0, 5.0]]  # two pieces, not one
+    assert [t.get_text() for t in fig.axes[2].get_legend().get_texts()] == ["u", "v"]
