@@ -273,6 +273,16 @@ def _dss_path(Xw, ybar, fit_intercept, n_lambdas, eps, tol, max_iter, refine, fu
     from .solvers import lasso, lasso_path
 
     path = lasso_path(Xw, ybar, n_alphas=n_lambdas, eps=eps, fit_intercept=fit_intercept, tol=tol, max_iter=max_iter)
+    stats = []  # the extra points' solves share one set of sufficient statistics (the Gram, formed once)
+
+    def solve_at(lam, start):
+        if not stats:
+            from .suffstats import SufficientStats
+
+            stats.append(SufficientStats.from_arrays(Xw, ybar))
+        r = lasso(stats[0], alpha=lam, fit_intercept=fit_intercept, tol=tol, max_iter=max_iter, coef_init=start)
+        return (lam, np.array(r.coef), float(r.gap), int(r.n_iter), bool(r.converged))
+
     pts = [
         (float(a), np.array(c), float(g), int(k), bool(v))
         for a, c, g, k, v in zip(path.alphas, path.coefs, path.gaps, path.n_iters, path.converged, strict=True)
@@ -285,8 +295,7 @@ def _dss_path(Xw, ybar, fit_intercept, n_lambdas, eps, tol, max_iter, refine, fu
             lam, start = pts[-1][0] / 10.0, pts[-1][1]
             if np.count_nonzero(start) >= full_size or lam <= 0.0:
                 break
-            r = lasso(Xw, ybar, alpha=lam, fit_intercept=fit_intercept, tol=tol, max_iter=max_iter, coef_init=start)
-            pts.append((lam, np.array(r.coef), float(r.gap), int(r.n_iter), bool(r.converged)))
+            pts.append(solve_at(lam, start))
     if refine:
         # The grid can step over a size (two variables entering between grid points). Bisect in
         # log(lambda) between the neighbours that straddle each missing size, warm-started; a size
@@ -304,13 +313,12 @@ def _dss_path(Xw, ybar, fit_intercept, n_lambdas, eps, tol, max_iter, refine, fu
                 if hi <= lo * (1.0 + 1e-9):
                     break
                 mid = float(np.sqrt(hi * lo))
-                r = lasso(Xw, ybar, alpha=mid, fit_intercept=fit_intercept, tol=tol, max_iter=max_iter, coef_init=start)
-                pts.append((mid, np.array(r.coef), float(r.gap), int(r.n_iter), bool(r.converged)))
-                k = int(np.count_nonzero(r.coef))
+                pts.append(solve_at(mid, start))
+                k = int(np.count_nonzero(pts[-1][1]))
                 if k == s:
                     break
                 if k < s:
-                    hi, start = mid, np.array(r.coef)
+                    hi, start = mid, pts[-1][1]
                 else:
                     lo = mid
         pts.sort(key=lambda t: -t[0])
