@@ -382,6 +382,8 @@ seed = 0
 
 
 def _cmd_init(args) -> int:
+    import contextlib
+    import secrets
     import tomllib
 
     from .spec import SpecError, parse_spec
@@ -391,17 +393,27 @@ def _cmd_init(args) -> int:
         raise SpecError(csv, "csv", "file not found")
     out_dir = Path(args.out)
     target = out_dir / f"{csv.stem}.toml"
-    if target.exists() and not args.force:
+    if os.path.lexists(target) and not args.force:  # a link, even a dangling one, counts
         raise SpecError(target, "file", "exists; pass --force to replace it")
     # the spec is checked as `bayesreg check` would, data loaded, before anything is written (with
     # the CSV's absolute path: the output folder may not exist yet)
     spec = parse_spec(tomllib.loads(spec_text(csv, args.target, args.prior, None)), path=target)
     data = spec.load_data()
     text = spec_text(csv, args.target, args.prior, out_dir)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise ValueError(f"--out {out_dir}: exists and is not a folder")
     out_dir.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.tmp")
-    tmp.write_text(text)
-    tmp.replace(target)  # atomic: a complete spec or none
+    # a fresh temporary file (never through a link), then one rename: a complete spec or none
+    tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}-{secrets.token_hex(4)}")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o644)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, target)  # replaces a link of that name (with --force), never writes through it
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
     print(f"wrote {target} ({data.n_samples} rows, {data.n_features} features: "
           f"{', '.join(list(data.feature_names)[:6])}{', ...' if data.n_features > 6 else ''})")  # fmt: skip
     print(f"next: bayesreg check {target}   and   bayesreg run {target}")

@@ -3,7 +3,9 @@ r"""Model specs: TOML files that say which data, which prior, which noise scale 
 A spec is data, never code: it is parsed with :mod:`tomllib` and checked against a fixed schema.
 An unknown key, a missing file, a wrong type or a bad value raises :class:`SpecError`, whose
 message names the file and the key (``models/x.toml: [prior] scale: must be > 0; got -1``),
-before any fitting starts.
+before any fitting starts. The accepted keys are :data:`SCHEMA` (and, for ``[data.params]``,
+:func:`data_params`); sizes are bounded by :data:`LIMITS`. The user's page is ``docs/specs.md``
+(a test checks that it documents every key of :data:`SCHEMA`).
 
 Layout of a spec (every table and key; defaults in brackets)::
 
@@ -38,14 +40,14 @@ Layout of a spec (every table and key; defaults in brackets)::
     find_map = false                   # PyMC's find_MAP (compiles a model; slow) [false]
     posterior = true                   # sample the posterior [true]
     sampler = "auto"                   # "auto", "gibbs", "nuts" ["auto"]
-    draws = 1000                       # per chain [1000]
-    tune = 1000                        # [1000]
-    chains = 2                         # [2]
-    seed = 0                           # [0]
+    draws = 1000                       # per chain, 1 to 1e6 [1000]
+    tune = 1000                        # 0 to 1e6 [1000]
+    chains = 2                         # 1 to 64 [2]
+    seed = 0                           # 0 to 2**32 - 1 [0]
     hdi_prob = 0.94                    # [0.94]
     shrinkage = false                  # MAP path and posterior over a grid of prior scales [false]
-    n_scales = 8                       # grid length [8]
-    scale_range = [0.1, 10.0]          # grid from lo * scale to hi * scale [[0.1, 10]]
+    n_scales = 8                       # grid length, 2 to 200 [8]
+    scale_range = [0.1, 10.0]          # grid from lo * scale to hi * scale, within [1e-6, 1e6] [[0.1, 10]]
 
 ``bayesreg run --fast`` (or ``BAYESREG_FAST=1``, read by the command) shrinks draws, tune and the
 grid (:meth:`ModelSpec.effective_inference` with ``fast=True``).

@@ -445,3 +445,22 @@ def test_no_traceback_from_the_console_script_for_a_bad_out(tmp_path):
                        capture_output=True, text=True)  # fmt: skip
     assert p.returncode == 2 and p.stdout == ""
     assert_one_line_error(p.stderr, "--out", "not a folder")
+
+
+def test_init_never_writes_through_a_link(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "mine.csv").write_text("a,b,y\n1,2,3\n2,1,1\n3,3,2\n4,0,5\n")
+    outside = tmp_path / "outside.toml"
+    outside.write_text("precious")
+    (tmp_path / "models").mkdir()
+    (tmp_path / "models" / "mine.toml").symlink_to(outside)
+    rc, _, err = run(capsys, "init", "mine.csv", "--target", "y")
+    assert rc == 2
+    assert_one_line_error(err, "exists", "--force")
+    rc, _, err = run(capsys, "init", "mine.csv", "--target", "y", "--force")
+    assert rc == 0, err
+    assert outside.read_text() == "precious" and not (tmp_path / "models" / "mine.toml").is_symlink()
+    assert sorted(os.listdir(tmp_path / "models")) == ["mine.toml"]  # no temporary file left
+    rc, _, err = run(capsys, "init", "mine.csv", "--target", "y", "--out", "mine.csv")
+    assert rc == 2
+    assert_one_line_error(err, "--out mine.csv", "not a folder")
