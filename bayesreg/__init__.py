@@ -30,6 +30,7 @@ _LAZY = {
     "soft_threshold": "bayesreg.penalties",
     # data
     "SufficientStats": "bayesreg.suffstats",
+    "InvalidStatisticsError": "bayesreg.suffstats",
     "prepare_data": "bayesreg.design",
     # solvers
     "lasso": "bayesreg.solvers",

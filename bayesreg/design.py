@@ -107,9 +107,11 @@ class ModelData:
         st, s = self.stats, self.x_scale
         if not self.standardize:
             return st
-        return SufficientStats(
-            n=st.n, x_mean=st.x_mean / s, y_mean=st.y_mean, xtx=st.xtx / np.outer(s, s), xty=st.xty / s, yty=st.yty
-        )
+        # a diagonal rescaling of valid statistics is valid: no second O(p^3) check
+        return SufficientStats._trusted(
+            st.n, st.x_mean / s, st.y_mean, st.xtx / np.outer(s, s), st.xty / s, st.yty, st.feature_names,
+            st.x_mean_lo / s, st.y_mean_lo,
+        )  # fmt: skip
 
     def require_intercept_rows(self) -> None:
         """Raise unless there are at least 2 observations when the intercept is fitted."""
