@@ -44,7 +44,10 @@ turns a posterior into a short list of variables in one of three ways:
     this package's horseshoe :math:`v_j = \tau^2\lambda_j^2\sigma^2` (the prior scales with the
     noise), so :math:`\kappa_j = 1/(1 + n s_j^2 \tau^2 \lambda_j^2)`; a variable is selected when
     its posterior mean :math:`\kappa_j` is below ``threshold`` (default 0.5: more signal than
-    shrinkage).
+    shrinkage). A standardised fit is recognised by its ``beta_std`` draws (NUTS); a Gibbs
+    posterior fitted with ``standardize=True`` stores no such draws and is read as unstandardised.
+    With a vague global scale and few variables the posterior mean :math:`\kappa_j` of noise
+    variables sits near 0.5, so the rule is only as sharp as the global scale's prior.
 """
 
 from __future__ import annotations
