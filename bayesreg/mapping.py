@@ -41,7 +41,7 @@ import numpy as np
 
 from ._validation import check_bool, check_positive, check_scalar
 from .penalties import L1, L2, ElasticNet, Penalty
-from .priors import ElasticNetPrior, Gaussian, Laplace, ParkCasella, Prior
+from .priors import SCALE_RANGE, ElasticNetPrior, Gaussian, Laplace, ParkCasella, Prior, check_scale
 
 __all__ = [
     "lasso_alpha",
@@ -59,9 +59,50 @@ __all__ = [
 
 
 def _check_common(sigma, n_samples):
-    sigma = check_positive(sigma, "sigma")
+    sigma = check_scale(sigma, "sigma")
     n = check_scalar(n_samples, "n_samples", lower=1, integer=True)
     return sigma, n
+
+
+_TINY = float(np.finfo(np.float64).tiny)
+_HUGE = float(np.finfo(np.float64).max)
+
+
+def _f(x) -> np.float64:
+    # NumPy floats: a product out of range becomes 0 or inf (checked below), never an OverflowError
+    return np.float64(x)
+
+
+def _weight(value, what: str, **inputs) -> float:
+    """A penalty weight that float64 holds as a normal number, or a ValueError naming the inputs.
+
+    With scales inside :data:`~bayesreg.priors.SCALE_RANGE` every intermediate of the formulas
+    here is a normal float, so a weight outside [2.2e-308, 1.8e308] means the exact weight itself
+    is not representable: 0 (or a subnormal) would silently drop the penalty, inf would zero beta.
+    """
+    v = float(value)
+    if not _TINY <= v <= _HUGE:
+        args = ", ".join(f"{k}={x!r}" for k, x in inputs.items())
+        side = "overflows" if v > 1.0 else "underflows"
+        raise ValueError(
+            f"{what} {side} float64 for {args}: a penalty weight must lie in [{_TINY:.3g}, {_HUGE:.3g}]. The "
+            "scales are too far apart for the data's units; bring sigma and the prior scale nearer each other "
+            "(a prior scale this large or small is a flat or a point-mass prior in practice)"
+        )
+    return v
+
+
+def _scale_result(value, what: str, **inputs) -> float:
+    """A prior scale inside :data:`~bayesreg.priors.SCALE_RANGE`, or a ValueError naming the inputs."""
+    v = float(value)
+    lo, hi = SCALE_RANGE
+    if not lo <= v <= hi:
+        args = ", ".join(f"{k}={x!r}" for k, x in inputs.items())
+        raise ValueError(
+            f"{what} = {v:.3g} for {args} is outside the usable range [{lo:g}, {hi:g}] of a prior scale "
+            "(it is squared); bring sigma and the penalty weight nearer the data's units"
+        )
+    return v
 
 
 def lasso_alpha(scale: float, *, sigma: float, n_samples: int) -> float:
@@ -77,23 +118,34 @@ def lasso_alpha(scale: float, *, sigma: float, n_samples: int) -> float:
         Number of observations ``n``.
     """
     sigma, n = _check_common(sigma, n_samples)
-    return sigma**2 / (n * check_positive(scale, "scale"))
+    scale = check_scale(scale, "scale")
+    with np.errstate(over="ignore", under="ignore"):
+        alpha = _f(sigma) ** 2 / (n * _f(scale))
+    return _weight(alpha, "lasso alpha = sigma^2 / (n b)", scale=scale, sigma=sigma, n_samples=n)
 
 
 def laplace_scale(alpha: float, *, sigma: float, n_samples: int) -> float:
     """Laplace scale ``b = sigma^2 / (n alpha)`` whose MAP is ``Lasso(alpha)``; inverse of :func:`lasso_alpha`."""
     sigma, n = _check_common(sigma, n_samples)
-    return sigma**2 / (n * check_positive(alpha, "alpha"))
+    alpha = check_positive(alpha, "alpha")
+    with np.errstate(over="ignore", under="ignore"):
+        b = _f(sigma) ** 2 / (n * _f(alpha))
+    return _scale_result(b, "the Laplace scale b = sigma^2 / (n alpha)", alpha=alpha, sigma=sigma, n_samples=n)
 
 
 def ridge_alpha(scale: float, *, sigma: float) -> float:
     """scikit-learn ``Ridge`` ``alpha = sigma^2 / tau^2`` of a Gaussian(tau) prior."""
-    return check_positive(sigma, "sigma") ** 2 / check_positive(scale, "scale") ** 2
+    sigma, scale = check_scale(sigma, "sigma"), check_scale(scale, "scale")
+    with np.errstate(over="ignore", under="ignore"):
+        alpha = _f(sigma) ** 2 / _f(scale) ** 2
+    return _weight(alpha, "ridge alpha = sigma^2 / tau^2", scale=scale, sigma=sigma)
 
 
 def gaussian_scale(alpha: float, *, sigma: float) -> float:
     """Gaussian prior ``tau = sigma / sqrt(alpha)`` whose MAP is ``Ridge(alpha)``; inverse of :func:`ridge_alpha`."""
-    return check_positive(sigma, "sigma") / check_positive(alpha, "alpha") ** 0.5
+    sigma, alpha = check_scale(sigma, "sigma"), check_positive(alpha, "alpha")
+    return _scale_result(_f(sigma) / np.sqrt(_f(alpha)), "the Gaussian scale tau = sigma / sqrt(alpha)",
+                         alpha=alpha, sigma=sigma)  # fmt: skip
 
 
 def sklearn_ridge_alpha(l2_alpha: float, *, n_samples: int) -> float:
@@ -102,19 +154,29 @@ def sklearn_ridge_alpha(l2_alpha: float, *, n_samples: int) -> float:
     ``(1/(2n))||r||^2 + a/2 ||b||^2`` times ``2n`` is ``||r||^2 + n a ||b||^2``.
     """
     n = check_scalar(n_samples, "n_samples", lower=1, integer=True)
-    return n * check_scalar(l2_alpha, "l2_alpha", lower=0.0)
+    l2_alpha = check_scalar(l2_alpha, "l2_alpha", lower=0.0)
+    out = float(n * _f(l2_alpha)) if l2_alpha > 0 else 0.0
+    if not out <= _HUGE:
+        raise ValueError(f"n_samples * l2_alpha overflows float64 for l2_alpha={l2_alpha!r}, n_samples={n}")
+    return out
 
 
 def park_casella_alpha(lam: float, *, sigma: float, n_samples: int) -> float:
     """Lasso ``alpha = sigma lam / n`` of the Park-Casella prior at a fixed sigma."""
     sigma, n = _check_common(sigma, n_samples)
-    return sigma * check_positive(lam, "lam") / n
+    lam = check_scale(lam, "lam")
+    with np.errstate(over="ignore", under="ignore"):
+        alpha = _f(sigma) * _f(lam) / n
+    return _weight(alpha, "lasso alpha = sigma lam / n", lam=lam, sigma=sigma, n_samples=n)
 
 
 def park_casella_lam(alpha: float, *, sigma: float, n_samples: int) -> float:
     """Park-Casella ``lam = n alpha / sigma`` whose MAP at fixed sigma is ``Lasso(alpha)``."""
     sigma, n = _check_common(sigma, n_samples)
-    return n * check_positive(alpha, "alpha") / sigma
+    alpha = check_positive(alpha, "alpha")
+    with np.errstate(over="ignore", under="ignore"):
+        lam = n * _f(alpha) / _f(sigma)
+    return _scale_result(lam, "the Park-Casella lam = n alpha / sigma", alpha=alpha, sigma=sigma, n_samples=n)
 
 
 def prior_to_penalty(prior: Prior, *, sigma: float, n_samples: int) -> Penalty:
@@ -145,11 +207,19 @@ def prior_to_penalty(prior: Prior, *, sigma: float, n_samples: int) -> Penalty:
         return L1(alpha=park_casella_alpha(prior.lam, sigma=sigma, n_samples=n))
     if isinstance(prior, Gaussian):
         # sigma^2/n * ||b||^2 / (2 tau^2) = (sigma^2 / (n tau^2)) / 2 * ||b||^2
-        return L2(alpha=sigma**2 / (n * prior.scale**2))
+        with np.errstate(over="ignore", under="ignore"):
+            a2 = _f(sigma) ** 2 / (n * _f(prior.scale) ** 2)
+        return L2(alpha=_weight(a2, "the L2 weight sigma^2 / (n tau^2)", scale=prior.scale, sigma=sigma,
+                                n_samples=n))  # fmt: skip
     if isinstance(prior, ElasticNetPrior):
-        a1 = sigma**2 / (n * prior.l1_scale)
-        a2 = sigma**2 / (n * prior.l2_scale**2)
-        return ElasticNet(alpha=a1 + a2, l1_ratio=a1 / (a1 + a2))
+        with np.errstate(over="ignore", under="ignore"):
+            a1 = _f(sigma) ** 2 / (n * _f(prior.l1_scale))
+            a2 = _f(sigma) ** 2 / (n * _f(prior.l2_scale) ** 2)
+            total = a1 + a2
+        # each part may be negligible beside the other (then it rounds away, as it should); the sum may not
+        total = _weight(total, "the elastic-net weight sigma^2/(n b) + sigma^2/(n tau^2)", l1_scale=prior.l1_scale,
+                        l2_scale=prior.l2_scale, sigma=sigma, n_samples=n)  # fmt: skip
+        return ElasticNet(alpha=total, l1_ratio=float(a1 / total))
     raise TypeError(
         "prior must be Laplace, ParkCasella, Gaussian or ElasticNetPrior to have a penalty twin; "
         f"got {type(prior).__name__}"
@@ -167,11 +237,19 @@ def penalty_to_prior(penalty: Penalty, *, sigma: float, n_samples: int) -> Prior
     a1, a2 = penalty.alpha_l1, penalty.alpha_l2
     if a1 == 0.0 and a2 == 0.0:
         raise ValueError("penalty has alpha = 0: that is a flat prior, which is not proper")
-    if a2 == 0.0:
-        return Laplace(scale=sigma**2 / (n * a1))
-    if a1 == 0.0:
-        return Gaussian(scale=sigma / (n * a2) ** 0.5)
-    return ElasticNetPrior(l1_scale=sigma**2 / (n * a1), l2_scale=sigma / (n * a2) ** 0.5)
+    with np.errstate(over="ignore", under="ignore"):
+        b = _f(sigma) ** 2 / (n * _f(a1)) if a1 > 0.0 else None
+        tau = _f(sigma) / np.sqrt(n * _f(a2)) if a2 > 0.0 else None
+    if b is not None:
+        b = _scale_result(b, "the Laplace scale sigma^2 / (n alpha_l1)", alpha_l1=a1, sigma=sigma, n_samples=n)
+    if tau is not None:
+        tau = _scale_result(tau, "the Gaussian scale sigma / sqrt(n alpha_l2)", alpha_l2=a2, sigma=sigma,
+                            n_samples=n)  # fmt: skip
+    if tau is None:
+        return Laplace(scale=b)
+    if b is None:
+        return Gaussian(scale=tau)
+    return ElasticNetPrior(l1_scale=b, l2_scale=tau)
 
 
 def to_sklearn(prior: Prior, *, sigma: float, n_samples: int, fit_intercept: bool = True, **kwargs):

@@ -7,7 +7,8 @@ that takes ``sigma``:
 =========================  ===================================================================
 spelling                   meaning
 =========================  ===================================================================
-a positive number          ``sigma`` fixed at that value (the MAP is then exactly the penalised fit)
+a positive number          ``sigma`` fixed at that value (the MAP is then exactly the penalised fit);
+                           within [1e-150, 1e150] (:data:`bayesreg.priors.SCALE_RANGE`: it is squared)
 ``"estimate"``             a plug-in estimate from the data, then fixed (:func:`plug_in_sigma`:
                            least-squares residual sd when ``n > p + 1``, else a cross-validated
                            lasso's); needs the rows
@@ -35,8 +36,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validation import check_positive
-from .priors import InverseGammaPrior
+from .priors import SCALE_RANGE, InverseGammaPrior, check_scale
 
 __all__ = ["Noise", "SigmaSpec", "default_sigma_prior", "parse_sigma", "plug_in_sigma"]
 
@@ -98,6 +98,12 @@ def plug_in_sigma(X, y) -> tuple[float, str]:
         note = f"residual sd of a 5-fold cross-validated lasso ({k} non-zeros, p >= n)"
     if not sigma > 0.0:
         raise ValueError(f"sigma='estimate': the plug-in estimate is {sigma:g} (y is fitted exactly); fix sigma")
+    lo, hi = SCALE_RANGE
+    if not lo <= sigma <= hi:
+        raise ValueError(
+            f"sigma='estimate': the plug-in estimate {sigma:.3g} is outside the usable range [{lo:g}, {hi:g}] of "
+            "sigma (it is squared); measure y in units that bring it nearer 1"
+        )
     return sigma, note
 
 
@@ -271,4 +277,5 @@ def parse_sigma(sigma, name: str = "sigma") -> SigmaSpec:
         return SigmaSpec("invgamma", prior=sigma)
     if isinstance(sigma, bool) or not isinstance(sigma, int | float | np.integer | np.floating):
         raise TypeError(f"{name} must be {_VOCABULARY}; got {type(sigma).__name__} {sigma!r}")
-    return SigmaSpec("fixed", value=check_positive(sigma, name))
+    # the likelihood's precision is 1/sigma^2 (and alpha = sigma^2/(n b)): the range of SCALE_RANGE
+    return SigmaSpec("fixed", value=check_scale(sigma, name))

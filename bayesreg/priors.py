@@ -41,10 +41,45 @@ __all__ = [
     "Horseshoe",
     "GammaPrior",
     "InverseGammaPrior",
+    "SCALE_RANGE",
+    "check_scale",
 ]
 
 _LOG2 = float(np.log(2.0))
 _LOG2PI = float(np.log(2.0 * np.pi))
+
+#: The usable range of a scale: a noise sd ``sigma``, a prior scale (``b``, ``tau``, the horseshoe's
+#: ``s``) or a rate ``lam``. Every one of them is squared somewhere (the precision ``1/sigma^2``,
+#: ``tau^2``, ``lam^2 = 1/b^2`` of the Gibbs samplers, ``alpha = sigma^2/(n b)``), and float64
+#: represents squares as normal numbers only between 2.2e-308 and 1.8e308. Bounding the scale by
+#: 1e-150 and 1e150 keeps every square (and reciprocal square) within 1e-300 .. 1e300, which leaves
+#: more than seven decades for the factors (n, p, 2 pi, ratios of two scales) the formulas multiply them by.
+SCALE_RANGE = (1e-150, 1e150)
+
+
+def check_scale(value, name: str) -> float:
+    """A positive finite scale within :data:`SCALE_RANGE`, or a ValueError naming ``name`` and the range.
+
+    Parameters
+    ----------
+    value : float
+        The scale.
+    name : str
+        Its argument name, for the message.
+
+    Returns
+    -------
+    float
+    """
+    v = check_positive(value, name)
+    lo, hi = SCALE_RANGE
+    if not lo <= v <= hi:
+        raise ValueError(
+            f"{name} must lie in [{lo:g}, {hi:g}]; got {value!r}. The model squares it (and its reciprocal), "
+            "and float64 holds squares only between 1e-308 and 1e308; measure y in units that bring the scales "
+            "nearer 1 (dividing y, sigma and the prior scales by the same factor leaves the fit unchanged)"
+        )
+    return v
 
 
 def _as_beta(beta) -> np.ndarray:
@@ -255,7 +290,7 @@ class Laplace(Prior):
     scale: float = 1.0
 
     def __post_init__(self):
-        object.__setattr__(self, "scale", check_positive(self.scale, "scale"))
+        object.__setattr__(self, "scale", check_scale(self.scale, "scale"))
 
     def gibbs_settings(self) -> GibbsSettings:  # noqa: D102
         return GibbsSettings("laplace", lam2=1.0 / self.scale**2)
@@ -296,7 +331,7 @@ class ParkCasella(Prior):
     lam2_prior: GammaPrior | None = None
 
     def __post_init__(self):
-        object.__setattr__(self, "lam", check_positive(self.lam, "lam"))
+        object.__setattr__(self, "lam", check_scale(self.lam, "lam"))
         if self.lam2_prior is not None and not isinstance(self.lam2_prior, GammaPrior):
             raise TypeError(
                 f"lam2_prior must be a GammaPrior or None; got {type(self.lam2_prior).__name__}"
@@ -322,7 +357,7 @@ class ParkCasella(Prior):
 
     def scale_given(self, sigma: float) -> float:
         """The Laplace scale ``b = sigma / lam`` for a given noise scale."""
-        return check_positive(sigma, "sigma") / self.lam
+        return check_scale(sigma, "sigma") / self.lam
 
     def logp(self, beta, sigma: float = 1.0) -> float:
         """Joint log density of ``beta`` given ``sigma`` at the fixed ``lam``: Laplace(sigma / lam)."""
@@ -372,7 +407,7 @@ class Gaussian(Prior):
     tau2_prior: InverseGammaPrior | None = None
 
     def __post_init__(self):
-        object.__setattr__(self, "scale", check_positive(self.scale, "scale"))
+        object.__setattr__(self, "scale", check_scale(self.scale, "scale"))
         if self.tau2_prior is not None and not isinstance(self.tau2_prior, InverseGammaPrior):
             raise TypeError(
                 "tau2_prior must be an InverseGammaPrior or None; "
@@ -475,8 +510,8 @@ class ElasticNetPrior(Prior):
     l2_scale: float = 1.0
 
     def __post_init__(self):
-        object.__setattr__(self, "l1_scale", check_positive(self.l1_scale, "l1_scale"))
-        object.__setattr__(self, "l2_scale", check_positive(self.l2_scale, "l2_scale"))
+        object.__setattr__(self, "l1_scale", check_scale(self.l1_scale, "l1_scale"))
+        object.__setattr__(self, "l2_scale", check_scale(self.l2_scale, "l2_scale"))
 
     def logp(self, beta) -> float:  # noqa: D102
         x = _as_beta(beta)
@@ -526,7 +561,7 @@ class Horseshoe(Prior):
     global_scale: float = 1.0
 
     def __post_init__(self):
-        object.__setattr__(self, "global_scale", check_positive(self.global_scale, "global_scale"))
+        object.__setattr__(self, "global_scale", check_scale(self.global_scale, "global_scale"))
 
     def sample_hierarchy(self, size, rng=None, sigma: float = 1.0) -> dict[str, np.ndarray]:
         """Draws of the whole hierarchy: ``beta``, the global ``tau`` and the local ``lam_local``.
@@ -547,7 +582,7 @@ class Horseshoe(Prior):
             ``{"beta": ..., "tau": ..., "lam_local": ...}`` with
             ``beta = z * lam_local * tau * sigma`` and ``z`` standard normal.
         """
-        sigma = check_positive(sigma, "sigma")
+        sigma = check_scale(sigma, "sigma")
         shape = (int(size),) if np.ndim(size) == 0 else tuple(int(k) for k in size)
         if len(shape) == 0 or min(shape) < 0:
             raise ValueError(f"size must be a non-negative int or a non-empty tuple; got {size!r}")
