@@ -21,9 +21,23 @@ so the posterior of :math:`\beta` is Gaussian with
 :math:`N(\bar y - \bar x^T m, \sigma^2/n + \bar x^T \Sigma \bar x)` with
 :math:`\mathrm{Cov}(b_0, \beta) = -\Sigma\bar x`.
 
-Everything is computed from the Cholesky factor :math:`L`: the covariance as
-:math:`\sigma^2 L^{-T}L^{-1}` (two triangular solves), draws as :math:`m + \sigma L^{-T} z`, the
-log-determinant as :math:`2\sum\log L_{ii}`. No explicit inverse is formed.
+**The stable form** (the rule of :func:`bayesreg.solvers.ridge.stable_cholesky`, shared with
+the ridge solver). When the Cholesky factor :math:`L` of :math:`M` keeps 8 digits, the posterior
+is computed from it: the covariance as :math:`\sigma^2 L^{-T}L^{-1}` (two triangular solves),
+draws as :math:`m + \sigma L^{-T} z`. Otherwise (``p > n`` with a small :math:`\lambda`, or a
+nearly collinear design) from the singular basis of the centred design,
+:math:`X_c = U\,\mathrm{diag}(\sqrt{e})\,V^T` (:func:`bayesreg.solvers.ridge.spectrum`), completed
+by an orthonormal basis :math:`N` of the directions the data do not see:
+
+.. math::
+
+    m = V\,\mathrm{diag}\Bigl(\frac{\sqrt{e_i}}{e_i + \lambda}\Bigr) U^T y_c, \qquad
+    \Sigma = V\,\mathrm{diag}\Bigl(\frac{\sigma^2}{e_i + \lambda}\Bigr) V^T + \tau^2 N N^T,
+
+where the prior variance :math:`\tau^2` along :math:`N` is written as such (not as
+:math:`\sigma^2/\lambda`), so nothing over- or underflows when :math:`\lambda` does. The
+evidence is always computed in this basis (closed form in :math:`\tau` and :math:`\sigma`, see
+:func:`log_marginal_likelihood`). No explicit inverse is formed in either form.
 
 Without an intercept (``fit_intercept=False``) the same formulas hold with raw (uncentred) ``X``
 and ``y`` and :math:`b_0 = 0`.
@@ -36,10 +50,11 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import linalg, special
 
-from ._validation import check_positive, check_scalar
+from ._validation import check_scalar
 from .design import ModelData, prepare_data
 from .mapping import ridge_alpha
-from .priors import Gaussian
+from .priors import Gaussian, check_scale
+from .solvers.ridge import Spectrum, spectrum, stable_cholesky
 
 __all__ = ["ExactPosterior", "exact_posterior", "log_marginal_likelihood"]
 
@@ -86,16 +101,55 @@ def _check_gaussian_prior(prior) -> Gaussian:
 def _check_tau(tau) -> float:
     if isinstance(tau, Gaussian):
         return _check_gaussian_prior(tau).scale
-    return check_positive(tau, "tau")
+    return check_scale(tau, "tau")
 
 
-def _cholesky(M: np.ndarray) -> np.ndarray:
-    try:
-        return linalg.cholesky(M, lower=True, check_finite=False)
-    except linalg.LinAlgError as exc:  # pragma: no cover - M = G + lambda I with lambda > 0
-        raise ValueError(
-            "the posterior precision is numerically singular: tau is too large for this data"
-        ) from exc
+def _spectrum(g: ModelData) -> Spectrum:
+    """The singular basis of the centred design: the SVD of the rows when given, else the Gram's."""
+    if g.X is not None:
+        return spectrum(g.X - g.x_offset, g.y - g.y_offset, n_eff=g.n_eff)
+    return spectrum(G=g.G, q=g.q, yy=g.yy, n_eff=g.n_eff)
+
+
+class _CholeskyCov:
+    """``cov = sigma^2 (L L^T)^{-1} = F F^T`` with ``F = sigma L^{-T}``, applied by triangular solves."""
+
+    form = "cholesky"
+
+    def __init__(self, L: np.ndarray, sigma: float):
+        self.L, self.sigma = L, sigma
+        L.setflags(write=False)
+
+    def whiten(self, D: np.ndarray) -> np.ndarray:
+        """``F^T D``: its squared column norms are ``diag(D^T cov D)``."""
+        return self.sigma * linalg.solve_triangular(self.L, D, lower=True, check_finite=False)
+
+    def draw(self, Z: np.ndarray) -> np.ndarray:
+        """``F Z``: covariance ``cov`` for standard normal columns ``Z``."""
+        return self.sigma * linalg.solve_triangular(self.L, Z, lower=True, trans="T", check_finite=False)
+
+    def times(self, v: np.ndarray) -> np.ndarray:
+        """``cov @ v``."""
+        return self.sigma * (self.sigma * linalg.cho_solve((self.L, True), v, check_finite=False))
+
+
+class _SpectralCov:
+    """``cov = F F^T`` with ``F = B diag(sqrt(d))``, ``B`` an orthonormal basis, ``d`` the variances along it."""
+
+    form = "spectral"
+
+    def __init__(self, B: np.ndarray, d: np.ndarray):
+        self.F = B * np.sqrt(d)[None, :]
+        self.F.setflags(write=False)
+
+    def whiten(self, D: np.ndarray) -> np.ndarray:  # noqa: D102
+        return self.F.T @ D
+
+    def draw(self, Z: np.ndarray) -> np.ndarray:  # noqa: D102
+        return self.F @ Z
+
+    def times(self, v: np.ndarray) -> np.ndarray:  # noqa: D102
+        return self.F @ (self.F.T @ v)
 
 
 # --------------------------------------------------------------------------------------------
@@ -132,7 +186,7 @@ class ExactPosterior:
     """
 
     mean: np.ndarray
-    chol: np.ndarray = field(repr=False)  # lower Cholesky factor L of M = X_c^T X_c + lambda I
+    factor: object = field(repr=False)  # cov = F F^T: _CholeskyCov or _SpectralCov (the stable form)
     sigma: float
     tau: float
     n: int
@@ -144,7 +198,7 @@ class ExactPosterior:
     _y: np.ndarray | None = field(default=None, repr=False)
 
     def __post_init__(self):
-        for a in (self.mean, self.chol, self.x_mean):
+        for a in (self.mean, self.x_mean):
             a.setflags(write=False)
 
     # -- moments --------------------------------------------------------------------------
@@ -160,20 +214,25 @@ class ExactPosterior:
         return ridge_alpha(self.tau, sigma=self.sigma)
 
     @property
+    def form(self) -> str:
+        """``"cholesky"`` or ``"spectral"``: the stable form the posterior was computed in (module docstring)."""
+        return self.factor.form
+
+    @property
     def cov(self) -> np.ndarray:
-        """Posterior covariance of ``beta``: ``sigma^2 L^{-T} L^{-1}`` from two triangular solves."""
-        Linv = linalg.solve_triangular(self.chol, np.eye(self.n_features), lower=True, check_finite=False)
-        return self.sigma**2 * (Linv.T @ Linv)
+        """Posterior covariance of ``beta``: ``F F^T`` from the factor (two triangular solves, or a basis)."""
+        W = self.factor.whiten(np.eye(self.n_features))  # F^T
+        return W.T @ W
 
     @property
     def sd(self) -> np.ndarray:
-        """Posterior standard deviations of ``beta``: ``sigma * ||L^{-1} e_j||``."""
-        Linv = linalg.solve_triangular(self.chol, np.eye(self.n_features), lower=True, check_finite=False)
-        return self.sigma * np.sqrt(np.einsum("ij,ij->j", Linv, Linv))
+        """Posterior standard deviations of ``beta``: the row norms of the factor ``F``."""
+        W = self.factor.whiten(np.eye(self.n_features))
+        return np.sqrt(np.einsum("ij,ij->j", W, W))
 
     def _cov_times(self, v: np.ndarray) -> np.ndarray:
-        """``cov @ v`` through the Cholesky factor (no inverse)."""
-        return self.sigma**2 * linalg.cho_solve((self.chol, True), v, check_finite=False)
+        """``cov @ v`` through the factor (no inverse)."""
+        return self.factor.times(v)
 
     @property
     def intercept_mean(self) -> float:
@@ -295,9 +354,9 @@ class ExactPosterior:
         mean = (self.y_mean if self.fit_intercept else 0.0) + D @ self.mean
         if not return_std:
             return mean
-        # (x - xbar)^T sigma^2 M^{-1} (x - xbar) = sigma^2 ||L^{-1}(x - xbar)||^2
-        W = linalg.solve_triangular(self.chol, D.T, lower=True, check_finite=False)
-        var = self.sigma**2 * np.einsum("ij,ij->j", W, W)
+        # (x - xbar)^T cov (x - xbar) = ||F^T (x - xbar)||^2
+        W = self.factor.whiten(D.T)
+        var = np.einsum("ij,ij->j", W, W)
         if self.fit_intercept:
             var = var + self.sigma**2 / self.n
         if include_noise:
@@ -319,10 +378,8 @@ class ExactPosterior:
         rng = np.random.default_rng(random_seed)
         p = self.n_features
         Z = rng.standard_normal((p, chains * draws))
-        # beta = m + sigma L^{-T} z has covariance sigma^2 L^{-T} L^{-1} = sigma^2 M^{-1}
-        B = self.mean[:, None] + self.sigma * linalg.solve_triangular(
-            self.chol, Z, lower=True, trans="T", check_finite=False
-        )
+        # beta = m + F z has covariance F F^T (F = sigma L^{-T} in the Cholesky form)
+        B = self.mean[:, None] + self.factor.draw(Z)
         beta = B.T.reshape(chains, draws, p)
         if self.fit_intercept:
             z0 = rng.standard_normal((chains, draws))
@@ -433,20 +490,26 @@ def exact_posterior(
         ``sample`` (an ``arviz.InferenceData`` of exact draws).
     """
     prior = _check_gaussian_prior(Gaussian(1.0) if prior is None else prior)
-    sigma = check_positive(sigma, "sigma")
+    sigma = check_scale(sigma, "sigma")
     g = _gram(X, y, fit_intercept, feature_names)
     return _posterior_from_gram(g, prior.scale, sigma, g.feature_names)
 
 
 def _posterior_from_gram(g: ModelData, tau: float, sigma: float, names) -> ExactPosterior:
-    lam = ridge_alpha(tau, sigma=sigma)  # the posterior precision is (G + lam I) / sigma^2
-    M = g.G.copy()
-    M[np.diag_indices_from(M)] += lam
-    L = _cholesky(M)
-    mean = linalg.cho_solve((L, True), g.q, check_finite=False)
+    # the posterior precision is (G + lam I) / sigma^2 with lam = (sigma / tau)^2; sigma and tau lie in
+    # SCALE_RANGE, so their ratio is a normal float, but lam may over- or underflow: both forms below
+    # stay exact then (lam = 0 with a full-rank G is plain least squares)
+    with np.errstate(over="ignore", under="ignore"):
+        lam = float(np.float64(sigma / tau) ** 2)
+    L = stable_cholesky(g.G, lam) if np.isfinite(lam) else None
+    if L is not None:
+        mean = linalg.cho_solve((L, True), g.q, check_finite=False)
+        factor = _CholeskyCov(L, sigma)
+    else:
+        mean, factor = _spectral_posterior(_spectrum(g), tau, sigma, lam)
     return ExactPosterior(
         mean=mean,
-        chol=L,
+        factor=factor,
         sigma=sigma,
         tau=tau,
         n=g.n,
@@ -457,6 +520,29 @@ def _posterior_from_gram(g: ModelData, tau: float, sigma: float, names) -> Exact
         _X=g.X,
         _y=g.y,
     )
+
+
+def _spectral_posterior(spec: Spectrum, tau: float, sigma: float, lam: float):
+    """Mean and covariance factor in the singular basis, for any ``lam`` in [0, inf].
+
+    Along ``V``: variance ``sigma^2 / (e + lam)``, written ``tau^2 / (1 + e / lam)`` when
+    ``lam > 1`` (so ``lam = inf``, a prior far narrower than the noise, gives ``tau^2``); mean
+    ``sqrt(e) c / (e + lam)``, likewise. Along the null basis: the prior, variance ``tau^2``, mean 0.
+    """
+    e, c = spec.e, spec.c
+    with np.errstate(over="ignore", under="ignore"):
+        if lam <= 1.0:
+            d = sigma * (sigma / (e + lam))
+            w = np.sqrt(e) / (e + lam)
+        else:
+            il = 1.0 / lam
+            d = tau * (tau / (1.0 + e * il))
+            w = np.sqrt(e) * il / (1.0 + e * il)
+    mean = spec.V @ (w * c)
+    N = spec.null_basis()
+    B = np.hstack([spec.V, N])
+    d = np.concatenate([d, np.full(N.shape[1], tau * tau)])
+    return mean, _SpectralCov(B, d)
 
 
 # --------------------------------------------------------------------------------------------
@@ -472,9 +558,18 @@ def log_marginal_likelihood(X, y=None, tau=1.0, *, sigma: float, fit_intercept: 
         \log p(y) = -\frac{n'}{2}\log(2\pi\sigma^2) - \frac12\log\det(I_p + X_c^T X_c/\lambda)
         - \frac{1}{2\sigma^2}\bigl(y_c^T y_c - y_c^T X_c M^{-1} X_c^T y_c\bigr) - \frac12\log n,
 
-    with :math:`\lambda = \sigma^2/\tau^2`, :math:`M = X_c^T X_c + \lambda I` (through its Cholesky
-    factor) and :math:`n' = n - 1`. It equals :math:`\log N_n(y_c; 0, \sigma^2 I + \tau^2 X_c X_c^T)
-    + \frac12\log(2\pi\sigma^2/n)`.
+    with :math:`\lambda = \sigma^2/\tau^2`, :math:`M = X_c^T X_c + \lambda I` and :math:`n' = n - 1`.
+    It equals :math:`\log N_n(y_c; 0, \sigma^2 I + \tau^2 X_c X_c^T) + \frac12\log(2\pi\sigma^2/n)`.
+
+    **How it is computed.** In the singular basis of the centred design (``k`` positive
+    eigenvalues :math:`e_i` of :math:`X_c^T X_c`, :math:`c = U^T y_c`, :math:`r` the part of
+    :math:`\lVert y_c\rVert^2` outside the column space, :math:`s = \sigma^2`, :math:`t = \tau^2`):
+    :math:`\log\det(sI + tX_cX_c^T) = (n' - k)\log s + \sum_i \log(s + t e_i)` and
+    :math:`y_c^T(sI + tX_cX_c^T)^{-1}y_c = \sum_i c_i^2/(s + t e_i) + r/s`. Nothing is subtracted
+    and no ill-conditioned matrix is factored, so it is accurate for every ``tau`` and ``sigma``
+    (e.g. ``p > n`` with ``sigma -> 0``, where :math:`M` is numerically singular). When the
+    evidence is below the smallest float64 (``y`` far outside what ``sigma`` allows) the result is
+    ``-inf``.
 
     **The improper intercept.** The intercept has a flat prior of density 1, so the integral over
     it is finite but not a normalised density of ``y``: it is the density of the ``n - 1`` contrasts
@@ -502,33 +597,24 @@ def log_marginal_likelihood(X, y=None, tau=1.0, *, sigma: float, fit_intercept: 
     float
     """
     tau = _check_tau(tau)
-    sigma = check_positive(sigma, "sigma")
+    sigma = check_scale(sigma, "sigma")
     g = _gram(X, y, fit_intercept)
-    return _log_ml_cholesky(g, tau, sigma)
+    return -_Evidence(g).neg_log_ml(2.0 * np.log(tau), 2.0 * np.log(sigma))
 
 
-def _log_ml_cholesky(g: ModelData, tau: float, sigma: float) -> float:
-    s2 = sigma**2
-    lam = ridge_alpha(tau, sigma=sigma)
-    M = g.G.copy()
-    M[np.diag_indices_from(M)] += lam
-    L = _cholesky(M)
-    # log det(I + G / lam) = log det M - p log lam
-    logdet = 2.0 * np.sum(np.log(np.diag(L))) - g.p * np.log(lam)
-    v = linalg.solve_triangular(L, g.q, lower=True, check_finite=False)
-    quad = (g.yy - v @ v) / s2
-    out = -0.5 * g.n_eff * (_LOG2PI + np.log(s2)) - 0.5 * logdet - 0.5 * quad
-    if g.fit_intercept:
-        out -= 0.5 * np.log(g.n)
-    return float(out)
+def _over_exp(x: float, log_den: float) -> float:
+    """``x / exp(log_den)`` for ``x >= 0``, without 0 * inf when ``exp(log_den)`` is out of range."""
+    if abs(log_den) < 700.0:
+        with np.errstate(over="ignore"):
+            return float(x * np.exp(-log_den))
+    return float(np.exp(np.log(x) - log_den)) if x > 0.0 else 0.0
 
 
 class _Evidence:
-    """``-log p(y | tau, sigma)`` and its gradient for many ``(tau, sigma)`` from one eigendecomposition.
+    """``-log p(y | tau, sigma)`` for many ``(tau, sigma)`` from one singular basis (:func:`_spectrum`).
 
-    With ``G = V diag(e) V^T`` (``k`` positive eigenvalues), ``u_i = (V^T q)_i^2 / e_i``,
-    ``r = y_c^T y_c - sum_i u_i`` (the part of ``y_c`` outside the column space, >= 0),
-    ``t = tau^2``, ``s = sigma^2``:
+    With ``k`` positive eigenvalues ``e_i`` of ``X_c^T X_c``, ``u_i = c_i^2`` (``c = U^T y_c``),
+    ``r`` the part of ``y_c^T y_c`` outside the column space (>= 0), ``t = tau^2``, ``s = sigma^2``:
     ``log det(s I + t X_c X_c^T) = (n' - k) log s + sum_i log(s + t e_i)`` and
     ``y_c^T (s I + t X_c X_c^T)^{-1} y_c = sum_i u_i / (s + t e_i) + r / s``, on the ``n'``-dimensional
     space left after the intercept. Written this way nothing is lost to rounding when ``p >= n``
@@ -536,22 +622,35 @@ class _Evidence:
     """
 
     def __init__(self, g: ModelData):
-        e, V = linalg.eigh(g.G, check_finite=False)
-        # eigenvalues at rounding level are exact zeros of a rank-deficient Gram (p >= n)
-        cut = max(float(e[-1]), 0.0) * g.p * np.finfo(np.float64).eps * 10.0 if e.size else 0.0
-        pos = e > cut
-        self.e = e[pos]
-        self.u = (V[:, pos].T @ g.q) ** 2 / self.e
-        self.r = max(g.yy - float(np.sum(self.u)), 0.0)
-        self.k = int(pos.sum())
+        spec = _spectrum(g)
+        self.e = spec.e
+        self.u = spec.c**2
+        self.r = spec.rest
+        self.k = spec.rank
         self.n_eff = g.n_eff
         self.const = 0.5 * g.n_eff * _LOG2PI + (0.5 * np.log(g.n) if g.fit_intercept else 0.0)
 
     def neg_log_ml(self, log_t: float, log_s: float) -> float:
-        t, s = np.exp(log_t), np.exp(log_s)
-        d = s + t * self.e
-        logdet = (self.n_eff - self.k) * log_s + np.sum(np.log(d))
-        quad = np.sum(self.u / d) + (self.r / s if self.r > 0 else 0.0)
+        """``-log p(y | tau, sigma)`` at ``log_t = log tau^2``, ``log_s = log sigma^2``, any magnitudes.
+
+        ``s + t e_i`` is factored as ``t (e_i + lam)`` when ``lam = s / t <= 1`` and as
+        ``s (1 + e_i / lam)`` otherwise, so neither ``s``, ``t`` nor ``lam`` is formed where it
+        could over- or underflow.
+        """
+        log_lam = log_s - log_t
+        e, u = self.e, self.u
+        with np.errstate(over="ignore", under="ignore", divide="ignore"):
+            if log_lam <= 0.0:
+                d = e + np.exp(log_lam)  # (s + t e) / t
+                logdet = self.k * log_t + float(np.sum(np.log(d)))
+                quad = _over_exp(float(np.sum(u / d)), log_t)
+            else:
+                ei = e * np.exp(-log_lam)  # t e / s
+                logdet = self.k * log_s + float(np.sum(np.log1p(ei)))
+                quad = _over_exp(float(np.sum(u / (1.0 + ei))), log_s)
+            logdet += (self.n_eff - self.k) * log_s
+            if self.r > 0.0:
+                quad += _over_exp(self.r, log_s)
         return float(self.const + 0.5 * logdet + 0.5 * quad)
 
     def profile(self, log_g):
