@@ -31,6 +31,8 @@ _LAZY = {
     # data
     "SufficientStats": "bayesreg.suffstats",
     "InvalidStatisticsError": "bayesreg.suffstats",
+    "sparse_summary": "bayesreg.selection",
+    "SparseSummary": "bayesreg.selection",
     "prepare_data": "bayesreg.design",
     # solvers
     "lasso": "bayesreg.solvers",

@@ -21,11 +21,13 @@ turns a posterior into a short list of variables in one of three ways:
 
     .. math::
 
-        \rho^2_{\lambda,d} = \frac{\lVert X\beta_d\rVert^2}
-            {\lVert X\beta_d\rVert^2 + n\sigma_d^2 + \lVert X\beta_d - X\gamma_\lambda\rVert^2},
+        \rho^2_{\lambda,d} = \frac{\lVert X\gamma_\lambda\rVert^2}
+            {\lVert X\gamma_\lambda\rVert^2 + n\sigma_d^2 + \lVert X\beta_d - X\gamma_\lambda\rVert^2},
 
-    the share of the variance of a new response that the summary's predictions explain when
-    :math:`(\beta_d, \sigma_d)` is the truth. The full model is :math:`\lambda = 0`, whose
+    (Hahn and Carvalho's :math:`\rho^2_\lambda`, written with :math:`n^{-1}` on every term in the
+    paper): the variation of the summary's predictions against it plus what it leaves unexplained
+    (the noise and its distance to the model's fit) when :math:`(\beta_d, \sigma_d)` is the truth.
+    The empty summary explains nothing (:math:`\rho^2 = 0`). The full model is :math:`\lambda = 0`, whose
     summary is the posterior mean itself (:math:`\gamma_0 = \bar\beta`). The chosen size is the
     smallest whose band (``level``, default 90%) reaches the posterior mean of the full model's
     :math:`\rho^2_0`: the rule of the paper and of the reference implementation
@@ -366,7 +368,8 @@ def _dss(d, level, interval, n_lambdas, eps, tol, max_iter, refine):
     for k in range(gammas.shape[0]):
         diff = Z - G[k]
         loss[:, k] = np.einsum("dk,dk->d", diff, diff)
-    rho2 = fit2[:, None] / (fit2[:, None] + ns2[:, None] + loss)
+    sfit2 = np.einsum("kj,kj->k", G, G)  # ||X gamma_k||^2 (the summary's own fit)
+    rho2 = sfit2[None, :] / (sfit2[None, :] + ns2[:, None] + loss)
     excess = np.sqrt(loss / n + sigma[:, None] ** 2) - sigma[:, None]
     rho_band = _band(rho2, level, interval)
     ex_band = _band(excess, level, interval)

@@ -82,8 +82,8 @@ def test_rho2_and_excess_loss_by_hand():
     def rho2(gamma):
         out = np.empty(len(B))
         for d in range(len(B)):
-            fit = Xc @ B[d]
-            out[d] = fit @ fit / (fit @ fit + n * sig[d] ** 2 + np.sum((fit - Xc @ gamma) ** 2))
+            fit, summ = Xc @ B[d], Xc @ gamma
+            out[d] = summ @ summ / (summ @ summ + n * sig[d] ** 2 + np.sum((fit - summ) ** 2))
         return out
 
     for _, row in s.table.iterrows():
@@ -123,8 +123,8 @@ def test_hdi_band_is_the_narrowest_window():
     B, sig = _flat(post["beta"]), _flat(post["sigma"])
     Xc = X - X.mean(axis=0)
     gamma = _flat(post["beta"]).mean(axis=0)
-    fit = B @ Xc.T
-    r2 = np.sort(np.sum(fit**2, 1) / (np.sum(fit**2, 1) + len(X) * sig**2 + np.sum((fit - Xc @ gamma) ** 2, 1)))
+    fit, summ = B @ Xc.T, Xc @ gamma
+    r2 = np.sort(summ @ summ / (summ @ summ + len(X) * sig**2 + np.sum((fit - summ) ** 2, 1)))
     m = r2.size
     k = int(np.floor(0.9 * m))
     i = np.argmin(r2[k:] - r2[: m - k])
