@@ -470,3 +470,26 @@ def test_bad_design_is_named(no_work):
         glm_fit(X, [0, 1, 0, 1, 1], "bernoulli", l1=1.0)
     with pytest.raises(ValueError, match="coef has 3 entries"):
         glm_gap(np.ones((5, 2)), [0, 1, 0, 1, 1], Bernoulli(), np.zeros(3), 0.0, 1.0)
+
+
+def test_gaussian_family_agrees_with_the_linear_mapping(regression_data):
+    """Laplace(b) at noise sigma: glm l1 = sigma^2 / b is the package's Lasso alpha = sigma^2 / (n b)."""
+    from bayesreg.mapping import lasso_alpha
+
+    X, y = regression_data
+    sigma, b = 0.5, 0.02
+    res = glm_fit(X, y, "gaussian", l1=sigma**2 / b, tol=TOL)
+    sk = Lasso(alpha=lasso_alpha(b, sigma=sigma, n_samples=X.shape[0]), tol=1e-14, max_iter=100_000).fit(X, y)
+    np.testing.assert_array_equal(res.coef != 0, sk.coef_ != 0)
+    assert 0 < res.support.size < X.shape[1] and rel(res.coef, sk.coef_) < 1e-8
+
+
+def test_read_only_inputs_are_accepted():
+    r = np.random.default_rng(15)
+    X = r.standard_normal((30, 3))
+    m = np.full(30, 4.0)
+    y = r.binomial(4, 0.5, 30).astype(float)
+    for a in (X, y, m):
+        a.setflags(write=False)
+    res = glm_fit(X, y, "binomial", l1=0.5, trials=m)
+    assert res.converged
