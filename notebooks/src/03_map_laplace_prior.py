@@ -50,7 +50,7 @@ fig.tight_layout()
 
 # %%
 d = datasets.load_diabetes()
-X, y, names = d.X, d.y, list(d.feature_names)
+X, y, names = d.features, d.y, list(d.feature_names)  # a DataFrame: results carry the names
 n = len(y)
 sigma, b = 54.0, 20.0
 prior = bayesreg.Laplace(b)
@@ -70,7 +70,7 @@ map_
 # kinks of $|\beta_j|$: its "zeros" come out small instead of zero.
 
 # %%
-report = bayesreg.check_equivalence(X, y, prior, sigma=sigma, feature_names=names)
+report = bayesreg.check_equivalence(X, y, prior, sigma=sigma)
 report
 
 # %%

@@ -79,12 +79,12 @@ fig.tight_layout()
 
 # %%
 d = datasets.load_diabetes()
-X, y, names = d.X, d.y, list(d.feature_names)
+X, y, names = d.features, d.y, list(d.feature_names)  # a DataFrame: results carry the names
 n = len(y)
 sigma, tau = 54.0, 100.0
 prior = bayesreg.Gaussian(tau)
 print("Ridge alpha = sigma^2 / tau^2 =", mapping.ridge_alpha(tau, sigma=sigma))
-report = bayesreg.check_equivalence(X, y, prior, sigma=sigma, feature_names=names)
+report = bayesreg.check_equivalence(X, y, prior, sigma=sigma)
 report
 
 # %%
@@ -101,7 +101,7 @@ plotting.plot_map_vs_sklearn(report);
 # from one Cholesky factor and draws from it exactly.
 
 # %%
-post = bayesreg.exact_posterior(X, y, prior, sigma=sigma, feature_names=names)
+post = bayesreg.exact_posterior(X, y, prior, sigma=sigma)
 sk = mapping.to_sklearn(prior, sigma=sigma, n_samples=n).fit(X, y)
 print("max |posterior mean - Ridge|:", np.max(np.abs(post.mean - sk.coef_)))
 post.summary()

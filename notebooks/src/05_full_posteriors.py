@@ -22,7 +22,7 @@ N_SCALES = 4 if FAST else 10
 pd.set_option("display.float_format", "{:.4g}".format)
 
 d = datasets.load_diabetes()
-X, y, names = d.X, d.y, list(d.feature_names)
+X, y, names = d.features, d.y, list(d.feature_names)  # a DataFrame: results carry the names
 sigma = 54.0  # fixed: then the MAP is exactly the lasso / ridge fit
 
 # %% [markdown]
@@ -36,9 +36,9 @@ b = 20.0
 laplace, gaussian = bayesreg.Laplace(b), bayesreg.Gaussian(np.sqrt(2) * b)
 idata = {
     "Laplace": bayesreg.sample_posterior(X, y, laplace, sigma=sigma, draws=DRAWS, chains=4, random_seed=1,
-                                         feature_names=names, progressbar=False),
+                                         progressbar=False),
     "Gaussian": bayesreg.sample_posterior(X, y, gaussian, sigma=sigma, draws=DRAWS, chains=4, random_seed=2,
-                                          feature_names=names, progressbar=False),
+                                          progressbar=False),
 }
 az.summary(idata["Laplace"], var_names=["beta"], kind="diagnostics")
 
@@ -67,19 +67,19 @@ table
 # ## Shrinkage along the prior scale
 #
 # Over a grid of prior scales: on the left the MAP (for the Laplace prior, the lasso path with its
-# exact zeros; for the Gaussian, the ridge path), on the right the posterior mean and its 94% HDI.
-# The Gaussian prior with $\sigma$ fixed is conjugate, so its right panel is exact and equals its
-# left: mean = mode.
+# exact zeros; for the Gaussian, the ridge path), in the middle the posterior mean and its 94% HDI.
+# For the Laplace prior a third panel takes every point where the MAP is exactly zero and draws
+# the size of the posterior mean there on a log scale: never zero. The Gaussian prior with
+# $\sigma$ fixed is conjugate, so its middle panel is exact and equals its left: mean = mode.
 
 # %%
 scales = b * np.logspace(-1, 1, N_SCALES)
 shrink = {
     "Laplace": bayesreg.shrinkage_table(X, y, "laplace", scales=scales, sigma=sigma, draws=2 * DRAWS,
-                                        tune=DRAWS, chains=4, random_seed=3, feature_names=names),
-    "Gaussian": bayesreg.shrinkage_table(X, y, "gaussian", scales=np.sqrt(2) * scales, sigma=sigma,
-                                         feature_names=names),
+                                        tune=DRAWS, chains=4, random_seed=3),
+    "Gaussian": bayesreg.shrinkage_table(X, y, "gaussian", scales=np.sqrt(2) * scales, sigma=sigma),
 }
-plotting.plot_shrinkage(shrink["Laplace"], xlabel="Laplace scale b", title="Laplace prior");
+plotting.plot_shrinkage(shrink["Laplace"], xlabel="Laplace scale b", title="Laplace prior", zeros=True);
 
 # %%
 plotting.plot_shrinkage(shrink["Gaussian"], xlabel=r"Gaussian sd $\tau$", title="Gaussian prior");

@@ -21,15 +21,16 @@ import pandas as pd
 from sklearn.linear_model import LassoCV, LinearRegression
 
 import bayesreg
-from bayesreg import datasets, mapping, plotting
+from bayesreg import datasets, figures, mapping, plotting
 
 FAST = os.environ.get("BAYESREG_FAST") == "1"
 DRAWS = 300 if FAST else 4000
 N_SCALES = 4 if FAST else 12
+LEVEL = 0.95  # the one credible level: every interval quoted, drawn or shaded here is this HDI
 pd.set_option("display.float_format", "{:.4g}".format)
 
 d = datasets.load_diabetes()  # columns centred, unit Euclidean norm: the scaling of Efron et al.
-X, y, names = d.X, d.y, list(d.feature_names)
+X, y, names = d.features, d.y, list(d.feature_names)  # a DataFrame: results carry the names
 n, p = X.shape
 
 # %% [markdown]
@@ -52,11 +53,13 @@ eb
 # %%
 hyper_prior = bayesreg.ParkCasella(1.0, lam2_prior=bayesreg.GammaPrior(1.0, 1.78))
 idata_hyper = bayesreg.sample_posterior(X, y, hyper_prior, sigma="jeffreys", draws=DRAWS, chains=4, random_seed=5,
-                                        feature_names=names, progressbar=False)
-lam_draws = idata_hyper.posterior["lam"].values.ravel()
-print(f"lambda: MCEM {eb.lam:.3f};  hyperprior posterior median {np.median(lam_draws):.3f}, "
-      f"95% interval [{np.quantile(lam_draws, 0.025):.3f}, {np.quantile(lam_draws, 0.975):.3f}]")
-plotting.plot_posterior_density({"Gamma(1, 1.78) on lambda^2": idata_hyper}, var_names=["lam", "sigma"], ncols=2);
+                                        progressbar=False)
+# the interval quoted and the shading drawn come from the same helper at the same level
+lam_iv = figures.posterior_intervals({"hyperprior": idata_hyper}, var_names=["lam"], hdi_prob=LEVEL)
+print(f"lambda: MCEM {eb.lam:.3f};  hyperprior posterior median {lam_iv.median[0, 0]:.3f}, "
+      f"{LEVEL:.0%} HDI [{lam_iv.low[0, 0]:.3f}, {lam_iv.high[0, 0]:.3f}]")
+plotting.plot_posterior_density({"Gamma(1, 1.78) on lambda^2": idata_hyper}, var_names=["lam", "sigma"],
+                                hdi_prob=LEVEL, ncols=2);
 
 # %% [markdown]
 # ## The Bayesian lasso at the empirical-Bayes lambda, against the lasso and least squares
@@ -68,12 +71,12 @@ plotting.plot_posterior_density({"Gamma(1, 1.78) on lambda^2": idata_hyper}, var
 # %%
 bl_prior = bayesreg.ParkCasella(eb.lam)
 idata_eb = bayesreg.sample_posterior(X, y, bl_prior, sigma="jeffreys", draws=DRAWS, chains=4, random_seed=6,
-                                     feature_names=names, progressbar=False)
+                                     progressbar=False)
 ols = LinearRegression().fit(X, y).coef_
 lasso_cv = LassoCV(cv=10).fit(X, y)
 mode = bayesreg.map_estimate(X, y, bl_prior, sigma="jeffreys")
 plotting.plot_credible_intervals(
-    idata_eb, hdi_prob=0.95,
+    idata_eb, hdi_prob=LEVEL,
     point_estimates={"least squares": ols, f"lasso, 10-fold CV (alpha={lasso_cv.alpha_:.3g})": lasso_cv.coef_,
                      "posterior mode": mode.coef},
 );
@@ -90,7 +93,7 @@ plotting.plot_credible_intervals(
 
 # %%
 eb_ridge = bayesreg.choose_prior_scale(X, y, "gaussian")
-ridge_post = bayesreg.exact_posterior(X, y, eb_ridge.prior, sigma=eb_ridge.sigma, feature_names=names)
+ridge_post = bayesreg.exact_posterior(X, y, eb_ridge.prior, sigma=eb_ridge.sigma)
 eb_ridge
 
 # %% [markdown]
@@ -119,26 +122,26 @@ plotting.plot_map_vs_sklearn(estimates);
 #
 # Park and Casella's Figure 1 draws the lasso, the Bayesian lasso and ridge estimates along the
 # amount of shrinkage. Here the MAP path (the lasso, and ridge) is beside the posterior median
-# and its 95% interval over a grid of prior scales, with $\sigma$ fixed at its posterior mean.
-# The dashed line marks the empirical-Bayes choice.
+# and its 95% HDI over a grid of prior scales, with $\sigma$ fixed at its posterior mean; for the
+# Laplace prior the third panel shows the posterior median, on a log scale, wherever the lasso is
+# exactly zero. The dashed line marks the empirical-Bayes choice.
 
 # %%
 sigma_hat = float(idata_eb.posterior["sigma"].mean())
 b_eb = sigma_hat / eb.lam  # the Laplace scale of the empirical-Bayes lambda
 lap_table = bayesreg.shrinkage_table(X, y, "laplace", scales=b_eb * np.logspace(-1.5, 1, N_SCALES), sigma=sigma_hat,
-                                     draws=DRAWS, tune=1000, chains=4, random_seed=7, hdi_prob=0.95,
-                                     feature_names=names)
-fig = plotting.plot_shrinkage(lap_table, center="median", xlabel=r"Laplace scale $b = \sigma/\lambda$",
-                              title="Laplace prior: lasso path | Bayesian lasso median and 95% interval")
-for ax in fig.axes[:2]:
+                                     draws=DRAWS, tune=1000, chains=4, random_seed=7, hdi_prob=LEVEL)
+fig = plotting.plot_shrinkage(lap_table, center="median", xlabel=r"Laplace scale $b = \sigma/\lambda$", zeros=True,
+                              title=f"Laplace prior: lasso path | Bayesian lasso median and {LEVEL:.0%} HDI")
+for ax in fig.axes[:3]:
     ax.axvline(b_eb, color="k", ls="--", lw=1)
 
 # %%
 tau_eb = eb_ridge.scale
 ridge_table = bayesreg.shrinkage_table(X, y, "gaussian", scales=tau_eb * np.logspace(-2, 1, N_SCALES),
-                                       sigma=eb_ridge.sigma, hdi_prob=0.95, feature_names=names)
+                                       sigma=eb_ridge.sigma, hdi_prob=LEVEL)
 fig = plotting.plot_shrinkage(ridge_table, center="median", xlabel=r"Gaussian sd $\tau$",
-                              title="Gaussian prior: ridge path | exact posterior median and 95% interval")
+                              title=f"Gaussian prior: ridge path | exact posterior median and {LEVEL:.0%} HDI")
 for ax in fig.axes[:2]:
     ax.axvline(tau_eb, color="k", ls="--", lw=1)
 
