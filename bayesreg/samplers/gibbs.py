@@ -24,6 +24,7 @@ from .._validation import check_scalar
 from ..models import PRIORS, prepare_data
 from ..noise import parse_sigma
 from ..priors import Prior
+from ..solvers import _route
 from . import _kernels as K
 
 __all__ = ["sample_gibbs", "gibbs_supports", "GIBBS_PRIORS"]
@@ -97,13 +98,20 @@ class _Progress:
 
     Shown once a run has lasted ``delay`` seconds (short runs print nothing), refreshed from the
     driver thread while the chains run; rich renders it in a terminal and in a notebook, and
-    prints a plain final line in a log instead of carriage returns.
+    prints a plain final line in a log instead of carriage returns. While no sweep is done and
+    ``compiling()`` says numba is compiling the kernels (a first run), the bar says so and pulses,
+    then counts sweeps.
     """
 
-    def __init__(self, total: int, chains: int, enabled: bool, delay: float = 1.0):
+    _LABEL = "Gibbs sampling"
+    _COMPILING = "compiling sampler kernels (first run only)"
+
+    def __init__(self, total: int, chains: int, enabled: bool, delay: float = 1.0, compiling=None):
         self.total = total * chains
         self.enabled = enabled
         self.delay = delay
+        self.compiling = compiling
+        self.in_compile = False
         self.start = time.perf_counter()
         self.shown = False
         self.bar = None
@@ -119,14 +127,22 @@ class _Progress:
 
             # the task's clock starts now; the display only once the run has lasted `delay`
             self.bar = Progress(
-                TextColumn("Gibbs sampling"), BarColumn(), MofNCompleteColumn(), TextColumn("iterations"),
+                TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("iterations"),
                 TimeElapsedColumn(), TextColumn("eta"), TimeRemainingColumn(),
             )  # fmt: skip
-            self.task = self.bar.add_task("gibbs", total=self.total)
+            self.task = self.bar.add_task(self._LABEL, total=self.total)
 
     def update(self, done: int, final: bool = False):
         if self.bar is None:
             return
+        if done == 0 and not final and not self.in_compile and self.compiling is not None and self.compiling():
+            self.in_compile = True  # a pulsing bar (no total) that says why nothing is counted yet
+            self.bar.update(self.task, description=self._COMPILING)
+            # (rich's update() reads total=None as "unchanged"; a task without a total pulses)
+            next(t for t in self.bar.tasks if t.id == self.task).total = None
+        elif self.in_compile and (done > 0 or final):
+            self.in_compile = False
+            self.bar.update(self.task, total=self.total, description=self._LABEL)
         self.bar.update(self.task, completed=done)
         if not self.shown and not final and time.perf_counter() - self.start >= self.delay:
             self.bar.start()
@@ -345,6 +361,8 @@ def sample_gibbs(
     }
     done = np.zeros(chains, dtype=np.int64)
     lock = threading.Lock()
+    # small problems: the same sweeps in NumPy, no compiler (bayesreg.solvers._route has the rule)
+    numpy_route = not use_bcm and _route.use_numpy_sampler(p, chains * total)
 
     def run_chain(c: int):
         state = initial_state(seeds[c])
@@ -352,16 +370,24 @@ def sample_gibbs(
             beta=out["beta"][c], sigma=out["sigma"][c], intercept=out["intercept"][c], hyper=out["hyper"][c],
             local=out["local"][c], rss=out["rss"][c],
         )  # fmt: skip
-        K.seed(int(seeds[c].generate_state(1, dtype=np.uint32)[0]))
+        if numpy_route:
+            from . import _numpy_kernels
+
+            rng = np.random.default_rng(seeds[c].spawn(1)[0])
+            step = lambda state, it, m: _numpy_kernels.run_block(config, gdata, state, it, m, tune, trace, rng)  # noqa: E731
+        else:
+            K.seed(int(seeds[c].generate_state(1, dtype=np.uint32)[0]))
+            step = lambda state, it, m: K.run_block(config, gdata, state, it, m, tune, trace)  # noqa: E731
         it = 0
         while it < total:
             m = min(block, total - it)
-            state = K.run_block(config, gdata, state, it, m, tune, trace)
+            state = step(state, it, m)
             it += m
             with lock:
                 done[c] = it
 
-    bar = _Progress(total, chains, progressbar)
+    compiling = None if numpy_route else (lambda: _route.is_compiling(K.run_block) or _route.is_compiling(K.seed))
+    bar = _Progress(total, chains, progressbar, compiling=compiling)
     t0 = time.perf_counter()
     # Chains already fill the cores: BLAS threads inside each chain would only oversubscribe them.
     blas_threads = max(1, (os.cpu_count() or 1) // min(cores, chains))
@@ -381,6 +407,7 @@ def sample_gibbs(
         "sampler": "gibbs",
         "prior": type(prior).__name__,
         "beta_draw": "bhattacharya-chakraborty-mallick" if use_bcm else "rue-cholesky",
+        "kernels": "numpy" if numpy_route else "numba",
         "sampling_time": elapsed,
         "tuning_steps": tune,
         "inference_library": "bayesreg",

@@ -1,0 +1,193 @@
+"""The NumPy route of the Gibbs sampler: small problems, no compiler.
+
+A line-for-line port of :func:`bayesreg.samplers._kernels.run_block` (Rue's Cholesky draw on the
+sufficient statistics; the ``p > n`` row-based draw stays compiled), with the loops over the
+coefficients written as array operations. The model, the conditionals and the update order
+are those of the compiled kernel, documented there; only the random stream differs (a NumPy
+``Generator`` per chain instead of numba's per-thread state), so a seed gives other, equally
+valid, draws on this route. :mod:`bayesreg.solvers._route` decides when it runs.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from scipy.linalg import solve_triangular
+
+from ._kernels import GAUSSIAN, HORSESHOE, LAPLACE, PARK_CASELLA, SIGMA_FIXED, SIGMA_HALFCAUCHY, GibbsState
+
+_MU_MAX = 1e150
+
+
+def _inv_gamma(rng, shape, scale):
+    # IG(shape, scale) = scale / Gamma(shape, 1) (elementwise for array scales)
+    return scale / rng.gamma(shape, 1.0, size=np.shape(scale)) if np.ndim(scale) else scale / rng.gamma(shape)
+
+
+def _inv_gauss(rng, mu, lam):
+    # Michael, Schucany and Haas (1976), vectorised, with the cancellation-free root of the kernel
+    mu = np.minimum(mu, _MU_MAX)
+    z = rng.standard_normal(mu.shape)
+    r = mu * z * z / (2.0 * lam)
+    x = mu / (1.0 + r + np.sqrt(r * (2.0 + r)))
+    return np.where(rng.random(mu.shape) * (mu + x) <= mu, x, mu * mu / x)
+
+
+def _factor(xtx, xty, yty, w):
+    # A = xtx + diag(1/w) = L L^T; L, v = L^-1 xty, quad = yty - xty^T A^-1 xty, log|I + X W X^T|
+    A = xtx + np.diag(1.0 / w)
+    L = np.linalg.cholesky(A)
+    v = solve_triangular(L, xty, lower=True, check_finite=False)
+    logdet = float(2.0 * np.log(np.diag(L)).sum() + np.log(w).sum())
+    quad = max(yty - float(v @ v), 0.0)
+    return L, v, quad, logdet
+
+
+def _log_marginal(quad, logdet, sigma_mode, s2, shape, rate):
+    if sigma_mode == SIGMA_FIXED:
+        return -0.5 * logdet - 0.5 * quad / s2
+    return -0.5 * logdet - shape * math.log(rate + 0.5 * quad)
+
+
+def _lam2_logf(v, a, S, delta):
+    return a * v - S * math.exp(0.5 * v) - delta * math.exp(v)
+
+
+def _slice_lam2(rng, v0, a, S, delta):
+    # univariate slice sampler (Neal 2003), stepping out then shrinking, as the compiled kernel
+    width = 1.0
+    logy = _lam2_logf(v0, a, S, delta) + math.log(rng.random())
+    lo = v0 - width * rng.random()
+    hi = lo + width
+    k = 0
+    while _lam2_logf(lo, a, S, delta) > logy and k < 100:
+        lo -= width
+        k += 1
+    k = 0
+    while _lam2_logf(hi, a, S, delta) > logy and k < 100:
+        hi += width
+        k += 1
+    while True:
+        v = lo + (hi - lo) * rng.random()
+        if _lam2_logf(v, a, S, delta) > logy:
+            return v
+        if v < v0:
+            lo = v
+        else:
+            hi = v
+
+
+def run_block(config, data, state, it0, n_iter, tune, trace, rng):
+    """:func:`bayesreg.samplers._kernels.run_block` in NumPy (``data.use_bcm`` must be False).
+
+    ``rng`` is the chain's :class:`numpy.random.Generator`. Returns the new state; the one passed
+    in is left unchanged.
+    """
+    kind = config.kind
+    sigma_mode = config.sigma_mode
+    xtx, xty, yty = data.xtx, data.xty, data.yty
+    n_eff = data.n_eff
+    beta = state.beta.copy()
+    loc = state.loc.copy()
+    nu = state.nu.copy()
+    s2, tau2, log_step = state.sigma2, state.tau2, state.log_step
+    lam2, a_sig, log_step_s2 = state.lam2, state.a_sig, state.log_step_s2
+    p = xty.shape[0]
+    blocked = kind == PARK_CASELLA or kind == HORSESHOE
+    marginal_s2 = (not blocked) and sigma_mode != SIGMA_FIXED and p >= int(n_eff)
+    for it in range(n_iter):
+        g = it0 + it
+        shape0 = config.a0 + 0.5 * n_eff
+        rate0 = config.b0
+        if sigma_mode == SIGMA_HALFCAUCHY:
+            shape0 += 0.5
+            rate0 += 1.0 / a_sig
+        # ---- prior variances relative to sigma^2
+        if kind == GAUSSIAN:
+            w = np.full(p, tau2 / s2)
+        elif kind == PARK_CASELLA:
+            w = loc.copy()
+        elif kind == LAPLACE:
+            w = loc / s2
+        else:
+            w = tau2 * loc
+        L, v, quad, logdet = _factor(xtx, xty, yty, w)
+        # ---- horseshoe: tau^2 by Metropolis on log tau^2 with beta (and sigma^2) integrated out
+        if kind == HORSESHOE:
+            t2 = tau2
+            hs2 = config.hs_s * config.hs_s
+            t2_new = t2 * math.exp(math.exp(log_step) * rng.standard_normal())
+            w_new = t2_new * loc
+            L2, v2, quad2, logdet2 = _factor(xtx, xty, yty, w_new)
+            log_acc = (
+                _log_marginal(quad2, logdet2, sigma_mode, s2, shape0, rate0) + 0.5 * math.log(t2_new)
+                - math.log1p(t2_new / hs2) - _log_marginal(quad, logdet, sigma_mode, s2, shape0, rate0)
+                - 0.5 * math.log(t2) + math.log1p(t2 / hs2)
+            )  # fmt: skip
+            accepted = math.log(rng.random()) < log_acc
+            if accepted:
+                tau2 = t2_new
+                L, v, quad, logdet, w = L2, v2, quad2, logdet2, w_new
+            if g < tune:
+                log_step += ((1.0 if accepted else 0.0) - 0.35) / math.sqrt(g + 1.0)
+        # ---- Gaussian/Laplace with p >= n: Metropolis on log sigma^2 with beta integrated out
+        if marginal_s2:
+            s2_new = s2 * math.exp(math.exp(log_step_s2) * rng.standard_normal())
+            w_new = w * (s2 / s2_new)
+            L2, v2, quad2, logdet2 = _factor(xtx, xty, yty, w_new)
+            sh = shape0 - 0.5 * n_eff
+            log_acc = (
+                -(0.5 * n_eff + sh) * (math.log(s2_new) - math.log(s2)) - 0.5 * (logdet2 - logdet)
+                - (0.5 * quad2 + rate0) / s2_new + (0.5 * quad + rate0) / s2
+            )  # fmt: skip
+            accepted = math.log(rng.random()) < log_acc
+            if accepted:
+                s2 = s2_new
+                L, v, quad, logdet, w = L2, v2, quad2, logdet2, w_new
+            if g < tune:
+                log_step_s2 += ((1.0 if accepted else 0.0) - 0.35) / math.sqrt(g + 1.0)
+        # ---- sigma^2 | local scales (beta integrated out), for sigma-scaled priors
+        if blocked and sigma_mode != SIGMA_FIXED:
+            s2 = _inv_gamma(rng, shape0, rate0 + 0.5 * quad)
+        # ---- beta | sigma^2, rest: L^-T (v + sd z)
+        sd = math.sqrt(s2)
+        beta = solve_triangular(L, v + sd * rng.standard_normal(p), lower=True, trans="T", check_finite=False)
+        rss = max(yty - 2.0 * float(beta @ xty) + float(beta @ (xtx @ beta)), 0.0)
+        if not blocked and sigma_mode != SIGMA_FIXED:
+            s2 = _inv_gamma(rng, shape0, rate0 + 0.5 * rss)
+        if sigma_mode == SIGMA_HALFCAUCHY:
+            hc = config.sig_hc
+            a_sig = _inv_gamma(rng, 1.0, 1.0 / (hc * hc) + 1.0 / s2)
+        # ---- prior scales | rest
+        if kind == GAUSSIAN:
+            if config.hyper:
+                tau2 = _inv_gamma(rng, config.ha + 0.5 * p, config.hb + 0.5 * float(beta @ beta))
+        elif kind == PARK_CASELLA or kind == LAPLACE:
+            ab = np.abs(beta)
+            if config.hyper:
+                S = float(ab.sum()) / math.sqrt(s2)
+                lam2 = math.exp(_slice_lam2(rng, math.log(lam2), 0.5 * p + config.r, S, config.delta))
+            lam = math.sqrt(lam2)
+            num = lam * math.sqrt(s2) if kind == PARK_CASELLA else lam
+            with np.errstate(divide="ignore"):
+                mu = np.where(ab > 0.0, num / np.where(ab > 0.0, ab, 1.0), _MU_MAX)
+            loc = 1.0 / _inv_gauss(rng, mu, lam2)
+        else:
+            loc = _inv_gamma(rng, 1.0, 1.0 / nu + 0.5 * beta * beta / (tau2 * s2))
+            nu = _inv_gamma(rng, 1.0, 1.0 + 1.0 / loc)
+        # ---- intercept | rest and storage
+        if g >= tune:
+            k = g - tune
+            trace.beta[k] = beta
+            trace.sigma[k] = math.sqrt(s2)
+            trace.rss[k] = rss
+            if data.fit_intercept:
+                trace.intercept[k] = (
+                    data.ybar - float(data.xbar @ beta) + math.sqrt(s2 / data.n_obs) * rng.standard_normal()
+                )
+            trace.hyper[k] = math.sqrt(tau2) if kind == GAUSSIAN or kind == HORSESHOE else math.sqrt(lam2)
+            if kind == HORSESHOE:
+                trace.local[k] = np.sqrt(loc)
+    return GibbsState(beta, loc, nu, float(s2), float(tau2), float(log_step), float(lam2), float(a_sig),
+                      float(log_step_s2))  # fmt: skip
