@@ -49,3 +49,59 @@ def gap_arrays(X, y, R, w, l1, l2):
         float(v.max()) if v.size else 0.0, float(v @ v), float(R @ R), float(R @ y), float(np.abs(w).sum()),
         float(w @ w), l1, l2,
     )  # fmt: skip
+
+
+_EPS = float(np.finfo(np.float64).eps)
+
+
+def rounding_floor(yy, w_q, w_Gw, l1, w_l1, l2, w_norm2):
+    """What rounding leaves uncertain in a gap formed from these terms (sum scale).
+
+    The gap is a difference of terms of size up to ``yy + 2|w^T q| + w^T G w`` (plus the
+    penalty): a few units of ``eps`` times that is the smallest gap a float64 computation can
+    certify. A gap is never reported below it, so rounding cannot make a gap negative (or
+    smaller than it is) and call it converged.
+    """
+    return 2.0 * _EPS * (abs(yy) + 2.0 * abs(w_q) + abs(w_Gw) + l1 * w_l1 + l2 * w_norm2)
+
+
+def least_squares_gap(G, grad, l1, w_l1, l2):
+    """Gap at the dual point of the (ridge) least-squares residual; a bound for every ``l1 >= 0``.
+
+    ``theta = y - X w_LS`` satisfies ``X^T theta = 0`` (augmented with ``sqrt(l2) I`` for the
+    ridge part), so it is dual feasible whatever ``l1`` is, and ``P(w) - D(theta) =
+    1/2 grad^T (G + l2 I)^+ grad + l1 ||w||_1`` with ``grad = X^T r - l2 w``: a sum of
+    non-negative terms. It certifies least squares (``l1 = l2 = 0``, where scikit-learn's
+    formula is no bound) and a penalty that vanishes or underflows.
+    """
+    p = grad.shape[0]
+    H = G + l2 * np.eye(p) if l2 > 0.0 else G
+    lam, V = np.linalg.eigh(H)
+    keep = lam > p * _EPS * max(float(lam[-1]), 0.0) if p else lam > 0
+    c = V[:, keep].T @ grad
+    return 0.5 * float(np.sum(c * c / lam[keep])) + l1 * w_l1
+
+
+def certified_gap(G, q, yy, w, Gw, l1, l2):
+    """The gap reported by every route (sum scale): valid, never below its rounding floor.
+
+    scikit-learn's gap (:func:`gap_gram`) when there is a penalty; for least squares (a zero
+    penalty, or one that underflowed to zero), where that formula is no bound,
+    :func:`least_squares_gap`.
+    """
+    w_q = float(w @ q)
+    w_Gw = float(w @ Gw)
+    w_l1 = float(np.abs(w).sum())
+    w_norm2 = float(w @ w)
+    floor = rounding_floor(yy, w_q, w_Gw, l1, w_l1, l2, w_norm2)
+    if l1 > 0.0 or l2 > 0.0:
+        gap = gap_gram(q, yy, w, Gw, l1, l2)
+    elif G.shape[0] <= _LS_MAX_P:
+        gap = least_squares_gap(G, q - Gw, 0.0, w_l1, 0.0)
+    else:
+        gap = np.inf  # (least squares beyond the eigendecomposition's size: not certified)
+    return max(gap, floor)
+
+
+# the least-squares certificate needs an eigendecomposition of the p x p Gram
+_LS_MAX_P = 1000
