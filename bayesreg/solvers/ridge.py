@@ -177,18 +177,27 @@ def spectrum(Xc=None, yc=None, *, G=None, q=None, yy=None, n_eff: int | None = N
     """
     if Xc is not None:
         n, p = Xc.shape
+        rho2 = 0.0
+        if n > p:
+            # tall: Householder QR of [Xc | yc] = Q [[R, z], [0, rho]] (backward stable, about the cost of
+            # forming the Gram), then the SVD of the p x p R; |rho| is the distance of yc from the
+            # column space, computed without cancellation
+            Raug = linalg.qr(np.column_stack([Xc, yc]), mode="r", check_finite=False)[0]
+            A, b, rho2 = Raug[:p, :p], Raug[:p, p], float(Raug[p, p]) ** 2
+        else:
+            A, b = Xc, yc
         try:
-            U, s, Vt = linalg.svd(Xc, full_matrices=False, check_finite=False)
+            U, s, Vt = linalg.svd(A, full_matrices=False, check_finite=False)
         except linalg.LinAlgError:  # pragma: no cover - the divide-and-conquer driver rarely fails
-            U, s, Vt = linalg.svd(Xc, full_matrices=False, check_finite=False, lapack_driver="gesvd")
+            U, s, Vt = linalg.svd(A, full_matrices=False, check_finite=False, lapack_driver="gesvd")
         # singular values below the rounding level of X are zero (as in numpy's pinv/lstsq)
         keep = s > s[0] * max(n, p) * np.finfo(float).eps if s.size and s[0] > 0 else np.zeros(s.size, dtype=bool)
         keep = np.flatnonzero(keep)[::-1]  # ascending order of the eigenvalues
         Uk = U[:, keep]
-        c = Uk.T @ yc
+        c = Uk.T @ b
         e, V = s[keep] ** 2, Vt[keep].T
         k = e.size
-        rest = 0.0 if n_eff is not None and k >= n_eff else float(np.sum((yc - Uk @ c) ** 2))
+        rest = 0.0 if n_eff is not None and k >= n_eff else rho2 + float(np.sum((b - Uk @ c) ** 2))
         return Spectrum(e=e, V=np.ascontiguousarray(V), c=c, rest=rest, source="svd")
     e, V = linalg.eigh(G, check_finite=False)
     # eigenvalues at the rounding level of G (eps * e_max) are exact zeros of a rank-deficient Gram
