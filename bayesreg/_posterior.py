@@ -126,6 +126,16 @@ def normal_mixture_quantiles(f, s, probs, *, tol: float = 1e-10) -> np.ndarray:
     return out
 
 
+def _linear_predictor(X, post, fit_intercept: bool) -> np.ndarray:
+    """``b0 + X beta`` for every draw: shape ``(chain, draw, n)``."""
+    beta = post["beta"].values
+    c, d, p = beta.shape
+    eta = (beta.reshape(c * d, p) @ X.T).reshape(c, d, X.shape[0])
+    if fit_intercept:
+        eta = eta + post["intercept"].values[..., None]
+    return eta
+
+
 def _dataset(values, feature_names, p: int):
     """A Dataset of ``(chain, draw, ...)`` arrays; a trailing axis of length ``p`` is ``feature``."""
     import xarray as xr
@@ -165,6 +175,8 @@ def build_posterior(
     attrs=None,
     check: bool = False,
     stacklevel: int = 3,
+    family=None,
+    trials=None,
 ):
     """Assemble the posterior container of the package from a sampler's draws.
 
@@ -195,6 +207,12 @@ def build_posterior(
         1.01, low ESS, a single chain or too few draws.
     stacklevel : int, default=3
         Of those warnings.
+    family : Family, optional
+        The likelihood (:mod:`bayesreg.families`); default Gaussian. For a GLM the pointwise
+        log-likelihood is ``-family.nll`` at the linear predictor and the replicated ``y`` are
+        the family's draws (there is no sigma).
+    trials : ndarray, optional
+        Binomial trials per row.
 
     Returns
     -------
@@ -217,7 +235,17 @@ def build_posterior(
         if sigma is not None and "sigma" not in post:
             constant["sigma"] = ((), np.float64(sigma))  # a fixed sigma is data, as pm.Data("sigma") for NUTS
         groups["constant_data"] = xr.Dataset(constant, coords={"obs": obs, "feature": names})
-        if log_likelihood or posterior_predictive:
+        glm = family is not None and family.name != "gaussian"
+        if (log_likelihood or posterior_predictive) and glm:
+            cd = {"chain": post.coords["chain"].values, "draw": post.coords["draw"].values, "obs": obs}
+            eta = _linear_predictor(X, post, fit_intercept)
+            if log_likelihood:
+                ll = -family.nll(y[None, None, :], eta, trials)
+                groups["log_likelihood"] = xr.Dataset({"y": (("chain", "draw", "obs"), ll)}, coords=cd)
+            if posterior_predictive:
+                yrep = family.draw(eta, trials, np.random.default_rng(rng))
+                groups["posterior_predictive"] = xr.Dataset({"y": (("chain", "draw", "obs"), yrep)}, coords=cd)
+        elif log_likelihood or posterior_predictive:
             beta = post["beta"].values
             intercept = post["intercept"].values if fit_intercept else 0.0
             sig = post["sigma"].values if "sigma" in post else float(sigma)

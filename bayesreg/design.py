@@ -11,7 +11,10 @@ It holds
 - the centred sufficient statistics (``stats``) always, and the Gram form the closed-form
   formulas use, :math:`G = X_c^T X_c`, :math:`q = X_c^T y_c`, :math:`y_c^T y_c` (centred with an
   intercept, raw without), with the offsets ``x_offset``, ``y_offset`` (the means, or zeros);
-- the feature names, the intercept flag, and the column scaling of ``standardize=True``.
+- the feature names, the intercept flag, and the column scaling of ``standardize=True``;
+- the likelihood family (:mod:`bayesreg.families`: Gaussian for the linear model, Bernoulli,
+  binomial or Poisson for a GLM), which checked ``y``, and the binomial ``trials``. A GLM needs
+  the rows: sufficient statistics describe the Gaussian likelihood only.
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ from functools import cached_property
 import numpy as np
 
 from ._validation import check_feature_names, check_Xy
+from .families import Family, Gaussian
+from .families import family as parse_family
 from .suffstats import SufficientStats
 
 __all__ = ["ModelData", "prepare_data"]
@@ -42,6 +47,10 @@ class ModelData:
     x_scale : ndarray of shape (p,)
         Column standard deviations used by ``standardize=True`` (ones otherwise).
     standardize : bool
+    family : Family
+        The likelihood family (:class:`bayesreg.families.Gaussian` for the linear model).
+    trials : ndarray or None
+        Binomial trials per row (``None`` for the other families).
     """
 
     X: np.ndarray | None
@@ -51,6 +60,13 @@ class ModelData:
     fit_intercept: bool
     standardize: bool
     x_scale: np.ndarray = field(repr=False)
+    family: Family = field(default_factory=Gaussian)
+    trials: np.ndarray | None = field(default=None, repr=False)
+
+    @property
+    def is_gaussian(self) -> bool:
+        """Whether the likelihood is the linear model's (Gaussian noise)."""
+        return isinstance(self.family, Gaussian)
 
     @property
     def n(self) -> int:
@@ -136,7 +152,9 @@ def _check_flag(value, name: str) -> bool:
     return bool(value)
 
 
-def prepare_data(X, y=None, *, fit_intercept=True, feature_names=None, standardize=False) -> ModelData:
+def prepare_data(
+    X, y=None, *, fit_intercept=True, feature_names=None, standardize=False, family=None, trials=None
+) -> ModelData:
     """Validate ``(X, y)`` (arrays, DataFrame/Series, or a SufficientStats with ``y`` omitted) once.
 
     Parameters
@@ -148,6 +166,11 @@ def prepare_data(X, y=None, *, fit_intercept=True, feature_names=None, standardi
     feature_names : sequence of str, optional
         Defaults to the DataFrame's columns, else ``x0, x1, ...``.
     standardize : bool, default=False
+    family : str or Family, optional
+        ``"gaussian"`` (the default: the linear model), ``"bernoulli"``, ``"binomial"`` or
+        ``"poisson"`` (:func:`bayesreg.families.family`); it checks ``y`` (and ``trials``).
+    trials : int or array_like, optional
+        Binomial trials per row.
 
     Returns
     -------
@@ -155,24 +178,38 @@ def prepare_data(X, y=None, *, fit_intercept=True, feature_names=None, standardi
     """
     fit_intercept = _check_flag(fit_intercept, "fit_intercept")
     standardize = _check_flag(standardize, "standardize")
+    fam = None if family is None else parse_family(family)
     if isinstance(X, ModelData):
         if y is not None:
             raise ValueError("y must be omitted (None) when X is a prepared ModelData")
+        if fam is not None and fam != X.family:
+            raise ValueError(f"family={fam.name!r} differs from the prepared data's family {X.family.name!r}")
+        if trials is not None:
+            raise ValueError("trials must be omitted when X is a prepared ModelData (its trials are used)")
         data = X
         names = data.feature_names if feature_names is None else check_feature_names(feature_names, data.p)
         if (data.fit_intercept, data.standardize, list(data.feature_names)) == (fit_intercept, standardize, names):
             return data
         return replace(data, fit_intercept=fit_intercept, standardize=standardize, feature_names=names,
                        x_scale=_scale(data.stats, standardize))  # fmt: skip
+    fam = Gaussian() if fam is None else fam
     if isinstance(X, SufficientStats):
         if y is not None:
             raise ValueError("y must be omitted (None) when X is a SufficientStats")
+        if not isinstance(fam, Gaussian):
+            raise ValueError(
+                f"family={fam.name!r} needs the rows (X, y): sufficient statistics describe the Gaussian "
+                "likelihood (the linear model) only"
+            )
         Xa = ya = None
+        m = None
         stats = X
     else:
         if y is None:
             raise ValueError("y is required when X is an array (it may be omitted only for a SufficientStats)")
         Xa, ya = check_Xy(X, y)
+        ya, m = fam.validate_y(ya, trials, n=Xa.shape[0])
+        ya = np.array(ya, dtype=np.float64)
         stats = SufficientStats._from_valid_arrays(Xa, ya)
     p = stats.n_features
     return ModelData(
@@ -183,6 +220,8 @@ def prepare_data(X, y=None, *, fit_intercept=True, feature_names=None, standardi
         fit_intercept=fit_intercept,
         standardize=standardize,
         x_scale=_scale(stats, standardize),
+        family=fam,
+        trials=m,
     )
 
 

@@ -168,6 +168,14 @@ class Family:
         """Linear predictor of the intercept-only fit (the link of the pooled mean)."""
         raise NotImplementedError
 
+    def to_pymc(self, pm, eta, observed, trials=None, dims=None):  # pragma: no cover - abstract
+        """The observed variable ``y`` of a PyMC model with linear predictor ``eta`` (its one PyMC form)."""
+        raise NotImplementedError
+
+    def draw(self, eta, trials=None, rng=None):  # pragma: no cover - abstract
+        """Replicated targets at linear predictors ``eta`` (the posterior predictive draws)."""
+        raise NotImplementedError
+
     # -- shared -------------------------------------------------------------------------------
     def gradient(self, y, eta, trials=None):
         """Gradient of the loss with respect to the linear predictor: ``mean(eta) - y``."""
@@ -223,6 +231,12 @@ class Gaussian(Family):
 
     def nll(self, y, eta, trials=None):  # noqa: D102
         return self.loss(y, eta) + 0.5 * np.log(2.0 * np.pi)
+
+    def to_pymc(self, pm, eta, observed, trials=None, dims=None):  # noqa: D102
+        raise TypeError("the Gaussian family's PyMC form has a noise scale: bayesreg.models builds it")
+
+    def draw(self, eta, trials=None, rng=None):  # noqa: D102
+        raise TypeError("the Gaussian family's draws need a noise scale: bayesreg._posterior draws them")
 
     def weights(self, eta, trials=None):  # noqa: D102
         return np.ones(np.shape(eta))
@@ -351,6 +365,15 @@ class Binomial(Family):
         eta = np.asarray(eta, dtype=np.float64)
         return self._m(trials, eta) * _expit(eta) * _expit(-eta)
 
+    def to_pymc(self, pm, eta, observed, trials=None, dims=None):  # noqa: D102
+        m = self._m(trials, observed)
+        return pm.Binomial("y", n=m.astype(np.int64), logit_p=eta, observed=observed, dims=dims)
+
+    def draw(self, eta, trials=None, rng=None):  # noqa: D102
+        eta = np.asarray(eta, dtype=np.float64)
+        m = self._m(trials, eta)
+        return np.random.default_rng(rng).binomial(m.astype(np.int64), _expit(eta)).astype(np.float64)
+
     def conjugate(self, u, y, trials=None):  # noqa: D102
         u = np.asarray(u, dtype=np.float64)
         y = np.asarray(y, dtype=np.float64)
@@ -422,6 +445,9 @@ class Bernoulli(Binomial):
     def _m(self, trials, like) -> np.ndarray:
         return np.ones(np.shape(like))
 
+    def to_pymc(self, pm, eta, observed, trials=None, dims=None):  # noqa: D102
+        return pm.Bernoulli("y", logit_p=eta, observed=observed, dims=dims)
+
 
 @dataclass(frozen=True)
 class Poisson(Family):
@@ -483,6 +509,12 @@ class Poisson(Family):
 
     def weights(self, eta, trials=None):  # noqa: D102
         return self.mean(eta)
+
+    def to_pymc(self, pm, eta, observed, trials=None, dims=None):  # noqa: D102
+        return pm.Poisson("y", mu=pm.math.exp(eta), observed=observed, dims=dims)
+
+    def draw(self, eta, trials=None, rng=None):  # noqa: D102
+        return np.random.default_rng(rng).poisson(self.mean(eta)).astype(np.float64)
 
     def conjugate(self, u, y, trials=None):  # noqa: D102
         u = np.asarray(u, dtype=np.float64)

@@ -21,6 +21,8 @@ import numpy as np
 
 from ._posterior import pointwise_log_likelihood
 from ._validation import check_scalar
+from .families import Gaussian as GaussianFamily
+from .families import family as parse_family
 from .models import ModelData, check_prior, prepare_data
 from .noise import Noise, parse_sigma
 from .suffstats import require_rows
@@ -36,6 +38,8 @@ def _fmt(coef: np.ndarray, names=None, k: int = 6) -> str:
 # --------------------------------------------------------------------------------------------
 # exact MAP
 # --------------------------------------------------------------------------------------------
+
+_REQUIRED = object()  # sigma's default: required for the linear model, absent from a GLM
 
 
 @dataclass(frozen=True, eq=False)
@@ -64,6 +68,10 @@ class MAPResult:
     n_alternations : int
         Beta/sigma alternations (0 with sigma fixed).
     feature_names : list of str
+    family : str
+        The likelihood family (``"gaussian"``: the linear model). For a GLM ``sigma`` is NaN (it
+        has none), ``objective`` is the mean loss (half the mean deviance) plus the penalty, and
+        ``gap`` the duality gap of :func:`bayesreg.solvers.glm_gap` on that mean scale.
     """
 
     coef: np.ndarray
@@ -76,6 +84,7 @@ class MAPResult:
     n_iter: int
     n_alternations: int
     feature_names: list = field(repr=False)
+    family: str = "gaussian"
 
     def __post_init__(self):
         self.coef.setflags(write=False)
@@ -90,9 +99,11 @@ class MAPResult:
         return {"beta": np.array(self.coef), "intercept": self.intercept, "sigma": self.sigma}
 
     def __repr__(self) -> str:
+        fam = "" if self.family == "gaussian" else f"family={self.family!r}, "
+        sig = f"sigma={self.sigma:.6g}, " if self.family == "gaussian" else ""
         return (
-            f"MAPResult(penalty={self.penalty}, coef={_fmt(self.coef)}, intercept={self.intercept:.6g}, "
-            f"sigma={self.sigma:.6g}, nonzero={self.support.size}/{self.coef.size}, gap={self.gap:.3g}, "
+            f"MAPResult({fam}penalty={self.penalty}, coef={_fmt(self.coef)}, intercept={self.intercept:.6g}, "
+            f"{sig}nonzero={self.support.size}/{self.coef.size}, gap={self.gap:.3g}, "
             f"converged={self.converged})"
         )
 
@@ -121,7 +132,7 @@ def map_estimate(
     y=None,
     prior=None,
     *,
-    sigma,
+    sigma=_REQUIRED,
     fit_intercept: bool = True,
     standardize: bool = False,
     feature_names=None,
@@ -129,6 +140,8 @@ def map_estimate(
     max_iter: int = 100_000,
     sigma_tol: float = 1e-10,
     max_alternations: int = 500,
+    family="gaussian",
+    trials=None,
 ) -> MAPResult:
     r"""Exact MAP of the linear-Gaussian model under a Laplace, Gaussian or elastic-net prior.
 
@@ -171,6 +184,14 @@ def map_estimate(
     sigma_tol : float, default=1e-10
         Relative change of sigma at which the alternation stops.
     max_alternations : int, default=500
+    family : {"gaussian", "bernoulli", "binomial", "poisson"}, default="gaussian"
+        The likelihood. For the GLMs the MAP minimises ``sum_i loss_i + (-log prior)``: the
+        L1/L2/elastic-net penalised logistic or Poisson regression with the prior's penalty at
+        ``sigma = 1`` (``Laplace(b)``: ``||beta||_1 / b``, scikit-learn's
+        ``LogisticRegression(C=b)``), solved by :func:`bayesreg.solvers.glm_fit` to a duality
+        gap of ``tol`` times the intercept-only model's loss. ``sigma`` must be left out.
+    trials : int or array_like, optional
+        Binomial trials per row (``family="binomial"``).
 
     Returns
     -------
@@ -180,6 +201,11 @@ def map_estimate(
     obstacle = prior.map_obstacle()
     if obstacle is not None:
         raise obstacle[0](obstacle[1])
+    fam = parse_family(family)
+    if not isinstance(fam, GaussianFamily):
+        return _glm_map(X, y, prior, sigma, fam, trials, fit_intercept, standardize, feature_names, tol, max_iter)
+    if sigma is _REQUIRED:
+        raise TypeError("map_estimate() needs sigma= for the linear model (a number, 'estimate', 'jeffreys', ...)")
     sigma_spec = parse_sigma(sigma)
     tol = check_scalar(tol, "tol", lower=0.0, lower_inclusive=False)
     max_iter = check_scalar(max_iter, "max_iter", lower=1, integer=True)
@@ -188,6 +214,39 @@ def map_estimate(
     data = prepare_data(X, y, fit_intercept=fit_intercept, feature_names=feature_names, standardize=standardize)
     noise = sigma_spec.resolve(data.y_var, data.X, data.y)
     return _map_estimate(data, prior, noise, tol, max_iter, sigma_tol, max_alternations)
+
+
+def _glm_map(X, y, prior, sigma, fam, trials, fit_intercept, standardize, feature_names, tol, max_iter) -> MAPResult:
+    """The exact MAP of a GLM: the prior's penalty at sigma = 1, by the penalised GLM solver."""
+    from .mapping import prior_to_penalty
+    from .models import check_glm_arguments
+    from .solvers.glm import glm_fit
+
+    tol = check_scalar(tol, "tol", lower=0.0, lower_inclusive=False)
+    max_iter = check_scalar(max_iter, "max_iter", lower=1, integer=True)
+    data = prepare_data(X, y, fit_intercept=fit_intercept, feature_names=feature_names, standardize=standardize,
+                        family=fam, trials=trials)  # fmt: skip
+    check_glm_arguments(data, prior, "default" if sigma is _REQUIRED else sigma)
+    n = data.n
+    # the negative log prior divided by n is the penalty of the mean loss: prior_to_penalty at sigma = 1
+    pen = prior_to_penalty(prior, sigma=1.0, n_samples=n)
+    s = data.x_scale
+    Xs = data.X / s if data.standardize else data.X
+    res = glm_fit(Xs, data.y, data.family, n * pen.alpha_l1, n * pen.alpha_l2, fit_intercept=data.fit_intercept,
+                  trials=data.trials, tol=tol, max_iter=max_iter)  # fmt: skip
+    return MAPResult(
+        coef=np.array(res.coef) / s,
+        intercept=float(res.intercept),
+        sigma=float("nan"),
+        penalty=pen,
+        objective=float(res.objective) / n,
+        gap=float(res.gap) / n,
+        converged=bool(res.converged),
+        n_iter=int(res.n_iter),
+        n_alternations=0,
+        feature_names=list(data.feature_names),
+        family=data.family.name,
+    )
 
 
 def _map_estimate(data: ModelData, prior, noise: Noise, tol, max_iter, sigma_tol, max_alternations) -> MAPResult:
@@ -367,7 +426,7 @@ def find_map(
     intercept = float(values["intercept"]) if "intercept" in values else 0.0
     if "sigma" in values:
         sigma = float(values["sigma"])
-    elif spec is not None and spec.noise.fixed:
+    elif spec is not None and spec.sigma_fixed:
         sigma = float(spec.noise.value)
     else:
         sigma = float("nan")
@@ -474,6 +533,8 @@ def sample_posterior(
     posterior_predictive: bool = False,
     target_accept: float = 0.9,
     check: bool = True,
+    family="gaussian",
+    trials=None,
     **sample_kwargs,
 ):
     r"""Sample the posterior of the Bayesian linear model; return its posterior container.
@@ -517,6 +578,13 @@ def sample_posterior(
     check : bool, default=True
         Warn (:class:`~bayesreg.SamplingWarning`) on divergences, R-hat > 1.01 and low ESS
         (:func:`bayesreg.diagnostics.check_sampling`).
+    family : {"gaussian", "bernoulli", "binomial", "poisson"}, default="gaussian"
+        The likelihood (:mod:`bayesreg.families`). For logistic and binomial regression
+        ``sampler="auto"`` is the Polya-Gamma Gibbs sampler (Gaussian, Laplace and horseshoe
+        priors), else NUTS; Poisson regression is sampled by NUTS. A GLM has no ``sigma``
+        (leave it at its default).
+    trials : int or array_like, optional
+        Binomial trials per row.
     **sample_kwargs
         Passed to ``pm.sample`` (NUTS only).
 
@@ -531,17 +599,23 @@ def sample_posterior(
     from .sampling import resolve_sampler
 
     check_prior(prior)
-    sigma_spec = parse_sigma(sigma)
     draws = check_scalar(draws, "draws", lower=1, integer=True)
     chains = check_scalar(chains, "chains", lower=1, integer=True)
     if log_likelihood:
         require_rows(X, "log_likelihood=True (the pointwise log-likelihood)")
     if posterior_predictive:
         require_rows(X, "posterior_predictive=True")
-    data = prepare_data(X, y, fit_intercept=fit_intercept, feature_names=feature_names, standardize=standardize)
+    data = prepare_data(X, y, fit_intercept=fit_intercept, feature_names=feature_names, standardize=standardize,
+                        family=family, trials=trials)  # fmt: skip
     if log_likelihood is None:
         log_likelihood = data.X is not None
-    noise = sigma_spec.resolve(data.y_var, data.X, data.y)
+    if data.is_gaussian:
+        noise = parse_sigma(sigma).resolve(data.y_var, data.X, data.y)
+    else:
+        from .models import check_glm_arguments
+
+        check_glm_arguments(data, prior, sigma)
+        noise = None
     chosen = resolve_sampler(sampler, prior, noise, data, tune=tune, target_accept=target_accept, cores=cores,
                              likelihood=likelihood, options=sample_kwargs)  # fmt: skip
     return chosen.run(data, prior, noise, draws=draws, chains=chains, random_seed=random_seed,

@@ -14,6 +14,14 @@ prior on the intercept :math:`b_0` (an unpenalised intercept), and a prior on :m
                           :math:`\lambda_j \sim C^+(0, 1)`, :math:`\tau \sim C^+(0, s)`
 ========================  ==================================================================
 
+**Generalised linear models** (``family="bernoulli" | "binomial" | "poisson"``): the same priors
+and flat intercept on the linear predictor :math:`\eta = b_0 + X\beta`, with
+:math:`y_i \sim \mathrm{Bernoulli}(\mathrm{logit}^{-1}\eta_i)`,
+:math:`\mathrm{Binomial}(m_i, \mathrm{logit}^{-1}\eta_i)` or :math:`\mathrm{Poisson}(e^{\eta_i})`
+(the family's PyMC form, :meth:`bayesreg.families.Family.to_pymc`). There is no noise scale:
+the horseshoe is :math:`\beta_j \sim N(0, \lambda_j^2\tau^2)` and ``ParkCasella`` (defined
+through sigma) is refused.
+
 The noise scale ``sigma`` is fixed (a positive number: the setting in which the MAP is exactly
 the penalised fit, or ``"estimate"``: a plug-in value) or has a prior: ``"jeffreys"`` or ``None``
 (:math:`p(\sigma) \propto 1/\sigma`, i.e. :math:`p(\sigma^2) \propto 1/\sigma^2`), an
@@ -43,7 +51,8 @@ from .design import ModelData, prepare_data
 from .noise import Noise, default_sigma_prior, parse_sigma
 from .priors import ElasticNetPrior, Gaussian, Horseshoe, Laplace, ParkCasella
 
-__all__ = ["build_model", "default_sigma_prior", "ModelData", "prepare_data", "check_prior", "check_sigma"]
+__all__ = ["build_model", "default_sigma_prior", "ModelData", "prepare_data", "check_prior", "check_sigma",
+           "check_glm_arguments"]  # fmt: skip
 
 PRIORS = (Laplace, ParkCasella, Gaussian, ElasticNetPrior, Horseshoe)
 _LIKELIHOODS = ("normal", "suffstats")
@@ -70,18 +79,18 @@ class BuiltModel:
 
     data: ModelData
     prior: object
-    noise: Noise
+    noise: Noise | None
     likelihood: str
 
     @property
     def sigma(self):
-        """The resolved sigma: the fixed number, ``"jeffreys"`` or the InverseGammaPrior."""
-        return self.noise.argument
+        """The resolved sigma: the fixed number, ``"jeffreys"`` or the InverseGammaPrior (None for a GLM)."""
+        return None if self.noise is None else self.noise.argument
 
     @property
     def sigma_fixed(self) -> bool:
-        """Whether sigma is a fixed number."""
-        return self.noise.fixed
+        """Whether sigma is a fixed number (False for a GLM, which has none)."""
+        return self.noise is not None and self.noise.fixed
 
 
 def build_model(
@@ -94,8 +103,10 @@ def build_model(
     feature_names=None,
     standardize: bool = False,
     likelihood: str | None = None,
+    family="gaussian",
+    trials=None,
 ):
-    r"""Build (never sample) the PyMC model of a Bayesian linear regression.
+    r"""Build (never sample) the PyMC model of a Bayesian linear regression or GLM.
 
     Parameters
     ----------
@@ -138,7 +149,12 @@ def build_model(
 
         exactly the same function of ``(beta, intercept, sigma)`` (the cross terms vanish because
         centred columns sum to zero), at O(p^2) per gradient. Default: ``"normal"`` for arrays,
-        ``"suffstats"`` for a SufficientStats.
+        ``"suffstats"`` for a SufficientStats. (GLMs: the rows' likelihood only.)
+    family : {"gaussian", "bernoulli", "binomial", "poisson"}, default="gaussian"
+        The likelihood (:mod:`bayesreg.families`); the others have no ``sigma`` (leave it at its
+        default).
+    trials : int or array_like, optional
+        Binomial trials per row.
 
     Returns
     -------
@@ -153,8 +169,13 @@ def build_model(
         before PyMC is imported.
     """
     check_prior(prior)
+    data = prepare_data(X, y, fit_intercept=fit_intercept, feature_names=feature_names, standardize=standardize,
+                        family=family, trials=trials)  # fmt: skip
+    if not data.is_gaussian:
+        check_glm_arguments(data, prior, sigma)
+        check_choice(likelihood or "normal", "likelihood", ("normal",))
+        return _build(BuiltModel(data=data, prior=prior, noise=None, likelihood="normal"))
     sigma_spec = parse_sigma(sigma)
-    data = prepare_data(X, y, fit_intercept=fit_intercept, feature_names=feature_names, standardize=standardize)
     if likelihood is None:
         likelihood = "normal" if data.X is not None else "suffstats"
     check_choice(likelihood, "likelihood", _LIKELIHOODS)
@@ -162,6 +183,20 @@ def build_model(
         raise ValueError("likelihood='normal' needs the rows (X, y); a SufficientStats allows 'suffstats' only")
     noise = sigma_spec.resolve(data.y_var, data.X, data.y)
     return _build(BuiltModel(data=data, prior=prior, noise=noise, likelihood=likelihood))
+
+
+def check_glm_arguments(data: ModelData, prior, sigma="default") -> None:
+    """Refuse what a GLM (a non-Gaussian family) does not have: a noise scale, a prior defined through it."""
+    if sigma not in ("default", None):
+        raise ValueError(
+            f"sigma is the noise scale of the Gaussian family; family={data.family.name!r} has none (leave sigma "
+            f"out); got sigma={sigma!r}"
+        )
+    if isinstance(prior, ParkCasella):
+        raise ValueError(
+            f"ParkCasella is defined through the noise scale sigma (Laplace(0, sigma/lam)); family="
+            f"{data.family.name!r} has none: use Laplace(b) (b = 1/lam is the same prior at sigma = 1)"
+        )
 
 
 def _build(spec: BuiltModel):
@@ -178,8 +213,10 @@ def _build(spec: BuiltModel):
     sd_y = float(np.sqrt(data.y_var)) if data.y_var > 0 else 1.0
 
     with pm.Model(coords=coords) as model:
-        # ---- noise scale
-        if spec.noise.fixed:
+        # ---- noise scale (none for a GLM: the priors that scale with it see 1)
+        if spec.noise is None:
+            sigma = 1.0
+        elif spec.noise.fixed:
             sigma = pm.Data("sigma", np.float64(spec.noise.value))
         else:
             sigma = pm.HalfFlat("sigma", initval=sd_y)
@@ -200,13 +237,18 @@ def _build(spec: BuiltModel):
         # prior on either is the same prior.
         x_mean = np.asarray(st.x_mean)
         if data.fit_intercept:
-            intercept_c = pm.Flat("intercept_c", initval=st.y_mean)
+            start = st.y_mean if data.is_gaussian else data.family.null_eta(data.y, data.trials)
+            intercept_c = pm.Flat("intercept_c", initval=start)
             pm.Deterministic("intercept", intercept_c - pt.dot(x_mean, beta))
         else:
             intercept_c = pt.dot(x_mean, beta)  # b0 = 0
 
         # ---- likelihood
-        if spec.likelihood == "normal":
+        if not data.is_gaussian:
+            Xd = pm.Data("X", data.X, dims=("obs", "feature"))
+            eta = intercept_c + pt.dot(Xd, beta) - pt.dot(x_mean, beta) if data.fit_intercept else pt.dot(Xd, beta)
+            data.family.to_pymc(pm, eta, data.y, data.trials, dims="obs")
+        elif spec.likelihood == "normal":
             Xd = pm.Data("X", data.X, dims=("obs", "feature"))
             if data.fit_intercept:
                 mu = intercept_c + pt.dot(Xd, beta) - pt.dot(x_mean, beta)

@@ -13,7 +13,8 @@ groups and stored diagnostics whichever ran.
                    ``tau`` and fixed ``sigma`` (:func:`bayesreg.exact_posterior`)
 ``GibbsSampler``   the conditionally conjugate samplers on sufficient statistics
                    (:func:`bayesreg.samplers.sample_gibbs`): Gaussian, Park-Casella, Laplace and
-                   horseshoe priors
+                   horseshoe priors; for logistic / binomial regression the Polya-Gamma Gibbs
+                   sampler (:mod:`bayesreg.samplers.pg`): Gaussian, Laplace and horseshoe
 ``NUTSSampler``    PyMC's own NUTS on the model of :func:`bayesreg.build_model`
 ``NutpieSampler``  nutpie's NUTS on the same PyMC model
 =================  ===========================================================================
@@ -62,6 +63,8 @@ class ExactSampler(Sampler):
     def why_not(self, prior, noise, data) -> str | None:  # noqa: D102
         from .conjugate import closed_form_obstacle
 
+        if not data.is_gaussian:
+            return f"the {data.family.name} likelihood has no closed-form posterior"
         obstacle = closed_form_obstacle(prior)
         if obstacle is not None:
             return obstacle[1]
@@ -100,6 +103,10 @@ class GibbsSampler(Sampler):
     def why_not(self, prior, noise, data) -> str | None:  # noqa: D102
         from .samplers import gibbs_supports
 
+        if not data.is_gaussian:
+            from .samplers.pg import pg_obstacle
+
+            return pg_obstacle(prior, data)
         if not gibbs_supports(prior, noise.argument):
             return f"no Gibbs sampler for the prior {type(prior).__name__} with sigma={noise.argument!r}"
         if data.standardize:
@@ -108,8 +115,15 @@ class GibbsSampler(Sampler):
 
     def run(self, data, prior, noise, *, draws, chains, random_seed=None, progressbar=True, log_likelihood=False,
             posterior_predictive=False, check=True):  # fmt: skip
-        """Gibbs draws after ``tune`` burn-in sweeps per chain."""
+        """Gibbs draws after ``tune`` burn-in sweeps per chain (Polya-Gamma Gibbs for logistic / binomial)."""
         from .samplers import sample_gibbs
+
+        if not data.is_gaussian:
+            from .samplers.pg import run_pg_gibbs
+
+            return run_pg_gibbs(data, prior, draws=draws, tune=self.tune, chains=chains, random_seed=random_seed,
+                                progressbar=progressbar, log_likelihood=log_likelihood,
+                                posterior_predictive=posterior_predictive, check=check)  # fmt: skip
 
         return sample_gibbs(
             data, None, prior, sigma=noise.argument, fit_intercept=data.fit_intercept, standardize=data.standardize,
@@ -147,6 +161,8 @@ class NUTSSampler(Sampler):
     def why_not(self, prior, noise, data) -> str | None:  # noqa: D102
         if self.likelihood == "normal" and data.X is None:
             return "likelihood='normal' needs the rows (X, y); a SufficientStats allows 'suffstats' only"
+        if self.likelihood == "suffstats" and not data.is_gaussian:
+            return f"likelihood='suffstats' is the Gaussian likelihood's; the {data.family.name} model uses the rows"
         return None
 
     def run(self, data, prior, noise, *, draws, chains, random_seed=None, progressbar=True, log_likelihood=False,
@@ -156,7 +172,7 @@ class NUTSSampler(Sampler):
 
         likelihood = self.likelihood
         if likelihood is None:
-            likelihood = "suffstats" if (data.X is None or data.n > data.p) else "normal"
+            likelihood = "suffstats" if data.is_gaussian and (data.X is None or data.n > data.p) else "normal"
         model = _build(BuiltModel(data=data, prior=prior, noise=noise, likelihood=likelihood))
         return _sample_nuts(
             model, sampler=self.name, draws=draws, tune=self.tune, chains=chains, cores=self.cores,
@@ -287,9 +303,10 @@ def _sample_nuts(model, *, sampler, draws, tune, chains, cores, random_seed, pro
         rng = np.random.default_rng(None if random_seed is None else np.random.SeedSequence(random_seed).spawn(1)[0])
     return build_posterior(
         raw.posterior, feature_names=data.feature_names, X=data.X, y=data.y, fit_intercept=data.fit_intercept,
-        sigma=spec.noise.value, sample_stats=raw.sample_stats,
+        sigma=spec.noise.value if spec.noise is not None else None, sample_stats=raw.sample_stats,
         log_likelihood=log_likelihood, posterior_predictive=posterior_predictive, rng=rng,
+        family=data.family, trials=data.trials,
         attrs={"sampler": "nutpie" if sampler == "nutpie" else "nuts", "likelihood": spec.likelihood,
-               "prior": type(spec.prior).__name__},
+               "prior": type(spec.prior).__name__, "family": data.family.name},
         check=check, stacklevel=4,
     )  # fmt: skip

@@ -213,3 +213,51 @@ def sample_pg_gibbs(
                 bar.update(done)
     bar.update(done, final=True)
     return out
+
+
+def pg_obstacle(prior, data) -> str | None:
+    """Why the Polya-Gamma Gibbs sampler does not apply to a GLM, or ``None`` when it does."""
+    if data.family.name not in ("bernoulli", "binomial"):
+        return (
+            f"no Gibbs sampler for the {data.family.name} likelihood (the Polya-Gamma sampler is for logistic and "
+            "binomial regression); sampler='nuts' or 'nutpie' applies"
+        )
+    kind = type(prior).__name__
+    if kind not in PG_PRIORS:
+        return f"no Polya-Gamma Gibbs sampler for the prior {kind}; it has one for {', '.join(PG_PRIORS)}"
+    if kind == "Gaussian" and getattr(prior, "tau2_prior", None) is not None:
+        return "the Polya-Gamma sampler takes a Gaussian prior with a fixed scale (no tau2_prior)"
+    if data.standardize:
+        return "standardize=True is available with NUTS only"
+    return None
+
+
+def run_pg_gibbs(data, prior, *, draws, tune, chains, random_seed=None, progressbar=True, log_likelihood=False,
+                 posterior_predictive=False, check=True):  # fmt: skip
+    """Polya-Gamma Gibbs draws of a prepared GLM, as the package's posterior container.
+
+    Parameters
+    ----------
+    data : ModelData
+        A Bernoulli or binomial model (:func:`bayesreg.design.prepare_data`).
+    prior : Gaussian, Laplace or Horseshoe
+    draws, tune, chains, random_seed, progressbar
+        As :func:`sample_pg_gibbs`.
+    log_likelihood, posterior_predictive, check
+        As :func:`bayesreg._posterior.build_posterior`.
+    """
+    from .._posterior import build_posterior
+
+    ss = np.random.SeedSequence(random_seed) if not isinstance(random_seed, np.random.SeedSequence) else random_seed
+    run_seed, pp_seed = ss.spawn(2)
+    draws_ = sample_pg_gibbs(data.X, data.y, prior, trials=data.trials if data.family.name == "binomial" else None,
+                             fit_intercept=data.fit_intercept, draws=draws, tune=tune, chains=chains,
+                             random_seed=run_seed, progressbar=progressbar)  # fmt: skip
+    return build_posterior(
+        draws_, feature_names=data.feature_names, X=data.X, y=data.y, fit_intercept=data.fit_intercept,
+        log_likelihood=log_likelihood, posterior_predictive=posterior_predictive, rng=np.random.default_rng(pp_seed),
+        family=data.family, trials=data.trials,
+        attrs={"sampler": "gibbs", "inference": "Polya-Gamma Gibbs", "prior": type(prior).__name__,
+               "family": data.family.name},
+        check=check, stacklevel=5,
+    )  # fmt: skip
