@@ -3,7 +3,9 @@ r"""Choosing the prior scale from the data (empirical Bayes, or a hyperprior).
 **Gaussian prior** :math:`\beta_j \sim N(0, \tau^2)`: type-II maximum likelihood. The evidence
 :math:`p(y \mid \tau, \sigma)` is in closed form (:func:`bayesreg.log_marginal_likelihood`); it is
 maximised over :math:`\log\tau` (``sigma`` fixed: the best point of a wide log-grid, polished by
-Brent's method) or jointly over :math:`(\tau, \sigma)` (``sigma=None``: the overall scale is
+Brent's method; the evidence is evaluated in the singular basis of the centred design, the SVD of
+the rows or the Gram's eigendecomposition, so it stays exact as ``sigma -> 0`` on ``p > n`` data)
+or jointly over :math:`(\tau, \sigma)` (``sigma=None``: the overall scale is
 profiled out in closed form, :math:`\sigma^2 = Q(g)/n'` at the ratio :math:`g = \tau^2/\sigma^2`,
 and :math:`\log g` is searched on a fine grid spanning every eigenvalue of the Gram matrix, then
 polished on the root of the profile's slope; deterministic, and a shallow interior maximum
@@ -49,7 +51,7 @@ from .conjugate import _Evidence, _gram
 from .exceptions import ConvergenceWarning, SamplingWarning
 from .mapping import park_casella_alpha, ridge_alpha
 from .noise import parse_sigma
-from .priors import GammaPrior, Gaussian, Laplace, ParkCasella
+from .priors import SCALE_RANGE, GammaPrior, Gaussian, Laplace, ParkCasella
 
 __all__ = ["PriorScaleResult", "choose_prior_scale"]
 
@@ -365,6 +367,13 @@ def _gaussian_evidence(g, sigma, start) -> PriorScaleResult:
         )
         conv = False
     s = float(np.sqrt(s2))
+    lo, hi = SCALE_RANGE
+    for name, v in (("tau", tau), ("sigma", s)):
+        if not lo <= v <= hi:
+            raise ValueError(
+                f"the type-II maximum-likelihood {name} = {v:.3g} is outside the usable range [{lo:g}, {hi:g}] "
+                "of a scale (it is squared); measure y (and X) in units that bring it nearer 1"
+            )
     return PriorScaleResult(
         prior=Gaussian(tau),
         family="gaussian",

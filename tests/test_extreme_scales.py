@@ -254,3 +254,17 @@ def test_gibbs_laplace_prior_with_a_tiny_admitted_scale_has_the_prior_spread():
                                  random_seed=1, progressbar=False)  # fmt: skip
     sd = idata.posterior["beta"].values.std()
     assert sd == pytest.approx(np.sqrt(2.0) * b, rel=0.1, abs=0.0)
+
+
+def test_type_ii_ml_is_scale_equivariant_down_to_the_range_and_refuses_beyond_it():
+    from bayesreg import choose_prior_scale
+
+    X, y = data()
+    base = choose_prior_scale(X, y, "gaussian", sigma=None)
+    # y in units 1e140 times larger: the profile's slope in log(tau^2/sigma^2) does not depend on the
+    # units, so the same ratio is found and tau, sigma scale by exactly 1e-140 (up to rounding)
+    small = choose_prior_scale(X, y * 1e-140, "gaussian", sigma=None)
+    assert small.scale == pytest.approx(base.scale * 1e-140, rel=1e-8, abs=0.0)
+    assert small.sigma == pytest.approx(base.sigma * 1e-140, rel=1e-8, abs=0.0)
+    with pytest.raises(ValueError, match=rf"type-II maximum-likelihood tau = .* outside the usable range {RANGE}"):
+        choose_prior_scale(X, y * 1e-160, "gaussian", sigma=None)
