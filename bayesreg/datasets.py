@@ -2,6 +2,8 @@ r"""Bundled and generated data sets used by the notebooks, the model specs and t
 
 - :func:`load_diabetes`: the diabetes data of Efron et al. (2004), bundled with scikit-learn,
   used by Park and Casella (2008) for the Bayesian lasso (n = 442, p = 10).
+- :func:`load_breast_cancer`: the Wisconsin diagnostic breast cancer data, bundled with
+  scikit-learn (n = 569, p = 30, a 0/1 target): the logistic-regression example.
 - :func:`make_cosine`: noisy :math:`\cos(1.5\pi x)` on [0, 1], scikit-learn's
   "Underfitting vs. Overfitting" example (n = 30, noise sd 0.1, seed 0).
 - :func:`polynomial_features` / :func:`make_polynomial`: the degree-15 polynomial design of that
@@ -24,6 +26,7 @@ from ._validation import check_nonnegative, check_scalar, check_vector
 __all__ = [
     "Dataset",
     "load_diabetes",
+    "load_breast_cancer",
     "cosine_function",
     "make_cosine",
     "polynomial_features",
@@ -151,6 +154,46 @@ def load_diabetes(*, scaled: bool = True) -> Dataset:
         name="diabetes",
         description="Diabetes data (Efron et al. 2004), bundled with scikit-learn"
         + (" (columns centred, unit norm)" if scaled else " (raw units)"),
+    )
+
+
+def load_breast_cancer(*, scaled: bool = True) -> Dataset:
+    """The Wisconsin diagnostic breast cancer data (569 tumours, 30 features, benign or malignant).
+
+    Parameters
+    ----------
+    scaled : bool, default=True
+        Each column standardised: centred and divided by its standard deviation (``ddof=0``, as
+        scikit-learn's ``StandardScaler``), so that one prior scale suits every coefficient. With
+        ``False`` the raw measurements (radii in mm, areas in mm^2, ...), which span five orders
+        of magnitude.
+
+    Returns
+    -------
+    Dataset
+        Features ``mean radius, mean texture, ..., worst fractal dimension`` (scikit-learn's
+        names); ``y`` is scikit-learn's target, 1.0 for benign and 0.0 for malignant (212
+        malignant, 357 benign), the response of a Bernoulli (logistic) model.
+        ``extra["target_names"]`` is ``("malignant", "benign")`` (the labels of 0 and 1),
+        ``extra["mean"]`` and ``extra["scale"]`` the raw columns' means and standard deviations.
+    """
+    if not isinstance(scaled, bool | np.bool_):
+        raise TypeError(f"scaled must be True or False; got {type(scaled).__name__} {scaled!r}")
+    from sklearn.datasets import load_breast_cancer as _sk_load
+
+    raw = _sk_load()
+    X = np.array(raw.data, dtype=np.float64)
+    mean, scale = X.mean(axis=0), X.std(axis=0)
+    if scaled:
+        X = (X - mean) / scale
+    return Dataset(
+        X=X,
+        y=np.array(raw.target, dtype=np.float64),
+        feature_names=tuple(str(f) for f in raw.feature_names),
+        name="breast_cancer",
+        description="Wisconsin diagnostic breast cancer data, bundled with scikit-learn; y = 1 benign, 0 malignant"
+        + (" (columns standardised)" if scaled else " (raw units)"),
+        extra={"target_names": tuple(str(t) for t in raw.target_names), "mean": mean, "scale": scale},
     )
 
 
@@ -329,6 +372,7 @@ def make_sparse_regression(
 #: Names accepted by :func:`get_dataset` (and by the ``[data] name`` / ``generator`` of a model spec).
 DATASETS = {
     "diabetes": load_diabetes,
+    "breast_cancer": load_breast_cancer,
     "cosine": make_cosine,
     "polynomial": make_polynomial,
     "sparse": make_sparse_regression,
@@ -336,7 +380,7 @@ DATASETS = {
 
 
 def get_dataset(name: str, **params) -> Dataset:
-    """Load or generate a data set by name: ``"diabetes"``, ``"cosine"``, ``"polynomial"`` or ``"sparse"``.
+    """Load or generate a data set by name (one of :data:`DATASETS`: ``"diabetes"``, ``"breast_cancer"``, ...).
 
     Parameters
     ----------

@@ -31,6 +31,31 @@ def test_load_diabetes_matches_sklearn():
         load_diabetes(scaled="yes")
 
 
+def test_load_breast_cancer_is_sklearns_data_standardised():
+    from sklearn.datasets import load_breast_cancer as sk
+    from sklearn.preprocessing import StandardScaler
+
+    raw = sk()
+    d = datasets.load_breast_cancer()
+    assert d.X.shape == (569, 30) and d.name == "breast_cancer"
+    # standardised as scikit-learn's StandardScaler does it (an independent implementation)
+    np.testing.assert_allclose(d.X, StandardScaler().fit_transform(raw.data), rtol=1e-12, atol=1e-12)
+    np.testing.assert_array_equal(d.y, raw.target.astype(np.float64))
+    assert set(np.unique(d.y)) == {0.0, 1.0} and int(d.y.sum()) == 357  # 357 benign, 212 malignant
+    assert d.feature_names == tuple(raw.feature_names) and d.feature_names[0] == "mean radius"
+    assert list(d.features.columns) == list(raw.feature_names)
+    assert d.extra["target_names"] == ("malignant", "benign")
+    assert d.X.dtype == np.float64 and not d.X.flags.writeable and not d.y.flags.writeable
+    raw_units = datasets.load_breast_cancer(scaled=False)
+    np.testing.assert_array_equal(raw_units.X, raw.data)
+    # the round trip, to rounding of the largest raw value (areas of about 4e3)
+    back = d.X * d.extra["scale"] + d.extra["mean"]
+    np.testing.assert_allclose(raw_units.X, back, rtol=0, atol=1e-14 * raw.data.max())
+    assert get_dataset("breast_cancer").X.shape == (569, 30)
+    with pytest.raises(TypeError, match="scaled"):
+        datasets.load_breast_cancer(scaled=1)
+
+
 def test_make_cosine_is_the_sklearn_example():
     # the stream of scikit-learn's "Underfitting vs. Overfitting" example, written out independently
     rs = np.random.RandomState(0)
@@ -115,7 +140,7 @@ def test_sparse_regression_validates(kwargs, exc, word):
 
 
 def test_get_dataset_by_name():
-    assert set(datasets.DATASETS) == {"diabetes", "cosine", "polynomial", "sparse"}
+    assert set(datasets.DATASETS) == {"diabetes", "breast_cancer", "cosine", "polynomial", "sparse"}
     assert get_dataset("sparse", n_samples=10, n_features=20, n_informative=2).X.shape == (10, 20)
     assert get_dataset("diabetes").name == "diabetes"
     with pytest.raises(ValueError, match="name must be one of"):
