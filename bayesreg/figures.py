@@ -20,6 +20,10 @@ apart from drawing it::
 - :func:`prior_densities` -> :class:`PriorDensities` (:func:`bayesreg.plotting.plot_prior_densities`)
 - :func:`posterior_where_map_is_zero`: the rows of a shrinkage table where the MAP is exactly zero
   (the third panel of :func:`bayesreg.plotting.plot_shrinkage` with ``zeros=True``)
+- :func:`sparse_summary_data`: the DSS figure of a sparse summary
+  (:func:`bayesreg.selection.dss_figure_data`; :func:`bayesreg.plotting.plot_sparse_summary`)
+- :func:`calibration_bins` -> :class:`CalibrationBins`: binned predicted probabilities against
+  observed frequencies (:func:`bayesreg.plotting.plot_calibration`)
 - :func:`two_feature_example`: the seeded two-feature data of the two-parameter pictures.
 
 Nothing here imports matplotlib.
@@ -50,6 +54,9 @@ __all__ = [
     "prior_densities",
     "two_feature_example",
     "posterior_where_map_is_zero",
+    "sparse_summary_data",
+    "CalibrationBins",
+    "calibration_bins",
 ]
 
 
@@ -703,4 +710,139 @@ def posterior_where_map_is_zero(table, center: str = "mean"):
     runs = np.cumsum(new_run) - 1
     first = {f: runs[i] for i, f in reversed(list(enumerate(out["feature"])))}
     out["run"] = runs - np.array([first[f] for f in out["feature"]], dtype=np.int64)
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# sparse summaries and calibration
+# --------------------------------------------------------------------------------------------
+
+_DSS_KEYS = ("size", "rho2_mean", "rho2_low", "rho2_high", "full_mean", "full_low", "full_high", "chosen_size",
+             "support", "level", "interval", "ylabel")
+
+
+def sparse_summary_data(summary) -> dict:
+    """What the DSS figure shows: :func:`bayesreg.selection.dss_figure_data` of a sparse summary.
+
+    Parameters
+    ----------
+    summary : SparseSummary or dict
+        A ``method="dss"`` summary (:func:`bayesreg.sparse_summary`), or the dict that
+        :func:`bayesreg.selection.dss_figure_data` returned for one (checked and returned as is).
+
+    Returns
+    -------
+    dict
+        ``size``, ``rho2_mean``, ``rho2_low``, ``rho2_high`` (a point and a band per model size),
+        ``full_mean``, ``full_low``, ``full_high`` (the full model's line and band),
+        ``chosen_size``, ``support`` (the variables at each size), ``level``, ``interval``, ``ylabel``.
+
+    Raises
+    ------
+    ValueError
+        A summary of another method, or a dict without those keys.
+    """
+    if isinstance(summary, dict):
+        missing = [k for k in _DSS_KEYS if k not in summary]
+        if missing:
+            raise ValueError(f"summary is a dict without the DSS figure keys {missing}; pass the SparseSummary or "
+                             "bayesreg.selection.dss_figure_data(summary)")
+        return summary
+    from .selection import dss_figure_data
+
+    return dss_figure_data(summary)
+
+
+class CalibrationBins(NamedTuple):
+    """Predicted probabilities against observed frequencies, bin by bin.
+
+    Attributes
+    ----------
+    predicted : ndarray of shape (k,)
+        Mean predicted probability in each non-empty bin.
+    observed : ndarray of shape (k,)
+        Fraction of ones in the bin.
+    count : ndarray of shape (k,)
+        Rows in the bin.
+    low, high : ndarray of shape (k,)
+        A ``level`` Wilson score interval of the observed fraction (what binomial noise alone
+        allows around a perfectly calibrated prediction's frequency).
+    edges : ndarray of shape (n_bins + 1,)
+        The bin edges (on [0, 1]).
+    level : float
+    """
+
+    predicted: np.ndarray
+    observed: np.ndarray
+    count: np.ndarray
+    low: np.ndarray
+    high: np.ndarray
+    edges: np.ndarray
+    level: float
+
+
+def calibration_bins(prob, y, *, n_bins: int = 10, strategy: str = "uniform", level: float = 0.95) -> CalibrationBins:
+    """Bin predicted probabilities and compare each bin's mean prediction with its observed frequency.
+
+    A calibrated model's points lie on the diagonal: among the rows given probability about 0.8,
+    about 80% are ones. The bins are those of :func:`sklearn.calibration.calibration_curve` (the
+    same edges, and a row on an inner edge goes to the bin on its left); empty bins are dropped.
+
+    Parameters
+    ----------
+    prob : array_like of shape (n,)
+        Predicted probabilities of ``y = 1`` (for a posterior, the posterior mean of the
+        probability per row), in [0, 1].
+    y : array_like of shape (n,)
+        Observed labels 0 or 1.
+    n_bins : int, default=10
+    strategy : {"uniform", "quantile"}, default="uniform"
+        Equal-width bins on [0, 1], or bins holding equal numbers of rows.
+    level : float in (0, 1), default=0.95
+        Probability of the Wilson intervals of the observed fractions.
+
+    Returns
+    -------
+    CalibrationBins
+    """
+    from scipy.special import ndtri
+
+    p = _check_vector_01(prob, "prob")
+    yy = _check_vector_01(y, "y")
+    if p.size != yy.size:
+        raise ValueError(f"prob and y must have the same length; got {p.size} and {yy.size}")
+    if not np.all((yy == 0.0) | (yy == 1.0)):
+        raise ValueError("y must hold labels 0 and 1 only")
+    n_bins = check_scalar(n_bins, "n_bins", lower=1, integer=True)
+    strategy = check_choice(strategy, "strategy", ("uniform", "quantile"))
+    level = check_scalar(level, "level", lower=0.0, upper=1.0, lower_inclusive=False, upper_inclusive=False)
+    if strategy == "quantile":
+        edges = np.percentile(p, np.linspace(0.0, 100.0, n_bins + 1))
+    else:
+        edges = np.linspace(0.0, 1.0, n_bins + 1)
+    idx = np.searchsorted(edges[1:-1], p)  # a row on an inner edge joins the bin on its left
+    count = np.bincount(idx, minlength=len(edges) - 1).astype(np.float64)
+    sum_p = np.bincount(idx, weights=p, minlength=len(edges) - 1)
+    sum_y = np.bincount(idx, weights=yy, minlength=len(edges) - 1)
+    keep = count > 0
+    m, k = count[keep], sum_y[keep]
+    frac = k / m
+    # Wilson score interval: centre (k + z^2/2) / (m + z^2), half-width z sqrt(k(m-k)/m + z^2/4) / (m + z^2)
+    z = float(ndtri(0.5 + level / 2.0))
+    centre = (k + z**2 / 2.0) / (m + z**2)
+    half = z * np.sqrt(k * (m - k) / m + z**2 / 4.0) / (m + z**2)
+    return CalibrationBins(predicted=sum_p[keep] / m, observed=frac, count=m.astype(np.int64),
+                           low=np.clip(centre - half, 0.0, 1.0), high=np.clip(centre + half, 0.0, 1.0), edges=edges,
+                           level=level)  # fmt: skip
+
+
+def _check_vector_01(v, name: str) -> np.ndarray:
+    """A finite 1-D float64 vector with values in [0, 1] (probabilities or 0/1 labels)."""
+    from ._validation import check_vector
+
+    out = check_vector(v, name)
+    if out.size == 0:
+        raise ValueError(f"{name} must not be empty")
+    if not np.all(np.isfinite(out)) or np.any(out < 0.0) or np.any(out > 1.0):
+        raise ValueError(f"{name} must hold finite values in [0, 1]")
     return out

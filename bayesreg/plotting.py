@@ -26,6 +26,9 @@ The figures:
 - :func:`plot_posterior_forest`, :func:`plot_posterior_density`: ArviZ forest and density plots of
   several models side by side; :func:`plot_credible_intervals`: intervals with point estimates;
   :func:`plot_loo_compare`: ArviZ's LOO comparison.
+- :func:`plot_sparse_summary`: the DSS figure of a sparse summary (variance explained per model
+  size against the full model's band, the chosen size marked).
+- :func:`plot_calibration`: binned predicted probabilities against observed frequencies.
 
 :func:`two_feature_example` (the data of the two-parameter pictures) is
 :func:`bayesreg.figures.two_feature_example`.
@@ -52,6 +55,8 @@ __all__ = [
     "plot_posterior_density",
     "plot_credible_intervals",
     "plot_loo_compare",
+    "plot_sparse_summary",
+    "plot_calibration",
     "two_feature_example",
 ]
 
@@ -764,4 +769,112 @@ def plot_loo_compare(comparison, *, ax=None):
     a.set_xlabel("expected log pointwise predictive density")
     _legend_outside(a)
     a.grid(axis="x", alpha=0.3)
+    return a
+
+
+# --------------------------------------------------------------------------------------------
+# sparse summaries and calibration
+# --------------------------------------------------------------------------------------------
+
+
+def _entering(support) -> list[str]:
+    """Per model size, the variables that enter (``+name``) and leave (``-name``) from the size before."""
+    out, prev = [], ()
+    for sup in support:
+        added = [f"+{v}" for v in sup if v not in prev]
+        dropped = [f"-{v}" for v in prev if v not in sup]
+        out.append(" ".join(added + dropped))
+        prev = sup
+    return out
+
+
+def plot_sparse_summary(summary, *, ax=None, names: bool | None = None):
+    r"""The DSS figure: how much of the full model's fit each sparse summary explains, per model size.
+
+    One point and error bar per model size (the posterior mean of the summary's variance explained
+    :math:`\rho^2` and its band), the full model's posterior mean as a dashed line with its band
+    shaded across the plot, and the chosen size (the smallest whose band reaches the full model's
+    mean) marked by a ring and a dotted vertical line. Hahn and Carvalho (2015), Figure 2.
+
+    Parameters
+    ----------
+    summary : SparseSummary or dict
+        A ``method="dss"`` result of :func:`bayesreg.sparse_summary`, or its figure data
+        (:func:`bayesreg.figures.sparse_summary_data`).
+    ax : Axes, optional
+    names : bool, optional
+        Label each size's tick with the variables entering (``+bmi``) and leaving (``-age``)
+        there. Default: when there are at most 16 sizes.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    d = figures.sparse_summary_data(summary)
+    size = np.asarray(d["size"], dtype=np.float64)
+    mean = np.asarray(d["rho2_mean"], dtype=np.float64)
+    low, high = np.asarray(d["rho2_low"], dtype=np.float64), np.asarray(d["rho2_high"], dtype=np.float64)
+    names = len(size) <= 16 if names is None else bool(names)
+    fig, (a,) = _axes(ax, 1, figsize=(max(5.0, 0.42 * len(size) + 2.5), 3.6))
+    band = f"{100 * d['level']:g}% {d['interval']}"
+    a.axhspan(d["full_low"], d["full_high"], color="0.5", alpha=0.2, lw=0, label=f"full model: {band}")
+    a.axhline(d["full_mean"], color="0.3", ls="--", lw=1.0, label="full model: posterior mean")
+    a.errorbar(size, mean, yerr=np.vstack([mean - low, high - mean]), fmt="o", color="C0", ms=4, capsize=2.5,
+               label=f"summary of each size: posterior mean, {band}")  # fmt: skip
+    k = d["chosen_size"]
+    if k is not None:
+        i = int(np.flatnonzero(size == k)[0])
+        chosen = ", ".join(d["support"][i]) or "none"
+        a.axvline(k, color="C3", ls=":", lw=1.2)
+        a.plot([k], [mean[i]], "o", ms=11, mfc="none", mec="C3", mew=1.6, label=f"chosen size {k}: {chosen}")
+    a.set_xticks(size)
+    if names:
+        a.set_xticklabels([f"{int(s)}\n{lab}" if lab else f"{int(s)}" for s, lab in zip(size, _entering(d["support"]))],
+                          rotation=90, fontsize=7)
+    a.set_xlabel("model size (variables in the summary)")
+    a.set_ylabel(d["ylabel"])
+    a.grid(axis="y", alpha=0.3)
+    _legend_outside(a)
+    return a
+
+
+def plot_calibration(bins, y=None, *, n_bins: int = 10, strategy: str = "uniform", level: float = 0.95, ax=None,
+                     label: str = "model"):  # fmt: skip
+    """Reliability diagram: mean predicted probability per bin against the observed frequency.
+
+    Parameters
+    ----------
+    bins : CalibrationBins or array_like of shape (n,)
+        What :func:`bayesreg.figures.calibration_bins` returned, or the predicted probabilities
+        (then ``y`` is required and the bins are computed with ``n_bins``, ``strategy``, ``level``).
+    y : array_like of shape (n,), optional
+        Observed labels 0/1 (with probabilities only).
+    n_bins, strategy, level
+        As in :func:`bayesreg.figures.calibration_bins`.
+    ax : Axes, optional
+    label : str, default="model"
+        Legend label of the points.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    if isinstance(bins, figures.CalibrationBins):
+        _only(bins, y=y)
+        cb = bins
+    else:
+        if y is None:
+            raise ValueError("y (the observed 0/1 labels) is required with predicted probabilities")
+        cb = figures.calibration_bins(bins, y, n_bins=n_bins, strategy=strategy, level=level)
+    fig, (a,) = _axes(ax, 1, figsize=(4.6, 4.0))
+    a.plot([0.0, 1.0], [0.0, 1.0], color="0.5", ls="--", lw=1.0, label="perfect calibration")
+    a.errorbar(cb.predicted, cb.observed, yerr=np.vstack([cb.observed - cb.low, cb.high - cb.observed]), fmt="o-",
+               color="C0", ms=4, capsize=2.5, label=f"{label} ({100 * cb.level:g}% Wilson interval)")  # fmt: skip
+    a.set_xlim(-0.02, 1.02)
+    a.set_ylim(-0.02, 1.02)
+    a.set_xlabel("predicted probability (bin mean)")
+    a.set_ylabel("observed frequency")
+    a.set_aspect("equal")
+    a.grid(alpha=0.3)
+    _legend_outside(a, "below")
     return a

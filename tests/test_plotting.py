@@ -524,3 +524,119 @@ def test_zero_map_runs_are_not_joined_across_nonzero_scales():
     u_lines = [ln for ln in fig.axes[2].get_lines() if ln.get_color() == "C0"]
     assert [list(ln.get_xdata()) for ln in u_lines] == [[1.0, 2.0], [4.0, 5.0]]  # two pieces, not one
     assert [t.get_text() for t in fig.axes[2].get_legend().get_texts()] == ["u", "v"]
+
+
+# --------------------------------------------------------------------------------------------
+# sparse summaries (DSS) and calibration
+# --------------------------------------------------------------------------------------------
+
+
+def _dss_summary(seed=0):
+    """A DSS summary of a synthetic posterior: two strong variables, one weak, three null."""
+    import bayesreg
+
+    r = np.random.default_rng(seed)
+    n, p, chains, draws = 80, 6, 2, 200
+    X = r.normal(size=(n, p))
+    centre = np.array([2.0, -1.5, 0.3, 0.0, 0.0, 0.0])
+    post = posterior_data(
+        posterior={"beta": centre + 0.1 * r.normal(size=(chains, draws, p)),
+                   "intercept": r.normal(0.0, 0.1, (chains, draws)),
+                   "sigma": np.abs(r.normal(1.0, 0.05, (chains, draws)))},
+        coords={"feature": [f"v{j}" for j in range(p)]}, dims={"beta": ["feature"]},
+    )
+    return bayesreg.sparse_summary(post, X, "dss")
+
+
+def test_sparse_summary_plot_draws_the_figure_data():
+    from bayesreg.selection import dss_figure_data
+
+    s = _dss_summary()
+    d = dss_figure_data(s)
+    a = plotting.plot_sparse_summary(s)
+    assert isinstance(a, Axes)
+    # the points and their error bars are the summary's rho^2 means and bands, one per size
+    (bars,) = a.containers
+    np.testing.assert_array_equal(bars.lines[0].get_xydata(), np.c_[d["size"], d["rho2_mean"]])
+    segs = np.array([seg for seg in bars.lines[2][0].get_segments()])
+    np.testing.assert_allclose(segs[:, 0, 1], d["rho2_low"], rtol=0, atol=1e-15)
+    np.testing.assert_allclose(segs[:, 1, 1], d["rho2_high"], rtol=0, atol=1e-15)
+    # the full model: a dashed line at its mean and a band from its low to its high end
+    full = _line(a, "full model: posterior mean")
+    np.testing.assert_array_equal(full.get_ydata(), [d["full_mean"]] * 2)
+    (span,) = a.patches
+    ys = span.get_transform().transform(span.get_path().vertices)[:, 1]
+    lo_hi = a.transData.transform([[0, d["full_low"]], [0, d["full_high"]]])[:, 1]
+    np.testing.assert_allclose([ys.min(), ys.max()], lo_hi, atol=1e-6)
+    # the chosen size is ringed and named, with its variables
+    k = d["chosen_size"]
+    i = int(np.flatnonzero(d["size"] == k)[0])
+    ring = _line(a, f"chosen size {k}:")
+    np.testing.assert_array_equal(ring.get_xydata(), [[k, d["rho2_mean"][i]]])
+    assert ", ".join(d["support"][i]) in ring.get_label()
+    assert s.selected == d["support"][i]
+    # the two strong variables are what the summary keeps (a check that the figure can fail)
+    assert {"v0", "v1"} <= set(s.selected) and "v5" not in s.selected
+    assert _data_points_under_legends(a.figure) == 0
+    # the figure data itself is accepted, and the ticks name the variable entering at each size
+    b = plotting.plot_sparse_summary(d)
+    labels = [t.get_text() for t in b.get_xticklabels()]
+    assert labels[0] == "0" and labels[1].startswith("1\n+")
+
+
+def test_sparse_summary_plot_refuses_other_summaries():
+    import bayesreg
+
+    s = _dss_summary()
+    post_interval = bayesreg.sparse_summary(
+        posterior_data(posterior={"beta": np.random.default_rng(1).normal(size=(2, 50, 3))},
+                       coords={"feature": ["a", "b", "c"]}, dims={"beta": ["feature"]}),
+        np.random.default_rng(2).normal(size=(20, 3)), method="interval")
+    with pytest.raises(ValueError, match="method='dss'"):
+        plotting.plot_sparse_summary(post_interval)
+    with pytest.raises(ValueError, match="without the DSS figure keys"):
+        plotting.plot_sparse_summary({"size": [0, 1]})
+    with pytest.raises(TypeError, match="ax"):
+        plotting.plot_sparse_summary(s, ax="here")
+
+
+@pytest.mark.parametrize("strategy", ["uniform", "quantile"])
+def test_calibration_bins_are_sklearns(strategy):
+    from scipy.stats import binomtest
+    from sklearn.calibration import calibration_curve
+
+    from bayesreg import figures
+
+    r = np.random.default_rng(3)
+    p = r.beta(0.8, 0.8, size=700)
+    p[:5] = [0.0, 0.1, 0.5, 0.9, 1.0]  # values on bin edges
+    y = (r.uniform(size=p.size) < p ** 1.3).astype(float)
+    cb = figures.calibration_bins(p, y, n_bins=8, strategy=strategy, level=0.9)
+    obs, pred = calibration_curve(y, p, n_bins=8, strategy=strategy)
+    np.testing.assert_allclose(cb.predicted, pred, rtol=1e-12)
+    np.testing.assert_allclose(cb.observed, obs, rtol=1e-12)
+    assert cb.count.sum() == p.size
+    for k, m, lo, hi in zip(np.rint(cb.observed * cb.count).astype(int), cb.count, cb.low, cb.high):
+        ci = binomtest(int(k), int(m)).proportion_ci(confidence_level=0.9, method="wilson")
+        np.testing.assert_allclose([lo, hi], [ci.low, ci.high], rtol=1e-10, atol=1e-12)
+    a = plotting.plot_calibration(cb)
+    (bars,) = a.containers
+    assert bars.get_label().startswith("model")
+    np.testing.assert_array_equal(bars.lines[0].get_xydata(), np.c_[cb.predicted, cb.observed])
+    assert _data_points_under_legends(a.figure) == 0
+
+
+def test_calibration_validates():
+    from bayesreg import figures
+
+    with pytest.raises(ValueError, match="prob"):
+        figures.calibration_bins([0.2, 1.5], [0, 1])
+    with pytest.raises(ValueError, match="labels 0 and 1"):
+        figures.calibration_bins([0.2, 0.5], [0, 0.5])
+    with pytest.raises(ValueError, match="same length"):
+        figures.calibration_bins([0.2, 0.5, 0.1], [0, 1])
+    with pytest.raises(ValueError, match="y .*required"):
+        plotting.plot_calibration([0.2, 0.5])
+    cb = figures.calibration_bins([0.2, 0.5], [0, 1])
+    with pytest.raises(ValueError, match="y must be omitted"):
+        plotting.plot_calibration(cb, [0, 1])
