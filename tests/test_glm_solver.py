@@ -83,6 +83,25 @@ def test_logistic_l1_equals_sklearn_saga(kind):
     assert abs(res.intercept - sk.intercept_[0]) < 1e-6 * max(1.0, abs(sk.intercept_[0]))
 
 
+@pytest.mark.parametrize("route", ["numpy", "compiled"])
+def test_large_working_set_on_either_route_equals_sklearn_saga(route):
+    # a small l1 on p > n data: about n non-zeros, so the inner working set holds far more than
+    # SOLVER_MAX_P features and the rule alone would send it to the compiled sweeps; each route is
+    # forced in turn and both must give scikit-learn's MAP
+    from bayesreg.solvers import _route
+
+    X, y, _ = design("p>n", seed=21)
+    l1 = glm_l1_max(X, y, "bernoulli") / 30
+    with _route.force_route(route):
+        res = glm_fit(X, y, "bernoulli", l1=l1, tol=TOL)
+    sk = logreg(1.0 / l1, 1.0, "saga").fit(X, y)
+    # the working set (the support and as many violators) then exceeds the NumPy route's limit
+    assert res.converged and 2 * res.support.size > _route.SOLVER_MAX_P
+    np.testing.assert_array_equal(res.coef != 0, sk.coef_[0] != 0)
+    assert rel(res.coef, sk.coef_[0]) < 1e-6
+    assert abs(res.intercept - sk.intercept_[0]) < 1e-6 * max(1.0, abs(sk.intercept_[0]))
+
+
 @pytest.mark.parametrize("kind", KINDS)
 def test_logistic_l2_equals_sklearn(kind):
     X, y, _ = design(kind)

@@ -405,12 +405,24 @@ def _mle_obstacle(pb: _GLM) -> str | None:
 # ------------------------------------------------------------------------------------------------
 # proximal Newton
 # ------------------------------------------------------------------------------------------------
-def _cd_quadratic(H, q, b, d, l1, l2, tol, max_sweeps):
-    """Cyclic CD for ``min_d q'd + d'Hd/2 + l1|b + d|_1 + l2/2 |b + d|^2``; returns ``d`` (updated)."""
+def _cd_quadratic(H, q, b, d, l1, l2, tol, max_sweeps, n=0):
+    """Cyclic CD for ``min_d q'd + d'Hd/2 + l1|b + d|_1 + l2/2 |b + d|^2``; returns ``d`` (updated).
+
+    A working set of at most :data:`bayesreg.solvers._route.SOLVER_MAX_P` features sweeps in
+    NumPy (one coordinate per Python step); a larger one in the compiled kernel
+    :func:`_cd_sweeps` (the same updates and stopping rule, compiled once and cached on disk).
+    """
+    from . import _route
+
     v = b + d
     r = q + H @ d  # gradient of the quadratic at d
     diag = np.diag(H).copy()
     denom = diag + l2
+    if not _route.use_numpy_solver(n, v.size):
+        kernel = _compiled_cd()
+        with _route.compile_notice(kernel, "GLM solver"):
+            kernel(np.ascontiguousarray(H), r, v, diag, denom, float(l1), float(tol), int(max_sweeps))
+        return v - b
     k = v.size
     for _ in range(max_sweeps):
         worst = 0.0
@@ -433,6 +445,48 @@ def _cd_quadratic(H, q, b, d, l1, l2, tol, max_sweeps):
     return v - b
 
 
+def _cd_sweeps(H, r, v, diag, denom, l1, tol, max_sweeps):  # pragma: no cover - runs compiled
+    """The NumPy route's sweeps written for numba: ``v`` and the gradient ``r`` updated in place."""
+    k = v.size
+    for _ in range(max_sweeps):
+        worst = 0.0
+        for j in range(k):
+            dj = denom[j]
+            if dj <= 0.0:
+                continue
+            vj = v[j]
+            z = diag[j] * vj - r[j]
+            if z > l1:
+                new = (z - l1) / dj
+            elif z < -l1:
+                new = (z + l1) / dj
+            else:
+                new = 0.0
+            step = new - vj
+            if step != 0.0:
+                v[j] = new
+                for i in range(k):
+                    r[i] += H[j, i] * step
+                ch = dj * abs(step)
+                if ch > worst:
+                    worst = ch
+        if worst <= tol:
+            return
+
+
+_CD_KERNEL = None
+
+
+def _compiled_cd():
+    """:func:`_cd_sweeps` compiled by numba (imported on first use only: small problems never load it)."""
+    global _CD_KERNEL
+    if _CD_KERNEL is None:
+        from numba import njit
+
+        _CD_KERNEL = njit(cache=True)(_cd_sweeps)
+    return _CD_KERNEL
+
+
 def _solve_quadratic(H, q, b, l2):
     """Without L1 the model's minimiser solves ``(H + l2 I) d = -(q + l2 b)``: Cholesky, else least squares."""
     A = H + l2 * np.eye(b.size)
@@ -445,30 +499,35 @@ def _solve_quadratic(H, q, b, l2):
 
 
 def _newton_direction(pb: _GLM, g, w, beta, ws, l1, l2, inner_tol, ws_cap):
-    """Minimise the penalised IRLS model, working set grown until no outside violation."""
+    """Minimise the penalised IRLS model, working set grown until no outside violation.
+
+    The weighted Gram of the working set is extended by the new columns' blocks only when the
+    set grows (new features are appended, not sorted in), and the intercept is profiled out of
+    it by a rank-one correction.
+    """
     X = pb.X
     sw = float(w.sum())
     G = float(g.sum())
+    centre = pb.fit_intercept and sw > 0.0
+    XW = X[:, ws]
+    WX = w[:, None] * XW
+    K = XW.T @ WX  # raw weighted Gram of the working set
+    s = WX.sum(axis=0)
+    qr = XW.T @ g
     d = np.zeros(ws.size)
     while True:
-        XW = X[:, ws]
-        WX = w[:, None] * XW
-        H = XW.T @ WX
-        q = XW.T @ g
-        if pb.fit_intercept and sw > 0.0:
-            s = WX.sum(axis=0)
-            q = q - G * s / sw
-            H = H - np.outer(s, s) / sw
+        if centre:
+            H = K - np.outer(s, s) / sw
+            q = qr - G * s / sw
+        else:
+            H, q = K, qr
         H = 0.5 * (H + H.T)
         if l1 == 0.0:
             d = _solve_quadratic(H, q, beta[ws], l2)
         else:
-            d = _cd_quadratic(H, q, beta[ws], d, l1, l2, inner_tol, 10000)
+            d = _cd_quadratic(H, q, beta[ws], d, l1, l2, inner_tol, 10000, pb.n)
         u = XW @ d
-        if pb.fit_intercept and sw > 0.0:
-            d0 = -(G + float(w @ u)) / sw
-        else:
-            d0 = 0.0
+        d0 = -(G + float(w @ u)) / sw if centre else 0.0
         # the model's KKT conditions outside the working set (beta_j = 0 there)
         if ws.size == pb.p:
             break
@@ -479,10 +538,15 @@ def _newton_direction(pb: _GLM, g, w, beta, ws, l1, l2, inner_tol, ws_cap):
             break
         add = np.argsort(-viol)[: max(ws_cap - ws.size, 1)]
         add = add[viol[add] > inner_tol]
-        ws_new = np.union1d(ws, add)
-        d_new = np.zeros(ws_new.size)
-        d_new[np.searchsorted(ws_new, ws)] = d
-        ws, d = ws_new, d_new
+        XA = X[:, add]
+        WA = w[:, None] * XA
+        B = XW.T @ WA
+        K = np.block([[K, B], [B.T, XA.T @ WA]])
+        s = np.concatenate([s, WA.sum(axis=0)])
+        qr = np.concatenate([qr, XA.T @ g])
+        XW = np.hstack([XW, XA])
+        ws = np.concatenate([ws, add])
+        d = np.concatenate([d, np.zeros(add.size)])
         ws_cap = min(2 * ws_cap, pb.p)
     return ws, d, d0, u
 
@@ -500,7 +564,6 @@ def _solve(pb: _GLM, l1, l2, tol, max_iter, beta, b0, scale):
     X, fam, y, m = pb.X, pb.fam, pb.y, pb.m
     eta = X @ beta + b0
     F = pb.loss(eta) + _penalty_value(beta, l1, l2)
-    ws_size = 10
     best, stall = np.inf, 0
     n_iter = 0
     for n_iter in range(1, max_iter + 1):
@@ -518,7 +581,9 @@ def _solve(pb: _GLM, l1, l2, tol, max_iter, beta, b0, scale):
         grad = X.T @ g
         viol = np.where(beta != 0.0, np.inf, np.maximum(np.abs(grad + l2 * beta) - l1, 0.0))
         nnz = int(np.count_nonzero(beta))
-        ws_size = pb.p if l1 == 0.0 else min(max(ws_size, 2 * nnz, 10), pb.p)
+        # the support and as many of the worst violators (celer's rule): sized from the current support,
+        # so a first step that overshoots does not keep a large set for the rest of the solve
+        ws_size = pb.p if l1 == 0.0 else min(max(2 * nnz, 10), pb.p)
         order = np.argsort(-viol, kind="stable")
         ws = np.sort(order[: max(ws_size, nnz)])
         kkt = _kkt(pb, g, beta, l1, l2)
