@@ -11,6 +11,13 @@ and reports the largest coefficient differences, the objective of each solution 
 scale (the solver's ``1/(2n) ||y - b0 - X beta||^2 + penalty(beta)``, which is the negative log
 posterior times ``sigma^2 / n`` up to a constant), whether the supports agree, and a verdict.
 
+**GLMs** (``family="bernoulli" | "binomial" | "poisson"``): the same three solutions with the
+family's likelihood and no sigma: scikit-learn's ``LogisticRegression`` (``C = b`` for
+``Laplace(b)``, ``C = tau^2`` for ``Gaussian(tau)``, unpenalised intercept: never the ``liblinear``
+solver) or ``PoissonRegressor`` (``alpha = 1/(n tau^2)``) from :func:`bayesreg.mapping.to_sklearn_glm`,
+where scikit-learn has the model (not for L1 Poisson nor for binomial counts); the objective is
+then the mean loss (half the mean deviance) plus the penalty, the negative log posterior over ``n``.
+
 Tolerances (defaults; measured in ``tests/test_equivalence.py`` and ``benchmarks/results/map.md``):
 
 - exact MAP vs scikit-learn: coefficients within ``rtol = 1e-7`` relative to the largest
@@ -79,6 +86,19 @@ class EquivalenceReport:
     feature_names: list
     checks: dict
     tolerances: dict = field(default_factory=dict)
+    family: str = "gaussian"
+
+    @property
+    def _model(self) -> str:
+        if self.family == "gaussian":
+            return f"{self.prior} with sigma={self.sigma:g}"
+        return f"{self.family} likelihood, {self.prior}"
+
+    @property
+    def _objective_line(self) -> str:
+        if self.family == "gaussian":
+            return "objective: 1/(2n)||y - b0 - X beta||^2 + penalty(beta) = sigma^2/n * (-log posterior) + const"
+        return "objective: mean loss (half the mean deviance) + penalty(beta) = (-log posterior)/n + const"
 
     @property
     def passed(self) -> bool:
@@ -103,8 +123,7 @@ class EquivalenceReport:
         width = max(12, max(len(s) for s in names) + 1)
         head = f"{'':<{width}}" + "".join(f"{self.rows[k].name:>16}" for k in keys)
         out = [
-            f"Equivalence check: {self.prior} with sigma={self.sigma:g} -> {self.penalty}; scikit-learn "
-            f"{self.sklearn_estimator}",
+            f"Equivalence check: {self._model} -> {self.penalty}; scikit-learn {self.sklearn_estimator}",
             head,
         ]
         for i, nm in enumerate(names):
@@ -117,7 +136,7 @@ class EquivalenceReport:
         out.append(f"{'objective':<{width}}" + "".join(f"{self.rows[k].objective:>16.10g}" for k in keys))
         out.append(f"{'nonzero':<{width}}" + "".join(f"{self.rows[k].support.size:>16d}" for k in keys))
         out.append(f"{'seconds':<{width}}" + "".join(f"{self.rows[k].seconds:>16.3g}" for k in keys))
-        out.append("objective: 1/(2n)||y - b0 - X beta||^2 + penalty(beta) = sigma^2/n * (-log posterior) + const")
+        out.append(self._objective_line)
         for key, (ok, msg) in self.checks.items():
             out.append(f"  [{'PASS' if ok else 'FAIL'}] {key}: {msg}")
         out.append(f"verdict: {'PASS' if self.passed else 'FAIL'}")
@@ -131,7 +150,7 @@ class EquivalenceReport:
         keys = list(self.rows)
         esc = html.escape
         h = [
-            f"<div><p><b>Equivalence check</b>: {esc(str(self.prior))} with sigma={self.sigma:g} &rarr; "
+            f"<div><p><b>Equivalence check</b>: {esc(self._model)} &rarr; "
             f"{esc(str(self.penalty))}; scikit-learn {esc(self.sklearn_estimator)}</p>",
             "<table><thead><tr><th></th>" + "".join(f"<th>{esc(self.rows[k].name)}</th>" for k in keys)
             + "</tr></thead><tbody>",
@@ -164,12 +183,18 @@ def _objective(stats, fit_intercept, penalty, coef, intercept) -> float:
     return float(rss / (2.0 * n) + penalty.value(coef))
 
 
+def _glm_objective(data, penalty, coef, intercept) -> float:
+    """Mean loss plus penalty of a GLM solution (the negative log posterior over n, up to a constant)."""
+    eta = data.X @ coef + (intercept if data.fit_intercept else 0.0)
+    return float(np.mean(data.family.loss(data.y, eta, data.trials)) + penalty.value(coef))
+
+
 def check_equivalence(
     X,
     y=None,
     prior=None,
     *,
-    sigma,
+    sigma=None,
     fit_intercept: bool = True,
     feature_names=None,
     find_map: bool = True,
@@ -177,6 +202,8 @@ def check_equivalence(
     find_map_objective_rtol: float = 1e-6,
     find_map_coef_rtol: float = 5e-3,
     tol: float = 1e-14,
+    family=None,
+    trials=None,
 ) -> EquivalenceReport:
     """Compare scikit-learn's penalised fit, the exact MAP and ``pm.find_MAP`` for one prior.
 
@@ -202,7 +229,12 @@ def check_equivalence(
     find_map_coef_rtol : float, default=5e-3
         Largest coefficient difference of find_MAP, relative to the largest coefficient.
     tol : float, default=1e-14
-        Relative duality-gap tolerance given to both coordinate-descent solvers.
+        Relative duality-gap tolerance given to both coordinate-descent solvers (GLMs: to the
+        exact MAP's solver; scikit-learn's GLM solvers get ``1e-12``).
+    family : {"gaussian", "bernoulli", "binomial", "poisson"}, optional
+        The likelihood (see the module docstring; default Gaussian); a GLM takes no ``sigma``.
+    trials : int or array_like, optional
+        Binomial trials per row.
 
     Returns
     -------
@@ -216,6 +248,14 @@ def check_equivalence(
     check_prior(prior)
     if not prior.has_mode:
         raise TypeError(f"nothing to compare with scikit-learn: {prior.map_obstacle()[1]}")
+    from .families import family as parse_family
+
+    fam = parse_family(family) if family is not None else getattr(X, "family", parse_family("gaussian"))
+    if fam.name != "gaussian":
+        return _check_glm(X, y, prior, sigma, fit_intercept, feature_names, find_map, rtol, find_map_objective_rtol,
+                          find_map_coef_rtol, tol, fam, trials)  # fmt: skip
+    if sigma is None:
+        raise TypeError("check_equivalence() needs sigma= for the linear model (a positive number or 'estimate')")
     sigma_spec = parse_sigma(sigma)
     if not (sigma_spec.fixed or sigma_spec.word == "estimate"):
         raise TypeError(
@@ -265,6 +305,26 @@ def check_equivalence(
         rows["find_map"] = row("pm.find_MAP", fm.coef, fm.intercept, time.perf_counter() - t0,
                                f"{fm.method}, {fm.n_eval} evaluations", support=sup)  # fmt: skip
 
+    checks = _checks(rows, scale, rtol, find_map_objective_rtol, find_map_coef_rtol)
+    return EquivalenceReport(
+        prior=prior,
+        sigma=sigma,
+        penalty=pen,
+        sklearn_estimator=est_name,
+        rows=rows,
+        feature_names=list(data.feature_names),
+        checks=checks,
+        tolerances={
+            "rtol": rtol,
+            "find_map_objective_rtol": find_map_objective_rtol,
+            "find_map_coef_rtol": find_map_coef_rtol,
+            "tol": tol,
+        },
+    )
+
+
+def _checks(rows, scale, rtol, find_map_objective_rtol, find_map_coef_rtol) -> dict:
+    """The verdict's criteria from the solutions computed (the same for every family)."""
     checks = {}
     ex = rows["exact"]
     if "sklearn" in rows:
@@ -300,18 +360,69 @@ def check_equivalence(
             f"largest |find_MAP coefficient| at the {zeros.size} exact zeros is {largest:.2g} of the largest "
             f"coefficient; tolerance {find_map_coef_rtol:g} (L-BFGS-B cannot land exactly on the kink)",
         )
+    return checks
+
+
+def _check_glm(X, y, prior, sigma, fit_intercept, feature_names, find_map, rtol, find_map_objective_rtol,
+               find_map_coef_rtol, tol, fam, trials) -> EquivalenceReport:  # fmt: skip
+    """check_equivalence for a logistic, binomial or Poisson model."""
+    import time
+    import warnings
+
+    from . import mapping
+    from .inference import map_estimate
+    from .models import check_glm_arguments
+
+    for name, v in (("rtol", rtol), ("find_map_objective_rtol", find_map_objective_rtol),
+                    ("find_map_coef_rtol", find_map_coef_rtol), ("tol", tol)):  # fmt: skip
+        check_positive(v, name)
+    data = prepare_data(X, y, fit_intercept=fit_intercept, feature_names=feature_names, family=fam, trials=trials)
+    check_glm_arguments(data, prior, "default" if sigma is None else sigma)
+    rows = {}
+    t0 = time.perf_counter()
+    exact = map_estimate(data, None, prior, tol=tol, family=fam)
+    t_exact = time.perf_counter() - t0
+    pen = exact.penalty
+    scale = max(float(np.max(np.abs(exact.coef))), 1e-300)
+
+    def row(name, coef, intercept, seconds, note="", support=None):
+        coef = np.asarray(coef, dtype=np.float64).reshape(-1)
+        sup = np.flatnonzero(coef) if support is None else support
+        return SolutionRow(name, coef, float(intercept), _glm_objective(data, pen, coef, intercept), sup, seconds,
+                           note)  # fmt: skip
+
+    rows["exact"] = row("exact MAP", exact.coef, exact.intercept, t_exact, f"gap {exact.gap:.2g}")
+    est = mapping.to_sklearn_glm(prior, family=fam, n_samples=data.n, fit_intercept=fit_intercept, tol=1e-12,
+                                 max_iter=1_000_000)  # fmt: skip
+    if est is None:
+        est_name = f"none (scikit-learn has no {fam.name} model with this penalty)"
+    else:
+        params = est.get_params()
+        if "C" in params:
+            est_name = (f"LogisticRegression(C={params['C']:.6g}, l1_ratio={params['l1_ratio']:.3g}, "
+                        f"solver={params['solver']!r})")  # fmt: skip
+        else:
+            est_name = f"PoissonRegressor(alpha={params['alpha']:.6g})"
+        t0 = time.perf_counter()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # saga's convergence chatter at tol 1e-12: its distance is checked below
+            est.fit(data.X, data.y)
+        b0 = float(np.ravel(est.intercept_)[0]) if fit_intercept else 0.0
+        rows["sklearn"] = row("scikit-learn", est.coef_, b0, time.perf_counter() - t0)
+    if find_map:
+        from .inference import find_map as _find_map
+        from .models import build_model
+
+        t0 = time.perf_counter()
+        fm = _find_map(build_model(data, None, prior, fit_intercept=fit_intercept))
+        sup = np.flatnonzero(np.abs(fm.coef) > find_map_coef_rtol * scale)
+        rows["find_map"] = row("pm.find_MAP", fm.coef, fm.intercept, time.perf_counter() - t0,
+                               f"{fm.method}, {fm.n_eval} evaluations", support=sup)  # fmt: skip
     return EquivalenceReport(
-        prior=prior,
-        sigma=sigma,
-        penalty=pen,
-        sklearn_estimator=est_name,
-        rows=rows,
+        prior=prior, sigma=float("nan"), penalty=pen, sklearn_estimator=est_name, rows=rows,
         feature_names=list(data.feature_names),
-        checks=checks,
-        tolerances={
-            "rtol": rtol,
-            "find_map_objective_rtol": find_map_objective_rtol,
-            "find_map_coef_rtol": find_map_coef_rtol,
-            "tol": tol,
-        },
-    )
+        checks=_checks(rows, scale, rtol, find_map_objective_rtol, find_map_coef_rtol),
+        tolerances={"rtol": rtol, "find_map_objective_rtol": find_map_objective_rtol,
+                    "find_map_coef_rtol": find_map_coef_rtol, "tol": tol},
+        family=fam.name,
+    )  # fmt: skip

@@ -140,7 +140,7 @@ def map_estimate(
     max_iter: int = 100_000,
     sigma_tol: float = 1e-10,
     max_alternations: int = 500,
-    family="gaussian",
+    family=None,
     trials=None,
 ) -> MAPResult:
     r"""Exact MAP of the linear-Gaussian model under a Laplace, Gaussian or elastic-net prior.
@@ -184,8 +184,9 @@ def map_estimate(
     sigma_tol : float, default=1e-10
         Relative change of sigma at which the alternation stops.
     max_alternations : int, default=500
-    family : {"gaussian", "bernoulli", "binomial", "poisson"}, default="gaussian"
-        The likelihood. For the GLMs the MAP minimises ``sum_i loss_i + (-log prior)``: the
+    family : {"gaussian", "bernoulli", "binomial", "poisson"}, optional
+        The likelihood (default Gaussian, or a prepared ModelData's). For the GLMs the MAP
+        minimises ``sum_i loss_i + (-log prior)``: the
         L1/L2/elastic-net penalised logistic or Poisson regression with the prior's penalty at
         ``sigma = 1`` (``Laplace(b)``: ``||beta||_1 / b``, scikit-learn's
         ``LogisticRegression(C=b)``), solved by :func:`bayesreg.solvers.glm_fit` to a duality
@@ -201,7 +202,7 @@ def map_estimate(
     obstacle = prior.map_obstacle()
     if obstacle is not None:
         raise obstacle[0](obstacle[1])
-    fam = parse_family(family)
+    fam = parse_family(family) if family is not None else getattr(X, "family", GaussianFamily())
     if not isinstance(fam, GaussianFamily):
         return _glm_map(X, y, prior, sigma, fam, trials, fit_intercept, standardize, feature_names, tol, max_iter)
     if sigma is _REQUIRED:
@@ -411,14 +412,28 @@ def find_map(
     success = bool(getattr(raw, "success", False))
     message = str(getattr(raw, "message", "stopped at maxeval"))
     if polish:
+        # Powell from the first stage's optimum, restarted (a fresh direction set) while it still
+        # improves: on a kinked objective with tens of coordinates one Powell run can stall along
+        # directions it built early (measured: L1 logistic on 30 standardised features, one run
+        # 2e-2 from the MAP, the restart 2e-7); at most POWELL_RESTARTS runs
         free = {rv.name for rv in model.free_RVs}
-        start2 = {k: v for k, v in values.items() if k in free}
-        values, raw = run_find_map(
-            model, start=start2, method="Powell", maxeval=maxeval, seed=seed, options=_default_options("powell")
-        )
         methods.append("Powell")
-        n_iter += int(getattr(raw, "nit", 0) or 0) if raw is not None else 0
-        n_eval += int(getattr(raw, "nfev", 0) or 0) if raw is not None else maxeval
+        best = -np.inf if raw is None or getattr(raw, "fun", None) is None else -float(raw.fun)
+        for _ in range(POWELL_RESTARTS):
+            start2 = {k: v for k, v in values.items() if k in free}
+            values2, raw2 = run_find_map(
+                model, start=start2, method="Powell", maxeval=maxeval, seed=seed, options=_default_options("powell")
+            )
+            n_iter += int(getattr(raw2, "nit", 0) or 0) if raw2 is not None else 0
+            n_eval += int(getattr(raw2, "nfev", 0) or 0) if raw2 is not None else maxeval
+            new = -float(raw2.fun) if raw2 is not None and getattr(raw2, "fun", None) is not None else -np.inf
+            if new < best:  # never keep a worse point
+                break
+            values, raw = values2, raw2
+            improved = new - best > 1e-12 * max(abs(new), 1.0)
+            best = new
+            if not improved:
+                break
         success = bool(getattr(raw, "success", False))
         message = str(getattr(raw, "message", "stopped at maxeval")) if raw is not None else "stopped at maxeval"
     spec = getattr(model, "bayesreg_spec", None)
@@ -446,6 +461,8 @@ def find_map(
         feature_names=names,
     )
 
+
+POWELL_RESTARTS = 5  # Powell polishing runs at most (each restarts its direction set)
 
 # scipy.optimize.minimize methods that need no Hessian (find_MAP gives the gradient only)
 FIND_MAP_METHODS = ("L-BFGS-B", "BFGS", "CG", "Powell", "Nelder-Mead", "TNC", "SLSQP", "COBYLA", "trust-constr")
@@ -533,7 +550,7 @@ def sample_posterior(
     posterior_predictive: bool = False,
     target_accept: float = 0.9,
     check: bool = True,
-    family="gaussian",
+    family=None,
     trials=None,
     **sample_kwargs,
 ):
@@ -578,11 +595,11 @@ def sample_posterior(
     check : bool, default=True
         Warn (:class:`~bayesreg.SamplingWarning`) on divergences, R-hat > 1.01 and low ESS
         (:func:`bayesreg.diagnostics.check_sampling`).
-    family : {"gaussian", "bernoulli", "binomial", "poisson"}, default="gaussian"
-        The likelihood (:mod:`bayesreg.families`). For logistic and binomial regression
-        ``sampler="auto"`` is the Polya-Gamma Gibbs sampler (Gaussian, Laplace and horseshoe
-        priors), else NUTS; Poisson regression is sampled by NUTS. A GLM has no ``sigma``
-        (leave it at its default).
+    family : {"gaussian", "bernoulli", "binomial", "poisson"}, optional
+        The likelihood (:mod:`bayesreg.families`; default Gaussian, or a prepared ModelData's).
+        For logistic and binomial regression ``sampler="auto"`` is the Polya-Gamma Gibbs
+        sampler (Gaussian, Laplace and horseshoe priors), else NUTS; Poisson regression is
+        sampled by NUTS. A GLM has no ``sigma`` (leave it at its default).
     trials : int or array_like, optional
         Binomial trials per row.
     **sample_kwargs

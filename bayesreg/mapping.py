@@ -350,3 +350,97 @@ def from_sklearn(estimator, *, sigma: float, n_samples: int) -> Prior:
         getattr(estimator, "l1_ratio_" if cv else "l1_ratio"), "estimator.l1_ratio", lower=0.0, upper=1.0
     )
     return penalty_to_prior(ElasticNet(alpha=alpha, l1_ratio=l1_ratio), sigma=sigma, n_samples=n)
+
+
+# --------------------------------------------------------------------------------------------
+# generalised linear models: the MAP of a logistic / binomial / Poisson model is the penalised fit
+# --------------------------------------------------------------------------------------------
+
+
+def glm_penalty(prior: Prior, *, n_samples: int) -> Penalty:
+    r"""The penalty whose GLM fit is the MAP under ``prior``: the negative log prior over ``n``.
+
+    For a GLM (no noise scale) the negative log posterior is
+    :math:`\sum_i \ell_i(b_0 + x_i^\top\beta) - \log p(\beta)` + const, with :math:`\ell_i` the
+    family's loss (:mod:`bayesreg.families`). Divided by ``n`` it is the mean loss plus
+    ``pen(beta) = alpha_l1 ||beta||_1 + alpha_l2/2 ||beta||^2`` with
+
+    - ``Laplace(b)``: ``alpha_l1 = 1/(n b)``;
+    - ``Gaussian(tau)``: ``alpha_l2 = 1/(n tau^2)``;
+    - ``ElasticNetPrior(b, tau)``: both;
+
+    i.e. :func:`prior_to_penalty` at ``sigma = 1``. ``ParkCasella`` is defined through sigma and
+    has no GLM form.
+
+    Parameters
+    ----------
+    prior : Laplace, Gaussian or ElasticNetPrior
+    n_samples : int
+
+    Returns
+    -------
+    Penalty
+    """
+    if isinstance(prior, ParkCasella):
+        raise TypeError("ParkCasella is defined through the noise scale sigma; a GLM has none: use Laplace(b)")
+    return prior_to_penalty(prior, sigma=1.0, n_samples=n_samples)
+
+
+def to_sklearn_glm(prior: Prior, *, family, n_samples: int, fit_intercept: bool = True, **kwargs):
+    r"""The scikit-learn estimator whose fit is the MAP of a logistic or Poisson model, or ``None``.
+
+    - Bernoulli likelihood: scikit-learn's ``LogisticRegression`` minimises
+      :math:`C\sum_i \ell_i + \mathrm{pen}_{sk}(\beta)`, with
+      :math:`\mathrm{pen}_{sk} = r\lVert\beta\rVert_1 + \tfrac{1-r}{2}\lVert\beta\rVert^2` (``r`` =
+      ``l1_ratio``). Dividing the MAP objective :math:`\sum_i\ell_i + \lVert\beta\rVert_1/b +
+      \lVert\beta\rVert^2/(2\tau^2)` by :math:`1/b + 1/\tau^2` gives the same minimiser with
+      :math:`C = 1/(1/b + 1/\tau^2)` and :math:`r = (1/b) / (1/b + 1/\tau^2)`: ``Laplace(b)`` is
+      ``C = b``, L1 (``r = 1``); ``Gaussian(tau)`` is ``C = tau^2``, L2 (``r = 0``). The
+      intercept is unpenalised there too with the ``lbfgs``, ``newton-cholesky`` and ``saga``
+      solvers (``liblinear`` penalises it: its fit is not the MAP with a flat intercept prior).
+    - Poisson likelihood: ``PoissonRegressor`` minimises the mean half-deviance (the mean loss)
+      plus :math:`\tfrac{\alpha}{2}\lVert\beta\rVert^2`, so ``Gaussian(tau)`` is
+      ``alpha = 1/(n tau^2)``. scikit-learn has no L1-penalised Poisson regression: ``None`` for
+      ``Laplace`` and ``ElasticNetPrior`` (skglm's ``Poisson`` datafit with ``L1(alpha = 1/(n b))``
+      is one).
+    - Binomial counts: ``None`` (scikit-learn's logistic regression takes labels; the binomial
+      MAP equals the Bernoulli MAP on the expanded rows).
+
+    Parameters
+    ----------
+    prior : Laplace, Gaussian or ElasticNetPrior
+    family : str or Family
+    n_samples : int
+    fit_intercept : bool, default=True
+    **kwargs
+        Other estimator parameters (``tol``, ``max_iter``, ...).
+
+    Returns
+    -------
+    sklearn.linear_model.LogisticRegression or PoissonRegressor, or None
+    """
+    from .families import family as parse_family
+
+    fam = parse_family(family)
+    fit_intercept = check_bool(fit_intercept, "fit_intercept")
+    pen = glm_penalty(prior, n_samples=n_samples)
+    n = float(n_samples)
+    l1, l2 = n * pen.alpha_l1, n * pen.alpha_l2  # the sum-scale weights 1/b and 1/tau^2
+    if fam.name == "bernoulli":
+        from sklearn.linear_model import LogisticRegression
+
+        C = 1.0 / (l1 + l2)
+        ratio = l1 / (l1 + l2)
+        solver = "saga" if ratio > 0 else "lbfgs"
+        kwargs = {"solver": solver, **kwargs}
+        try:
+            return LogisticRegression(C=C, l1_ratio=ratio, fit_intercept=fit_intercept, **kwargs)
+        except TypeError:  # pragma: no cover - scikit-learn < 1.8 also needs penalty=
+            penalty = "l1" if ratio == 1 else "l2" if ratio == 0 else "elasticnet"
+            return LogisticRegression(C=C, penalty=penalty, l1_ratio=ratio if penalty == "elasticnet" else None,
+                                      fit_intercept=fit_intercept, **kwargs)  # fmt: skip
+    if fam.name == "poisson" and l1 == 0:
+        from sklearn.linear_model import PoissonRegressor
+
+        return PoissonRegressor(alpha=pen.alpha_l2, fit_intercept=fit_intercept, **kwargs)
+    return None

@@ -103,7 +103,7 @@ def build_model(
     feature_names=None,
     standardize: bool = False,
     likelihood: str | None = None,
-    family="gaussian",
+    family=None,
     trials=None,
 ):
     r"""Build (never sample) the PyMC model of a Bayesian linear regression or GLM.
@@ -150,9 +150,9 @@ def build_model(
         exactly the same function of ``(beta, intercept, sigma)`` (the cross terms vanish because
         centred columns sum to zero), at O(p^2) per gradient. Default: ``"normal"`` for arrays,
         ``"suffstats"`` for a SufficientStats. (GLMs: the rows' likelihood only.)
-    family : {"gaussian", "bernoulli", "binomial", "poisson"}, default="gaussian"
-        The likelihood (:mod:`bayesreg.families`); the others have no ``sigma`` (leave it at its
-        default).
+    family : {"gaussian", "bernoulli", "binomial", "poisson"}, optional
+        The likelihood (:mod:`bayesreg.families`; default Gaussian, or a prepared ModelData's);
+        the others have no ``sigma`` (leave it at its default).
     trials : int or array_like, optional
         Binomial trials per row.
 

@@ -174,3 +174,33 @@ def test_the_linear_model_still_needs_sigma():
     X, y = _logistic(n=40, p=3)
     with pytest.raises(TypeError, match="sigma"):
         br.map_estimate(X, y, br.Laplace(1.0))
+
+
+def test_check_equivalence_for_logistic_and_poisson_models():
+    X, y = _logistic(n=150, p=6, rho=0.5)
+    rep = br.check_equivalence(X, y, br.Laplace(0.2), family="bernoulli")
+    assert rep.passed, rep
+    assert rep.family == "bernoulli" and "LogisticRegression(C=0.2, l1_ratio=1" in rep.sklearn_estimator
+    assert "liblinear" not in rep.sklearn_estimator
+    assert "bernoulli likelihood" in repr(rep) and "half the mean deviance" in repr(rep)
+    assert "<table>" in rep._repr_html_()
+    # the objective column is the mean log-loss plus the penalty, computed here by hand
+    ex = rep.rows["exact"]
+    eta = X @ ex.coef + ex.intercept
+    by_hand = np.mean(np.logaddexp(0, eta) - y * eta) + np.abs(ex.coef).sum() / (0.2 * len(y))
+    assert ex.objective == pytest.approx(by_hand, rel=1e-12)
+    Xp, yp = _poisson()
+    rp = br.check_equivalence(Xp, yp, br.Gaussian(0.5), family="poisson", find_map=False)
+    assert rp.passed and "PoissonRegressor(alpha=" in rp.sklearn_estimator
+    rl = br.check_equivalence(Xp, yp, br.Laplace(0.5), family="poisson", find_map=False)
+    assert "sklearn" not in rl.rows and "no poisson model" in rl.sklearn_estimator
+
+
+def test_glm_mapping_elastic_net_is_logistic_regression_with_C_and_l1_ratio():
+    from bayesreg.mapping import to_sklearn_glm
+
+    est = to_sklearn_glm(br.ElasticNetPrior(0.5, 1.0), family="bernoulli", n_samples=100)
+    # 1/b = 2, 1/tau^2 = 1: C = 1/3, l1_ratio = 2/3
+    assert est.C == pytest.approx(1 / 3) and est.l1_ratio == pytest.approx(2 / 3) and est.solver == "saga"
+    with pytest.raises(TypeError, match="ParkCasella"):
+        to_sklearn_glm(br.ParkCasella(1.0), family="bernoulli", n_samples=100)
