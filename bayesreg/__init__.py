@@ -55,6 +55,8 @@ _LAZY = {
     "shrinkage_table": "bayesreg.shrinkage",
     "choose_prior_scale": "bayesreg.hyperparameters",
     "BayesianRegression": "bayesreg.estimators",
+    "BayesianLogisticRegression": "bayesreg.estimators",
+    "BayesianPoissonRegressor": "bayesreg.estimators",
     # warnings
     "ConvergenceWarning": "bayesreg.exceptions",
     "SamplingWarning": "bayesreg.exceptions",

@@ -1,23 +1,46 @@
-r"""A scikit-learn estimator for the Bayesian linear model: the MAP, or the posterior mean.
+r"""scikit-learn estimators: Bayesian linear, logistic and Poisson regression (the MAP or the posterior).
 
 Thin by design: validate, call :func:`bayesreg.map_estimate`, :func:`bayesreg.exact_posterior` or
 :func:`bayesreg.sample_posterior`, store the fitted attributes.
+
+- :class:`BayesianRegression`: the linear-Gaussian model (a regressor);
+- :class:`BayesianLogisticRegression`: binary classification, labels of any type (a classifier);
+- :class:`BayesianPoissonRegressor`: counts (a regressor scored by the deviance's ``D^2``).
 """
 
 from __future__ import annotations
 
 import numpy as np
-from sklearn.base import BaseEstimator, RegressorMixin
+from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._validation import check_choice, check_numeric_columns, check_positive, check_scalar
 from .models import check_prior
 from .noise import parse_sigma
-from .priors import Laplace
+from .priors import Gaussian, Laplace
 from .sampling import SAMPLER_NAMES
 
-__all__ = ["BayesianRegression"]
+__all__ = ["BayesianRegression", "BayesianLogisticRegression", "BayesianPoissonRegressor"]
 
+
+def _set_prior_params(est, default_prior, params):
+    """``set_params`` for an estimator whose ``prior`` is an immutable dataclass (``prior__<name>``)."""
+    import dataclasses
+
+    nested = {k[len("prior__"):]: v for k, v in params.items() if k.startswith("prior__")}
+    BaseEstimator.set_params(est, **{k: v for k, v in params.items() if not k.startswith("prior__")})
+    if nested:
+        base = default_prior if est.prior is None else est.prior
+        names = {f.name for f in dataclasses.fields(base)}
+        unknown = sorted(set(nested) - names)
+        if unknown:
+            bad = ", ".join("prior__" + u for u in unknown)
+            raise ValueError(
+                f"Invalid parameter(s) {bad} for prior {type(base).__name__}; "
+                f"valid: {', '.join('prior__' + n for n in sorted(names))}"
+            )
+        est.prior = dataclasses.replace(base, **nested)
+    return est
 
 
 class BayesianRegression(RegressorMixin, BaseEstimator):
@@ -149,22 +172,7 @@ class BayesianRegression(RegressorMixin, BaseEstimator):
         -------
         self
         """
-        import dataclasses
-
-        nested = {k[len("prior__"):]: v for k, v in params.items() if k.startswith("prior__")}
-        super().set_params(**{k: v for k, v in params.items() if not k.startswith("prior__")})
-        if nested:
-            base = Laplace(1.0) if self.prior is None else self.prior
-            names = {f.name for f in dataclasses.fields(base)}
-            unknown = sorted(set(nested) - names)
-            if unknown:
-                bad = ", ".join("prior__" + u for u in unknown)
-                raise ValueError(
-                    f"Invalid parameter(s) {bad} for prior {type(base).__name__}; "
-                    f"valid: {', '.join('prior__' + n for n in sorted(names))}"
-                )
-            self.prior = dataclasses.replace(base, **nested)
-        return self
+        return _set_prior_params(self, Laplace(1.0), params)
 
     def _checked_params(self):
         """Validate the constructor parameters (before any data or PyMC work)."""
@@ -339,3 +347,503 @@ class BayesianRegression(RegressorMixin, BaseEstimator):
         for i in range(0, X.shape[0], step):
             out[i : i + step] = normal_mixture_quantiles(X[i : i + step] @ beta.T + b0, s, probs)
         return out
+
+
+# ------------------------------------------------------------------------------------------------
+# generalised linear models: logistic (binary classification) and Poisson (counts)
+# ------------------------------------------------------------------------------------------------
+
+
+def _log_mean_exp(a, axis):
+    """``log(mean(exp(a), axis))`` without overflow or underflow."""
+    from scipy.special import logsumexp
+
+    return logsumexp(a, axis=axis) - np.log(a.shape[axis])
+
+
+class _BayesianGLM(BaseEstimator):
+    """Shared parameters, validation and fitting of the GLM estimators (not public)."""
+
+    _family = "bernoulli"
+
+    def __init__(
+        self,
+        prior=None,
+        inference="map",
+        fit_intercept=True,
+        sampler="auto",
+        draws=1000,
+        tune=1000,
+        chains=2,
+        random_seed=None,
+        progressbar=False,
+        tol=1e-10,
+        max_iter=100,
+    ):
+        self.prior = prior
+        self.inference = inference
+        self.fit_intercept = fit_intercept
+        self.sampler = sampler
+        self.draws = draws
+        self.tune = tune
+        self.chains = chains
+        self.random_seed = random_seed
+        self.progressbar = progressbar
+        self.tol = tol
+        self.max_iter = max_iter
+
+    def set_params(self, **params):
+        """Set parameters; ``prior__<name>`` replaces the prior by a new one with that field changed.
+
+        Priors are immutable (and the one a user passed in is never modified):
+        ``prior__scale=3.0`` builds ``dataclasses.replace(prior, scale=3.0)``, so
+        ``GridSearchCV(est, {"prior__scale": [...]})`` works.
+
+        Returns
+        -------
+        self
+        """
+        return _set_prior_params(self, Gaussian(1.0), params)
+
+    def _checked_params(self):
+        """Validate the constructor parameters (before any data or PyMC work)."""
+        prior = Gaussian(1.0) if self.prior is None else self.prior
+        check_prior(prior)
+        check_choice(self.inference, "inference", ("map", "posterior"))
+        check_choice(self.sampler, "sampler", SAMPLER_NAMES)
+        if not isinstance(self.fit_intercept, bool | np.bool_):
+            raise TypeError(f"fit_intercept must be True or False; got {self.fit_intercept!r}")
+        if not isinstance(self.progressbar, bool | np.bool_):
+            raise TypeError(f"progressbar must be True or False; got {self.progressbar!r}")
+        check_scalar(self.draws, "draws", lower=1, integer=True)
+        check_scalar(self.tune, "tune", lower=0, integer=True)
+        check_scalar(self.chains, "chains", lower=1, integer=True)
+        check_positive(self.tol, "tol")
+        check_scalar(self.max_iter, "max_iter", lower=1, integer=True)
+        if self.inference == "map" and not prior.has_mode:
+            raise ValueError(f"{prior.map_obstacle()[1]}; with this estimator use inference='posterior'")
+        if self.inference == "posterior" and self.sampler == "exact":
+            raise ValueError(
+                f"sampler='exact' does not apply: the {self._family} likelihood has no closed-form posterior "
+                "(use 'auto', 'gibbs', 'nuts' or 'nutpie')"
+            )
+        return prior
+
+    def _fit_glm(self, X, y, prior):
+        """Fit the MAP or sample the posterior of the family on validated float64 ``(X, y)``.
+
+        ``y`` is checked by the family (:meth:`bayesreg.families.Family.validate_y`, naming ``y``)
+        inside :func:`bayesreg.prepare_data`, before any solver or sampler runs.
+        """
+        from .design import prepare_data
+
+        names = [str(c) for c in self.feature_names_in_] if hasattr(self, "feature_names_in_") else None
+        from .models import check_glm_arguments
+
+        data = prepare_data(X, y, fit_intercept=bool(self.fit_intercept), feature_names=names, family=self._family)
+        check_glm_arguments(data, prior)  # e.g. ParkCasella, scaled by a sigma this model has not
+        for attr in ("idata_", "map_result_"):
+            if hasattr(self, attr):
+                delattr(self, attr)
+        if self.inference == "map":
+            from .inference import map_estimate
+
+            res = map_estimate(data, None, prior, family=self._family, fit_intercept=data.fit_intercept,
+                               tol=float(self.tol), max_iter=int(self.max_iter))  # fmt: skip
+            self.map_result_ = res
+            self.n_iter_ = max(1, int(res.n_iter))
+            return np.array(res.coef, dtype=np.float64), float(res.intercept)
+        from .inference import sample_posterior
+
+        idata = sample_posterior(data, None, prior, family=self._family, sampler=self.sampler, draws=int(self.draws),
+                                 tune=int(self.tune), chains=int(self.chains), random_seed=self.random_seed,
+                                 progressbar=bool(self.progressbar), fit_intercept=data.fit_intercept,
+                                 log_likelihood=True)  # fmt: skip
+        self.idata_ = idata
+        beta, b0 = self._draws(X.shape[1])
+        self.n_iter_ = int(self.tune) + int(self.draws)
+        return beta.mean(axis=0), float(b0.mean())
+
+    def _draws(self, p):
+        """Posterior draws ``beta`` (m, p) and ``intercept`` (m,) over all chains."""
+        post = self.idata_.posterior
+        beta = post["beta"].values.reshape(-1, p)
+        b0 = post["intercept"].values.reshape(-1) if "intercept" in post else np.zeros(beta.shape[0])
+        return beta, b0
+
+    def _over_draws(self, X, fn, width):
+        """``fn(eta)`` row block by row block, ``eta`` of shape (rows, draws); returns (n, width)."""
+        beta, b0 = self._draws(X.shape[1])
+        m = beta.shape[0]
+        out = np.empty((X.shape[0], width))
+        step = max(1, int(2**22 // max(m, 1)))  # rows per block: at most ~4M linear predictors in memory
+        for i in range(0, X.shape[0], step):
+            out[i : i + step] = fn(X[i : i + step] @ beta.T + b0)
+        return out
+
+    def _validated_X(self, X):
+        check_is_fitted(self)
+        check_numeric_columns(X, "X")
+        return validate_data(self, X, reset=False, dtype=np.float64)
+
+
+class BayesianLogisticRegression(ClassifierMixin, _BayesianGLM):
+    r"""Bayesian logistic regression (binary classification) with a Gaussian, Laplace, elastic-net or horseshoe prior.
+
+    Model: :math:`y_i \sim \mathrm{Bernoulli}(\operatorname{expit}(\eta_i))`,
+    :math:`\eta_i = b_0 + x_i^\top\beta`, a flat prior on the intercept :math:`b_0` (unpenalised)
+    and ``prior`` on :math:`\beta`. The two classes may have any label type (strings, integers,
+    booleans); ``classes_`` holds them sorted (``numpy.unique``, as scikit-learn does) and the
+    second is the "positive" class, coded 1.
+
+    **inference="map"** returns the posterior mode, which minimises (exactly: proximal Newton
+    certified by the duality gap, :func:`bayesreg.map_estimate` with ``family="bernoulli"``)
+
+    .. math::
+
+        \sum_i \bigl[\log(1 + e^{\eta_i}) - y_i\eta_i\bigr] - \log p(\beta).
+
+    That is scikit-learn's ``LogisticRegression`` objective
+    :math:`C\sum_i \mathrm{logloss}_i + \mathrm{pen}(\beta)` divided by :math:`C`, with
+
+    - ``Gaussian(tau)``: L2, :math:`C = \tau^2`. The default ``Gaussian(1.0)`` is therefore
+      scikit-learn's default ``LogisticRegression()`` (L2, ``C=1``, unpenalised intercept);
+    - ``Laplace(b)``: L1, :math:`C = b`;
+    - ``ElasticNetPrior(b, tau)``: elastic net with :math:`1/C = 1/b + 1/\tau^2` and
+      ``l1_ratio = (1/b) / (1/b + 1/tau^2)``.
+
+    :func:`bayesreg.mapping.to_sklearn_glm` builds that twin.
+
+    **inference="posterior"** samples the posterior (``sampler="auto"``: Polya-Gamma Gibbs for
+    the Gaussian, Laplace and horseshoe priors, NUTS for the elastic-net prior) and
+    ``predict_proba`` returns the posterior predictive probability
+    :math:`P(y = 1 \mid x, \mathcal D) = \frac1M\sum_d \operatorname{expit}(b_{0,d} + x^\top\beta_d)`,
+    the average of the sigmoid over the draws (not the sigmoid of the average).
+
+    ``decision_function`` is the log-odds of ``predict_proba``'s positive class: the linear
+    predictor :math:`\hat b_0 + x^\top\hat\beta` at the MAP, and
+    :math:`\log\frac{P(y=1\mid x,\mathcal D)}{P(y=0\mid x,\mathcal D)}` for a posterior fit (so
+    ``predict`` = the class with the larger predictive probability, and the three methods rank
+    rows alike). The posterior-mean linear predictor is ``X @ coef_.ravel() + intercept_``.
+
+    Binary only: more than two classes is a ValueError.
+
+    Parameters
+    ----------
+    prior : Gaussian, Laplace, ElasticNetPrior or Horseshoe, default=None
+        Prior on the coefficients; ``None`` means ``Gaussian(1.0)`` (scikit-learn's default
+        ``LogisticRegression``). The horseshoe has no MAP: use it with
+        ``inference="posterior"``. ``ParkCasella`` is scaled by a noise sd that this model does
+        not have (use ``Laplace(1/lam)``).
+    inference : {"map", "posterior"}, default="map"
+    fit_intercept : bool, default=True
+        Fit an unpenalised (flat-prior) intercept.
+    sampler : {"auto", "gibbs", "nuts", "nutpie"}, default="auto"
+        Posterior sampler (:func:`bayesreg.sample_posterior`); ``"exact"`` does not apply.
+    draws, tune, chains : int, default=1000, 1000, 2
+        Draws per chain, tuning steps, chains (posterior only).
+    random_seed : int, optional
+        Seed of the sampler (needed for reproducible posterior fits).
+    progressbar : bool, default=False
+    tol : float, default=1e-10
+        MAP only: the solver stops at a duality gap of ``tol`` times the intercept-only model's
+        loss (the gap bounds the objective's distance to the optimum).
+    max_iter : int, default=100
+        MAP only: maximum proximal Newton iterations.
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (2,)
+        The two labels, sorted; ``classes_[1]`` is the positive class.
+    coef_ : ndarray of shape (1, n_features)
+        MAP or posterior-mean coefficients (the shape of scikit-learn's binary
+        ``LogisticRegression.coef_``).
+    intercept_ : ndarray of shape (1,)
+        MAP or posterior-mean intercept (0.0 with ``fit_intercept=False``).
+    idata_ : arviz.InferenceData or xarray.DataTree
+        The posterior draws (``inference="posterior"`` only).
+    map_result_ : MAPResult
+        The exact MAP with its duality-gap certificate (``inference="map"`` only).
+    n_iter_ : int
+        MAP: proximal Newton iterations; posterior: iterations per chain (tuning plus draws).
+    n_features_in_ : int
+    feature_names_in_ : ndarray of str
+        Column names, when ``X`` was a DataFrame with string column names.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from bayesreg import BayesianLogisticRegression
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.normal(size=(100, 2))
+    >>> y = np.where(X[:, 0] + rng.logistic(size=100) > 0, "yes", "no")
+    >>> clf = BayesianLogisticRegression().fit(X, y)
+    >>> clf.classes_.tolist(), clf.coef_.shape
+    (['no', 'yes'], (1, 2))
+    """
+
+    _family = "bernoulli"
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_class = False  # binary only: a ValueError for 3+ classes
+        return tags
+
+    def fit(self, X, y):
+        """Fit the MAP or sample the posterior.
+
+        Parameters
+        ----------
+        X : array_like or pandas.DataFrame of shape (n_samples, n_features)
+        y : array_like of shape (n_samples,)
+            Two classes of any label type.
+
+        Returns
+        -------
+        self
+        """
+        from sklearn.utils.multiclass import check_classification_targets, type_of_target
+
+        prior = self._checked_params()
+        check_numeric_columns(X, "X")
+        X, y = validate_data(self, X, y, dtype=np.float64)
+        check_classification_targets(y)  # "Unknown label type" for a continuous y
+        classes, codes = np.unique(y, return_inverse=True)
+        if classes.size != 2:
+            shown = ", ".join(repr(c) for c in classes[:5].tolist()) + (", ..." if classes.size > 5 else "")
+            kind = type_of_target(y, input_name="y")
+            head = "Only binary classification is supported" if kind != "binary" else "Need two classes"
+            raise ValueError(
+                f"{head}. y has {classes.size} class(es) ({shown}; target type {kind!r}); "
+                f"{type(self).__name__} is a binary classifier and needs exactly two classes"
+            )
+        self.classes_ = classes
+        coef, intercept = self._fit_glm(X, codes.astype(np.float64), prior)
+        self.coef_ = coef.reshape(1, -1)
+        self.intercept_ = np.array([intercept])
+        return self
+
+    def _log_proba(self, X):
+        """``(log P(y=0), log P(y=1))`` per row, at the MAP or over the posterior draws."""
+        if hasattr(self, "idata_"):
+
+            def both(eta):
+                # log mean_d expit(+-eta_d); -logaddexp(0, -eta) = log expit(eta), stably
+                return np.column_stack([_log_mean_exp(-np.logaddexp(0.0, eta), axis=1),
+                                        _log_mean_exp(-np.logaddexp(0.0, -eta), axis=1)])  # fmt: skip
+
+            return self._over_draws(X, both, 2)
+        eta = X @ self.coef_[0] + self.intercept_[0]
+        return np.column_stack([-np.logaddexp(0.0, eta), -np.logaddexp(0.0, -eta)])
+
+    def decision_function(self, X):
+        """Log-odds of the positive class ``classes_[1]``.
+
+        At the MAP the linear predictor ``b0 + x^T beta``; for a posterior fit the log-odds of
+        the posterior predictive probability (see the class docstring).
+
+        Parameters
+        ----------
+        X : array_like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        ndarray of shape (n_samples,)
+        """
+        X = self._validated_X(X)
+        if hasattr(self, "idata_"):
+            lp = self._log_proba(X)
+            return lp[:, 1] - lp[:, 0]
+        return X @ self.coef_[0] + self.intercept_[0]
+
+    def predict(self, X):
+        """The class with the larger (posterior predictive) probability.
+
+        Parameters
+        ----------
+        X : array_like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        ndarray of shape (n_samples,)
+            Labels from ``classes_`` (``classes_[0]`` on an exact tie).
+        """
+        positive = self.decision_function(X) > 0.0  # checks the fit first
+        return self.classes_[positive.astype(np.intp)]
+
+    def predict_log_proba(self, X):
+        """Log of :meth:`predict_proba`, computed without forming the probabilities.
+
+        Parameters
+        ----------
+        X : array_like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        ndarray of shape (n_samples, 2)
+            Columns in the order of ``classes_``.
+        """
+        return self._log_proba(self._validated_X(X))
+
+    def predict_proba(self, X):
+        """Class probabilities: the sigmoid at the MAP, or averaged over the posterior draws.
+
+        Parameters
+        ----------
+        X : array_like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        ndarray of shape (n_samples, 2)
+            Columns in the order of ``classes_``; rows sum to 1.
+        """
+        return np.exp(self.predict_log_proba(X))
+
+
+class BayesianPoissonRegressor(RegressorMixin, _BayesianGLM):
+    r"""Bayesian Poisson regression (counts) with a Gaussian, Laplace, elastic-net or horseshoe prior.
+
+    Model: :math:`y_i \sim \mathrm{Poisson}(e^{\eta_i})`, :math:`\eta_i = b_0 + x_i^\top\beta`
+    (log link), a flat prior on the intercept and ``prior`` on :math:`\beta`. ``y`` must hold
+    non-negative integer counts, not all zero (a ValueError naming ``y`` otherwise).
+
+    **inference="map"** returns the posterior mode, minimising exactly (proximal Newton
+    certified by the duality gap)
+
+    .. math::
+
+        \sum_i \bigl[e^{\eta_i} - y_i\eta_i\bigr] - \log p(\beta).
+
+    Divided by ``n``, with ``Gaussian(tau)`` that is scikit-learn's ``PoissonRegressor``
+    objective :math:`\frac{1}{2n}\sum_i \mathrm{deviance}_i + \frac\alpha2\lVert\beta\rVert^2` at
+
+    .. math::
+
+        \alpha = \frac{1}{n\tau^2},
+
+    so the mapping depends on ``n``: scikit-learn's default ``alpha=1`` is ``tau = 1/sqrt(n)``.
+    The default here, ``Gaussian(1.0)``, is a prior that does not change with the data size
+    (``alpha = 1/n``). scikit-learn has no L1 Poisson regression; ``Laplace(b)`` is the L1
+    penalty ``||beta||_1 / b`` on the summed loss.
+
+    **inference="posterior"** samples the posterior (NUTS: ``sampler="auto"``), and ``predict``
+    returns the posterior mean of the rate, :math:`\frac1M\sum_d e^{b_{0,d} + x^\top\beta_d}`
+    (the posterior predictive mean count), not :math:`e^{\text{mean}\,\eta}`.
+
+    ``score`` is :math:`D^2`, the fraction of Poisson deviance explained (as
+    ``PoissonRegressor.score``), not :math:`R^2`.
+
+    Parameters
+    ----------
+    prior : Gaussian, Laplace, ElasticNetPrior or Horseshoe, default=None
+        Prior on the coefficients; ``None`` means ``Gaussian(1.0)``. The horseshoe has no MAP:
+        use it with ``inference="posterior"``.
+    inference : {"map", "posterior"}, default="map"
+    fit_intercept : bool, default=True
+        Fit an unpenalised (flat-prior) intercept.
+    sampler : {"auto", "nuts", "nutpie"}, default="auto"
+        Posterior sampler (:func:`bayesreg.sample_posterior`); Poisson regression is sampled
+        by NUTS (no Gibbs sampler, no closed form).
+    draws, tune, chains : int, default=1000, 1000, 2
+        Draws per chain, tuning steps, chains (posterior only).
+    random_seed : int, optional
+        Seed of the sampler (needed for reproducible posterior fits).
+    progressbar : bool, default=False
+    tol : float, default=1e-10
+        MAP only: the solver stops at a duality gap of ``tol`` times the intercept-only model's
+        loss.
+    max_iter : int, default=100
+        MAP only: maximum proximal Newton iterations.
+
+    Attributes
+    ----------
+    coef_ : ndarray of shape (n_features,)
+        MAP or posterior-mean coefficients.
+    intercept_ : float
+        MAP or posterior-mean intercept (0.0 with ``fit_intercept=False``).
+    idata_ : arviz.InferenceData or xarray.DataTree
+        The posterior draws (``inference="posterior"`` only).
+    map_result_ : MAPResult
+        The exact MAP with its duality-gap certificate (``inference="map"`` only).
+    n_iter_ : int
+        MAP: proximal Newton iterations; posterior: iterations per chain (tuning plus draws).
+    n_features_in_ : int
+    feature_names_in_ : ndarray of str
+        Column names, when ``X`` was a DataFrame with string column names.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from bayesreg import BayesianPoissonRegressor
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.normal(size=(100, 2))
+    >>> y = rng.poisson(np.exp(0.5 + 0.3 * X[:, 0]))
+    >>> BayesianPoissonRegressor().fit(X, y).coef_.shape
+    (2,)
+    """
+
+    _family = "poisson"
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.positive_only = True  # counts: y >= 0 (and integers: see the estimator checks)
+        return tags
+
+    def fit(self, X, y):
+        """Fit the MAP or sample the posterior.
+
+        Parameters
+        ----------
+        X : array_like or pandas.DataFrame of shape (n_samples, n_features)
+        y : array_like of shape (n_samples,)
+            Non-negative integer counts (stored as any numeric type).
+
+        Returns
+        -------
+        self
+        """
+        prior = self._checked_params()
+        check_numeric_columns(X, "X")
+        X, y = validate_data(self, X, y, y_numeric=True, dtype=np.float64)
+        coef, intercept = self._fit_glm(X, y, prior)
+        self.coef_ = coef
+        self.intercept_ = intercept
+        return self
+
+    def predict(self, X):
+        """Mean count: ``exp(b0 + x^T beta)`` at the MAP, or the posterior mean of the rate.
+
+        Parameters
+        ----------
+        X : array_like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        ndarray of shape (n_samples,)
+        """
+        X = self._validated_X(X)
+        with np.errstate(over="ignore"):  # a rate past exp(709) is inf in float64: its true value
+            if hasattr(self, "idata_"):
+                return np.exp(self._over_draws(X, lambda eta: _log_mean_exp(eta, axis=1)[:, None], 1)[:, 0])
+            return np.exp(X @ self.coef_ + self.intercept_)
+
+    def score(self, X, y, sample_weight=None):
+        """:math:`D^2`, the fraction of Poisson deviance explained (1 is perfect; it can be negative).
+
+        ``1 - D(y, predict(X)) / D(y, mean(y))`` with the Poisson deviance ``D``
+        (:func:`sklearn.metrics.d2_tweedie_score` at ``power=1``), as
+        ``sklearn.linear_model.PoissonRegressor.score``.
+
+        Parameters
+        ----------
+        X : array_like of shape (n_samples, n_features)
+        y : array_like of shape (n_samples,)
+        sample_weight : array_like of shape (n_samples,), optional
+
+        Returns
+        -------
+        float
+        """
+        from sklearn.metrics import d2_tweedie_score
+
+        return float(d2_tweedie_score(y, self.predict(X), sample_weight=sample_weight, power=1))
