@@ -330,7 +330,9 @@ def render(rows, total, quick, loads):
         "Columns: `compile` = model building and compilation (PyMC: `pm.sample`'s wall time minus its own "
         "`sampling_time`, i.e. PyTensor compilation, initialisation and starting the chain processes; nutpie: "
         "`build_model` + `compile_pymc_model`; Gibbs: the first call of the process, numba kernels loaded from "
-        "their on-disk cache). `sampling` = tuning + kept draws. `bulk`/`tail`: smallest bulk / tail ESS over "
+        "their on-disk cache). `sampling` = tuning + kept draws (for Gibbs it also forms the sufficient statistics "
+        "from X; the NUTS-on-statistics rows form them in `build_model`, inside their `compile`). "
+        "`bulk`/`tail`: smallest bulk / tail ESS over "
         "every coordinate of `beta`, `intercept` and `sigma`. `ESS/s` = smallest bulk ESS / sampling time; "
         "`ESS/s incl. compile` divides by compile + sampling. A peer with max R-hat > 1.01 or smallest bulk "
         f"ESS < {MIN_ESS} is marked *not adapted* and gets no ratio.",
