@@ -14,6 +14,12 @@ noise sd ``sigma``:
 
 The Laplace MAP has exact zeros; its posterior mean never has: showing both, scale by scale,
 is the point of the table.
+
+**GLMs** (``family="bernoulli" | "binomial" | "poisson"``, no sigma): the MAP is the penalised
+GLM fit (:func:`bayesreg.solvers.glm_path` for the Laplace prior, :func:`bayesreg.solvers.glm_fit`
+per scale for the Gaussian), the posterior is sampled for both priors (Polya-Gamma Gibbs for
+logistic and binomial regression, NUTS for Poisson); ``alpha`` is then the penalty weight on
+the mean loss, ``1/(n b)`` or ``1/(n tau^2)``.
 """
 
 from __future__ import annotations
@@ -26,9 +32,10 @@ from ._posterior import hdi_from_draws
 from ._validation import check_choice, check_positive, check_scalar, check_vector
 from .conjugate import _gram, _posterior_from_gram, _z
 from .exceptions import SamplingWarning
+from .families import family as parse_family
 from .hyperparameters import _family
 from .mapping import gaussian_scale, laplace_scale, lasso_alpha, prior_to_penalty, ridge_alpha
-from .priors import Gaussian, Laplace
+from .priors import Gaussian, Laplace, check_scale
 
 __all__ = ["shrinkage_table", "hdi_from_draws"]
 
@@ -57,7 +64,7 @@ def shrinkage_table(
     prior_family="laplace",
     scales=None,
     *,
-    sigma: float,
+    sigma: float | None = None,
     draws: int = 1000,
     tune: int = 500,
     chains: int = 2,
@@ -66,10 +73,12 @@ def shrinkage_table(
     fit_intercept: bool = True,
     feature_names=None,
     n_scales: int = 20,
-    sampler: str = "gibbs",
+    sampler: str = "auto",
     tol: float = 1e-10,
     progressbar: bool = False,
     output: str = "dataframe",
+    family=None,
+    trials=None,
 ):
     r"""MAP, posterior mean, median and HDI of every coefficient over a grid of prior scales.
 
@@ -87,7 +96,8 @@ def shrinkage_table(
         Laplace prior, lasso alphas from ``alpha_max`` to ``1e-3 alpha_max``; for the Gaussian,
         ridge alphas from 1e3 to 1e-3 times the mean eigenvalue of ``X_c^T X_c``).
     sigma : float
-        Fixed noise sd (the MAP equals the penalised fit only for a fixed sigma).
+        Fixed noise sd (the MAP equals the penalised fit only for a fixed sigma). Required for
+        the linear model; a GLM has none.
     draws, tune, chains : int
         Gibbs draws per chain, burn-in, chains (Laplace only).
     random_seed : int or numpy SeedSequence, optional
@@ -97,13 +107,18 @@ def shrinkage_table(
     feature_names : sequence of str, optional
     n_scales : int, default=20
         Length of the default grid.
-    sampler : {"gibbs", "nuts"}, default="gibbs"
-        Sampler for the Laplace posterior.
+    sampler : {"auto", "gibbs", "nuts"}, default="auto"
+        Sampler of the posteriors that are not in closed form (``"auto"``: Gibbs where it
+        applies, else NUTS; :func:`bayesreg.sampling.resolve_sampler`).
     tol : float, default=1e-10
         Relative duality-gap tolerance of the lasso path (MAP).
     progressbar : bool, default=False
     output : {"dataframe", "dataset"}, default="dataframe"
         A tidy pandas DataFrame, or an xarray Dataset with dims ``(scale, feature)``.
+    family : {"gaussian", "bernoulli", "binomial", "poisson"}, optional
+        The likelihood (default Gaussian: the linear model); see the module docstring.
+    trials : int or array_like, optional
+        Binomial trials per row.
 
     Returns
     -------
@@ -116,29 +131,33 @@ def shrinkage_table(
     """
     import pandas as pd
 
-    family, _ = _family(prior_family)
-    sigma = check_positive(sigma, "sigma") if sigma is not None else _missing_sigma()
+    pfam, _ = _family(prior_family)
     hdi_prob = check_scalar(hdi_prob, "hdi_prob", lower=0.0, upper=1.0, lower_inclusive=False, upper_inclusive=False)
     draws = check_scalar(draws, "draws", lower=1, integer=True)
     tune = check_scalar(tune, "tune", lower=0, integer=True)
     chains = check_scalar(chains, "chains", lower=1, integer=True)
     n_scales = check_scalar(n_scales, "n_scales", lower=1, integer=True)
     tol = check_positive(tol, "tol")
-    check_choice(sampler, "sampler", ("gibbs", "nuts"))
+    check_choice(sampler, "sampler", ("auto", "gibbs", "nuts"))
     check_choice(output, "output", ("dataframe", "dataset"))
-    g = _gram(X, y, fit_intercept, feature_names)
+    lik = parse_family(family) if family is not None else getattr(X, "family", parse_family("gaussian"))
+    if lik.name != "gaussian":
+        from .models import check_glm_arguments, prepare_data
+
+        g = prepare_data(X, y, fit_intercept=fit_intercept, feature_names=feature_names, family=lik, trials=trials)
+        check_glm_arguments(g, Laplace(1.0) if pfam == "laplace" else Gaussian(1.0), sigma)
+        grid = _glm_scales(pfam, g, n_scales) if scales is None else _check_scales(scales)
+        block = _glm_rows(pfam, g, grid, hdi_prob, draws, tune, chains, random_seed, tol, sampler, progressbar)
+    else:
+        sigma = check_scale(sigma, "sigma") if sigma is not None else _missing_sigma()
+        g = _gram(X, y, fit_intercept, feature_names)
+        grid = _default_scales(pfam, g, sigma, n_scales) if scales is None else _check_scales(scales)
+        if pfam == "gaussian":
+            block = _gaussian_rows(g, grid, sigma, hdi_prob)
+        else:
+            block = _laplace_rows(g, grid, sigma, hdi_prob, g.feature_names, draws, tune, chains, random_seed, tol,
+                                  sampler, progressbar)  # fmt: skip
     names = g.feature_names
-    if scales is None:
-        grid = _default_scales(family, g, sigma, n_scales)
-    else:
-        grid = np.sort(check_vector(scales, "scales"))
-        if np.any(grid <= 0):
-            raise ValueError("scales must be positive (prior scales b or tau)")
-    if family == "gaussian":
-        block = _gaussian_rows(g, grid, sigma, hdi_prob)
-    else:
-        block = _laplace_rows(g, grid, sigma, hdi_prob, names, draws, tune, chains, random_seed, tol,
-                              sampler, progressbar)  # fmt: skip
     k, p = grid.size, g.p
     table = pd.DataFrame(
         {
@@ -148,15 +167,21 @@ def shrinkage_table(
             **{c: block[c].reshape(-1) for c in COLUMNS[3:]},
         }
     )
+    exact = pfam == "gaussian" and lik.name == "gaussian"
+    if lik.name != "gaussian":
+        convention = "mean loss + alpha * penalty (1/(n b) or 1/(n tau^2))"
+    else:
+        convention = "sklearn Ridge" if pfam == "gaussian" else "sklearn Lasso"
     attrs = {
-        "family": family,
-        "sigma": sigma,
+        "family": pfam,
+        "likelihood": lik.name,
+        "sigma": float("nan") if sigma is None else sigma,
         "n_samples": g.n,
         "hdi_prob": hdi_prob,
-        "posterior": "exact" if family == "gaussian" else sampler,
-        "draws": 0 if family == "gaussian" else draws,
-        "chains": 0 if family == "gaussian" else chains,
-        "alpha_convention": "sklearn Ridge" if family == "gaussian" else "sklearn Lasso",
+        "posterior": "exact" if exact else block.get("sampler", sampler),
+        "draws": 0 if exact else draws,
+        "chains": 0 if exact else chains,
+        "alpha_convention": convention,
     }
     table.attrs.update(attrs)
     if output == "dataframe":
@@ -169,6 +194,91 @@ def shrinkage_table(
         attrs=attrs,
     )
     return ds
+
+
+def _check_scales(scales) -> np.ndarray:
+    grid = np.sort(check_vector(scales, "scales"))
+    if np.any(grid <= 0):
+        raise ValueError("scales must be positive (prior scales b or tau)")
+    for v in grid:
+        check_scale(float(v), "scales")
+    return grid
+
+
+def _glm_scales(pfam: str, data, n_scales: int) -> np.ndarray:
+    """Default grid of prior scales for a GLM.
+
+    Laplace ``b`` from ``1/l1_max`` (every coefficient 0) to 1e3 times it; Gaussian ``tau`` with
+    ``1/tau^2`` over 1e-3 .. 1e3 times the mean curvature of the loss at the null model.
+    """
+    from .solvers.glm import glm_l1_max
+
+    if pfam == "laplace":
+        top = glm_l1_max(data.X, data.y, data.family, fit_intercept=data.fit_intercept, trials=data.trials)
+        if top <= 0.0:
+            raise ValueError("the gradient at the null model is zero: every L1 solution is 0, give scales explicitly")
+        return np.sort(1.0 / (top * np.logspace(0.0, -3.0, n_scales)))
+    eta0 = np.full(data.n, data.family.null_eta(data.y, data.trials))
+    w = data.family.weights(eta0, data.trials)
+    curv = float(np.sum(w[:, None] * (data.X - data.X.mean(axis=0)) ** 2)) / data.p
+    if curv <= 0.0:
+        raise ValueError("X has constant columns only: give scales explicitly")
+    return np.sort(1.0 / np.sqrt(curv * np.logspace(3.0, -3.0, n_scales)))
+
+
+def _glm_rows(pfam, data, grid, hdi_prob, draws, tune, chains, random_seed, tol, sampler, progressbar):
+    """MAP (the penalised GLM fit) and sampled posterior summaries of a GLM over the prior scales."""
+    from ._upstream import group_dataset, mcse
+    from .solvers.glm import glm_fit, glm_path
+
+    k, p, n = grid.size, data.p, data.n
+    out = {c: np.empty((k, p)) for c in COLUMNS[3:]}
+    kw = dict(fit_intercept=data.fit_intercept, trials=data.trials, tol=tol)
+    if pfam == "laplace":
+        out["alpha"] = 1.0 / (n * grid)
+        path = glm_path(data.X, data.y, data.family, 1.0 / grid, **kw)  # the path sorts l1 decreasing
+        order = np.argsort(-(1.0 / grid), kind="stable")
+        out["map"][order] = path.coefs
+    else:
+        out["alpha"] = 1.0 / (n * grid**2)
+        for i, tau in enumerate(grid):
+            out["map"][i] = glm_fit(data.X, data.y, data.family, 0.0, 1.0 / tau**2, **kw).coef
+    ss = random_seed if isinstance(random_seed, np.random.SeedSequence) else np.random.SeedSequence(random_seed)
+    seeds = ss.spawn(k)
+    troubled: list[tuple[float, str]] = []
+    used = sampler
+    for i, scale in enumerate(grid):
+        prior = Laplace(float(scale)) if pfam == "laplace" else Gaussian(float(scale))
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            idata, used = _sample(data, prior, None, draws, tune, chains, seeds[i], sampler, progressbar,
+                                  with_name=True)  # fmt: skip
+        for w in caught:
+            if issubclass(w.category, SamplingWarning):
+                troubled.append((float(scale), str(w.message)))
+            else:
+                warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+        flat = idata.posterior["beta"].values.reshape(-1, p)
+        out["mean"][i] = flat.mean(axis=0)
+        out["median"][i] = np.median(flat, axis=0)
+        out["sd"][i] = flat.std(axis=0, ddof=1)
+        out["hdi_low"][i], out["hdi_high"][i] = hdi_from_draws(flat, hdi_prob).T
+        out["mcse_mean"][i] = mcse(group_dataset(idata)[["beta"]], method="mean")["beta"].values
+    _warn_troubled(troubled, k, "scale")
+    out["sampler"] = used
+    return out
+
+
+def _warn_troubled(troubled, k, what):
+    if troubled:
+        at = sorted({b for b, _ in troubled})
+        shown = ", ".join(f"{b:.4g}" for b in at[:5]) + (", ..." if len(at) > 5 else "")
+        warnings.warn(
+            f"sampling diagnostics flagged {len(at)} of {k} prior scales ({what} = {shown}); the first: "
+            f"{troubled[0][1]} The mcse_mean column gives the Monte Carlo error of each mean.",
+            SamplingWarning,
+            stacklevel=4,
+        )
 
 
 def _missing_sigma():
@@ -237,26 +347,22 @@ def _laplace_rows(g, grid, sigma, hdi_prob, names, draws, tune, chains, random_s
         out["sd"][i] = flat.std(axis=0, ddof=1)
         out["hdi_low"][i], out["hdi_high"][i] = hdi_from_draws(flat, hdi_prob).T
         out["mcse_mean"][i] = mcse(group_dataset(idata)[["beta"]], method="mean")["beta"].values
-    if troubled:
-        at = sorted({b for b, _ in troubled})
-        shown = ", ".join(f"{b:.4g}" for b in at[:5]) + (", ..." if len(at) > 5 else "")
-        warnings.warn(
-            f"sampling diagnostics flagged {len(at)} of {k} prior scales (b = {shown}); the first: "
-            f"{troubled[0][1]} The mcse_mean column gives the Monte Carlo error of each mean.",
-            SamplingWarning,
-            stacklevel=3,
-        )
+    _warn_troubled(troubled, k, "b")
     return out
 
 
-def _sample(g, prior, sigma, draws, tune, chains, seed, sampler, progressbar):
-    """One posterior through the sampler objects' run contract (Gibbs or NUTS), on the prepared design."""
-    from .noise import Noise
-    from .sampling import resolve_sampler
+def _sample(g, prior, sigma, draws, tune, chains, seed, sampler, progressbar, with_name=False):
+    """One posterior through the sampler objects' run contract (Gibbs or NUTS), on the prepared design.
 
-    noise = Noise("fixed", value=sigma)
+    ``sigma`` is the fixed noise sd of the linear model, ``None`` for a GLM (no noise model).
+    """
+    from .noise import Noise
+    from .sampling import NUTSSampler, resolve_sampler
+
+    noise = None if sigma is None else Noise("fixed", value=sigma)
     chosen = resolve_sampler(sampler, prior, noise, g, tune=tune)
     # PyMC takes an int seed; the Gibbs samplers take the spawned SeedSequence itself
-    seed = int(seed.generate_state(1)[0]) if sampler == "nuts" else seed
-    return chosen.run(g, prior, noise, draws=draws, chains=chains, random_seed=seed, progressbar=progressbar,
-                      log_likelihood=False)  # fmt: skip
+    seed = int(seed.generate_state(1)[0]) if isinstance(chosen, NUTSSampler) else seed
+    idata = chosen.run(g, prior, noise, draws=draws, chains=chains, random_seed=seed, progressbar=progressbar,
+                       log_likelihood=False)  # fmt: skip
+    return (idata, chosen.name) if with_name else idata

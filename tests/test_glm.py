@@ -204,3 +204,24 @@ def test_glm_mapping_elastic_net_is_logistic_regression_with_C_and_l1_ratio():
     assert est.C == pytest.approx(1 / 3) and est.l1_ratio == pytest.approx(2 / 3) and est.solver == "saga"
     with pytest.raises(TypeError, match="ParkCasella"):
         to_sklearn_glm(br.ParkCasella(1.0), family="bernoulli", n_samples=100)
+
+
+def test_shrinkage_table_for_logistic_regression():
+    # the MAP column against scikit-learn's L1 logistic regression at C = b; the posterior from the
+    # Polya-Gamma sampler: never exactly zero where the MAP is
+    X, y = _logistic(n=120, p=4, seed=6)
+    scales = [0.02, 0.1, 1.0]
+    t = br.shrinkage_table(X, y, "laplace", scales, family="bernoulli", draws=800, tune=200, chains=2,
+                           random_seed=0)  # fmt: skip
+    assert t.attrs["likelihood"] == "bernoulli" and t.attrs["posterior"] == "gibbs" and np.isnan(t.attrs["sigma"])
+    for b in scales:
+        rows = t[t["scale"] == b]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ref = _l1_logistic(b).fit(X, y)
+        np.testing.assert_allclose(rows["map"], ref.coef_[0], rtol=0, atol=1e-6 * max(np.abs(ref.coef_).max(), 1e-3))
+        np.testing.assert_allclose(rows["alpha"], 1 / (len(y) * b))
+    zero = t[t["map"] == 0.0]
+    assert len(zero) > 0 and np.all(zero["mean"] != 0.0)
+    with pytest.raises(ValueError, match="sigma is the noise scale"):
+        br.shrinkage_table(X, y, "laplace", scales, family="bernoulli", sigma=1.0)
