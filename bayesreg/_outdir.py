@@ -35,7 +35,7 @@ LOCK = ".bayesreg-lock"
 INCOMPLETE = "INCOMPLETE"
 #: every name a report may contain (the names a manifest may list)
 REPORT_FILES = ("report.md", "coefficients.csv", "spec.toml", "posterior.nc", "estimates.png", "intervals.png",
-                "forest.png", "shrinkage.csv", "shrinkage.png")  # fmt: skip
+                "forest.png", "shrinkage.csv", "shrinkage.png", "sparse_summary.csv", "sparse_summary.png")  # fmt: skip
 _OWN = (MANIFEST, LOCK, INCOMPLETE)
 _TMP_TAG = ".tmp-"
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)

@@ -7,7 +7,7 @@
     bayesreg check [SPEC ...]                             validate specs and load their data, fit nothing
     bayesreg equivalence --data diabetes --prior laplace --scale 20 --sigma 54 [--no-find-map]
                                                           MAP vs scikit-learn vs find_MAP, side by side
-    bayesreg init DATA.csv --target COL [--prior laplace] [--out DIR]
+    bayesreg init DATA.csv --target COL [--prior laplace] [--family bernoulli] [--out DIR]
                                                           write a ready spec for your own CSV data
     bayesreg compare [--sigma 54] [--laplace-scale 50] [--gaussian-scale 100]
                                                           Lasso, Ridge, ElasticNet vs the MAP on diabetes
@@ -46,22 +46,25 @@ A spec is a TOML file; every key, its type and default: {DOCS}.
   name = "my_model"                  # [file name]; also the default report folder
   description = "one line"
   [data]                             # exactly one of:
-  dataset = "diabetes"               #   a bundled data set
+  dataset = "diabetes"               #   a bundled data set ("diabetes", "breast_cancer")
   generator = "sparse"               #   or "cosine", "polynomial", "sparse"
   csv = "data/mine.csv"              #   or a CSV file (relative to the spec), with
   target = "y"                       #     the target column (features = [...]: [all others])
   [data.params]                      # the generator's arguments, e.g. n_samples = 50
+  [likelihood]                       # optional: the linear model (family = "gaussian") by default
+  family = "bernoulli"               #   "gaussian", "bernoulli" (logistic), "binomial", "poisson"
+  trials = "n"                       #   binomial only: a CSV column of trial counts, or one integer
   [prior]
   family = "laplace"                 # "laplace", "park_casella", "gaussian", "horseshoe"
   scale = 50.0                       # a number, "empirical_bayes" or "hyperprior"
                                      #   (park_casella: lam; horseshoe: global_scale [1.0])
-  [noise]
+  [noise]                            # gaussian likelihood only (a GLM has no sigma)
   sigma = 54.0                       # a number (fixed), "estimate" or "jeffreys"
   [inference]                        # all optional: map, sklearn, find_map, posterior,
   draws = 1000                       #   sampler, draws, tune, chains, seed, hdi_prob,
   chains = 2                         #   shrinkage, n_scales, scale_range
 
-`bayesreg init DATA.csv --target COL` writes a ready spec for your data;
+`bayesreg init DATA.csv --target COL [--family bernoulli]` writes a ready spec for your data;
 `bayesreg check SPEC` validates it and loads the data without fitting."""
 
 OUT_NOTE = """\
@@ -139,6 +142,12 @@ def build_parser() -> argparse.ArgumentParser:
     ini.add_argument("--prior", default="laplace", choices=["laplace", "gaussian", "horseshoe"],
                      help="coefficient prior (default: laplace); its scale is chosen by empirical Bayes "
                           "(laplace, gaussian) or set to 1 (horseshoe)")
+    ini.add_argument("--family", default="gaussian", choices=["gaussian", "bernoulli", "binomial", "poisson"],
+                     help="likelihood of the target (default: gaussian, the linear model); bernoulli is logistic "
+                          "regression (a 0/1 target). A GLM has no noise scale, and its prior scale is written as 1 "
+                          "(per unit of each feature on the link scale: edit it), not chosen by empirical Bayes")
+    ini.add_argument("--trials", default=None,
+                     help="with --family binomial: the CSV column of trial counts (required there)")
     ini.add_argument("--out", type=Path, default=Path("models"),
                      help="folder of the new spec (default: ./models, where `bayesreg run NAME` looks first)")
     ini.add_argument("--force", action="store_true", help="replace a spec of the same name")
@@ -193,7 +202,8 @@ def _cmd_check(args) -> int:
     for f in files:
         s = load_spec(f)
         d = prepare_run(s).data  # every check `bayesreg run` makes before fitting
-        print(f"ok  {f}  ({d.n_samples} x {d.n_features}, prior {s.prior.family}, sigma {s.sigma})")
+        noise = f"sigma {s.sigma}" if s.likelihood.is_gaussian else f"likelihood {s.family}"
+        print(f"ok  {f}  ({d.n_samples} x {d.n_features}, prior {s.prior.family}, {noise})")
     return 0
 
 
@@ -342,21 +352,42 @@ def comparison_table(sigma: float = 54.0, laplace_scale: float = 50.0, gaussian_
     return (table, worst) if return_max_diff else table
 
 
-def spec_text(csv: Path, target: str, prior: str, spec_dir: Path | None) -> str:
-    """The TOML of a ready spec for ``csv`` (its path relative to ``spec_dir``; absolute when None)."""
+def spec_text(csv: Path, target: str, prior: str, spec_dir: Path | None, family: str = "gaussian",
+              trials: str | None = None) -> str:  # fmt: skip
+    """The TOML of a ready spec for ``csv`` (its path relative to ``spec_dir``; absolute when None).
+
+    ``family`` other than ``"gaussian"`` writes a ``[likelihood]`` table (with ``trials``, a
+    column name, for the binomial), no ``[noise]`` table and a prior scale of 1.
+    """
+    import json
     import os
 
     where = csv.resolve() if spec_dir is None else Path(os.path.relpath(csv.resolve(), spec_dir.resolve()))
     rel = where.as_posix()
+    glm = family != "gaussian"
     if prior == "horseshoe":
         scale = "global_scale = 1.0"
+    elif glm:
+        scale = ("scale = 1.0                   # b (laplace) or tau (gaussian) per unit of each feature on the "
+                 "link scale: edit it")
     else:
         scale = 'scale = "empirical_bayes"   # Monte Carlo EM (laplace) or type-II ML (gaussian)'
+    if glm:
+        what = {"bernoulli": "logistic regression", "binomial": "binomial regression",
+                "poisson": "Poisson regression"}[family]  # fmt: skip
+        fam_line, trials_line = "family = " + json.dumps(family), "trials = " + json.dumps(trials)
+        noise = f"[likelihood]\n{fam_line:<30}# {what}: no noise scale, no [noise] table\n"
+        if trials is not None:
+            noise += f"{trials_line:<30}# the column of trial counts\n"
+    else:
+        noise = ("[noise]\nsigma = \"estimate\"            # plug-in residual sd, then fixed (the MAP is then "
+                 "exactly the penalised fit)\n")
+    model = f"{family} likelihood, " if glm else ""
 
     return f"""# Written by `bayesreg init`: a spec for {csv.name}, target column {target!r}.
 # Edit freely; `bayesreg check {csv.stem}` validates it, `bayesreg run {csv.stem}` fits it.
 name = "{csv.stem}"
-description = "{csv.name}: {target} on every other numeric column, {prior} prior"
+description = "{csv.name}: {target} on every other numeric column, {model}{prior} prior"
 
 [data]
 csv = "{rel}"
@@ -366,9 +397,7 @@ target = "{target}"
 family = "{prior}"
 {scale}
 
-[noise]
-sigma = "estimate"            # plug-in residual sd, then fixed (the MAP is then exactly the penalised fit)
-
+{noise}
 [inference]
 map = {"false" if prior == "horseshoe" else "true"}
 sklearn = {"false" if prior == "horseshoe" else "true"}
@@ -397,9 +426,18 @@ def _cmd_init(args) -> int:
         raise SpecError(target, "file", "exists; pass --force to replace it")
     # the spec is checked as `bayesreg check` would, data loaded, before anything is written (with
     # the CSV's absolute path: the output folder may not exist yet)
-    spec = parse_spec(tomllib.loads(spec_text(csv, args.target, args.prior, None)), path=target)
+    if args.family == "binomial" and args.trials is None:
+        raise ValueError("--trials is required with --family binomial (the CSV column of trial counts)")
+    if args.family != "binomial" and args.trials is not None:
+        raise ValueError(f"--trials is only for --family binomial; got --family {args.family}")
+    spec = parse_spec(tomllib.loads(spec_text(csv, args.target, args.prior, None, args.family, args.trials)),
+                      path=target)  # fmt: skip
     data = spec.load_data()
-    text = spec_text(csv, args.target, args.prior, out_dir)
+    if not spec.likelihood.is_gaussian:
+        from .report import _check_target
+
+        _check_target(spec, data)  # 0/1 labels for bernoulli, counts for poisson, ...: before writing
+    text = spec_text(csv, args.target, args.prior, out_dir, args.family, args.trials)
     if out_dir.exists() and not out_dir.is_dir():
         raise ValueError(f"--out {out_dir}: exists and is not a folder")
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -13,14 +13,24 @@
    is sampled, the MAP below is taken at their posterior means;
 5. the exact MAP (:func:`bayesreg.map_estimate`), scikit-learn's penalised fit at the mapped
    alpha (:func:`bayesreg.mapping.to_sklearn`) and PyMC's find_MAP (:func:`bayesreg.find_map`);
-6. the shrinkage table over a grid of prior scales (:func:`bayesreg.shrinkage_table`).
+6. the shrinkage table over a grid of prior scales (:func:`bayesreg.shrinkage_table`);
+7. for a linear-model posterior under a Laplace (or Park-Casella) or horseshoe prior, its sparse
+   summary by decoupled shrinkage and selection (:func:`bayesreg.sparse_summary`, ``method="dss"``):
+   the variance explained per model size, the chosen size and its variables.
+
+A GLM spec (``[likelihood] family = "bernoulli"``, ``"binomial"`` or ``"poisson"``) has no
+noise scale: the MAP is the penalised GLM (the prior's penalty at sigma = 1), compared with
+scikit-learn's ``LogisticRegression`` / ``PoissonRegressor`` and find_MAP by
+:func:`bayesreg.check_equivalence` with ``family=``, and the posterior is sampled with
+``family=`` (Polya-Gamma Gibbs for logistic and binomial regression, NUTS for Poisson).
 
 :func:`prepare_run` does every check that needs the data but fits nothing (the data load, the
 plug-in sigma, the prior and its mapped penalty, the size of the stored posterior), so that a bad
 spec fails before any work; ``bayesreg run`` and ``bayesreg check`` call it first.
 
 :func:`write_report` writes ``report.md`` with PNG figures, ``coefficients.csv``,
-``posterior.nc`` (the InferenceData as NetCDF), ``shrinkage.csv`` and ``spec.toml`` (a copy),
+``posterior.nc`` (the InferenceData as NetCDF), ``shrinkage.csv``, ``sparse_summary.csv`` and
+``spec.toml`` (a copy),
 through :class:`bayesreg._outdir.ReportFolder`: each file under a temporary name then renamed,
 a lock against a second run, an ``INCOMPLETE`` marker while writing, and a manifest so that a
 re-run removes its own stale files only.
@@ -51,7 +61,8 @@ class Prepared:
     ----------
     data : bayesreg.datasets.Dataset
     sigma : float or None
-        The spec's fixed sigma or the plug-in estimate; None when sigma is free (``"jeffreys"``).
+        The spec's fixed sigma or the plug-in estimate; None when sigma is free (``"jeffreys"``)
+        and for a GLM (which has no noise scale).
     sigma_note : str
         Where it came from.
     """
@@ -69,8 +80,8 @@ class RunResult:
     ----------
     spec : ModelSpec
     data : bayesreg.datasets.Dataset
-    sigma : float
-        The noise sd the MAP and the penalised fit used.
+    sigma : float or None
+        The noise sd the MAP and the penalised fit used (None for a GLM: it has none).
     sigma_note : str
         Where it came from.
     prior : Prior
@@ -86,6 +97,9 @@ class RunResult:
         ``max |exact MAP - sklearn|`` and friends.
     equivalence_report : EquivalenceReport or None
         The full comparison (:func:`bayesreg.check_equivalence`) with its checks.
+    sparse_summary : SparseSummary or None
+        The DSS summary of the posterior (:func:`bayesreg.sparse_summary`), for a linear-model
+        posterior under a Laplace, Park-Casella or horseshoe prior.
     diagnostics : dict
         Sampler diagnostics (largest R-hat, smallest bulk ESS, divergences).
     timings : dict
@@ -108,6 +122,7 @@ class RunResult:
     scale_choice: object = None
     equivalence: dict = field(default_factory=dict)
     equivalence_report: object = None
+    sparse_summary: object = None
     diagnostics: dict = field(default_factory=dict)
     timings: dict = field(default_factory=dict)
     notes: list = field(default_factory=list)
@@ -196,7 +211,10 @@ def prepare_run(spec: ModelSpec, *, fast: bool = False) -> Prepared:
                             f"chains x draws x (features + 3) = {inf.chains} x {inf.draws} x {p + 3} = {stored} "
                             f"posterior values; the usable range is up to {LIMITS['posterior_values']} (800 MB of "
                             "float64): lower draws or chains")  # fmt: skip
-    if isinstance(spec.sigma, float):
+    if not spec.likelihood.is_gaussian:
+        sigma, note = None, f"none: the {spec.family} likelihood has no noise scale"
+        _check_target(spec, data)
+    elif isinstance(spec.sigma, float):
         from .noise import parse_sigma
 
         try:  # the noise model's own range checks
@@ -217,24 +235,49 @@ def prepare_run(spec: ModelSpec, *, fast: bool = False) -> Prepared:
             prior = spec.make_prior()
         except (ValueError, TypeError, OverflowError) as exc:
             raise SpecError(spec.path, key, str(exc)) from exc
-        if (inf.map or inf.sklearn or inf.find_map or inf.shrinkage) and sigma is not None and not pr.chosen:
+        # a GLM's MAP is the prior's penalty at sigma = 1 (its loss is the negative log-likelihood)
+        pen_sigma = sigma if spec.likelihood.is_gaussian else 1.0
+        if (inf.map or inf.sklearn or inf.find_map or inf.shrinkage) and pen_sigma is not None and not pr.chosen:
             scales = [None]
             if inf.shrinkage:
                 scales = [inf.scale_range[0], inf.scale_range[1]]
             for factor in scales:
                 try:
                     at = prior if factor is None else _scaled(spec, prior, factor)
-                    pen = prior_to_penalty(at, sigma=sigma, n_samples=n)
+                    pen = prior_to_penalty(at, sigma=pen_sigma, n_samples=n)
                     ok = all(np.isfinite(v) and v > 0 for v in (pen.alpha_l1, pen.alpha_l2) if v != 0)
                     problem = "" if ok else f"is not a finite positive number ({pen})"
                 except (ValueError, OverflowError, ZeroDivisionError) as exc:
                     problem = f"cannot be computed ({exc})"
                 if problem:
                     what = "" if factor is None else f" at scale_range end {factor:g}"
-                    raise SpecError(spec.path, key, f"with sigma = {sigma:g} and n = {n}, the penalty of the MAP"
+                    raise SpecError(spec.path, key, f"with sigma = {pen_sigma:g} and n = {n}, the penalty of the MAP"
                                     f"{what} {problem}; use a prior scale and sigma whose ratio is within the "
                                     "float64 range")  # fmt: skip
     return Prepared(data=data, sigma=sigma, sigma_note=note)
+
+
+def _check_target(spec: ModelSpec, data) -> None:
+    """The target (and binomial trials) as the likelihood family needs them, naming the spec's key."""
+    from .families import family
+
+    key = "[likelihood] trials" if spec.family == "binomial" else "[likelihood] family"
+    try:
+        family(spec.family).validate_y(np.asarray(data.y), spec.trials(data), n=len(np.asarray(data.y)))
+    except (ValueError, TypeError) as exc:
+        raise SpecError(spec.path, key, f"the {spec.family} likelihood cannot model the target of "
+                        f"{spec.data.label}: {exc}") from exc
+
+
+def _glm_kwargs(spec: ModelSpec, data) -> dict:
+    """``family=`` and ``trials=`` for the library calls (nothing for the linear model)."""
+    if spec.likelihood.is_gaussian:
+        return {}
+    return {"family": spec.family, "trials": spec.trials(data)}
+
+
+#: prior families whose posterior mean is shrunk but never sparse: the report adds their DSS summary
+SPARSE_SUMMARY_PRIORS = ("laplace", "park_casella", "horseshoe")
 
 
 def _scaled(spec: ModelSpec, prior, factor: float):
@@ -322,7 +365,8 @@ def run_spec(
         progressbar = (not quiet) and hasattr(stream, "isatty") and stream.isatty()
     sample_first = spec.sigma == "jeffreys" or p_spec.scale == "hyperprior"
     n_steps = (prepared is None) * (1 + (spec.sigma == "estimate")) + (p_spec.scale == "empirical_bayes")
-    n_steps += inf.posterior
+    want_dss = inf.posterior and spec.likelihood.is_gaussian and p_spec.family in SPARSE_SUMMARY_PRIORS
+    n_steps += inf.posterior + want_dss
     n_steps += (inf.map or inf.sklearn or inf.find_map) + inf.shrinkage
     steps = _Steps(n_steps, stream, quiet)
     res = RunResult(spec=spec, data=None)
@@ -333,9 +377,14 @@ def run_spec(
         data = steps.run(f"loading data: {spec.data.label}", spec.load_data)
     res.data = data
     X, y, names = np.asarray(data.X), np.asarray(data.y), list(data.feature_names)
+    glm = _glm_kwargs(spec, data)
 
     # -- noise scale
-    if prepared is not None:
+    if glm:
+        if prepared is None:
+            _check_target(spec, data)
+        sigma, res.sigma_note = None, f"none: the {spec.family} likelihood has no noise scale"
+    elif prepared is not None:
         sigma, res.sigma_note = prepared.sigma, prepared.sigma_note
     elif isinstance(spec.sigma, float):
         sigma, res.sigma_note = spec.sigma, "fixed by the spec"
@@ -364,10 +413,12 @@ def run_spec(
     res.posterior_prior = posterior_prior
 
     def sample():
+        noise = {"family": spec.family, **glm} if glm else {"sigma": _posterior_sigma_arg(spec, sigma)}
         return bayesreg.sample_posterior(
-            X, y, posterior_prior, sigma=_posterior_sigma_arg(spec, sigma), sampler=inf.sampler,
-            draws=inf.draws, tune=inf.tune, chains=inf.chains, random_seed=inf.seed, feature_names=names,
-            progressbar=progressbar, log_likelihood=False,  # the report uses none: posterior.nc stays small
+            X, y, posterior_prior, sampler=inf.sampler, draws=inf.draws, tune=inf.tune, chains=inf.chains,
+            random_seed=inf.seed, feature_names=names, progressbar=progressbar,
+            log_likelihood=False,  # the report uses none: posterior.nc stays small
+            **noise,
         )
 
     columns: dict[str, np.ndarray] = {}
@@ -386,8 +437,10 @@ def run_spec(
     # -- MAP, the penalised equivalent and find_MAP: the one comparison, bayesreg.check_equivalence
     if inf.map or inf.sklearn or inf.find_map:
         what = "exact MAP, scikit-learn" + (" and PyMC find_MAP (compiles the model)" if inf.find_map else "")
-        rep = steps.run(f"{what} at {prior}, sigma={sigma:.4g}", bayesreg.check_equivalence, X, y, prior,
-                        sigma=sigma, feature_names=names, find_map=inf.find_map)  # fmt: skip
+        at = f"{spec.family} likelihood" if glm else f"sigma={sigma:.4g}"
+        noise = glm if glm else {"sigma": sigma}
+        rep = steps.run(f"{what} at {prior}, {at}", bayesreg.check_equivalence, X, y, prior,
+                        feature_names=names, find_map=inf.find_map, **noise)  # fmt: skip
         res.equivalence_report = rep
         shown = {"sklearn": inf.sklearn, "exact": inf.map, "find_map": inf.find_map}
         label = {"sklearn": "sklearn", "exact": "exact MAP", "find_map": "find_MAP"}
@@ -408,6 +461,9 @@ def run_spec(
     if res.idata is not None:
         summ, res.diagnostics = _summarise_posterior(res.idata, names, inf.hdi_prob)
         columns.update(summ)
+    if want_dss and res.idata is not None:
+        res.sparse_summary = steps.run("sparse summary of the posterior (DSS)", bayesreg.sparse_summary,
+                                       res.idata, X, "dss")
 
     if inf.shrinkage:
         res.shrinkage = steps.run(f"shrinkage over {inf.n_scales} prior scales", _shrinkage, spec, X, y, names,
@@ -465,6 +521,8 @@ def format_table(res: RunResult) -> str:
 
     spec = res.spec
     lines = [f"{spec.name}: {spec.description}".rstrip(": "), f"data: {res.data!r}"]
+    if not spec.likelihood.is_gaussian:
+        lines.append(f"likelihood: {spec.family} (no noise scale)")
     lines.append(f"posterior prior: {res.posterior_prior}" if res.posterior_prior is not None else "")
     if res.prior is not None:
         lines.append(f"MAP prior: {res.prior}")
@@ -488,12 +546,17 @@ def format_table(res: RunResult) -> str:
             f"exact MAP vs {e['sklearn estimator']}: max |diff| = {e['max |exact MAP - sklearn|']:.3g} "
             f"(relative {e['relative']:.2g}), same support: {e['same support']}"
         )
+    if res.equivalence_report is not None:
+        rep = res.equivalence_report
+        lines += [f"  [{'PASS' if ok else 'FAIL'}] {key}: {msg}" for key, (ok, msg) in rep.checks.items()]
     if res.diagnostics:
         d = res.diagnostics
         lines.append(
             f"posterior: {d['draws']} draws, max R-hat {d['max r_hat']:.3f}, min bulk ESS {d['min ess_bulk']:.0f}, "
             f"min tail ESS {d['min ess_tail']:.0f}, divergences {d['divergences']}"
         )
+    if res.sparse_summary is not None:
+        lines.append(_sparse_sentence(res.sparse_summary))
     lines.extend(f"sampling warning: {w}" for w in res.warnings)
     return "\n".join(line for line in lines if line)
 
@@ -503,6 +566,66 @@ def _interval_note(res: RunResult) -> str:
     # which it shows, and it is computed here (hdi_from_draws), the same on every stack
     prob = res.spec.effective_inference().hdi_prob
     return f"hdi low / hdi high: the {100 * prob:g}% highest-density interval of the posterior draws"
+
+
+def _sparse_sentence(summary) -> str:
+    """One line: the chosen size, its variables and the variance explained against the full model's."""
+    t = summary.table
+    row = t[t["size"] == summary.chosen_size].iloc[0]
+    band = f"{100 * summary.level:g}% {summary.interval}"
+    full = summary.full
+    return (f"sparse summary (DSS): chosen size {summary.chosen_size} of {len(summary.coef)}: "
+            f"{', '.join(summary.selected) or 'none'}; rho2 {row['rho2_mean']:.4g} [{row['rho2_low']:.4g}, "
+            f"{row['rho2_high']:.4g}] against the full model's {full['rho2_mean']:.4g} "
+            f"[{full['rho2_low']:.4g}, {full['rho2_high']:.4g}] ({band})")
+
+
+def _equivalence_section(rep) -> list[str]:
+    """Markdown: the solutions' objectives and supports, and each check with its verdict."""
+    md = ["## Equivalence: exact MAP vs scikit-learn vs find_MAP", ""]
+    if getattr(rep, "family", "gaussian") == "gaussian":
+        md.append(f"{rep.prior} with sigma = {rep.sigma:g}, the penalty `{rep.penalty}`; scikit-learn "
+                  f"`{rep.sklearn_estimator}`. Objective: 1/(2n) ||y - b0 - X beta||^2 + penalty(beta), the "
+                  "negative log posterior times sigma^2/n up to a constant.")
+    else:
+        md.append(f"{rep.family} likelihood, {rep.prior}, the penalty `{rep.penalty}`; scikit-learn "
+                  f"`{rep.sklearn_estimator}`. Objective: the mean loss (half the mean deviance) + penalty(beta), "
+                  "the negative log posterior over n up to a constant.")
+    md += ["", "| solution | objective | non-zero | seconds | note |", "|---|---|---|---|---|"]
+    for row in rep.rows.values():
+        md.append(f"| {row.name} | {row.objective:.12g} | {row.support.size} | {row.seconds:.3g} | {row.note} |")
+    md += ["", "The coefficients are the columns of the table above."]
+    md += [""] + [f"- **{'PASS' if ok else 'FAIL'}** {key}: {msg}" for key, (ok, msg) in rep.checks.items()]
+    md += ["", f"Verdict: **{'PASS' if rep.passed else 'FAIL'}**.", ""]
+    return md
+
+
+def _sparse_section(summary, figure: str | None) -> list[str]:
+    """Markdown: what DSS does, the table of model sizes, the chosen model and its figure."""
+    band = f"{100 * summary.level:g}% {summary.interval}"
+    md = [
+        "## Sparse summary",
+        "",
+        "The posterior mean of a Laplace or horseshoe model is never sparse. Decoupled shrinkage and selection "
+        "(Hahn and Carvalho 2015) summarises it by the adaptive lasso fitted to the posterior mean's fit, along "
+        "its whole path (`bayesreg.sparse_summary`), and judges each model size by the posterior of the "
+        "variance its summary explains (rho^2). The chosen size is the smallest whose band reaches the full "
+        f"model's posterior mean; bands are {band}.",
+        "",
+        "| size | variables | rho^2 mean | low | high |",
+        "|---|---|---|---|---|",
+    ]
+    for _, r in summary.table.iterrows():
+        mark = " **(chosen)**" if int(r["size"]) == summary.chosen_size else ""
+        md.append(f"| {int(r['size'])}{mark} | {', '.join(r['support']) or '(none)'} | {r['rho2_mean']:.4g} | "
+                  f"{r['rho2_low']:.4g} | {r['rho2_high']:.4g} |")
+    full = summary.full
+    md.append(f"| full model | all | {full['rho2_mean']:.4g} | {full['rho2_low']:.4g} | {full['rho2_high']:.4g} |")
+    md += ["", f"Chosen model: {summary.chosen_size} variable(s): {', '.join(summary.selected) or 'none'}.", ""]
+    md += [f"- note: {n}" for n in summary.notes]
+    if figure is not None:
+        md += [f"![sparse summary]({figure})", ""]
+    return md
 
 
 def _markdown_table(df) -> str:
@@ -559,14 +682,15 @@ def _write_report(res: RunResult, folder: ReportFolder) -> Path:
         folder.write_bytes("spec.toml", Path(spec.path).read_bytes())
     figures = []
 
-    def save(fig_or_ax, name, caption):
+    def save(fig_or_ax, name, caption, listed=True):
         fig = fig_or_ax if hasattr(fig_or_ax, "savefig") else fig_or_ax.figure
         try:
             with folder.temporary(name) as tmp:
                 fig.savefig(tmp, format="png", dpi=110, bbox_inches="tight")
         finally:
             plt.close(fig)
-        figures.append((name, caption))
+        if listed:
+            figures.append((name, caption))
 
     est = res.estimates.drop(index="intercept")
     p = len(est)
@@ -589,6 +713,13 @@ def _write_report(res: RunResult, folder: ReportFolder) -> Path:
         save(plotting.plot_posterior_forest({spec.prior.family: idata}), "forest.png", "ArviZ forest plot.")
         with folder.temporary("posterior.nc") as tmp:
             idata.to_netcdf(str(tmp))
+    sparse_png = None
+    if res.sparse_summary is not None:
+        table = res.sparse_summary.table.copy()
+        table["support"] = [" ".join(s) for s in table["support"]]
+        folder.write_text("sparse_summary.csv", table.to_csv(index=False))
+        sparse_png = "sparse_summary.png"
+        save(plotting.plot_sparse_summary(res.sparse_summary), sparse_png, "", listed=False)
     if res.shrinkage is not None:
         folder.write_text("shrinkage.csv", res.shrinkage.to_csv(index=False))
         save(plotting.plot_shrinkage(res.shrinkage, features=[str(f) for f in top][:12]), "shrinkage.png",
@@ -596,6 +727,9 @@ def _write_report(res: RunResult, folder: ReportFolder) -> Path:
 
     md = [f"# {spec.name}", "", spec.description, ""]
     md += [f"- data: {res.data.description} ({res.data.n_samples} x {res.data.n_features})"]
+    if not spec.likelihood.is_gaussian:
+        md.append(f"- likelihood: {spec.family} (a GLM: no noise scale; the MAP is the penalised {spec.family} "
+                  "regression)")
     if res.posterior_prior is not None:
         md.append(f"- prior (posterior): `{res.posterior_prior}`")
     if res.prior is not None:
@@ -615,6 +749,10 @@ def _write_report(res: RunResult, folder: ReportFolder) -> Path:
     md += ["", "## Coefficients", "", _markdown_table(res.estimates), ""]
     if "hdi low" in res.estimates.columns:
         md += [_interval_note(res) + ".", ""]
+    if res.equivalence_report is not None:
+        md += _equivalence_section(res.equivalence_report)
+    if res.sparse_summary is not None:
+        md += _sparse_section(res.sparse_summary, sparse_png)
     for name, caption in figures:
         md += [f"## {Path(name).stem}", "", caption, "", f"![{Path(name).stem}]({name})", ""]
     md += ["## Files", "", "- `coefficients.csv`: the table above"]
@@ -622,6 +760,8 @@ def _write_report(res: RunResult, folder: ReportFolder) -> Path:
         md.append("- `posterior.nc`: the InferenceData (`arviz.from_netcdf`)")
     if res.shrinkage is not None:
         md.append("- `shrinkage.csv`: the shrinkage table")
+    if res.sparse_summary is not None:
+        md.append("- `sparse_summary.csv`: the sparse summary per model size")
     md.append("- timings: " + ", ".join(f"{k}: {v:.1f} s" for k, v in res.timings.items()))
     folder.write_text("report.md", "\n".join(md) + "\n")
     folder.finish()

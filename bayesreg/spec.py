@@ -13,7 +13,7 @@ Layout of a spec (every table and key; defaults in brackets)::
     description = "one line"           # [""]
 
     [data]                             # exactly one of dataset / generator / csv
-    dataset = "diabetes"               # a bundled data set
+    dataset = "diabetes"               # a bundled data set: "diabetes", "breast_cancer"
     generator = "sparse"               # or a generator: "cosine", "polynomial", "sparse"
     csv = "data/small.csv"             # or a CSV file, relative to the spec's folder
     target = "y"                       # with csv: the target column (required)
@@ -30,7 +30,11 @@ Layout of a spec (every table and key; defaults in brackets)::
     shape = 1.0                        #   park_casella) [1, 1.78, Park and Casella's choice];
     rate = 1.78                        #   InverseGamma(shape, scale) on tau^2 (gaussian) [1, 1]
 
-    [noise]
+    [likelihood]                       # [the linear model: family = "gaussian"]
+    family = "bernoulli"               # "gaussian", "bernoulli" (logistic), "binomial", "poisson"
+    trials = "n"                       # binomial only: a CSV column of trial counts, or one integer
+
+    [noise]                            # gaussian likelihood only (required there; a GLM has no sigma)
     sigma = 54.0                       # a number (fixed), "estimate" (plug-in, then fixed) or
                                        # "jeffreys" (free in the posterior, p(sigma) ~ 1/sigma)
 
@@ -48,6 +52,10 @@ Layout of a spec (every table and key; defaults in brackets)::
     shrinkage = false                  # MAP path and posterior over a grid of prior scales [false]
     n_scales = 8                       # grid length, 2 to 200 [8]
     scale_range = [0.1, 10.0]          # grid from lo * scale to hi * scale, within [1e-6, 1e6] [[0.1, 10]]
+
+A GLM (a ``[likelihood] family`` other than ``"gaussian"``) has no noise scale: no ``[noise]``
+table, a fixed prior scale (a number, or the horseshoe), no ``park_casella`` prior (it is defined
+through sigma) and no ``shrinkage`` grid.
 
 ``bayesreg run --fast`` (or ``BAYESREG_FAST=1``, read by the command) shrinks draws, tune and the
 grid (:meth:`ModelSpec.effective_inference` with ``fast=True``).
@@ -68,6 +76,7 @@ __all__ = [
     "ModelSpec",
     "DataSpec",
     "PriorSpec",
+    "LikelihoodSpec",
     "InferenceSpec",
     "load_spec",
     "parse_spec",
@@ -87,13 +96,15 @@ CHOOSERS = ("empirical_bayes", "hyperprior")
 SAMPLERS = ("auto", "gibbs", "nuts")
 SIGMA_WORDS = ("estimate", "jeffreys")
 GENERATORS = ("cosine", "polynomial", "sparse")
-BUNDLED = ("diabetes",)
+BUNDLED = ("diabetes", "breast_cancer")
+LIKELIHOODS = ("gaussian", "bernoulli", "binomial", "poisson")
 
 #: Every table of a spec and the keys it accepts (``[data.params]``: see :func:`data_params`). The
 #: checkers below read this table, and the docs test checks that ``docs/specs.md`` documents each key.
 SCHEMA = {
-    "": ("name", "description", "data", "prior", "noise", "inference"),
+    "": ("name", "description", "data", "likelihood", "prior", "noise", "inference"),
     "[data]": ("dataset", "generator", "csv", "target", "features", "params"),
+    "[likelihood]": ("family", "trials"),
     "[prior]": ("family", "scale", "lam", "global_scale", "hyperprior"),
     "[prior.hyperprior]": ("shape", "rate", "scale"),
     "[noise]": ("sigma",),
@@ -189,6 +200,29 @@ class PriorSpec:
 
 
 @dataclass(frozen=True)
+class LikelihoodSpec:
+    """The likelihood family of ``y`` given the linear predictor (:mod:`bayesreg.families`).
+
+    Attributes
+    ----------
+    family : str
+        ``"gaussian"`` (the linear model, with the noise scale of ``[noise]``), ``"bernoulli"``
+        (logistic regression), ``"binomial"`` or ``"poisson"``.
+    trials : int, str or None
+        Binomial only: one number of trials for every row, or the name of the CSV column that
+        holds them.
+    """
+
+    family: str = "gaussian"
+    trials: int | str | None = None
+
+    @property
+    def is_gaussian(self) -> bool:
+        """Whether this is the linear model (the only family with a noise scale)."""
+        return self.family == "gaussian"
+
+
+@dataclass(frozen=True)
 class InferenceSpec:
     """What to compute."""
 
@@ -219,9 +253,32 @@ class ModelSpec:
     description: str
     data: DataSpec
     prior: PriorSpec
-    sigma: float | str
+    sigma: float | str | None
     inference: InferenceSpec
     path: Path | None = None
+    likelihood: LikelihoodSpec = field(default_factory=LikelihoodSpec)
+
+    @property
+    def family(self) -> str:
+        """The likelihood family's name (``"gaussian"`` for the linear model)."""
+        return self.likelihood.family
+
+    def trials(self, data):
+        """The binomial trials of ``data`` (None for other families): the spec's number, or its CSV column.
+
+        Parameters
+        ----------
+        data : bayesreg.datasets.Dataset
+            What :meth:`load_data` returned (a CSV's trials column is in ``data.extra["trials"]``).
+
+        Returns
+        -------
+        int, ndarray or None
+        """
+        t = self.likelihood.trials
+        if isinstance(t, str):
+            return data.extra["trials"]
+        return t
 
     def effective_inference(self, fast: bool = False) -> InferenceSpec:
         """The inference settings, shrunk (:meth:`InferenceSpec.fast`) for a fast run."""
@@ -238,7 +295,8 @@ class ModelSpec:
 
         d = self.data
         if d.csv is not None:
-            return _load_csv(d, self.path)
+            t = self.likelihood.trials
+            return _load_csv(d, self.path, trials_column=t if isinstance(t, str) else None)
         name = d.dataset or d.generator
         try:
             return datasets.get_dataset(name, **d.params)
@@ -438,6 +496,45 @@ def _check_prior(c: _Checker, doc) -> PriorSpec:
     return PriorSpec(family=family, scale=scale, hyperprior=hyper)
 
 
+def _check_likelihood(c: _Checker, doc, data: DataSpec) -> LikelihoodSpec:
+    c.table(doc, "[likelihood]", SCHEMA["[likelihood]"])
+    family = c.string(doc.get("family", "gaussian"), "[likelihood] family", LIKELIHOODS)
+    trials = doc.get("trials")
+    if family != "binomial":
+        if trials is not None:
+            c.fail("[likelihood] trials", f"is only for family = \"binomial\"; the {family} likelihood has none")
+        return LikelihoodSpec(family)
+    if trials is None:
+        c.fail("[likelihood] trials", "is required with family = \"binomial\": the name of the CSV column of trial "
+               "counts, or one integer >= 1 for every row")
+    if isinstance(trials, str):
+        if data.csv is None:
+            c.fail("[likelihood] trials", f"names a column ({trials!r}), which needs csv data; with a "
+                   f"{'dataset' if data.dataset else 'generator'} give one integer >= 1")
+        if trials == data.target:
+            c.fail("[likelihood] trials", f"is the target column {trials!r}")
+        if data.features is not None and trials in data.features:
+            c.fail("[likelihood] trials", f"column {trials!r} is also listed in [data] features")
+    else:
+        trials = c.integer(trials, "[likelihood] trials", lower=1, upper=LIMITS["seed"])
+    return LikelihoodSpec(family, trials)
+
+
+def _check_glm(c: _Checker, doc, lik: LikelihoodSpec, prior: PriorSpec) -> None:
+    """What a GLM has not: a noise scale, a prior defined through it, a scale chosen from the data."""
+    fam = lik.family
+    if "noise" in doc:
+        key = "[noise] sigma" if isinstance(doc["noise"], dict) and "sigma" in doc["noise"] else "[noise]"
+        c.fail(key, f"the {fam} likelihood has no noise scale sigma (it is the gaussian likelihood's): remove the "
+               "[noise] table")
+    if prior.family == "park_casella":
+        c.fail("[prior] family", f"park_casella is defined through the noise scale (Laplace(0, sigma/lam)), which the "
+               f"{fam} likelihood has not: use family = \"laplace\" with scale = b (b = 1/lam at sigma = 1)")
+    if prior.chosen:
+        c.fail(f"[prior] {prior.scale_name}", f"{prior.scale!r} is for the gaussian likelihood; with the {fam} "
+               "likelihood give a positive number")
+
+
 def _check_sigma(c: _Checker, doc):
     c.table(doc, "[noise]", SCHEMA["[noise]"], required=("sigma",))
     v = doc["sigma"]
@@ -446,7 +543,7 @@ def _check_sigma(c: _Checker, doc):
     return c.number(v, "[noise] sigma", lower=0.0)
 
 
-def _check_inference(c: _Checker, doc, prior: PriorSpec) -> InferenceSpec:
+def _check_inference(c: _Checker, doc, prior: PriorSpec, lik: LikelihoodSpec | None = None) -> InferenceSpec:
     c.table(doc, "[inference]", SCHEMA["[inference]"])
     kw = {}
     for k, v in doc.items():
@@ -482,6 +579,13 @@ def _check_inference(c: _Checker, doc, prior: PriorSpec) -> InferenceSpec:
         c.fail("[inference] shrinkage", f"needs a fixed prior scale, but {prior.scale_name} = {prior.scale!r}")
     if prior.scale == "hyperprior" and not inf.posterior:
         c.fail("[inference] posterior", "must be true when the prior scale is given a hyperprior")
+    if lik is not None and not lik.is_gaussian:
+        if inf.shrinkage:
+            c.fail("[inference] shrinkage", f"the shrinkage grid is for the gaussian likelihood; the {lik.family} "
+                   "likelihood has none: set it to false")
+        if inf.sampler == "gibbs" and lik.family == "poisson":
+            c.fail("[inference] sampler", "the Gibbs samplers of a GLM are Polya-Gamma (bernoulli, binomial); the "
+                   "poisson likelihood is sampled by NUTS: use \"auto\" or \"nuts\"")
     return inf
 
 
@@ -506,7 +610,7 @@ def parse_spec(doc: dict, path=None) -> ModelSpec:
     """
     path = None if path is None else Path(path)
     c = _Checker(path)
-    c.table(doc, "", SCHEMA[""], required=("data", "prior", "noise"))
+    c.table(doc, "", SCHEMA[""], required=("data", "prior"))
     default_name = path.stem if path is not None else "model"
     name = c.string(doc.get("name", default_name), "name")
     if (not name or name.startswith(".") or name != name.strip() or any(ch in _NAME_FORBIDDEN for ch in name)
@@ -515,11 +619,18 @@ def parse_spec(doc: dict, path=None) -> ModelSpec:
                "with '.', no control characters or any of / \\ < > : \" | ? *); got " + repr(name))
     description = c.string(doc.get("description", ""), "description")
     data = _check_data(c, doc["data"], path.parent if path is not None else None)
-    sigma = _check_sigma(c, doc["noise"])
+    likelihood = _check_likelihood(c, doc.get("likelihood", {}), data)
     prior = _check_prior(c, doc["prior"])
-    inference = _check_inference(c, doc.get("inference", {}), prior)
+    if likelihood.is_gaussian:
+        if "noise" not in doc:
+            c.fail("noise", "is required (the [noise] table with sigma) for the gaussian likelihood")
+        sigma = _check_sigma(c, doc["noise"])
+    else:
+        _check_glm(c, doc, likelihood, prior)
+        sigma = None
+    inference = _check_inference(c, doc.get("inference", {}), prior, likelihood)
     return ModelSpec(name=name, description=description, data=data, prior=prior, sigma=sigma,
-                     inference=inference, path=path)
+                     inference=inference, path=path, likelihood=likelihood)
 
 
 def load_spec(path) -> ModelSpec:
@@ -550,7 +661,7 @@ def load_spec(path) -> ModelSpec:
     return parse_spec(doc, path)
 
 
-def _load_csv(d: DataSpec, spec_path):
+def _load_csv(d: DataSpec, spec_path, trials_column: str | None = None):
     import pandas as pd
 
     from .datasets import Dataset
@@ -562,7 +673,11 @@ def _load_csv(d: DataSpec, spec_path):
     if d.target not in df.columns:
         raise SpecError(spec_path, "[data] target", f"column {d.target!r} not in {d.csv.name}; columns: "
                         f"{list(df.columns)}")
-    features = list(d.features) if d.features is not None else [c for c in df.columns if c != d.target]
+    if trials_column is not None and trials_column not in df.columns:
+        raise SpecError(spec_path, "[likelihood] trials", f"column {trials_column!r} not in {d.csv.name}; columns: "
+                        f"{list(df.columns)}")
+    features = (list(d.features) if d.features is not None
+                else [c for c in df.columns if c not in (d.target, trials_column)])
     missing = [f for f in features if f not in df.columns]
     if missing:
         raise SpecError(spec_path, "[data] features", f"column(s) {missing} not in {d.csv.name}")
@@ -574,8 +689,16 @@ def _load_csv(d: DataSpec, spec_path):
         X, y = check_Xy(df[features], df[d.target], x_name=f"{d.csv.name} features", y_name=f"column {d.target!r}")
     except (TypeError, ValueError) as exc:
         raise SpecError(spec_path, "[data] csv", str(exc)) from exc
+    extra = {}
+    if trials_column is not None:
+        try:
+            _, trials = check_Xy(df[features], df[trials_column], x_name=f"{d.csv.name} features",
+                                 y_name=f"column {trials_column!r}")
+        except (TypeError, ValueError) as exc:
+            raise SpecError(spec_path, "[likelihood] trials", str(exc)) from exc
+        extra["trials"] = np.array(trials)
     return Dataset(X=np.array(X), y=np.array(y), feature_names=tuple(map(str, features)), name=d.csv.stem,
-                   description=f"CSV file {d.csv.name}, target {d.target!r}")
+                   description=f"CSV file {d.csv.name}, target {d.target!r}", extra=extra)
 
 
 # --------------------------------------------------------------------------------------------

@@ -159,3 +159,139 @@ def test_init_writes_a_ready_spec_and_refuses_bad_data(tmp_path, monkeypatch, ca
         assert all(w in err for w in words), err
     assert sorted(p.name for p in (tmp_path / "models").iterdir()) == ["mine.toml"]
     assert not (tmp_path / "other").exists()
+
+
+# --------------------------------------------------------------------------------------------
+# GLM specs and the sparse-summary section of the report
+# --------------------------------------------------------------------------------------------
+
+
+def _has_glm_equivalence() -> bool:
+    import inspect
+
+    from bayesreg import check_equivalence
+
+    return "family" in inspect.signature(check_equivalence).parameters
+
+
+@pytest.mark.skipif(not _has_glm_equivalence(), reason="check_equivalence(family=) has not landed")
+def test_run_a_logistic_spec_writes_the_equivalence_and_posterior(tmp_path, capsys):
+    # a small logistic spec: the report's MAP column is scikit-learn's L1 LogisticRegression(C=b)
+    # with an unpenalised intercept (saga), fitted here independently
+    from sklearn.linear_model import LogisticRegression
+
+    from bayesreg.datasets import load_breast_cancer
+
+    spec = tmp_path / "bc.toml"
+    spec.write_text(textwrap.dedent("""
+        [data]
+        dataset = "breast_cancer"
+        [likelihood]
+        family = "bernoulli"
+        [prior]
+        family = "laplace"
+        scale = 0.2
+        [inference]
+        find_map = false
+        draws = 200
+        tune = 200
+        chains = 2
+        seed = 4
+    """))
+    out = tmp_path / "r"
+    assert cli.main(["run", str(spec), "--out", str(out), "--quiet"]) == 0
+    printed = capsys.readouterr().out
+    assert "likelihood: bernoulli" in printed and "[PASS] exact MAP = scikit-learn" in printed
+    d = load_breast_cancer()
+    ref = LogisticRegression(C=0.2, l1_ratio=1, solver="saga", tol=1e-12, max_iter=100_000).fit(d.X, d.y)
+    coefs = pd.read_csv(out / "coefficients.csv", index_col="feature")
+    scale = np.max(np.abs(ref.coef_))
+    np.testing.assert_allclose(coefs.loc[list(d.feature_names), "exact MAP"], ref.coef_[0], atol=1e-6 * scale)
+    np.testing.assert_allclose(coefs.loc["intercept", "exact MAP"], ref.intercept_[0], atol=1e-6 * scale)
+    assert np.array_equal(coefs.loc[list(d.feature_names), "exact MAP"] == 0, ref.coef_[0] == 0)
+    # the posterior summary is there, and not sparse where the MAP is
+    post = coefs.loc[list(d.feature_names), "posterior mean"]
+    assert np.all(np.isfinite(post)) and np.all(post != 0)
+    text = (out / "report.md").read_text()
+    assert "likelihood: bernoulli" in text and "## Equivalence" in text and "Verdict: **PASS**" in text
+    assert "sigma:" not in text and "## Sparse summary" not in text  # a GLM posterior has no DSS section
+    assert (out / "posterior.nc").is_file()
+
+
+def test_run_a_laplace_posterior_adds_the_sparse_summary_section(tmp_path, capsys):
+    # the report's sparse summary is bayesreg.sparse_summary of the stored posterior (recomputed
+    # here from posterior.nc); a Gaussian-prior run has no such section
+    import arviz as az
+
+    import bayesreg
+    from bayesreg.datasets import load_diabetes
+
+    spec = tmp_path / "lap.toml"
+    base = """
+        [data]
+        dataset = "diabetes"
+        [prior]
+        family = "laplace"
+        scale = 20.0
+        [noise]
+        sigma = 54.0
+        [inference]
+        map = false
+        sklearn = false
+        draws = 300
+        tune = 200
+        chains = 2
+        seed = 1
+    """
+    spec.write_text(textwrap.dedent(base))
+    out = tmp_path / "r"
+    assert cli.main(["run", str(spec), "--out", str(out), "--quiet"]) == 0
+    assert "sparse summary (DSS): chosen size" in capsys.readouterr().out
+    text = (out / "report.md").read_text()
+    assert "## Sparse summary" in text and "![sparse summary](sparse_summary.png)" in text
+    assert (out / "sparse_summary.png").is_file()
+    table = pd.read_csv(out / "sparse_summary.csv", keep_default_na=False)
+    again = bayesreg.sparse_summary(az.from_netcdf(out / "posterior.nc"), load_diabetes().X, "dss")
+    np.testing.assert_array_equal(table["size"], again.table["size"])
+    np.testing.assert_allclose(table["rho2_mean"], again.table["rho2_mean"], rtol=1e-12)
+    assert list(table["support"]) == [" ".join(s) for s in again.table["support"]]
+    chosen = f"| {again.chosen_size} **(chosen)** | {', '.join(again.selected)} |"
+    assert chosen in text and f"Chosen model: {again.chosen_size} variable(s): {', '.join(again.selected)}." in text
+    # bmi and s5 carry most of the diabetes signal (Efron et al. 2004): the summary keeps them
+    assert {"bmi", "s5"} <= set(again.selected)
+    spec.write_text(textwrap.dedent(base).replace('"laplace"', '"gaussian"').replace("scale = 20.0", "scale = 30.0"))
+    assert cli.main(["run", str(spec), "--out", str(out), "--quiet"]) == 0
+    assert "## Sparse summary" not in (out / "report.md").read_text()
+    assert not (out / "sparse_summary.csv").exists()  # the previous run's file removed
+
+
+def test_init_with_a_glm_family(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(40, 2))
+    lab = (X[:, 0] + rng.normal(size=40) > 0).astype(int)
+    m = rng.integers(1, 6, 40)
+    k = rng.binomial(m, 0.4)
+    rows = ["u,v,lab,k,m"] + [f"{a:.5f},{b:.5f},{c},{s},{t}" for (a, b), c, s, t in zip(X, lab, k, m)]
+    (tmp_path / "g.csv").write_text("\n".join(rows) + "\n")
+    from bayesreg.spec import load_spec
+
+    assert cli.main(["init", "g.csv", "--target", "lab", "--family", "bernoulli"]) == 0
+    s = load_spec(tmp_path / "models" / "g.toml")
+    assert s.family == "bernoulli" and s.sigma is None and s.prior.scale == 1.0
+    assert "sigma" not in (tmp_path / "models" / "g.toml").read_text()
+    assert cli.main(["check", "g"]) == 0 and "likelihood bernoulli" in capsys.readouterr().out
+    assert cli.main(["init", "g.csv", "--target", "k", "--family", "binomial", "--trials", "m", "--force"]) == 0
+    s = load_spec(tmp_path / "models" / "g.toml")
+    d = s.load_data()
+    assert s.family == "binomial" and "m" not in d.feature_names
+    np.testing.assert_array_equal(s.trials(d), m)
+    capsys.readouterr()
+    # a target the family cannot model, and --trials misused: one line each, nothing written
+    for argv, words in ((["--target", "u", "--family", "bernoulli"], ("[likelihood] family", "0 and 1")),
+                        (["--target", "k", "--family", "binomial"], ("--trials is required",)),
+                        (["--target", "lab", "--trials", "m"], ("--trials is only for --family binomial",))):
+        assert cli.main(["init", "g.csv", *argv, "--out", "other"]) == 2
+        err = capsys.readouterr().err
+        assert all(w in err for w in words), err
+    assert not (tmp_path / "other").exists()

@@ -217,6 +217,7 @@ def test_every_key_the_schema_accepts_is_documented():
         for key in S.data_params(name):
             assert f"`{key}`" in params, f"docs/specs.md does not document [data.params] {key} of {name}"
     for words, table in ((S.FAMILIES, "[prior]"), (S.CHOOSERS, "[prior]"), (S.SIGMA_WORDS, "[noise]"),
+                         (S.LIKELIHOODS, "[likelihood]"),
                          (S.SAMPLERS, "[inference]"), (S.GENERATORS, "[data]"), (S.BUNDLED, "[data]")):
         for w in words:
             assert f'"{w}"' in section(table), (table, w)
@@ -250,6 +251,18 @@ def test_the_documented_examples_are_valid_specs(tmp_path):
         S.parse_spec(tomllib.loads(b + tail), path=tmp_path / "x.toml").load_data()
 
 
+def test_the_documented_glm_example_is_a_valid_spec():
+    import re
+    import tomllib
+
+    blocks = [b for b in re.findall(r"```toml\n(.*?)```", DOCS.read_text(), flags=re.S) if "[likelihood]" in b
+              and "[data]" in b]  # fmt: skip
+    assert blocks
+    for b in blocks:
+        s = S.parse_spec(tomllib.loads(b))
+        assert s.family == "bernoulli" and s.sigma is None and s.load_data().n_features == 30
+
+
 def test_help_summarises_the_format_and_points_to_the_docs():
     from bayesreg import cli
 
@@ -257,8 +270,110 @@ def test_help_summarises_the_format_and_points_to_the_docs():
     subs = parser._subparsers._group_actions[0].choices
     for text in (parser.format_help(), subs["run"].format_help(), subs["check"].format_help()):
         assert "docs/specs.md" in text
-        for table in ("[data]", "[prior]", "[noise]", "[inference]"):
+        for table in ("[data]", "[likelihood]", "[prior]", "[noise]", "[inference]"):
             assert table in text
-        for word in ("empirical_bayes", "hyperprior", "estimate", "jeffreys", "csv", "generator", "dataset"):
+        for word in ("empirical_bayes", "hyperprior", "estimate", "jeffreys", "csv", "generator", "dataset",
+                     "bernoulli", "binomial", "poisson", "trials", "breast_cancer"):
             assert word in text, word
     assert "--force" in subs["run"].format_help() and ".bayesreg-manifest.json" in subs["run"].format_help()
+
+
+# --------------------------------------------------------------------------------------------
+# GLM specs: [likelihood] family and trials
+# --------------------------------------------------------------------------------------------
+
+GLM = """
+[data]
+dataset = "breast_cancer"
+
+[likelihood]
+family = "bernoulli"
+
+[prior]
+family = "laplace"
+scale = 0.2
+"""
+
+
+def test_glm_spec_defaults_and_bundled_breast_cancer(tmp_path):
+    s = S.load_spec(write(tmp_path, GLM))
+    assert s.likelihood == S.LikelihoodSpec("bernoulli") and s.family == "bernoulli" and s.sigma is None
+    assert s.make_prior() == Laplace(0.2) and s.trials(s.load_data()) is None
+    # the linear model is the default: no [likelihood] table means gaussian, with its [noise]
+    g = S.load_spec(write(tmp_path, BASE))
+    assert g.likelihood == S.LikelihoodSpec() and g.family == "gaussian" and g.likelihood.is_gaussian
+    bundled = S.load_spec(REPO_MODELS / "breast_cancer_logistic.toml")
+    assert bundled.family == "bernoulli" and bundled.data.dataset == "breast_cancer"
+    assert bundled.inference.map and bundled.inference.sklearn and bundled.inference.find_map
+    d = bundled.load_data()
+    assert d.X.shape == (569, 30) and set(np.unique(d.y)) == {0.0, 1.0}
+    # horseshoe and gaussian priors are fine for a GLM
+    S.load_spec(write(tmp_path, GLM.replace('family = "laplace"\nscale = 0.2', 'family = "horseshoe"')
+                      + "[inference]\nmap = false\nsklearn = false\n"))
+    S.load_spec(write(tmp_path, GLM.replace('"laplace"', '"gaussian"').replace('"bernoulli"', '"poisson"')))
+
+
+@pytest.mark.parametrize(
+    "edit, key, words",
+    [
+        (lambda t: t.replace('"bernoulli"', '"logistic"'), "[likelihood] family", "must be one of"),
+        (lambda t: t.replace('"bernoulli"', "1"), "[likelihood] family", "must be a string"),
+        (lambda t: t.replace('family = "bernoulli"', 'family = "bernoulli"\nlink = "probit"'),
+         "[likelihood] link", "unknown key"),
+        (lambda t: t.replace('"bernoulli"', '"binomial"'), "[likelihood] trials", "is required"),
+        (lambda t: t.replace('"bernoulli"', '"binomial"\ntrials = 0'), "[likelihood] trials", ">= 1"),
+        (lambda t: t.replace('"bernoulli"', '"binomial"\ntrials = 2.5'), "[likelihood] trials", "integer"),
+        (lambda t: t.replace('"bernoulli"', '"binomial"\ntrials = "n"'), "[likelihood] trials", "needs csv data"),
+        (lambda t: t.replace('"bernoulli"', '"bernoulli"\ntrials = 3'), "[likelihood] trials",
+         "only for family = \"binomial\""),
+        (lambda t: t + "[noise]\nsigma = 1.0\n", "[noise] sigma", "no noise scale"),
+        (lambda t: t + "[noise]\n", "[noise]", "no noise scale"),
+        (lambda t: t.replace('family = "laplace"\nscale = 0.2', 'family = "park_casella"\nlam = 2.0'),
+         "[prior] family", "park_casella"),
+        (lambda t: t.replace("scale = 0.2", 'scale = "empirical_bayes"'), "[prior] scale", "gaussian likelihood"),
+        (lambda t: t.replace("scale = 0.2", 'scale = "hyperprior"'), "[prior] scale", "gaussian likelihood"),
+        (lambda t: t + "[inference]\nshrinkage = true\n", "[inference] shrinkage", "gaussian likelihood"),
+        (lambda t: t.replace('"bernoulli"', '"poisson"') + "[inference]\nsampler = \"gibbs\"\n",
+         "[inference] sampler", "NUTS"),
+        (lambda t: t.replace('[likelihood]\nfamily = "bernoulli"', ""), "noise", "required"),
+    ],
+)
+def test_bad_glm_specs_name_file_and_key(tmp_path, edit, key, words):
+    path = write(tmp_path, edit(GLM))
+    with pytest.raises(S.SpecError) as info:
+        S.load_spec(path)
+    msg = str(info.value)
+    assert str(path) in msg and f"{key}:" in msg and words in msg, msg
+
+
+def test_binomial_trials_from_a_csv_column_or_a_number(tmp_path):
+    from bayesreg.report import prepare_run
+
+    (tmp_path / "b.csv").write_text("a,b,k,m\n0.1,1,2,5\n0.5,-1,0,3\n-0.3,2,3,3\n0.8,0,1,4\n")
+    text = GLM.replace('dataset = "breast_cancer"', 'csv = "b.csv"\ntarget = "k"').replace(
+        '"bernoulli"', '"binomial"\ntrials = "m"')
+    s = S.load_spec(write(tmp_path, text))
+    d = s.load_data()
+    assert d.feature_names == ("a", "b")  # the trials column is not a feature
+    np.testing.assert_array_equal(s.trials(d), [5, 3, 3, 4])
+    assert prepare_run(s).sigma is None
+    # one number for every row; and successes above the trials are refused once the data are loaded
+    s = S.load_spec(write(tmp_path, text.replace('trials = "m"', "trials = 2")))
+    assert s.trials(s.load_data()) == 2 and s.load_data().feature_names == ("a", "b", "m")
+    with pytest.raises(S.SpecError, match=r"\[likelihood\] trials: the binomial likelihood cannot model"):
+        prepare_run(s)
+    with pytest.raises(S.SpecError, match=r"\[likelihood\] trials.*'zz' not in b.csv"):
+        S.load_spec(write(tmp_path, text.replace('trials = "m"', 'trials = "zz"'))).load_data()
+    with pytest.raises(S.SpecError, match=r"\[likelihood\] trials.*target"):
+        S.load_spec(write(tmp_path, text.replace('trials = "m"', 'trials = "k"')))
+    with pytest.raises(S.SpecError, match=r"\[likelihood\] trials.*features"):
+        S.load_spec(write(tmp_path, text.replace('target = "k"', 'target = "k"\nfeatures = ["a", "m"]')))
+
+
+def test_a_target_the_family_cannot_model_is_refused_before_fitting(tmp_path):
+    from bayesreg.report import prepare_run
+
+    s = S.load_spec(write(tmp_path, GLM.replace('"breast_cancer"', '"diabetes"')))
+    with pytest.raises(S.SpecError, match=r"\[likelihood\] family: the bernoulli likelihood cannot model the "
+                                          r"target of diabetes.*0 and 1"):
+        prepare_run(s)
