@@ -129,3 +129,49 @@ def test_unsupported_prior_and_block_are_named():
         sample_pg_gibbs(X, y, br.ParkCasella(1.0), draws=10, tune=0, chains=1)
     with pytest.raises(ValueError, match="block must be"):
         sample_pg_gibbs(X, y, br.Gaussian(1.0), draws=10, tune=0, chains=1, block="qr")
+
+
+@pytest.mark.parametrize("block", ["cholesky", "bhattacharya"])
+def test_coefficient_block_draws_the_closed_form_gaussian_conditional(block):
+    # given omega and the prior variances d, the coefficients are N(V A' kappa, V) with
+    # V = (A' Omega A + diag(0 for the intercept, 1/d))^-1 (Cholesky block: A = [1, X], the
+    # intercept drawn jointly) or, for Bhattacharya's p > n algorithm without an intercept,
+    # V = (X' Omega X + D^-1)^-1 and the mean V X' (kappa - omega b0)
+    from bayesreg.samplers.pg import _Block
+
+    rng = np.random.default_rng(11)
+    n, p = (30, 4) if block == "cholesky" else (6, 15)
+    X = rng.standard_normal((n, p))
+    kappa = rng.integers(0, 2, n) - 0.5
+    omega = rng.uniform(0.05, 0.4, n)
+    d = rng.uniform(0.2, 2.0, p)
+    fit_intercept = block == "cholesky"
+    A = np.column_stack([np.ones(n), X]) if fit_intercept else X
+    prec = A.T @ (omega[:, None] * A)
+    prec[np.arange(p) + fit_intercept, np.arange(p) + fit_intercept] += 1.0 / d
+    V = np.linalg.inv(prec)
+    b0 = 0.0
+    mean = V @ (A.T @ kappa)
+    X0 = X.copy()
+    work = _Block(X, fit_intercept, block)
+    N = 20_000
+    draws = np.array([np.r_[a, b] if fit_intercept else b for a, b in (work.draw(kappa, omega, d, b0, rng)
+                                                                       for _ in range(N))])  # fmt: skip
+    np.testing.assert_array_equal(X, X0)
+    se = np.sqrt(np.diag(V) / N)
+    assert np.all(np.abs(draws.mean(0) - mean) < 4.5 * se)
+    # sample covariance entry (i, j): sd about sqrt((V_ii V_jj + V_ij^2) / N)
+    cov = np.cov(draws, rowvar=False)
+    sd = np.sqrt((np.outer(np.diag(V), np.diag(V)) + V**2) / N)
+    assert np.all(np.abs(cov - V) < 4.5 * sd)
+
+
+def test_chains_in_threads_give_the_same_draws_as_one_at_a_time():
+    X, y = _data(n=60)
+    kw = dict(draws=50, tune=20, chains=3, random_seed=9)
+    a = sample_pg_gibbs(X, y, br.Horseshoe(1.0), cores=1, **kw)
+    b = sample_pg_gibbs(X, y, br.Horseshoe(1.0), cores=3, **kw)
+    for k in a:
+        np.testing.assert_array_equal(a[k], b[k])
+    with pytest.raises(ValueError, match="cores"):
+        sample_pg_gibbs(X, y, br.Gaussian(1.0), draws=10, tune=0, chains=1, cores=0)

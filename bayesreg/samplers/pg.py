@@ -89,36 +89,61 @@ def _update_prior(st, beta, rng):
     st.update(lam2=lam2, nu=nu, tau2=tau2, xi=xi, d=lam2 * tau2)
 
 
-def _draw_coefficients(X, Xt1, kappa, omega, d, b0, fit_intercept, rng, block):
-    """``(b0, beta) | omega, d``: jointly by Cholesky or by Bhattacharya's algorithm (``block``)."""
-    n, p = X.shape
-    if block == "cholesky":
-        # precision of (b0, beta) with a flat intercept (zero prior precision)
-        A = Xt1.T @ (omega[:, None] * Xt1) if fit_intercept else X.T @ (omega[:, None] * X)
-        k = 1 if fit_intercept else 0
-        A[np.arange(k, k + p), np.arange(k, k + p)] += 1.0 / d
-        rhs = (Xt1 if fit_intercept else X).T @ kappa
-        L = linalg.cholesky(A, lower=True, check_finite=False)
-        mean = linalg.cho_solve((L, True), rhs, check_finite=False)
-        z = rng.standard_normal(mean.size)
-        theta = mean + linalg.solve_triangular(L, z, lower=True, trans="T", check_finite=False)
-        return (float(theta[0]), theta[1:]) if fit_intercept else (0.0, theta)
-    # Bhattacharya et al. (2016): beta | b0, omega ~ N(S Phi' alpha, S), S = (Phi' Phi + D^-1)^-1
-    sw = np.sqrt(omega)
-    Phi = sw[:, None] * X
-    alpha = (kappa - omega * b0) / sw
-    u = np.sqrt(d) * rng.standard_normal(p)
-    v = Phi @ u + rng.standard_normal(n)
-    PD = Phi * d[None, :]
-    M = PD @ Phi.T
-    M[np.diag_indices(n)] += 1.0
-    w = linalg.cho_solve(linalg.cho_factor(M, lower=True, check_finite=False), alpha - v, check_finite=False)
-    beta = u + PD.T @ w
-    if not fit_intercept:
-        return 0.0, beta
-    prec = float(omega.sum())
-    mean = float(np.sum(kappa - omega * (X @ beta))) / prec
-    return mean + rng.standard_normal() / np.sqrt(prec), beta
+class _Block:
+    """Workspace of one chain's coefficient draws: the design in column order and a buffer of its shape.
+
+    ``X^T Omega X`` (Cholesky block) and ``Phi D Phi^T`` (Bhattacharya) are each one BLAS ``syrk``
+    on the buffer ``sqrt(omega) * X`` (times ``sqrt(d)``), written in place: half the flops of a
+    general product and no temporary of the design's size per sweep.
+    """
+
+    def __init__(self, X, fit_intercept, block):
+        n, p = X.shape
+        self.X = X
+        self.block = block
+        self.fit_intercept = fit_intercept
+        # the Cholesky block works on [1, X] (flat intercept drawn jointly), Bhattacharya's on X
+        A = np.column_stack([np.ones(n), X]) if (fit_intercept and block == "cholesky") else X
+        self.A = np.asfortranarray(A)
+        self.buf = np.empty_like(self.A, order="F")
+        self.k = 1 if (fit_intercept and block == "cholesky") else 0
+
+    def draw(self, kappa, omega, d, b0, rng):
+        """``(b0, beta) | omega, d``: jointly by Cholesky or by Bhattacharya's algorithm."""
+        from scipy.linalg.blas import dsyrk
+
+        X, A, buf = self.X, self.A, self.buf
+        n, p = X.shape
+        sw = np.sqrt(omega)
+        if self.block == "cholesky":
+            # precision of (b0, beta) with a flat intercept (zero prior precision); lower triangle only
+            np.multiply(A, sw[:, None], out=buf)
+            P = dsyrk(1.0, buf, trans=1, lower=1)
+            k = self.k
+            P[np.arange(k, k + p), np.arange(k, k + p)] += 1.0 / d
+            rhs = A.T @ kappa
+            L = linalg.cholesky(P, lower=True, check_finite=False)
+            mean = linalg.cho_solve((L, True), rhs, check_finite=False)
+            z = rng.standard_normal(mean.size)
+            theta = mean + linalg.solve_triangular(L, z, lower=True, trans="T", check_finite=False)
+            return (float(theta[0]), theta[1:]) if k else (0.0, theta)
+        # Bhattacharya et al. (2016): beta | b0, omega ~ N(S Phi' alpha, S), S = (Phi' Phi + D^-1)^-1,
+        # Phi = Omega^(1/2) X; M = Phi D Phi' + I = B B' + I with B = Phi D^(1/2)
+        alpha = (kappa - omega * b0) / sw
+        sd = np.sqrt(d)
+        u = sd * rng.standard_normal(p)
+        np.multiply(A, sw[:, None], out=buf)  # Phi
+        v = buf @ u + rng.standard_normal(n)
+        buf *= sd[None, :]  # B
+        M = dsyrk(1.0, buf, trans=0, lower=1)
+        M[np.diag_indices(n)] += 1.0
+        w = linalg.cho_solve(linalg.cho_factor(M, lower=True, check_finite=False), alpha - v, check_finite=False)
+        beta = u + sd * (buf.T @ w)  # u + D Phi' w
+        if not self.fit_intercept:
+            return 0.0, beta
+        prec = float(omega.sum())
+        mean = float(np.sum(kappa - omega * (X @ beta))) / prec
+        return mean + rng.standard_normal() / np.sqrt(prec), beta
 
 
 def sample_pg_gibbs(
@@ -134,6 +159,7 @@ def sample_pg_gibbs(
     random_seed=None,
     progressbar: bool = False,
     block: str = "auto",
+    cores: int | None = None,
 ):
     """Polya-Gamma Gibbs draws of a logistic (``trials=None``) or binomial regression.
 
@@ -151,12 +177,17 @@ def sample_pg_gibbs(
     draws, tune, chains : int
         Kept draws and burn-in sweeps per chain, number of chains.
     random_seed : int or numpy.random.SeedSequence, optional
+        The same seed gives identical draws whatever ``cores`` is.
     progressbar : bool, default=False
         The rich progress bar shared with the linear Gibbs samplers.
     block : {"auto", "cholesky", "bhattacharya"}
         How the coefficients are drawn given the Polya-Gamma variables: ``"auto"`` is the
         Cholesky of the ``(p+1) x (p+1)`` precision when ``p < n``, else Bhattacharya's
         ``n x n`` algorithm. (The two are exact draws of the same conditional.)
+    cores : int, optional
+        Chains run at once in threads (default: one per chain, up to the CPU count). The
+        Polya-Gamma draws and BLAS release the GIL; BLAS gets ``cpu_count // cores`` threads
+        per chain, so the chains do not oversubscribe the cores.
 
     Returns
     -------
@@ -164,18 +195,26 @@ def sample_pg_gibbs(
         ``beta`` ``(chains, draws, p)``, ``intercept`` ``(chains, draws)`` when fitted, and for the
         horseshoe ``tau`` and ``lam_local`` (the names of the linear horseshoe sampler).
     """
-    from .gibbs import _chain_seeds, _Progress
+    import os
+    import threading
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    from threadpoolctl import threadpool_limits
+
+    from .gibbs import _chain_seeds, _check_int, _Progress
 
     X = np.asarray(X, dtype=np.float64)
     y = np.asarray(y, dtype=np.float64)
     n, p = X.shape
     if block not in ("auto", "cholesky", "bhattacharya"):
         raise ValueError(f"block must be 'auto', 'cholesky' or 'bhattacharya', got {block!r}")
+    cores = min(chains, os.cpu_count() or 1) if cores is None else _check_int(cores, "cores", 1)
     if block == "auto":
         block = "cholesky" if p < n else "bhattacharya"
     m = np.ones(n) if trials is None else np.asarray(trials, dtype=np.float64)
     kappa = y - m / 2.0
-    Xt1 = np.column_stack([np.ones(n), X]) if fit_intercept else X
+    _prior_state(prior, p, None)  # an unsupported prior is named before any work
     seeds = _chain_seeds(random_seed, chains)
     total = tune + draws
     out = {"beta": np.empty((chains, draws, p))}
@@ -185,20 +224,23 @@ def sample_pg_gibbs(
     if hs:
         out["tau"] = np.empty((chains, draws))
         out["lam_local"] = np.empty((chains, draws, p))
-    bar = _Progress(total, chains, progressbar)
-    done = 0
-    for c in range(chains):
+    b0_start = 0.0
+    if fit_intercept:  # start at the intercept-only MLE: the empirical log-odds
+        frac = np.clip(y.sum() / m.sum(), 1e-3, 1 - 1e-3)
+        b0_start = float(np.log(frac / (1 - frac)))
+    done = np.zeros(chains, dtype=np.int64)
+    lock = threading.Lock()
+
+    def run_chain(c: int):
         rng = np.random.default_rng(seeds[c])
         st = _prior_state(prior, p, rng)
+        work = _Block(X, fit_intercept, block)
         beta = np.zeros(p)
-        b0 = 0.0
-        if fit_intercept:  # start at the intercept-only MLE: the empirical log-odds
-            frac = np.clip(y.sum() / m.sum(), 1e-3, 1 - 1e-3)
-            b0 = float(np.log(frac / (1 - frac)))
+        b0 = b0_start
         for it in range(total):
             eta = X @ beta + b0
             omega = np.maximum(_random_pg(m, eta, rng), 1e-12)
-            b0, beta = _draw_coefficients(X, Xt1, kappa, omega, st["d"], b0, fit_intercept, rng, block)
+            b0, beta = work.draw(kappa, omega, st["d"], b0, rng)
             _update_prior(st, beta, rng)
             if it >= tune:
                 k = it - tune
@@ -208,10 +250,23 @@ def sample_pg_gibbs(
                 if hs:
                     out["tau"][c, k] = np.sqrt(st["tau2"])
                     out["lam_local"][c, k] = np.sqrt(st["lam2"])
-            done += 1
-            if done % 50 == 0:
-                bar.update(done)
-    bar.update(done, final=True)
+            if it % 10 == 9:
+                with lock:
+                    done[c] = it + 1
+        with lock:
+            done[c] = total
+
+    bar = _Progress(total, chains, progressbar)
+    # chains already fill the cores: BLAS threads inside each chain would only oversubscribe them
+    blas_threads = max(1, (os.cpu_count() or 1) // min(cores, chains))
+    with threadpool_limits(limits=blas_threads), ThreadPoolExecutor(max_workers=cores) as pool:
+        futures = [pool.submit(run_chain, c) for c in range(chains)]
+        while not all(f.done() for f in futures):
+            time.sleep(0.02)
+            bar.update(int(done.sum()))
+        for f in futures:
+            f.result()
+    bar.update(int(done.sum()), final=True)
     return out
 
 
@@ -233,7 +288,7 @@ def pg_obstacle(prior, data) -> str | None:
 
 
 def run_pg_gibbs(data, prior, *, draws, tune, chains, random_seed=None, progressbar=True, log_likelihood=False,
-                 posterior_predictive=False, check=True):  # fmt: skip
+                 posterior_predictive=False, check=True, cores=None):  # fmt: skip
     """Polya-Gamma Gibbs draws of a prepared GLM, as the package's posterior container.
 
     Parameters
@@ -241,7 +296,7 @@ def run_pg_gibbs(data, prior, *, draws, tune, chains, random_seed=None, progress
     data : ModelData
         A Bernoulli or binomial model (:func:`bayesreg.design.prepare_data`).
     prior : Gaussian, Laplace or Horseshoe
-    draws, tune, chains, random_seed, progressbar
+    draws, tune, chains, random_seed, progressbar, cores
         As :func:`sample_pg_gibbs`.
     log_likelihood, posterior_predictive, check
         As :func:`bayesreg._posterior.build_posterior`.
@@ -252,7 +307,7 @@ def run_pg_gibbs(data, prior, *, draws, tune, chains, random_seed=None, progress
     run_seed, pp_seed = ss.spawn(2)
     draws_ = sample_pg_gibbs(data.X, data.y, prior, trials=data.trials if data.family.name == "binomial" else None,
                              fit_intercept=data.fit_intercept, draws=draws, tune=tune, chains=chains,
-                             random_seed=run_seed, progressbar=progressbar)  # fmt: skip
+                             random_seed=run_seed, progressbar=progressbar, cores=cores)  # fmt: skip
     return build_posterior(
         draws_, feature_names=data.feature_names, X=data.X, y=data.y, fit_intercept=data.fit_intercept,
         log_likelihood=log_likelihood, posterior_predictive=posterior_predictive, rng=np.random.default_rng(pp_seed),
