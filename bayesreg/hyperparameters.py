@@ -112,7 +112,7 @@ class PriorScaleResult:
     idata : arviz.InferenceData or None
         The posterior draws with the hyperprior (``method="hyperprior"``).
     hdi : tuple of float or None
-        94% HDI of ``lam`` (hyperprior).
+        HDI of ``lam`` at ``hdi_prob`` (hyperprior).
     """
 
     prior: object
@@ -189,6 +189,7 @@ def choose_prior_scale(
     chains: int = 2,
     random_seed=None,
     progressbar: bool = False,
+    hdi_prob: float = 0.94,
 ) -> PriorScaleResult:
     r"""Choose the prior scale by empirical Bayes (or a hyperprior) from the data.
 
@@ -240,11 +241,14 @@ def choose_prior_scale(
     random_seed : int or numpy SeedSequence, optional
         Seed of the Gibbs runs.
     progressbar : bool, default=False
+    hdi_prob : float, default=0.94
+        Probability of the HDI of ``lam`` reported with ``method="hyperprior"``.
 
     Returns
     -------
     PriorScaleResult
     """
+    hdi_prob = check_scalar(hdi_prob, "hdi_prob", lower=0.0, upper=1.0, lower_inclusive=False, upper_inclusive=False)
     family, start = _family(prior_family)
     methods = _METHODS[family]
     check_choice(method, "method", methods)
@@ -293,7 +297,7 @@ def choose_prior_scale(
         return _mcem(sample, g, sigma, sigma_fixed, lam_init, update, draws, max_iter, tol, n_average, ss)
     if lam2_prior is None:
         lam2_prior = getattr(start, "lam2_prior", None) or GammaPrior(1.0, 1.0 / lam_init**2)
-    return _hyperprior(sample, g, sigma, sigma_fixed, lam_init, lam2_prior, draws, chains, ss)
+    return _hyperprior(sample, g, sigma, sigma_fixed, lam_init, lam2_prior, draws, chains, ss, hdi_prob)
 
 
 # --------------------------------------------------------------------------------------------
@@ -522,7 +526,7 @@ def _batch_se(x: np.ndarray, n_batches: int = 20) -> float:
     return float(np.std(means, ddof=1) / np.sqrt(n_batches))
 
 
-def _hyperprior(sample, g, sigma, sigma_fixed, lam, lam2_prior, draws, chains, ss):
+def _hyperprior(sample, g, sigma, sigma_fixed, lam, lam2_prior, draws, chains, ss, hdi_prob=0.94):
     from ._posterior import hdi_from_draws
     from ._upstream import ess, group_dataset
 
@@ -531,7 +535,7 @@ def _hyperprior(sample, g, sigma, sigma_fixed, lam, lam2_prior, draws, chains, s
     lam_hat = float(lam_draws.mean())
     n_eff = float(ess(group_dataset(idata)[["lam"]], method="bulk")["lam"].values)
     mc_se = float(lam_draws.std(ddof=1) / np.sqrt(max(n_eff, 1.0)))
-    h = hdi_from_draws(lam_draws.reshape(-1, 1), 0.94)[0]
+    h = hdi_from_draws(lam_draws.reshape(-1, 1), hdi_prob)[0]
     hdi = (float(h[0]), float(h[1]))
     sig = float(sigma) if sigma_fixed else float(idata.posterior["sigma"].values.mean())
     return _laplace_result(

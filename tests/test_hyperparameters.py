@@ -259,6 +259,14 @@ def test_hyperprior_posterior_mean_matches_quadrature(orthogonal_reference):
     lo, hi = res.hdi
     assert lo < res.lam < hi
     assert res.idata is not None and "lam" in res.idata.posterior
+    # the interval's level is the caller's: a 50% HDI holds half of the draws
+    half = choose_prior_scale(
+        X, y, ParkCasella(lam=2.0, lam2_prior=hyper), sigma=1.0, method="hyperprior", draws=1000, tune=100,
+        chains=2, random_seed=5, hdi_prob=0.5,
+    )  # fmt: skip
+    draws = half.idata.posterior["lam"].values.ravel()
+    inside = np.mean((draws >= half.hdi[0]) & (draws <= half.hdi[1]))
+    assert abs(inside - 0.5) <= 2.0 / draws.size
 
 
 @pytest.mark.slow
