@@ -30,7 +30,7 @@ from typing import NamedTuple
 import numpy as np
 from scipy import special
 
-from ._validation import check_positive
+from ._validation import check_positive, check_scalar
 
 __all__ = [
     "Prior",
@@ -39,6 +39,8 @@ __all__ = [
     "Gaussian",
     "ElasticNetPrior",
     "Horseshoe",
+    "RegularizedHorseshoe",
+    "rhs_global_scale",
     "GammaPrior",
     "InverseGammaPrior",
     "SCALE_RANGE",
@@ -254,6 +256,25 @@ class Prior:
             f"{type(self).__name__} is immutable: build a new one (dataclasses.replace(prior, **{params!r})), or set "
             "it through the estimator, e.g. BayesianRegression.set_params(prior__scale=...), which replaces it"
         )
+
+    def resolve(self, n: int, p: int) -> Prior:
+        """The prior with every setting that depends on the data's size fixed (itself for most priors).
+
+        :class:`RegularizedHorseshoe` given ``p0`` returns the prior with the global scale
+        ``p0 / ((p - p0) sqrt(n))``. Model builders and samplers call it once the data are known.
+
+        Parameters
+        ----------
+        n : int
+            Number of observations.
+        p : int
+            Number of coefficients.
+
+        Returns
+        -------
+        Prior
+        """
+        return self
 
     @property
     def has_mode(self) -> bool:
@@ -628,3 +649,244 @@ class Horseshoe(Prior):
         lam_local = pm.HalfCauchy("lam_local", beta=_f64(1.0), dims=dims)
         z = pm.Normal(f"{name}_z", _f64(0.0), _f64(1.0), dims=dims)
         return pm.Deterministic(name, z * lam_local * tau * sigma, dims=dims)
+
+
+def rhs_global_scale(p0, n, p) -> float:
+    r"""Piironen and Vehtari's global scale for a prior guess of ``p0`` non-zero coefficients.
+
+    :math:`\tau_0 = \frac{p_0}{p - p_0}\,\frac{1}{\sqrt n}` (their eq. 3.12, in units of the
+    noise scale: the global scale of the coefficients is :math:`\tau_0\sigma`). It sets the
+    prior of the effective number of non-zero coefficients :math:`m_{\rm eff}` to have its mass
+    around ``p0`` (their section 3.3).
+
+    Parameters
+    ----------
+    p0 : float
+        Prior guess of the number of non-zero coefficients, ``0 < p0 < p``.
+    n : int
+        Number of observations (>= 1).
+    p : int
+        Number of coefficients (>= 2).
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    ValueError
+        ``p0 <= 0``, ``p0 >= p``, ``n < 1``; the message names the argument.
+    """
+    n = check_scalar(n, "n", lower=1, integer=True)
+    p = check_scalar(p, "p", lower=1, integer=True)
+    p0 = check_scalar(p0, "p0", lower=0.0, lower_inclusive=False)
+    if p0 >= p:
+        raise ValueError(
+            f"p0 (the prior guess of the number of non-zero coefficients) must be less than the number of "
+            f"coefficients p = {p}; got p0 = {p0:g}. The global scale p0 / ((p - p0) sqrt(n)) is defined only for "
+            "p0 < p; for a prior without sparsity use Gaussian"
+        )
+    return check_scale(p0 / ((p - p0) * np.sqrt(n)), "global_scale (from p0)")
+
+
+def _rhs_draws(global_scale, slab_scale, slab_df, shape, rng, sigma):
+    """``beta, tau, lam_local, c`` of the regularised horseshoe (``tau`` drawn per vector of features)."""
+    tau = np.abs(global_scale * rng.standard_cauchy(size=shape[:-1]))
+    lam = np.abs(rng.standard_cauchy(size=shape))
+    # c^2 ~ Inv-Gamma(nu/2, nu s^2/2) = (nu s^2/2) / Gamma(nu/2, 1)
+    c = np.sqrt(0.5 * slab_df * slab_scale**2 / rng.gamma(0.5 * slab_df, 1.0, size=shape[:-1]))
+    T = tau * sigma
+    sd = _rhs_sd(T[..., None], lam, c[..., None])
+    beta = rng.standard_normal(size=shape) * sd
+    return beta, tau, lam, c
+
+
+def _rhs_sd(T, lam, c):
+    # tau * lambda_tilde = 1 / sqrt(1/(T lam)^2 + 1/c^2), T = sigma tau: hypot neither overflows when
+    # T lam -> 0 (sd -> T lam) nor cancels when T lam -> inf (the slab: sd -> c)
+    return 1.0 / np.hypot(1.0 / (T * lam), 1.0 / c)
+
+
+@dataclass(frozen=True)
+class RegularizedHorseshoe(Prior):
+    r"""Regularised ("Finnish") horseshoe of Piironen and Vehtari (2017).
+
+    .. math::
+
+        \beta_j \mid \lambda_j, \tau, c \sim N(0, \sigma^2\tau^2\tilde\lambda_j^2), \qquad
+        \sigma^2\tau^2\tilde\lambda_j^2 = \frac{c^2\,\sigma^2\tau^2\lambda_j^2}{c^2 + \sigma^2\tau^2\lambda_j^2},
+
+    :math:`\lambda_j \sim C^+(0, 1)`, :math:`\tau \sim C^+(0, \tau_0)` and
+    :math:`c^2 \sim \mathrm{Inv\text{-}Gamma}(\nu/2, \nu s^2/2)` (their eqs. 2.8 and 2.11). The
+    prior precision of :math:`\beta_j` is the sum :math:`1/(\sigma^2\tau^2\lambda_j^2) + 1/c^2`:
+    small coefficients are shrunk as by the horseshoe, large ones at most as by a
+    :math:`N(0, c^2)` slab, so the posterior stays proper and well behaved for separable or
+    weakly identified data. ``tau`` is in units of the noise scale, as in :class:`Horseshoe`
+    (the global scale of the coefficients is :math:`\sigma\tau`, Piironen and Vehtari's
+    :math:`\tau`); the slab scale :math:`c` is in the units of the coefficients. With
+    :math:`c \to \infty` it is :class:`Horseshoe` with the same ``global_scale``.
+
+    Parameters
+    ----------
+    p0 : float, optional
+        Prior guess of the number of non-zero coefficients; sets
+        :math:`\tau_0 = p_0 / ((p - p_0)\sqrt n)` (:func:`rhs_global_scale`, their eq. 3.12) once
+        the data are known (:meth:`resolve`). Give ``p0`` or ``global_scale``, not both.
+    global_scale : float, optional
+        :math:`\tau_0` directly. When neither is given, 1 (as :class:`Horseshoe`; Piironen and
+        Vehtari show it puts far too much mass on dense models: prefer ``p0``).
+    slab_scale : float, default=2.0
+        :math:`s`, the scale of the slab (the prior sd of the largest coefficients, in the units of
+        ``beta``).
+    slab_df : float, default=4.0
+        :math:`\nu`, the degrees of freedom of the slab's Student-t marginal.
+
+    Notes
+    -----
+    The marginal density of ``beta`` has no closed form (:meth:`logp` refuses);
+    :meth:`logp_hierarchy` is the joint log density of the hierarchy, and the PyMC form
+    (:meth:`to_pymc`) is non-centred. There is no finite mode (no MAP): use
+    :func:`bayesreg.sample_posterior` (NUTS, or the Gibbs sampler
+    :func:`bayesreg.samplers.rhs.sample_rhs`). For a GLM (no noise scale) :math:`\sigma = 1`;
+    Piironen and Vehtari suggest a pseudo-noise scale instead (2 for the logit), i.e. ``p0`` gives
+    a global scale half theirs there.
+
+    References
+    ----------
+    Piironen, J. and Vehtari, A. (2017). Sparsity information and regularization in the horseshoe
+    and other shrinkage priors. Electronic Journal of Statistics 11(2), 5018-5051.
+    """
+
+    p0: float | None = None
+    global_scale: float | None = None
+    slab_scale: float = 2.0
+    slab_df: float = 4.0
+
+    def __post_init__(self):
+        if self.p0 is not None and self.global_scale is not None:
+            raise ValueError(
+                f"give p0 (the prior guess of the number of non-zero coefficients) or global_scale, not both; got "
+                f"p0={self.p0!r}, global_scale={self.global_scale!r}"
+            )
+        if self.p0 is not None:
+            object.__setattr__(self, "p0", check_scalar(self.p0, "p0", lower=0.0, lower_inclusive=False))
+        elif self.global_scale is None:
+            object.__setattr__(self, "global_scale", 1.0)
+        if self.global_scale is not None:
+            object.__setattr__(self, "global_scale", check_scale(self.global_scale, "global_scale"))
+        object.__setattr__(self, "slab_scale", check_scale(self.slab_scale, "slab_scale"))
+        object.__setattr__(self, "slab_df", check_scale(self.slab_df, "slab_df"))
+
+    def resolve(self, n: int, p: int) -> RegularizedHorseshoe:
+        """The prior with ``global_scale = p0 / ((p - p0) sqrt(n))`` (itself when ``p0`` is not set).
+
+        Raises ValueError naming ``p0`` when ``p0 >= p``.
+        """
+        if self.p0 is None:
+            return self
+        return RegularizedHorseshoe(global_scale=rhs_global_scale(self.p0, n, p), slab_scale=self.slab_scale,
+                                    slab_df=self.slab_df)  # fmt: skip
+
+    def _scale(self) -> float:
+        if self.global_scale is None:
+            raise ValueError(
+                f"RegularizedHorseshoe(p0={self.p0:g}) needs the data's size for its global scale p0/((p - p0) "
+                "sqrt(n)): use prior.resolve(n, p) first (the model builders and samplers do), or give global_scale"
+            )
+        return self.global_scale
+
+    def sample_hierarchy(self, size, rng=None, sigma: float = 1.0) -> dict[str, np.ndarray]:
+        """Draws of the whole hierarchy: ``beta``, ``tau``, ``lam_local`` and ``c``.
+
+        Parameters
+        ----------
+        size : int or tuple of int
+            Shape of ``beta``; its last axis is the feature axis (one ``tau`` and ``c`` per vector).
+        rng : int or numpy.random.Generator, optional
+            Seed or generator.
+        sigma : float, default=1.0
+            Noise scale (the global scale of the coefficients is ``sigma * tau``).
+
+        Returns
+        -------
+        dict
+            ``{"beta", "tau", "lam_local", "c"}``.
+        """
+        s = self._scale()
+        sigma = check_scale(sigma, "sigma")
+        shape = (int(size),) if np.ndim(size) == 0 else tuple(int(k) for k in size)
+        if len(shape) == 0 or min(shape) < 0:
+            raise ValueError(f"size must be a non-negative int or a non-empty tuple; got {size!r}")
+        beta, tau, lam, c = _rhs_draws(s, self.slab_scale, self.slab_df, shape, np.random.default_rng(rng), sigma)
+        scalar = tau.ndim == 0
+        return {"beta": beta, "tau": tau[()] if scalar else tau, "lam_local": lam, "c": c[()] if scalar else c}
+
+    def sample(self, size, rng=None, sigma: float = 1.0) -> np.ndarray:
+        """Draws of ``beta`` (see :meth:`sample_hierarchy`)."""
+        return self.sample_hierarchy(size, rng, sigma)["beta"]
+
+    def map_obstacle(self):  # noqa: D102
+        return TypeError, (
+            "the regularised horseshoe prior has no penalty twin with a closed form (its marginal density has no "
+            "closed form, and the joint density of the hierarchy no finite mode); use sample_posterior"
+        )
+
+    def logp(self, beta) -> float:  # noqa: D102
+        raise NotImplementedError(
+            "the regularised horseshoe's marginal density of beta has no closed form (an integral over the "
+            "local, global and slab scales); use logp_hierarchy or the hierarchical model (to_pymc)"
+        )
+
+    def logp_hierarchy(self, beta, tau, lam_local, c, sigma: float = 1.0) -> float:
+        """Joint log density of ``(beta, tau, lam_local, c)`` (normalised; densities of ``tau``, ``lam_local``, ``c``).
+
+        Parameters
+        ----------
+        beta, lam_local : array_like of shape (p,)
+        tau, c : float
+        sigma : float, default=1.0
+
+        Returns
+        -------
+        float
+            ``-inf`` outside the support.
+        """
+        s = self._scale()
+        b, lam = _as_beta(beta), _as_beta(lam_local)
+        tau, c = float(tau), float(c)
+        if tau <= 0 or c <= 0 or np.any(lam <= 0):
+            return float("-inf")
+        nu, ss = self.slab_df, self.slab_scale
+        sd = _rhs_sd(tau * sigma, lam, c)
+        lp = float(np.sum(-0.5 * _LOG2PI - np.log(sd) - 0.5 * (b / sd) ** 2))
+        lp += float(np.sum(np.log(2.0 / np.pi) - np.log1p(lam**2)))
+        lp += float(np.log(2.0 / np.pi) - np.log(s) - np.log1p((tau / s) ** 2))
+        # c = sqrt(c^2), c^2 ~ IG(nu/2, nu s^2/2): density of c is 2c times that of c^2
+        a, bb = 0.5 * nu, 0.5 * nu * ss**2
+        lp += float(a * np.log(bb) - special.gammaln(a) - (a + 1) * np.log(c * c) - bb / (c * c) + np.log(2.0 * c))
+        return lp
+
+    def to_pymc(self, name: str, dims=None, sigma=None):
+        """The non-centred hierarchy (inside a model context).
+
+        ``tau ~ HalfCauchy(global_scale)``, ``lam_local ~ HalfCauchy(1)`` (dims ``dims``),
+        ``c2_aux ~ InverseGamma(nu/2, nu/2)`` with the deterministic ``c = slab_scale * sqrt(c2_aux)``,
+        ``{name}_z ~ N(0, 1)`` and the deterministic
+        ``name = {name}_z / sqrt(1/(sigma tau lam_local)^2 + 1/c^2)``; ``sigma`` is the noise scale
+        (a number or a PyMC variable; 1 when omitted). ``p0`` must have been resolved
+        (:meth:`resolve`).
+        """
+        from ._upstream import import_pymc
+
+        pm = import_pymc()
+
+        s = self._scale()
+        sigma = _f64(1.0 if sigma is None else sigma)
+        half_nu = _f64(0.5 * self.slab_df)
+        tau = pm.HalfCauchy("tau", beta=_f64(s))
+        lam_local = pm.HalfCauchy("lam_local", beta=_f64(1.0), dims=dims)
+        c2_aux = pm.InverseGamma("c2_aux", alpha=half_nu, beta=half_nu)
+        c = pm.Deterministic("c", _f64(self.slab_scale) * pm.math.sqrt(c2_aux))
+        z = pm.Normal(f"{name}_z", _f64(0.0), _f64(1.0), dims=dims)
+        prec = 1.0 / (tau * sigma * lam_local) ** 2 + 1.0 / c**2
+        return pm.Deterministic(name, z / pm.math.sqrt(prec), dims=dims)
