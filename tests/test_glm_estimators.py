@@ -391,6 +391,8 @@ def test_bad_targets_are_named():
         BayesianPoissonRegressor().fit(Xc, np.r_[0.5, yc[1:]])
     with pytest.raises(ValueError, match="y is 0 in every row"):
         BayesianPoissonRegressor().fit(Xc, np.zeros(40))
+    with pytest.raises(ValueError, match="no Gibbs sampler for the poisson likelihood"):
+        BayesianPoissonRegressor(inference="posterior", sampler="gibbs").fit(Xc, yc)
 
 
 def test_text_columns_are_named():
