@@ -50,6 +50,12 @@ turns a posterior into a short list of variables in one of three ways:
     posterior fitted with ``standardize=True`` stores no such draws and is read as unstandardised.
     With a vague global scale and few variables the posterior mean :math:`\kappa_j` of noise
     variables sits near 0.5, so the rule is only as sharp as the global scale's prior.
+    For a regularised horseshoe (Piironen and Vehtari, 2017; a posterior with a slab scale ``c``)
+    the prior variance is :math:`v_j = 1/(1/(\sigma^2\tau^2\lambda_j^2) + 1/c^2)`, so
+    :math:`\kappa_j = 1/(1 + n s_j^2 / (1/(\tau^2\lambda_j^2) + \sigma^2/c^2))` (their
+    regularised shrinkage factor, which needs ``sigma``). The summary also reports the effective
+    number of non-zero coefficients :math:`m_{\rm eff} = \sum_j (1 - \kappa_j)` (their eq. 3.5),
+    its posterior mean and band, in ``effective_size`` and the notes.
 """
 
 from __future__ import annotations
@@ -113,6 +119,10 @@ class SparseSummary:
         gap stayed above the target).
     notes : tuple of str
         Anything the caller should know (a fallback, a point that did not converge).
+    effective_size : dict or None
+        ``"kappa"``: the effective number of non-zero coefficients
+        :math:`m_{\rm eff} = \sum_j (1 - \kappa_j)`, its posterior ``mean`` and band (``low``,
+        ``high``, at ``level``).
     """
 
     method: str
@@ -128,6 +138,7 @@ class SparseSummary:
     path_coefs: np.ndarray | None = None
     certificate: dict | None = None
     notes: tuple = field(default_factory=tuple)
+    effective_size: dict | None = None
 
     def __post_init__(self):
         if self.path_coefs is not None:
@@ -237,6 +248,18 @@ def _read_posterior(posterior, X, method: str):
             )
         out["tau"] = _draws(post, "tau")
         out["lam_local"] = _draws(post, "lam_local", fdim)
+        # a regularised horseshoe (slab scale c): its kappa needs sigma, which enters only through c
+        out["c"] = _draws(post, "c") if "c" in post.data_vars else None
+        if out["c"] is not None:
+            if "sigma" in post.data_vars:
+                out["sigma"] = _draws(post, "sigma")
+            elif const is not None and "sigma" in const.data_vars:
+                out["sigma"] = np.full(out["tau"].shape[0], float(const["sigma"].values))
+            else:
+                raise ValueError(
+                    "posterior has a slab scale 'c' (a regularised horseshoe) but no variable 'sigma' nor "
+                    "constant_data['sigma']: method='kappa' needs the noise scale to compare the slab with it"
+                )
         # a standardised fit (NUTS, standardize=True) puts the prior on beta_std = beta * x_scale
         if "beta_std" in post.data_vars:
             b, bs = out["beta"], _draws(post, "beta_std", fdim)
@@ -459,9 +482,17 @@ def _kappa(d, level, interval, threshold):
     n = X.shape[0]
     # prior variance of beta_j: tau^2 lam_j^2 sigma^2 / x_scale_j^2, so n s_j^2 v_j / sigma^2 has no sigma
     t2l2 = (d["tau"][:, None] * d["lam_local"]) ** 2
+    if d.get("c") is not None:
+        # regularised horseshoe: 1/v_j = 1/(sigma^2 tau^2 lam_j^2) + 1/c^2 (on the prior's scale), so
+        # v_j / sigma^2 = 1 / (1/(tau^2 lam_j^2) + sigma^2/c^2)
+        t2l2 = 1.0 / (1.0 / t2l2 + (d["sigma"] / d["c"])[:, None] ** 2)
     kappa = 1.0 / (1.0 + n * (s2 / d["x_scale"] ** 2)[None, :] * t2l2)
     kmean = kappa.mean(axis=0)
     band = _band(kappa, level, interval)
+    # effective number of non-zero coefficients, draw by draw (Piironen and Vehtari 2017, eq. 3.5)
+    m_eff = (1.0 - kappa).sum(axis=1)
+    m_band = _band(m_eff[:, None], level, interval)[0]
+    effective = {"mean": float(m_eff.mean()), "low": float(m_band[0]), "high": float(m_band[1])}
     sel = kmean < threshold
     mean = B.mean(axis=0)
     coef = np.where(sel, mean, 0.0)
@@ -470,10 +501,12 @@ def _kappa(d, level, interval, threshold):
         "feature": names, "kappa_mean": kmean, "kappa_low": band[:, 0], "kappa_high": band[:, 1],
         "beta_mean": mean, "selected": sel,
     })  # fmt: skip
+    note = (f"effective number of non-zero coefficients m_eff = sum_j (1 - kappa_j): posterior mean "
+            f"{effective['mean']:.4g}, {level:g} {interval} [{effective['low']:.4g}, {effective['high']:.4g}]")
     return SparseSummary(
         method="kappa", selected=tuple(np.asarray(names)[sel].tolist()),
         coef=pd.Series(coef, index=names, name="coef"), intercept=_intercept(d, mean, coef, x_mean),
-        table=table, level=level, interval=interval,
+        table=table, level=level, interval=interval, effective_size=effective, notes=(note,),
     )  # fmt: skip
 
 
@@ -501,7 +534,8 @@ def sparse_summary(
     posterior : arviz.InferenceData or xarray.DataTree
         What :func:`bayesreg.sample_posterior` returns (either ArviZ version): needs ``beta``
         (chain, draw, feature); ``"dss"`` also the noise scale (``sigma`` draws, or a fixed
-        ``constant_data["sigma"]``); ``"kappa"`` a horseshoe posterior (``tau``, ``lam_local``).
+        ``constant_data["sigma"]``); ``"kappa"`` a horseshoe posterior (``tau``, ``lam_local``;
+        a regularised horseshoe's also ``c`` and the noise scale).
         ``intercept``, when present, means the model had one: the design is then centred.
     X : array_like of shape (n, p), optional
         The design the summary predicts at (by default the posterior's ``constant_data["X"]``).
