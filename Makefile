@@ -68,6 +68,7 @@ test-current:
 	fi
 
 bench: $(BSTAMP)
+	@$(MAKE) --no-print-directory venv-current
 	$(PY) benchmarks/run_all.py
 
 lint: $(STAMP)
