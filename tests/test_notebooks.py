@@ -26,8 +26,8 @@ _spec.loader.exec_module(build)
 SOURCES = build.sources()
 
 
-def test_there_are_six_notebooks():
-    assert [s.stem[:2] for s in SOURCES] == ["01", "02", "03", "04", "05", "06"]
+def test_there_are_eight_notebooks():
+    assert [s.stem[:2] for s in SOURCES] == ["01", "02", "03", "04", "05", "06", "07", "08"]
 
 
 @pytest.mark.parametrize("src", SOURCES, ids=[s.stem for s in SOURCES])
@@ -113,6 +113,54 @@ CHECKS = {
         _i = int(np.argmin(_d[_k:] - _d[:-_k]))
         assert (lam_iv.low[0, 0], lam_iv.high[0, 0]) == (_d[_i], _d[_i + _k]), "06: lambda HDI"
         assert np.array_equal(np.asarray(names), np.asarray(idata_eb.posterior["beta"]["feature"].values)), "06: names"
+    """,
+    "07": """
+        import numpy as np
+        from scipy.special import expit as _expit
+        from sklearn.calibration import calibration_curve
+        from sklearn.linear_model import LogisticRegression as _LR
+
+        _X = np.asarray(X, dtype=np.float64)
+        # Laplace(b) MAP = L1 logistic regression at C = b with an unpenalised intercept (saga), by hand
+        _ref = _LR(C=b, l1_ratio=1.0, solver="saga", tol=1e-12, max_iter=100_000).fit(_X, y)
+        _s = np.max(np.abs(_ref.coef_))
+        assert np.max(np.abs(exact.coef - _ref.coef_[0])) <= 1e-7 * _s, "07: L1 MAP vs LogisticRegression"
+        assert abs(exact.intercept - _ref.intercept_[0]) <= 1e-7 * _s, "07: L1 intercept"
+        assert np.array_equal(exact.coef == 0, _ref.coef_[0] == 0), "07: L1 zeros"
+        assert 0 < exact.support.size < p, "07: the L1 MAP is sparse"
+        # find_MAP within check_equivalence's documented tolerance (5e-3 of the largest coefficient)
+        assert np.max(np.abs(fm.coef - exact.coef)) <= 5e-3 * _s, "07: find_MAP"
+        # Gaussian(tau) MAP = L2 logistic regression at C = tau^2 (Newton-Cholesky converges to rounding)
+        _ref2 = _LR(C=tau**2, l1_ratio=0.0, solver="newton-cholesky", tol=1e-12, max_iter=1000).fit(_X, y)
+        assert np.max(np.abs(l2_map.coef - _ref2.coef_[0])) <= 1e-8 * np.max(np.abs(_ref2.coef_)), "07: L2 MAP"
+        # the posterior mean probability per row, draw by draw in a loop, and the bins as sklearn makes them
+        _b = idata.posterior["beta"].values.reshape(-1, p)
+        _c = idata.posterior["intercept"].values.reshape(-1)
+        _prob = sum(_expit(_c[k] + _X @ _b[k]) for k in range(_c.size)) / _c.size
+        assert np.allclose(prob, _prob, rtol=1e-10, atol=1e-12), "07: posterior mean probabilities"
+        _obs, _pred = calibration_curve(y, _prob, n_bins=10)
+        assert np.allclose(bins.observed, _obs) and np.allclose(bins.predicted, _pred), "07: calibration bins"
+    """,
+    "08": """
+        import numpy as np
+
+        # rho^2 of the chosen summary, draw by draw from the formula (centred design), against the table
+        _X = np.asarray(X, dtype=np.float64)
+        _Xc = _X - _X.mean(0)
+        _B = idata.posterior["beta"].values.reshape(-1, p)
+        _sig = idata.posterior["sigma"].values.reshape(-1)
+        _fit = _Xc @ summary.coef.to_numpy()
+        _r = (_fit @ _fit) / ((_fit @ _fit) + n * _sig**2 + np.sum((_B @ _Xc.T - _fit) ** 2, axis=1))
+        _row = summary.table[summary.table["size"] == summary.chosen_size].iloc[0]
+        assert abs(_r.mean() - _row["rho2_mean"]) <= 1e-10, "08: rho2 of the chosen summary"
+        assert set(_row["support"]) == set(summary.selected) == {names[j] for j in np.flatnonzero(summary.coef)}
+        # the rule: the smallest size whose band's upper end reaches the full model's posterior mean
+        _t = summary.table
+        assert summary.chosen_size == int(_t["size"][_t["rho2_high"] >= summary.full["rho2_mean"]].min()), "08: rule"
+        # credible-interval selection: central 95% intervals by numpy quantiles
+        _lo, _hi = np.quantile(_B, [0.025, 0.975], axis=0)
+        assert set(by_interval.selected) == {names[j] for j in np.flatnonzero((_lo > 0) | (_hi < 0))}, "08: intervals"
+        assert {"bmi", "s5"} <= set(summary.selected), "08: bmi and s5 carry the diabetes signal"
     """,
 }
 
