@@ -22,6 +22,7 @@ _LAZY = {
     "Gaussian": "bayesreg.priors",
     "ElasticNetPrior": "bayesreg.priors",
     "Horseshoe": "bayesreg.priors",
+    "RegularizedHorseshoe": "bayesreg.priors",
     "GammaPrior": "bayesreg.priors",
     "InverseGammaPrior": "bayesreg.priors",
     "L1": "bayesreg.penalties",
