@@ -260,7 +260,7 @@ def sample_rhs(
     draws, tune, chains : int
         Kept draws per chain, discarded burn-in sweeps per chain, number of chains (run one after
         the other).
-    random_seed : int, numpy.random.SeedSequence or None
+    random_seed : int, numpy.random.SeedSequence, numpy.random.Generator or None
         The same seed gives identical draws; chains get independent streams spawned from it.
     feature_names : sequence of str, optional
         Names of the columns.
@@ -290,6 +290,8 @@ def sample_rhs(
     chains = int(check_scalar(chains, "chains", lower=1, integer=True))
     if random_seed is None or isinstance(random_seed, np.random.SeedSequence):
         ss = random_seed if random_seed is not None else np.random.SeedSequence()
+    elif isinstance(random_seed, np.random.Generator):
+        ss = np.random.SeedSequence(int(random_seed.integers(2**63)))
     else:
         seed = check_scalar(random_seed, "random_seed", lower=0, integer=True)
         ss = np.random.SeedSequence(int(seed))
