@@ -431,7 +431,7 @@ def to_sklearn_glm(prior: Prior, *, family, n_samples: int, fit_intercept: bool 
 
         C = 1.0 / (l1 + l2)
         ratio = l1 / (l1 + l2)
-        solver = "saga" if ratio > 0 else "lbfgs"
+        solver = "saga" if ratio > 0 else "newton-cholesky"  # lbfgs stops ~1e-6 from the optimum
         kwargs = {"solver": solver, **kwargs}
         try:
             return LogisticRegression(C=C, l1_ratio=ratio, fit_intercept=fit_intercept, **kwargs)
