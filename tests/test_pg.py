@@ -175,3 +175,18 @@ def test_chains_in_threads_give_the_same_draws_as_one_at_a_time():
         np.testing.assert_array_equal(a[k], b[k])
     with pytest.raises(ValueError, match="cores"):
         sample_pg_gibbs(X, y, br.Gaussian(1.0), draws=10, tune=0, chains=1, cores=0)
+
+
+def test_horseshoe_tau_with_beta_integrated_out_targets_the_same_posterior():
+    # p >= n: Bhattacharya's block with the Metropolis step on log tau (beta integrated out) against
+    # the plain Gibbs updates of tau (forced by the Cholesky block): the same posterior means
+    rng = np.random.default_rng(17)
+    n, p = 25, 30
+    X = rng.standard_normal((n, p))
+    y = (rng.random(n) < 1 / (1 + np.exp(-(1.5 * X[:, 0] - X[:, 1])))).astype(float)
+    kw = dict(draws=4000, tune=1000, chains=2)
+    a = sample_pg_gibbs(X, y, br.Horseshoe(1.0), block="bhattacharya", random_seed=1, **kw)
+    b = sample_pg_gibbs(X, y, br.Horseshoe(1.0), block="cholesky", random_seed=2, **kw)
+    for x1, x2 in [(np.log(a["tau"]), np.log(b["tau"])), (a["intercept"], b["intercept"]),
+                   (a["beta"][..., 0], b["beta"][..., 0]), (a["beta"][..., 1], b["beta"][..., 1])]:  # fmt: skip
+        assert abs(x1.mean() - x2.mean()) < 4.5 * np.hypot(_mcse(x1), _mcse(x2))
