@@ -25,6 +25,12 @@ _LAZY = {
     "RegularizedHorseshoe": "bayesreg.priors",
     "GammaPrior": "bayesreg.priors",
     "InverseGammaPrior": "bayesreg.priors",
+    # priors on the noise scale sigma
+    "HalfNormal": "bayesreg.noise",
+    "HalfCauchy": "bayesreg.noise",
+    "HalfStudentT": "bayesreg.noise",
+    "Exponential": "bayesreg.noise",
+    "Uniform": "bayesreg.noise",
     "L1": "bayesreg.penalties",
     "L2": "bayesreg.penalties",
     "ElasticNet": "bayesreg.penalties",

@@ -156,8 +156,12 @@ def map_estimate(
     current sigma (warm-started), then sigma in closed form given beta,
     ``sigma = (B + sqrt(B^2 + 8 m A)) / (2m)`` with ``A = RSS/2 + b``, ``m = n + 2a + 1`` for an
     inverse-gamma(a, b) prior on sigma^2 (``m = n + 1``, ``b = 0`` for Jeffreys), plus ``p`` in m and
-    ``B = lam ||beta||_1`` for the Park-Casella prior; until sigma changes by less than
-    ``sigma_tol`` relative. Each step cannot decrease the posterior, so the alternation settles.
+    ``B = lam ||beta||_1`` for the Park-Casella prior; for a prior on sigma itself
+    (:class:`~bayesreg.HalfNormal`, :class:`~bayesreg.HalfCauchy`, :class:`~bayesreg.HalfStudentT`,
+    :class:`~bayesreg.Exponential`, :class:`~bayesreg.Uniform`) sigma given beta is a 1-D
+    maximisation in log sigma, where the objective is concave (:meth:`bayesreg.noise.Noise.modal_sigma`);
+    until sigma changes by less than ``sigma_tol`` relative. Each step cannot decrease the
+    posterior, so the alternation settles.
 
     Parameters
     ----------
@@ -167,7 +171,7 @@ def map_estimate(
     prior : Laplace, ParkCasella, Gaussian or ElasticNetPrior
         Fixed prior scale (a hyperprior has no closed-form joint mode here: use
         :func:`find_map` or :func:`sample_posterior`).
-    sigma : float, "estimate", "default", "jeffreys", None or InverseGammaPrior
+    sigma : float, "estimate", "default", "jeffreys", None, InverseGammaPrior or SigmaPrior
         Fixed noise scale (a number, or ``"estimate"``: a plug-in value), or its prior (the joint
         mode is then returned); the vocabulary of :mod:`bayesreg.noise`.
     fit_intercept : bool, default=True
@@ -563,7 +567,7 @@ def sample_posterior(
         statistics with ``y`` omitted (then the groups that need rows are left out).
     y : array_like of shape (n,), optional
     prior : Laplace, ParkCasella, Gaussian, ElasticNetPrior or Horseshoe
-    sigma : float, "estimate", "default", "jeffreys", None or InverseGammaPrior, default="default"
+    sigma : float, "estimate", "default", "jeffreys", None, InverseGammaPrior or SigmaPrior, default="default"
         As in :func:`bayesreg.build_model` (the vocabulary of :mod:`bayesreg.noise`).
     sampler : {"auto", "exact", "gibbs", "nuts", "nutpie"} or bayesreg.sampling.Sampler, default="auto"
         ``"exact"``: independent draws from the closed-form posterior (Gaussian prior, fixed tau

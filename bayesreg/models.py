@@ -25,7 +25,9 @@ through sigma) is refused.
 The noise scale ``sigma`` is fixed (a positive number: the setting in which the MAP is exactly
 the penalised fit, or ``"estimate"``: a plug-in value) or has a prior: ``"jeffreys"`` or ``None``
 (:math:`p(\sigma) \propto 1/\sigma`, i.e. :math:`p(\sigma^2) \propto 1/\sigma^2`), an
-:class:`~bayesreg.InverseGammaPrior` on :math:`\sigma^2`, or ``"default"``: the inverse-gamma
+:class:`~bayesreg.InverseGammaPrior` on :math:`\sigma^2`, a prior on :math:`\sigma` itself
+(:class:`~bayesreg.HalfNormal`, :class:`~bayesreg.HalfCauchy`, :class:`~bayesreg.HalfStudentT`,
+:class:`~bayesreg.Exponential`, :class:`~bayesreg.Uniform`), or ``"default"``: the inverse-gamma
 prior of :func:`default_sigma_prior`, scaled to the data. The vocabulary and what follows from
 it live in :mod:`bayesreg.noise`. With a prior, the free variable is ``sigma`` itself (its prior density is
 written on the sigma scale, the Jacobian of :math:`\sigma \mapsto \sigma^2` included), so a
@@ -70,7 +72,7 @@ def check_prior(prior):
 def check_sigma(sigma):
     """Validate ``sigma`` (the vocabulary of :mod:`bayesreg.noise`); return the number, the word or the prior."""
     spec = parse_sigma(sigma)
-    return {"fixed": spec.value, "invgamma": spec.prior}.get(spec.word, spec.word)
+    return {"fixed": spec.value, "invgamma": spec.prior, "sigma_prior": spec.prior}.get(spec.word, spec.word)
 
 
 @dataclass(frozen=True, eq=False)
@@ -117,11 +119,13 @@ def build_model(
         Target.
     prior : Laplace, ParkCasella, Gaussian, ElasticNetPrior or Horseshoe
         Prior on the coefficients (see the module docstring for each model).
-    sigma : float, "estimate", "default", "jeffreys", None or InverseGammaPrior, default="default"
+    sigma : float, "estimate", "default", "jeffreys", None, InverseGammaPrior or SigmaPrior, default="default"
         Noise standard deviation: fixed (a positive number, or ``"estimate"``: a plug-in value from
         the rows) or its prior. ``"default"`` is :func:`default_sigma_prior`, scaled to ``var(y)``;
         ``"jeffreys"`` or ``None``: :math:`p(\sigma) \propto 1/\sigma`; an
-        :class:`~bayesreg.InverseGammaPrior` is a prior on :math:`\sigma^2` (see :mod:`bayesreg.noise`).
+        :class:`~bayesreg.InverseGammaPrior` is a prior on :math:`\sigma^2`; a
+        :class:`~bayesreg.noise.SigmaPrior` (``HalfNormal``, ``HalfCauchy``, ``HalfStudentT``,
+        ``Exponential``, ``Uniform``) a prior on :math:`\sigma` (see :mod:`bayesreg.noise`).
     fit_intercept : bool, default=True
         Include an intercept with a flat prior (the unpenalised intercept of the penalised fit).
     feature_names : sequence of str, optional
@@ -219,8 +223,8 @@ def _build(spec: BuiltModel):
         elif spec.noise.fixed:
             sigma = pm.Data("sigma", np.float64(spec.noise.value))
         else:
-            sigma = pm.HalfFlat("sigma", initval=sd_y)
-            pm.Potential("sigma_prior", spec.noise.pymc_log_prior(pt, sigma))
+            # the noise model's own PyMC form: HalfFlat + its density (a Potential), or a bounded variable
+            sigma = spec.noise.pymc_sigma(pm, pt, sd_y)
 
         # ---- coefficients, on the standardised scale when asked (x_scale = 1 otherwise): the
         # prior's own PyMC form (Prior.to_pymc is the only one), its scale tied to sigma where the

@@ -20,28 +20,45 @@ a positive number          ``sigma`` fixed at that value (the MAP is then exactl
                            in type-II maximum likelihood, :func:`bayesreg.choose_prior_scale`,
                            it is estimated jointly with the prior scale)
 an ``InverseGammaPrior``   sampled under that inverse-gamma prior on :math:`\sigma^2`
+``HalfNormal(scale)``      sampled under a half-normal prior on :math:`\sigma`
+``HalfCauchy(scale)``      sampled under a half-Cauchy prior on :math:`\sigma`
+``HalfStudentT(nu, scale)`` sampled under a half-Student-t prior on :math:`\sigma`
+``Exponential(rate)``      sampled under an exponential prior on :math:`\sigma` (mean ``1/rate``)
+``Uniform(upper)``         sampled under a uniform prior on :math:`\sigma` over ``(0, upper]``
 =========================  ===================================================================
+
+The last five are the priors Stan's and PyMC's linear regressions put on the noise scale
+itself (:class:`SigmaPrior`); their densities are on :math:`\sigma`, not :math:`\sigma^2`.
 
 :func:`parse_sigma` checks a spelling (before any data are read) and returns a
 :class:`SigmaSpec`; :meth:`SigmaSpec.resolve` turns it, given the data, into a :class:`Noise`:
-``"fixed"``, ``"jeffreys"`` or ``"invgamma"``. The :class:`Noise` owns everything the rest of
+``"fixed"``, ``"jeffreys"``, ``"invgamma"`` or the :attr:`SigmaPrior.kind` of a prior on
+sigma (``"halfnormal"``, ``"halfcauchy"``, ``"halfstudentt"``, ``"exponential"``,
+``"uniform"``). The :class:`Noise` owns everything the rest of
 the package needs to know about sigma: its log prior density (NumPy and PyMC forms), the settings
-of the Gibbs samplers' sigma update, and the closed-form modal sigma of the joint MAP.
+of the Gibbs samplers' sigma update, and the modal sigma of the joint MAP (closed form for the
+inverse-gamma family, a safeguarded 1-D root search in log sigma for the others).
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+import warnings
+from dataclasses import dataclass, field
+from typing import ClassVar, NamedTuple
 
 import numpy as np
 
 from .priors import SCALE_RANGE, InverseGammaPrior, check_scale
 
-__all__ = ["Noise", "SigmaSpec", "default_sigma_prior", "parse_sigma", "plug_in_sigma"]
+__all__ = ["Exponential", "HalfCauchy", "HalfNormal", "HalfStudentT", "Noise", "SigmaGibbs", "SigmaPrior", "SigmaSpec",
+           "Uniform", "default_sigma_prior", "parse_sigma", "plug_in_sigma"]  # fmt: skip
 
 _WORDS = ("default", "jeffreys", "estimate")
-_VOCABULARY = "a positive number, 'estimate', 'default', 'jeffreys', None (Jeffreys) or an InverseGammaPrior on sigma^2"
+_VOCABULARY = (
+    "a positive number, 'estimate', 'default', 'jeffreys', None (Jeffreys), an InverseGammaPrior on sigma^2 or a "
+    "prior on sigma (HalfNormal, HalfCauchy, HalfStudentT, Exponential, Uniform)"
+)
 
 
 def default_sigma_prior(y_var: float) -> InverseGammaPrior:
@@ -107,24 +124,317 @@ def plug_in_sigma(X, y) -> tuple[float, str]:
     return sigma, note
 
 
+# ------------------------------------------------------------------------------------------------
+# priors on sigma itself (not sigma^2)
+# ------------------------------------------------------------------------------------------------
+
+
+class SigmaGibbs(NamedTuple):
+    r"""What the Gibbs samplers' sigma update needs (:meth:`Noise.gibbs_settings`).
+
+    ``mode`` is one of
+
+    - ``"fixed"``: sigma is ``fixed``;
+    - ``"invgamma"``: IG(``a0``, ``b0``) on :math:`\sigma^2` (Jeffreys is ``a0 = b0 = 0``), the
+      conjugate conditional;
+    - ``"halft"``: half-Student-t(``nu``, ``scale``) on sigma through the inverse-gamma mixture
+      of Wand et al. (2011), :math:`\sigma^2 \mid a \sim IG(\nu/2, \nu/a)`,
+      :math:`a \sim IG(1/2, 1/s^2)` (half-Cauchy: ``nu = 1``), every conditional inverse-gamma;
+    - ``"slice"``: :math:`\log p(\sigma) = -c_2\sigma^2 - c_1\sigma` on :math:`(0,` ``upper`` :math:`]`
+      (half-normal: :math:`c_2 = 1/(2s^2)`; exponential: :math:`c_1` = rate; uniform: ``upper``),
+      a slice sampler on :math:`\log\sigma`, whose conditional is log-concave.
+    """
+
+    mode: str
+    fixed: float = 1.0
+    a0: float = 0.0
+    b0: float = 0.0
+    nu: float = 1.0
+    scale: float = 1.0
+    c1: float = 0.0
+    c2: float = 0.0
+    upper: float = math.inf
+
+
+@dataclass(frozen=True)
+class SigmaPrior:
+    """A prior on the noise scale sigma itself; pass an instance as ``sigma=`` to any public function.
+
+    Subclasses give the normalised log density on the sigma scale (:meth:`logp`), the same on a
+    PyTensor variable (:meth:`pymc_logp`), its derivative in ``log sigma`` (for the modal-sigma
+    step of the joint MAP) and the Gibbs samplers' settings (:meth:`gibbs`).
+    """
+
+    kind: ClassVar[str] = ""
+
+    def logp(self, sigma) -> np.ndarray:  # pragma: no cover - overridden
+        """Normalised log density of ``sigma`` (elementwise; ``-inf`` outside the support)."""
+        raise NotImplementedError
+
+    def pymc_logp(self, pt, sigma_var):  # pragma: no cover - overridden
+        """:meth:`logp` on a PyTensor variable (positive by construction)."""
+        raise NotImplementedError
+
+    def dlogp_dlogsigma(self, sigma: float) -> float:  # pragma: no cover - overridden
+        r""":math:`d\log p(\sigma) / d\log\sigma = \sigma\,p'(\sigma)/p(\sigma)` inside the support (never positive)."""
+        raise NotImplementedError
+
+    def gibbs(self) -> SigmaGibbs:  # pragma: no cover - overridden
+        """The Gibbs samplers' update of sigma under this prior."""
+        raise NotImplementedError
+
+    @property
+    def upper(self) -> float:
+        """Upper end of the support (``inf`` but for :class:`Uniform`)."""
+        return math.inf
+
+    def sample(self, size=None, rng=None) -> np.ndarray:  # pragma: no cover - overridden
+        """Independent draws."""
+        raise NotImplementedError
+
+
+def _pos(sigma) -> np.ndarray:
+    return np.asarray(sigma, dtype=np.float64)
+
+
+def _on_support(s: np.ndarray, value: np.ndarray, upper: float = math.inf) -> np.ndarray:
+    out = np.where((s > 0) & (s <= upper), value, -np.inf)
+    return out if out.ndim else out[()]
+
+
+@dataclass(frozen=True)
+class HalfNormal(SigmaPrior):
+    r"""Half-normal prior on sigma: :math:`p(\sigma) = \frac{2}{\sqrt{2\pi}s} e^{-\sigma^2/(2s^2)}`, :math:`\sigma > 0`.
+
+    Stan's ``sigma ~ normal(0, s)`` with ``sigma`` declared positive, PyMC's ``HalfNormal(sigma=s)``.
+
+    Parameters
+    ----------
+    scale : float
+        ``s`` > 0, within :data:`bayesreg.priors.SCALE_RANGE`.
+    """
+
+    scale: float = 1.0
+    kind: ClassVar[str] = "halfnormal"
+
+    def __post_init__(self):
+        object.__setattr__(self, "scale", check_scale(self.scale, "scale"))
+
+    def logp(self, sigma) -> np.ndarray:  # noqa: D102
+        s = _pos(sigma)
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            z = s / self.scale
+            return _on_support(s, 0.5 * math.log(2.0 / math.pi) - math.log(self.scale) - 0.5 * z * z)
+
+    def pymc_logp(self, pt, sigma_var):  # noqa: D102
+        c = np.float64(0.5 * math.log(2.0 / math.pi) - math.log(self.scale))
+        return c - np.float64(0.5 / self.scale**2) * sigma_var**2
+
+    def dlogp_dlogsigma(self, sigma: float) -> float:  # noqa: D102
+        return -((sigma / self.scale) ** 2)
+
+    def gibbs(self) -> SigmaGibbs:  # noqa: D102
+        return SigmaGibbs("slice", c2=0.5 / self.scale**2)
+
+    def sample(self, size=None, rng=None) -> np.ndarray:  # noqa: D102
+        return self.scale * np.abs(np.random.default_rng(rng).standard_normal(size))
+
+
+@dataclass(frozen=True)
+class HalfStudentT(SigmaPrior):
+    r"""Half-Student-t prior on sigma, ``nu`` degrees of freedom, scale ``s``.
+
+    :math:`p(\sigma) = \frac{2\,\Gamma((\nu+1)/2)}{\Gamma(\nu/2)\sqrt{\nu\pi}\,s}
+    \big(1 + \sigma^2/(\nu s^2)\big)^{-(\nu+1)/2}`, :math:`\sigma > 0`: Stan's
+    ``sigma ~ student_t(nu, 0, s)`` with ``sigma`` positive, PyMC's ``HalfStudentT(nu, sigma=s)``.
+    The Gibbs samplers use its inverse-gamma mixture (Wand et al., 2011):
+    :math:`\sigma^2 \mid a \sim IG(\nu/2, \nu/a)`, :math:`a \sim IG(1/2, 1/s^2)`.
+
+    Parameters
+    ----------
+    nu : float
+        Degrees of freedom > 0, within :data:`bayesreg.priors.SCALE_RANGE`.
+    scale : float
+        ``s`` > 0, within :data:`bayesreg.priors.SCALE_RANGE`.
+    """
+
+    nu: float = 3.0
+    scale: float = 1.0
+    kind: ClassVar[str] = "halfstudentt"
+
+    def __post_init__(self):
+        object.__setattr__(self, "nu", check_scale(self.nu, "nu"))
+        object.__setattr__(self, "scale", check_scale(self.scale, "scale"))
+
+    def _const(self) -> float:
+        nu = self.nu
+        return (math.log(2.0) + math.lgamma(0.5 * (nu + 1.0)) - math.lgamma(0.5 * nu)
+                - 0.5 * math.log(nu * math.pi) - math.log(self.scale))  # fmt: skip
+
+    def logp(self, sigma) -> np.ndarray:  # noqa: D102
+        s = _pos(sigma)
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            z = s / self.scale
+            return _on_support(s, self._const() - 0.5 * (self.nu + 1.0) * np.log1p(z * z / self.nu))
+
+    def pymc_logp(self, pt, sigma_var):  # noqa: D102
+        z = sigma_var / np.float64(self.scale)
+        return np.float64(self._const()) - np.float64(0.5 * (self.nu + 1.0)) * pt.log1p(z * z / np.float64(self.nu))
+
+    def dlogp_dlogsigma(self, sigma: float) -> float:  # noqa: D102
+        z2 = (sigma / self.scale) ** 2
+        return -(self.nu + 1.0) * z2 / (self.nu + z2) if math.isfinite(z2) else -(self.nu + 1.0)
+
+    def gibbs(self) -> SigmaGibbs:  # noqa: D102
+        return SigmaGibbs("halft", nu=self.nu, scale=self.scale)
+
+    def sample(self, size=None, rng=None) -> np.ndarray:  # noqa: D102
+        return self.scale * np.abs(np.random.default_rng(rng).standard_t(self.nu, size))
+
+
+@dataclass(frozen=True)
+class HalfCauchy(HalfStudentT):
+    r"""Half-Cauchy prior on sigma: :math:`p(\sigma) = \frac{2}{\pi s (1 + \sigma^2/s^2)}`, :math:`\sigma > 0`.
+
+    The half-Student-t with ``nu = 1`` (Gelman 2006): Stan's ``sigma ~ cauchy(0, s)``, PyMC's
+    ``HalfCauchy(beta=s)``.
+
+    Parameters
+    ----------
+    scale : float
+        ``s`` > 0, within :data:`bayesreg.priors.SCALE_RANGE`.
+    """
+
+    nu: float = field(default=1.0, init=False)
+    scale: float = 1.0
+    kind: ClassVar[str] = "halfcauchy"
+
+    def __post_init__(self):
+        object.__setattr__(self, "scale", check_scale(self.scale, "scale"))
+
+    def __repr__(self) -> str:
+        return f"HalfCauchy(scale={self.scale!r})"
+
+
+@dataclass(frozen=True)
+class Exponential(SigmaPrior):
+    r"""Exponential prior on sigma with a **rate**: :math:`p(\sigma) = r e^{-r\sigma}`, mean ``1/rate``.
+
+    Stan's ``sigma ~ exponential(r)`` (rate, as here), PyMC's ``Exponential(lam=r)``.
+
+    Parameters
+    ----------
+    rate : float
+        ``r`` > 0, within :data:`bayesreg.priors.SCALE_RANGE` (the prior mean ``1/r`` is then
+        within it too).
+    """
+
+    rate: float = 1.0
+    kind: ClassVar[str] = "exponential"
+
+    def __post_init__(self):
+        object.__setattr__(self, "rate", check_scale(self.rate, "rate"))
+
+    def logp(self, sigma) -> np.ndarray:  # noqa: D102
+        s = _pos(sigma)
+        with np.errstate(invalid="ignore", over="ignore"):
+            return _on_support(s, math.log(self.rate) - self.rate * s)
+
+    def pymc_logp(self, pt, sigma_var):  # noqa: D102
+        return np.float64(math.log(self.rate)) - np.float64(self.rate) * sigma_var
+
+    def dlogp_dlogsigma(self, sigma: float) -> float:  # noqa: D102
+        return -self.rate * sigma
+
+    def gibbs(self) -> SigmaGibbs:  # noqa: D102
+        return SigmaGibbs("slice", c1=self.rate)
+
+    def sample(self, size=None, rng=None) -> np.ndarray:  # noqa: D102
+        return np.random.default_rng(rng).exponential(1.0 / self.rate, size)
+
+
+@dataclass(frozen=True)
+class Uniform(SigmaPrior):
+    r"""Uniform prior on sigma over :math:`(0, u]`: :math:`p(\sigma) = 1/u`.
+
+    Stan's ``real<lower=0, upper=u> sigma;`` without a sampling statement, PyMC's
+    ``Uniform(0, u)``. When ``u`` lies below the data's least-squares residual sd, resolving it
+    against the data warns: the posterior then piles up at the bound.
+
+    Parameters
+    ----------
+    upper : float
+        ``u`` > 0, within :data:`bayesreg.priors.SCALE_RANGE`.
+    """
+
+    upper: float = 1.0
+    kind: ClassVar[str] = "uniform"
+
+    def __post_init__(self):
+        object.__setattr__(self, "upper", check_scale(self.upper, "upper"))
+
+    def logp(self, sigma) -> np.ndarray:  # noqa: D102
+        s = _pos(sigma)
+        return _on_support(s, np.full(s.shape, -math.log(self.upper)), self.upper)
+
+    def pymc_logp(self, pt, sigma_var):  # noqa: D102
+        return pt.switch(pt.le(sigma_var, np.float64(self.upper)), np.float64(-math.log(self.upper)), -np.inf)
+
+    def dlogp_dlogsigma(self, sigma: float) -> float:  # noqa: D102
+        return 0.0
+
+    def gibbs(self) -> SigmaGibbs:  # noqa: D102
+        return SigmaGibbs("slice", upper=self.upper)
+
+    def sample(self, size=None, rng=None) -> np.ndarray:  # noqa: D102
+        return self.upper * (1.0 - np.random.default_rng(rng).random(size))
+
+
+def _residual_sd(X, y) -> float | None:
+    """The least-squares residual sd of centred rows when ``n > p + 1`` (else None)."""
+    n, p = X.shape
+    if n <= p + 1:
+        return None
+    Xc, yc = X - X.mean(axis=0), y - y.mean()
+    coef, *_ = np.linalg.lstsq(Xc, yc, rcond=None)
+    r = yc - Xc @ coef
+    return float(np.sqrt(r @ r / (n - p - 1)))
+
+
+def _check_upper(prior: SigmaPrior, X, y) -> None:
+    """Warn when a bounded prior's upper end lies below the data's residual sd (the posterior piles up there)."""
+    if not math.isfinite(prior.upper) or X is None or y is None:
+        return
+    sd = _residual_sd(X, y)
+    if sd is not None and prior.upper < sd:
+        warnings.warn(
+            f"sigma={prior!r}: the upper bound {prior.upper:.4g} lies below the least-squares residual sd "
+            f"{sd:.4g} of the data, so the posterior of sigma piles up at the bound; raise upper",
+            UserWarning,
+            stacklevel=4,
+        )
+
+
 @dataclass(frozen=True)
 class Noise:
     r"""A resolved noise model: ``sigma`` fixed, or its prior.
 
     Attributes
     ----------
-    kind : {"fixed", "jeffreys", "invgamma"}
+    kind : str
+        ``"fixed"``, ``"jeffreys"``, ``"invgamma"`` or the ``kind`` of a :class:`SigmaPrior`
+        (``"halfnormal"``, ``"halfcauchy"``, ``"halfstudentt"``, ``"exponential"``, ``"uniform"``).
     value : float or None
         The fixed sigma.
-    prior : InverseGammaPrior or None
-        The inverse-gamma prior on :math:`\sigma^2` (``kind="invgamma"``).
+    prior : InverseGammaPrior, SigmaPrior or None
+        The inverse-gamma prior on :math:`\sigma^2` (``kind="invgamma"``) or the prior on sigma.
     note : str
         Where it came from (``"given"``, the default prior, the plug-in estimate).
     """
 
     kind: str
     value: float | None = None
-    prior: InverseGammaPrior | None = None
+    prior: InverseGammaPrior | SigmaPrior | None = None
     note: str = "given"
 
     @property
@@ -133,15 +443,24 @@ class Noise:
         return self.kind == "fixed"
 
     @property
+    def on_sigma(self) -> bool:
+        """Whether sigma has a :class:`SigmaPrior` (a prior on sigma, not the inverse-gamma family)."""
+        return isinstance(self.prior, SigmaPrior)
+
+    @property
     def argument(self):
-        """The resolved spelling: the number, ``"jeffreys"`` or the InverseGammaPrior."""
-        return {"fixed": self.value, "jeffreys": "jeffreys", "invgamma": self.prior}[self.kind]
+        """The resolved spelling: the number, ``"jeffreys"`` or the prior object."""
+        if self.fixed:
+            return self.value
+        return "jeffreys" if self.kind == "jeffreys" else self.prior
 
     def __repr__(self) -> str:
         if self.kind == "fixed":
             what = f"sigma={self.value:.6g}"
         elif self.kind == "jeffreys":
             what = "p(sigma) ∝ 1/sigma"
+        elif self.on_sigma:
+            what = f"sigma ~ {self.prior!r}"
         else:
             what = f"sigma^2 ~ {self.prior}"
         return f"Noise({what}, {self.note})"
@@ -155,63 +474,125 @@ class Noise:
         return 0.0, 0.0
 
     def log_prior(self, sigma) -> np.ndarray:
-        r"""Log prior density of ``sigma`` on the sigma scale, up to a constant.
+        r"""Log prior density of ``sigma`` on the sigma scale (up to a constant for the inverse-gamma family).
 
         Inverse-gamma(a, b) on :math:`s = \sigma^2`: :math:`p(s) \propto s^{-a-1} e^{-b/s}` and
         :math:`ds = 2\sigma\,d\sigma`, so :math:`p(\sigma) \propto \sigma^{-2a-1} e^{-b/\sigma^2}`;
-        Jeffreys is ``a = b = 0``.
+        Jeffreys is ``a = b = 0``. A :class:`SigmaPrior` gives its normalised density.
         """
         if self.fixed:
             raise ValueError("a fixed sigma has no prior density")
+        if self.on_sigma:
+            return self.prior.logp(sigma)
         a, b = self._ig()
         sigma = np.asarray(sigma, dtype=np.float64)
         return -(2.0 * a + 1.0) * np.log(sigma) - b / sigma**2
 
     def pymc_log_prior(self, pt, sigma_var):
         """The same log density as :meth:`log_prior`, on a PyTensor variable ``sigma_var``."""
+        if self.on_sigma:
+            return self.prior.pymc_logp(pt, sigma_var)
         a, b = self._ig()
         out = -(2.0 * a + 1.0) * pt.log(sigma_var)
         return out - np.float64(b) / sigma_var**2 if b > 0 else out
 
+    def pymc_sigma(self, pm, pt, initval: float):
+        r"""Create the PyMC variable ``sigma`` with this prior (inside a model context).
+
+        A positive free variable (``HalfFlat``, log transform) whose density on the sigma scale is
+        the ``sigma_prior`` Potential of :meth:`pymc_log_prior`, or, for a bounded prior
+        (:class:`Uniform`), PyMC's ``Uniform(0, upper)`` with its interval transform, so NUTS
+        never proposes outside the support. Either way the density is the one on sigma, so a
+        mode found by ``find_map`` (no Jacobian) is a mode in sigma.
+        """
+        if self.fixed:
+            raise ValueError("a fixed sigma is data, not a variable")
+        upper = self.prior.upper if self.on_sigma else math.inf
+        if math.isfinite(upper):
+            return pm.Uniform("sigma", lower=0.0, upper=np.float64(upper), initval=min(initval, 0.5 * upper))
+        sigma = pm.HalfFlat("sigma", initval=initval)
+        pm.Potential("sigma_prior", self.pymc_log_prior(pt, sigma))
+        return sigma
+
     # ---- Gibbs samplers ------------------------------------------------------------------------
 
-    def gibbs_settings(self) -> tuple[str, float, float, float]:
-        """``(mode, fixed value, a0, b0)`` of the samplers' sigma^2 update.
+    def gibbs_settings(self) -> SigmaGibbs:
+        """The samplers' sigma update (:class:`SigmaGibbs`).
 
-        ``mode`` is ``"fixed"`` or ``"invgamma"`` (Jeffreys is IG(0, 0) on sigma^2): the
-        conditional ``sigma^2 | . ~ IG(a0 + n_eff/2, b0 + RSS/2)``.
+        ``"fixed"``; ``"invgamma"`` (Jeffreys is IG(0, 0) on sigma^2): the conditional
+        ``sigma^2 | . ~ IG(a0 + n_eff/2, b0 + RSS/2)``; or the update of a :class:`SigmaPrior`
+        (:meth:`SigmaPrior.gibbs`).
         """
-        a, b = self._ig()
         if self.fixed:
-            return "fixed", float(self.value), 0.0, 0.0
-        return "invgamma", 1.0, a, b
+            return SigmaGibbs("fixed", fixed=float(self.value))
+        if self.on_sigma:
+            return self.prior.gibbs()
+        a, b = self._ig()
+        return SigmaGibbs("invgamma", a0=a, b0=b)
 
     # ---- joint MAP -----------------------------------------------------------------------------
 
     def modal_sigma(self, rss: float, n: int, extra_count: float = 0.0, extra_linear: float = 0.0) -> float:
         r"""The sigma that maximises the joint posterior given the coefficients.
 
-        Maximises :math:`-m\log\sigma - A/\sigma^2 - B/\sigma` with :math:`m = n + 2a + 1 +`
-        ``extra_count``, :math:`A = \mathrm{RSS}/2 + b`, :math:`B =` ``extra_linear`` (the
-        coefficient prior's own dependence on sigma, :meth:`bayesreg.priors.Prior.sigma_terms`):
-        the root of :math:`m s^2 - B s - 2A = 0`.
+        Maximises :math:`h(\sigma) = -m\log\sigma - A/\sigma^2 - B/\sigma + \log p(\sigma)` with
+        :math:`m = n +` ``extra_count``, :math:`A = \mathrm{RSS}/2`, :math:`B =` ``extra_linear``
+        (the coefficient prior's own dependence on sigma, :meth:`bayesreg.priors.Prior.sigma_terms`).
+
+        - Inverse-gamma(a, b) on :math:`\sigma^2` (Jeffreys: ``a = b = 0``): ``m += 2a + 1``,
+          ``A += b``, and the maximiser is the root of :math:`m s^2 - B s - 2A = 0`.
+        - A :class:`SigmaPrior`: in :math:`u = \log\sigma` every term of :math:`h` is concave
+          (the prior's too: :math:`-c\,e^{2u}`, :math:`-c\,e^{u}`,
+          :math:`-\frac{\nu+1}2\log(1 + e^{2u}/(\nu s^2))`), so :math:`h'(u)` decreases and its
+          root is bracketed and found by Brent's method to machine precision. The prior's
+          :math:`h'` terms are never positive, so the root lies below the flat-prior maximiser
+          :math:`u_0`, which brackets it from above; a bounded prior clips it at its upper end.
         """
         if self.fixed:
             return float(self.value)
-        a, b = self._ig()
-        m = n + 2.0 * a + 1.0 + extra_count
-        A = 0.5 * rss + b
+        if not self.on_sigma:
+            a, b = self._ig()
+            m = n + 2.0 * a + 1.0 + extra_count
+            A = 0.5 * rss + b
+            B = extra_linear
+            return (B + math.sqrt(B * B + 8.0 * m * A)) / (2.0 * m)
+        prior = self.prior
+        m = n + extra_count
+        A = 0.5 * rss
         B = extra_linear
-        return (B + math.sqrt(B * B + 8.0 * m * A)) / (2.0 * m)
+        if A <= 0.0 and B <= 0.0:
+            return 0.0  # h increases as sigma -> 0: no mode at a positive sigma
+        s0 = (B + math.sqrt(B * B + 8.0 * m * A)) / (2.0 * m) if m > 0 else math.inf
+        if not math.isfinite(s0):  # pragma: no cover - n >= 1 keeps m > 0
+            raise ValueError("the joint mode of sigma is unbounded")
+        s0 = min(s0, prior.upper)
+
+        def dh(u: float) -> float:
+            # h'(u): -m + 2A e^{-2u} + B e^{-u} + d log p / d log sigma
+            e = math.exp(-u)
+            return -m + 2.0 * A * e * e + B * e + prior.dlogp_dlogsigma(math.exp(u))
+
+        hi = math.log(s0)
+        if dh(hi) >= 0.0:  # the flat-prior maximiser, or the bound: the prior does not pull below it
+            return s0
+        lo, step = hi, 1.0
+        while dh(lo) < 0.0:
+            lo -= step
+            step *= 2.0
+            if lo < math.log(SCALE_RANGE[0]) - 50.0:  # pragma: no cover - A > 0 or B > 0 makes h'(u) > 0 eventually
+                return 0.0
+        from scipy.optimize import brentq
+
+        return math.exp(brentq(dh, lo, hi, xtol=1e-15, rtol=4.0 * np.finfo(float).eps, maxiter=500))
 
 
 @dataclass(frozen=True)
 class SigmaSpec:
     """A checked spelling of ``sigma``, not yet resolved against data (see :func:`parse_sigma`)."""
 
-    word: str  # "fixed", "default", "jeffreys", "estimate", "invgamma"
+    word: str  # "fixed", "default", "jeffreys", "estimate", "invgamma", "sigma_prior"
     value: float | None = None
-    prior: InverseGammaPrior | None = None
+    prior: InverseGammaPrior | SigmaPrior | None = None
 
     @property
     def fixed(self) -> bool:
@@ -231,12 +612,16 @@ class SigmaSpec:
         y_var : float, optional
             Sample variance of ``y`` (for ``"default"``).
         X, y : ndarray, optional
-            Validated rows (for ``"estimate"``).
+            Validated rows (for ``"estimate"``; and, for a :class:`Uniform` prior, to warn when its
+            upper bound lies below the least-squares residual sd).
         """
         if self.word == "fixed":
             return Noise("fixed", value=self.value)
         if self.word == "invgamma":
             return Noise("invgamma", prior=self.prior)
+        if self.word == "sigma_prior":
+            _check_upper(self.prior, X, y)
+            return Noise(self.prior.kind, prior=self.prior)
         if self.word == "jeffreys":
             return Noise("jeffreys")
         if self.word == "default":
@@ -263,9 +648,11 @@ def parse_sigma(sigma, name: str = "sigma") -> SigmaSpec:
     if isinstance(sigma, SigmaSpec):
         return sigma
     if isinstance(sigma, Noise):
-        return SigmaSpec("fixed", value=sigma.value) if sigma.fixed else SigmaSpec(
-            "invgamma" if sigma.kind == "invgamma" else "jeffreys", prior=sigma.prior
-        )
+        if sigma.fixed:
+            return SigmaSpec("fixed", value=sigma.value)
+        if sigma.on_sigma:
+            return SigmaSpec("sigma_prior", prior=sigma.prior)
+        return SigmaSpec("invgamma" if sigma.kind == "invgamma" else "jeffreys", prior=sigma.prior)
     if sigma is None:
         return SigmaSpec("jeffreys")
     if isinstance(sigma, str):
@@ -275,6 +662,10 @@ def parse_sigma(sigma, name: str = "sigma") -> SigmaSpec:
         return SigmaSpec(low)
     if isinstance(sigma, InverseGammaPrior):
         return SigmaSpec("invgamma", prior=sigma)
+    if isinstance(sigma, SigmaPrior):
+        return SigmaSpec("sigma_prior", prior=sigma)
+    if isinstance(sigma, type) and issubclass(sigma, SigmaPrior):
+        raise TypeError(f"{name} must be a prior instance such as {sigma.__name__}(...), not the class itself")
     if isinstance(sigma, bool) or not isinstance(sigma, int | float | np.integer | np.floating):
         raise TypeError(f"{name} must be {_VOCABULARY}; got {type(sigma).__name__} {sigma!r}")
     # the likelihood's precision is 1/sigma^2 (and alpha = sigma^2/(n b)): the range of SCALE_RANGE

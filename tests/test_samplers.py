@@ -403,3 +403,27 @@ def test_rows_only_groups_need_rows():
         sample_gibbs(st, y, br.Gaussian())
     with pytest.raises(ValueError, match="nan|NaN"):
         sample_gibbs(np.where(X > 1, np.nan, X), y, br.Gaussian())
+
+
+@pytest.mark.parametrize("route", ["numpy", "compiled"])
+@pytest.mark.parametrize("prior", [br.Laplace(1e-100), br.ParkCasella(1e100), br.Laplace(1e-150)],
+                         ids=["laplace-1e-100", "parkcasella-lam-1e100", "laplace-at-the-range-end"])  # fmt: skip
+def test_latent_scales_keep_a_tiny_prior_scale(prior, route):
+    # b / sigma = 1e-100 (Park-Casella: sigma / lam): the likelihood is negligible, the posterior is the
+    # prior Laplace(0, b), sd sqrt(2) b. Drawing 1/t_j ~ InvGauss(lam / |beta_j|, lam^2) with the mean clamped
+    # at 1e150 once gave sd ~1e-75 here, whatever b; the draw is now made in units of lam^2. The sd of
+    # 2 x 2000 near-independent Laplace draws is within ~5 * sqrt((6 - 1) / 4) / sqrt(4000) = 9% of the truth.
+    from bayesreg.solvers import _route
+
+    r = np.random.default_rng(0)
+    X = r.standard_normal((40, 5))
+    y = X @ np.ones(5) + r.standard_normal(40)
+    b = prior.scale if isinstance(prior, br.Laplace) else 1.0 / prior.lam
+    with _route.force_route(route):
+        idata = sample_gibbs(X, y, prior, sigma=1.0, draws=2000, tune=200, chains=2, random_seed=3, progressbar=False,
+                             check=False)  # fmt: skip
+    beta = idata.posterior["beta"].values
+    assert np.all(np.isfinite(beta))
+    assert beta.std() == pytest.approx(np.sqrt(2.0) * b, rel=0.1)
+    # and the shape: a Laplace, P(|beta| <= b log 2) = 1/2
+    assert np.mean(np.abs(beta) <= b * np.log(2.0)) == pytest.approx(0.5, abs=0.03)

@@ -40,11 +40,24 @@ Prior kinds (``v_j`` in terms of the latent scales):
    Orenstein and Bhattacharya, 2020), whose step adapts during tuning only.
 
 ``sigma^2``: fixed (mode 0), inverse-gamma IG(a0, b0) on ``sigma^2`` (mode 1; Jeffreys is
-``a0 = b0 = 0``) or half-Cauchy(s) on ``sigma`` via ``sigma^2 | a ~ IG(1/2, 1/a)``,
-``a ~ IG(1/2, 1/s^2)`` (mode 2). For the priors that scale with ``sigma`` (Park-Casella,
-horseshoe) ``(beta, sigma^2)`` is one block: ``sigma^2 ~ IG(a0 + n_eff/2, b0 + quad/2)`` with
-``quad = yty - xty^T A^-1 xty`` (``beta`` integrated out), then ``beta | sigma^2`` (Rajaratnam
-and Sparks' fast Bayesian lasso); otherwise ``sigma^2 | beta ~ IG(a0 + n_eff/2, b0 + RSS/2)``.
+``a0 = b0 = 0``), half-Student-t(nu, s) on ``sigma`` (mode 2) or a log-concave prior
+``log p(sigma) = -c2 sigma^2 - c1 sigma`` on ``(0, upper]`` (mode 3: half-normal, exponential,
+uniform). For the priors that scale with ``sigma`` (Park-Casella, horseshoe) ``(beta, sigma^2)``
+is one block: ``sigma^2`` from its conditional with ``beta`` integrated out, where the data enter
+through ``quad = yty - xty^T A^-1 xty``: ``y | sigma, scales ~ N(0, sigma^2 M)`` gives
+``sigma^-n_eff exp(-quad / (2 sigma^2))``; then ``beta | sigma^2`` (Rajaratnam and Sparks' fast
+Bayesian lasso). Otherwise ``sigma^2 | beta`` with ``RSS`` in place of ``quad``. Writing ``Q``
+for either:
+
+- mode 1: ``sigma^2 ~ IG(a0 + n_eff/2, b0 + Q/2)``;
+- mode 2, the inverse-gamma mixture of Wand, Ormerod, Padoan and Fruhwirth (2011):
+  ``sigma^2 | a ~ IG(nu/2, nu/a)`` and ``a ~ IG(1/2, 1/s^2)`` give, with ``a`` integrated out,
+  ``p(sigma^2) ∝ (sigma^2)^-1/2 (nu + sigma^2/s^2)^-(nu+1)/2``, i.e.
+  ``p(sigma) ∝ (1 + sigma^2/(nu s^2))^-(nu+1)/2``: the half-t. So
+  ``sigma^2 | a, . ~ IG(nu/2 + n_eff/2, nu/a + Q/2)`` and
+  ``a | sigma^2 ~ IG((nu + 1)/2, nu/sigma^2 + 1/s^2)`` (half-Cauchy: ``nu = 1``);
+- mode 3: a slice sampler (Neal 2003) on ``u = log sigma``, whose conditional
+  ``-(n_eff - 1) u - Q e^(-2u)/2 - c2 e^(2u) - c1 e^u`` (``u <= log upper``) is log-concave.
 
 Random numbers come from numba's thread-local ``np.random`` state, seeded once per chain
 (:func:`seed`) in the thread that runs the chain, so a chain's draws do not depend on how the
@@ -67,7 +80,7 @@ class GibbsConfig(NamedTuple):
     """What is sampled: the prior kind, the noise model and every fixed hyperparameter, by name.
 
     ``kind`` is one of ``GAUSSIAN``, ``PARK_CASELLA``, ``LAPLACE``, ``HORSESHOE``; ``sigma_mode``
-    one of ``SIGMA_FIXED``, ``SIGMA_INVGAMMA``, ``SIGMA_HALFCAUCHY``; ``hyper`` says whether the
+    one of ``SIGMA_FIXED``, ``SIGMA_INVGAMMA``, ``SIGMA_HALFT``, ``SIGMA_SLICE``; ``hyper`` says whether the
     prior scale (``tau^2`` of the Gaussian prior, ``lambda^2`` of Park-Casella) has a hyperprior.
     Hyperparameters a prior does not use are ignored (give 0.0). Build it with Python ``int``,
     ``bool`` and ``float`` values: other scalar types compile another specialisation.
@@ -78,7 +91,11 @@ class GibbsConfig(NamedTuple):
     hyper: bool
     a0: float  # sigma^2 inverse-gamma shape
     b0: float  # sigma^2 inverse-gamma scale
-    sig_hc: float  # half-Cauchy scale of sigma
+    sig_nu: float  # half-t degrees of freedom of sigma (mode SIGMA_HALFT; 1: half-Cauchy)
+    sig_scale: float  # half-t scale of sigma
+    sig_c1: float  # mode SIGMA_SLICE: log p(sigma) = -c2 sigma^2 - c1 sigma on (0, sig_upper]
+    sig_c2: float
+    sig_upper: float  # inf when unbounded
     ha: float  # tau^2 inverse-gamma shape (Gaussian hyperprior)
     hb: float  # tau^2 inverse-gamma scale
     r: float  # lambda^2 Gamma shape (Park-Casella hyperprior)
@@ -117,7 +134,7 @@ class GibbsState(NamedTuple):
     ``l_j``); ``nu`` (p,) the horseshoe auxiliaries; ``sigma2``; ``tau2`` the Gaussian ``tau^2``
     or the horseshoe global ``tau^2``; ``log_step`` the log random-walk step of the horseshoe
     update of ``log tau^2``; ``lam2`` the Park-Casella/Laplace ``lambda^2``; ``a_sig`` the
-    auxiliary of the half-Cauchy prior on sigma; ``log_step_s2`` the log step of the Metropolis
+    auxiliary of the half-t prior on sigma; ``log_step_s2`` the log step of the Metropolis
     update of ``log sigma^2`` (Gaussian/Laplace with ``p >= n``).
     """
 
@@ -156,9 +173,11 @@ HORSESHOE = 3
 
 SIGMA_FIXED = 0
 SIGMA_INVGAMMA = 1
-SIGMA_HALFCAUCHY = 2
+SIGMA_HALFT = 2
+SIGMA_SLICE = 3
 
 _MU_MAX = 1e150
+_W_MIN = 1e-306  # floor of a relative prior variance where its reciprocal enters the precision matrix
 
 
 @njit(cache=True, nogil=True)
@@ -216,9 +235,12 @@ def _backward_t(L, b):
 @njit(cache=True, nogil=True)
 def _factor_rue(xtx, xty, yty, w, A):
     # A = xtx + diag(1/w) = L L^T; returns L, v = L^-1 xty, quad = yty - xty^T A^-1 xty and
-    # log|M| for M = I + X diag(w) X^T
+    # log|M| for M = I + X diag(w) X^T. A w_j below _W_MIN (a prior variance under 1e-306 of sigma^2,
+    # which float64 cannot invert) is read as _W_MIN: beta_j is then held within 1e-153 sigma of 0.
     p = xty.shape[0]
     for i in range(p):
+        if w[i] < _W_MIN:
+            w[i] = _W_MIN
         for j in range(p):
             A[i, j] = xtx[i, j]
         A[i, i] += 1.0 / w[i]
@@ -290,11 +312,80 @@ def _factor(use_bcm, xtx, xty, yty, X, XT, y, w, A):
 
 @njit(cache=True, nogil=True)
 def _log_marginal(quad, logdet, sigma_mode, s2, shape, rate):
-    # log p(y | prior variances) up to a constant, beta (and sigma^2 when it is free) integrated out:
-    # y ~ N(0, sigma^2 M); with sigma^2 ~ IG(shape0, rate0): -1/2 log|M| - shape log(rate0 + quad/2)
-    if sigma_mode == SIGMA_FIXED:
+    # log p(y | prior variances) up to a constant, beta (and sigma^2 when it is conditionally
+    # inverse-gamma) integrated out: y ~ N(0, sigma^2 M); with sigma^2 ~ IG(shape0, rate0):
+    # -1/2 log|M| - shape log(rate0 + quad/2). Mode SIGMA_SLICE: given sigma^2, as when fixed.
+    if sigma_mode == SIGMA_FIXED or sigma_mode == SIGMA_SLICE:
         return -0.5 * logdet - 0.5 * quad / s2
     return -0.5 * logdet - shape * np.log(rate + 0.5 * quad)
+
+
+@njit(cache=True, nogil=True)
+def _latent_scale(c, lam, lam2, ab):
+    # t with 1/t ~ InvGauss(mu, lam2), mu = lam c / |beta_j| (c = sigma for Park-Casella, 1 for the
+    # unconditional Laplace). Drawn as InvGauss(mu, lam2) = lam2 InvGauss(mu / lam2, 1) (X ~ IG(mu, l)
+    # gives kX ~ IG(k mu, k l)): mu / lam2 = c / (lam |beta_j|) is O(1) wherever beta_j is at the
+    # prior's scale, however small that scale is (clamping mu itself lost the scale once lam > 1e75)
+    den = lam * ab
+    mu_rel = c / den if den > 0.0 else _MU_MAX
+    if not mu_rel < _MU_MAX:
+        mu_rel = _MU_MAX
+    return (1.0 / lam2) / _inv_gauss(mu_rel, 1.0)
+
+
+@njit(cache=True, nogil=True)
+def _log_sigma_f(u, n_eff, Q, c1, c2, log_upper):
+    # log density of u = log sigma given the rest, up to a constant (mode SIGMA_SLICE):
+    # sigma^-n_eff exp(-Q / (2 sigma^2)) p(sigma) d sigma, with d sigma = sigma du
+    if u > log_upper:
+        return -np.inf
+    out = -(n_eff - 1.0) * u
+    if Q > 0.0:
+        out -= 0.5 * Q * np.exp(-2.0 * u)
+    if c2 > 0.0:
+        out -= c2 * np.exp(2.0 * u)
+    if c1 > 0.0:
+        out -= c1 * np.exp(u)
+    return out
+
+
+@njit(cache=True, nogil=True)
+def _slice_log_sigma(u0, n_eff, Q, c1, c2, log_upper):
+    # univariate slice sampler (Neal 2003) on log sigma, stepping out then shrinking; log-concave target.
+    # The width is about twice the conditional sd of log sigma, 1 / sqrt(2 n_eff).
+    width = 2.0 / np.sqrt(2.0 * n_eff + 1.0)
+    logy = _log_sigma_f(u0, n_eff, Q, c1, c2, log_upper) + np.log(np.random.random())
+    lo = u0 - width * np.random.random()
+    hi = lo + width
+    k = 0
+    while _log_sigma_f(lo, n_eff, Q, c1, c2, log_upper) > logy and k < 200:
+        lo -= width
+        k += 1
+    k = 0
+    while _log_sigma_f(hi, n_eff, Q, c1, c2, log_upper) > logy and k < 200:
+        hi += width
+        k += 1
+    while True:
+        u = lo + (hi - lo) * np.random.random()
+        if _log_sigma_f(u, n_eff, Q, c1, c2, log_upper) > logy:
+            return u
+        if u < u0:
+            lo = u
+        else:
+            hi = u
+
+
+@njit(cache=True, nogil=True)
+def _log_prior_log_s2(s2, sigma_mode, shape_prior, rate0, c1, c2, log_upper):
+    # log prior density of log sigma^2 (Jacobian included), for the Metropolis step on log sigma^2:
+    # the (conditionally) inverse-gamma modes IG(shape_prior, rate0) -> -shape_prior log s2 - rate0 / s2;
+    # mode SIGMA_SLICE: log p(sigma) + log sigma (d sigma = sigma / 2 d log sigma^2)
+    if sigma_mode == SIGMA_SLICE:
+        ls = 0.5 * np.log(s2)
+        if ls > log_upper:
+            return -np.inf
+        return -c2 * s2 - c1 * np.sqrt(s2) + ls
+    return -shape_prior * np.log(s2) - rate0 / s2
 
 
 @njit(cache=True, nogil=True)
@@ -392,14 +483,16 @@ def _sweeps(config, data, state, it0, n_iter, tune, trace):
     blocked = kind == PARK_CASELLA or kind == HORSESHOE
     n_rows = X.shape[0] if use_bcm else int(n_eff)
     marginal_s2 = (not blocked) and sigma_mode != SIGMA_FIXED and p >= n_rows
+    c1, c2 = config.sig_c1, config.sig_c2
+    log_upper = np.log(config.sig_upper)
     for it in range(n_iter):
         g = it0 + it
-        # shape and rate of the sigma^2 conditional without the beta/RSS terms
+        # shape and rate of the (conditionally) inverse-gamma sigma^2 conditional without the beta/RSS terms
         shape0 = config.a0 + 0.5 * n_eff
         rate0 = config.b0
-        if sigma_mode == SIGMA_HALFCAUCHY:
-            shape0 += 0.5
-            rate0 += 1.0 / a_sig
+        if sigma_mode == SIGMA_HALFT:
+            shape0 += 0.5 * config.sig_nu
+            rate0 += config.sig_nu / a_sig
         # ---- prior variances relative to sigma^2
         if kind == GAUSSIAN:
             for j in range(p):
@@ -446,7 +539,7 @@ def _sweeps(config, data, state, it0, n_iter, tune, trace):
         # ---- Gaussian and Laplace priors (not scaled by sigma) when p >= n: sigma^2 and beta are
         # strongly coupled (beta can nearly interpolate y), so alternating sigma^2 | beta and
         # beta | sigma^2 crawls. Add a Metropolis step on log sigma^2 with beta integrated out:
-        # y ~ N(0, sigma^2 M), M = I + X diag(v / sigma^2) X^T, prior IG(a0, b0) on sigma^2.
+        # y ~ N(0, sigma^2 M), M = I + X diag(v / sigma^2) X^T, and sigma's prior (on log sigma^2).
         if marginal_s2:
             s2_new = s2 * np.exp(np.exp(log_step_s2) * np.random.standard_normal())
             for j in range(p):
@@ -454,10 +547,12 @@ def _sweeps(config, data, state, it0, n_iter, tune, trace):
             L2, v2, quad2, logdet2 = _factor(use_bcm, xtx, xty, yty, X, XT, y, w_new, A)
             sh = shape0 - 0.5 * n_eff  # prior shape (Jacobian of log sigma^2 included)
             log_acc = (
-                -(0.5 * n_eff + sh) * (np.log(s2_new) - np.log(s2))
+                -0.5 * n_eff * (np.log(s2_new) - np.log(s2))
                 - 0.5 * (logdet2 - logdet)
-                - (0.5 * quad2 + rate0) / s2_new
-                + (0.5 * quad + rate0) / s2
+                - 0.5 * quad2 / s2_new
+                + 0.5 * quad / s2
+                + _log_prior_log_s2(s2_new, sigma_mode, sh, rate0, c1, c2, log_upper)
+                - _log_prior_log_s2(s2, sigma_mode, sh, rate0, c1, c2, log_upper)
             )
             accepted = np.log(np.random.random()) < log_acc
             if accepted:
@@ -468,7 +563,9 @@ def _sweeps(config, data, state, it0, n_iter, tune, trace):
             if g < tune:
                 log_step_s2 += ((1.0 if accepted else 0.0) - 0.35) / np.sqrt(g + 1.0)
         # ---- sigma^2 | local scales (beta integrated out), for sigma-scaled priors
-        if blocked and sigma_mode != SIGMA_FIXED:
+        if blocked and sigma_mode == SIGMA_SLICE:
+            s2 = np.exp(2.0 * _slice_log_sigma(0.5 * np.log(s2), n_eff, quad, c1, c2, log_upper))
+        elif blocked and sigma_mode != SIGMA_FIXED:
             s2 = _inv_gamma(shape0, rate0 + 0.5 * quad)
         # ---- beta | sigma^2, rest
         sd = np.sqrt(s2)
@@ -487,11 +584,14 @@ def _sweeps(config, data, state, it0, n_iter, tune, trace):
         if rss < 0.0:
             rss = 0.0
         # ---- sigma^2 | beta, for the priors that do not scale with sigma
-        if not blocked and sigma_mode != SIGMA_FIXED:
+        if not blocked and sigma_mode == SIGMA_SLICE:
+            s2 = np.exp(2.0 * _slice_log_sigma(0.5 * np.log(s2), n_eff, rss, c1, c2, log_upper))
+        elif not blocked and sigma_mode != SIGMA_FIXED:
             s2 = _inv_gamma(shape0, rate0 + 0.5 * rss)
-        if sigma_mode == SIGMA_HALFCAUCHY:
-            hc = config.sig_hc
-            a_sig = _inv_gamma(1.0, 1.0 / (hc * hc) + 1.0 / s2)
+        if sigma_mode == SIGMA_HALFT:
+            # the half-t's auxiliary: a | sigma^2 ~ IG((nu + 1)/2, nu / sigma^2 + 1 / s^2)
+            hs = config.sig_scale
+            a_sig = _inv_gamma(0.5 * (config.sig_nu + 1.0), config.sig_nu / s2 + 1.0 / (hs * hs))
         # ---- prior scales | rest
         if kind == GAUSSIAN:
             if config.hyper:
@@ -507,13 +607,9 @@ def _sweeps(config, data, state, it0, n_iter, tune, trace):
                 S /= np.sqrt(s2)
                 lam2 = np.exp(_slice_lam2(np.log(lam2), 0.5 * p + config.r, S, config.delta))
             lam = np.sqrt(lam2)
+            c = np.sqrt(s2) if kind == PARK_CASELLA else 1.0
             for j in range(p):
-                ab = abs(beta[j])
-                if kind == PARK_CASELLA:
-                    mu = lam * np.sqrt(s2) / ab if ab > 0.0 else _MU_MAX
-                else:
-                    mu = lam / ab if ab > 0.0 else _MU_MAX
-                loc[j] = 1.0 / _inv_gauss(mu, lam2)
+                loc[j] = _latent_scale(c, lam, lam2, abs(beta[j]))
         else:
             t2 = tau2
             for j in range(p):

@@ -15,9 +15,19 @@ import math
 import numpy as np
 from scipy.linalg import solve_triangular
 
-from ._kernels import GAUSSIAN, HORSESHOE, LAPLACE, PARK_CASELLA, SIGMA_FIXED, SIGMA_HALFCAUCHY, GibbsState
+from ._kernels import (
+    GAUSSIAN,
+    HORSESHOE,
+    LAPLACE,
+    PARK_CASELLA,
+    SIGMA_FIXED,
+    SIGMA_HALFT,
+    SIGMA_SLICE,
+    GibbsState,
+)
 
 _MU_MAX = 1e150
+_W_MIN = 1e-306
 
 
 def _inv_gamma(rng, shape, scale):
@@ -34,8 +44,67 @@ def _inv_gauss(rng, mu, lam):
     return np.where(rng.random(mu.shape) * (mu + x) <= mu, x, mu * mu / x)
 
 
+def _latent_scale(rng, c, lam, lam2, ab):
+    # the kernel's _latent_scale, vectorised: 1/t ~ InvGauss(mu, lam2) drawn as lam2 InvGauss(mu / lam2, 1)
+    den = lam * ab
+    with np.errstate(divide="ignore", over="ignore"):
+        mu_rel = np.where(den > 0.0, c / np.where(den > 0.0, den, 1.0), _MU_MAX)
+    mu_rel = np.where(mu_rel < _MU_MAX, mu_rel, _MU_MAX)
+    with np.errstate(under="ignore"):
+        return (1.0 / lam2) / _inv_gauss(rng, mu_rel, 1.0)
+
+
+def _log_sigma_f(u, n_eff, Q, c1, c2, log_upper):
+    if u > log_upper:
+        return -math.inf
+    out = -(n_eff - 1.0) * u
+    if Q > 0.0:
+        e = -2.0 * u
+        out -= 0.5 * Q * math.exp(e) if e < 700.0 else math.inf
+    if c2 > 0.0:
+        out -= c2 * math.exp(2.0 * u) if 2.0 * u < 700.0 else math.inf
+    if c1 > 0.0:
+        out -= c1 * math.exp(u) if u < 700.0 else math.inf
+    return out
+
+
+def _slice_log_sigma(rng, u0, n_eff, Q, c1, c2, log_upper):
+    # the kernel's slice sampler on log sigma
+    width = 2.0 / math.sqrt(2.0 * n_eff + 1.0)
+    logy = _log_sigma_f(u0, n_eff, Q, c1, c2, log_upper) + math.log(rng.random())
+    lo = u0 - width * rng.random()
+    hi = lo + width
+    k = 0
+    while _log_sigma_f(lo, n_eff, Q, c1, c2, log_upper) > logy and k < 200:
+        lo -= width
+        k += 1
+    k = 0
+    while _log_sigma_f(hi, n_eff, Q, c1, c2, log_upper) > logy and k < 200:
+        hi += width
+        k += 1
+    while True:
+        u = lo + (hi - lo) * rng.random()
+        if _log_sigma_f(u, n_eff, Q, c1, c2, log_upper) > logy:
+            return u
+        if u < u0:
+            lo = u
+        else:
+            hi = u
+
+
+def _log_prior_log_s2(s2, sigma_mode, shape_prior, rate0, c1, c2, log_upper):
+    if sigma_mode == SIGMA_SLICE:
+        ls = 0.5 * math.log(s2)
+        if ls > log_upper:
+            return -math.inf
+        return -c2 * s2 - c1 * math.sqrt(s2) + ls
+    return -shape_prior * math.log(s2) - rate0 / s2
+
+
 def _factor(xtx, xty, yty, w):
-    # A = xtx + diag(1/w) = L L^T; L, v = L^-1 xty, quad = yty - xty^T A^-1 xty, log|I + X W X^T|
+    # A = xtx + diag(1/w) = L L^T; L, v = L^-1 xty, quad = yty - xty^T A^-1 xty, log|I + X W X^T|;
+    # w floored at _W_MIN as in the kernel
+    w = np.maximum(w, _W_MIN)
     A = xtx + np.diag(1.0 / w)
     L = np.linalg.cholesky(A)
     v = solve_triangular(L, xty, lower=True, check_finite=False)
@@ -45,7 +114,7 @@ def _factor(xtx, xty, yty, w):
 
 
 def _log_marginal(quad, logdet, sigma_mode, s2, shape, rate):
-    if sigma_mode == SIGMA_FIXED:
+    if sigma_mode == SIGMA_FIXED or sigma_mode == SIGMA_SLICE:
         return -0.5 * logdet - 0.5 * quad / s2
     return -0.5 * logdet - shape * math.log(rate + 0.5 * quad)
 
@@ -96,13 +165,15 @@ def run_block(config, data, state, it0, n_iter, tune, trace, rng):
     p = xty.shape[0]
     blocked = kind == PARK_CASELLA or kind == HORSESHOE
     marginal_s2 = (not blocked) and sigma_mode != SIGMA_FIXED and p >= int(n_eff)
+    c1, c2 = config.sig_c1, config.sig_c2
+    log_upper = math.log(config.sig_upper)
     for it in range(n_iter):
         g = it0 + it
         shape0 = config.a0 + 0.5 * n_eff
         rate0 = config.b0
-        if sigma_mode == SIGMA_HALFCAUCHY:
-            shape0 += 0.5
-            rate0 += 1.0 / a_sig
+        if sigma_mode == SIGMA_HALFT:
+            shape0 += 0.5 * config.sig_nu
+            rate0 += config.sig_nu / a_sig
         # ---- prior variances relative to sigma^2
         if kind == GAUSSIAN:
             w = np.full(p, tau2 / s2)
@@ -112,6 +183,7 @@ def run_block(config, data, state, it0, n_iter, tune, trace, rng):
             w = loc / s2
         else:
             w = tau2 * loc
+        w = np.maximum(w, _W_MIN)  # the kernel's _factor floors w in place
         L, v, quad, logdet = _factor(xtx, xty, yty, w)
         # ---- horseshoe: tau^2 by Metropolis on log tau^2 with beta (and sigma^2) integrated out
         if kind == HORSESHOE:
@@ -138,8 +210,10 @@ def run_block(config, data, state, it0, n_iter, tune, trace, rng):
             L2, v2, quad2, logdet2 = _factor(xtx, xty, yty, w_new)
             sh = shape0 - 0.5 * n_eff
             log_acc = (
-                -(0.5 * n_eff + sh) * (math.log(s2_new) - math.log(s2)) - 0.5 * (logdet2 - logdet)
-                - (0.5 * quad2 + rate0) / s2_new + (0.5 * quad + rate0) / s2
+                -0.5 * n_eff * (math.log(s2_new) - math.log(s2)) - 0.5 * (logdet2 - logdet)
+                - 0.5 * quad2 / s2_new + 0.5 * quad / s2
+                + _log_prior_log_s2(s2_new, sigma_mode, sh, rate0, c1, c2, log_upper)
+                - _log_prior_log_s2(s2, sigma_mode, sh, rate0, c1, c2, log_upper)
             )  # fmt: skip
             accepted = math.log(rng.random()) < log_acc
             if accepted:
@@ -148,17 +222,21 @@ def run_block(config, data, state, it0, n_iter, tune, trace, rng):
             if g < tune:
                 log_step_s2 += ((1.0 if accepted else 0.0) - 0.35) / math.sqrt(g + 1.0)
         # ---- sigma^2 | local scales (beta integrated out), for sigma-scaled priors
-        if blocked and sigma_mode != SIGMA_FIXED:
+        if blocked and sigma_mode == SIGMA_SLICE:
+            s2 = math.exp(2.0 * _slice_log_sigma(rng, 0.5 * math.log(s2), n_eff, quad, c1, c2, log_upper))
+        elif blocked and sigma_mode != SIGMA_FIXED:
             s2 = _inv_gamma(rng, shape0, rate0 + 0.5 * quad)
         # ---- beta | sigma^2, rest: L^-T (v + sd z)
         sd = math.sqrt(s2)
         beta = solve_triangular(L, v + sd * rng.standard_normal(p), lower=True, trans="T", check_finite=False)
         rss = max(yty - 2.0 * float(beta @ xty) + float(beta @ (xtx @ beta)), 0.0)
-        if not blocked and sigma_mode != SIGMA_FIXED:
+        if not blocked and sigma_mode == SIGMA_SLICE:
+            s2 = math.exp(2.0 * _slice_log_sigma(rng, 0.5 * math.log(s2), n_eff, rss, c1, c2, log_upper))
+        elif not blocked and sigma_mode != SIGMA_FIXED:
             s2 = _inv_gamma(rng, shape0, rate0 + 0.5 * rss)
-        if sigma_mode == SIGMA_HALFCAUCHY:
-            hc = config.sig_hc
-            a_sig = _inv_gamma(rng, 1.0, 1.0 / (hc * hc) + 1.0 / s2)
+        if sigma_mode == SIGMA_HALFT:
+            hs = config.sig_scale
+            a_sig = _inv_gamma(rng, 0.5 * (config.sig_nu + 1.0), config.sig_nu / s2 + 1.0 / (hs * hs))
         # ---- prior scales | rest
         if kind == GAUSSIAN:
             if config.hyper:
@@ -169,10 +247,7 @@ def run_block(config, data, state, it0, n_iter, tune, trace, rng):
                 S = float(ab.sum()) / math.sqrt(s2)
                 lam2 = math.exp(_slice_lam2(rng, math.log(lam2), 0.5 * p + config.r, S, config.delta))
             lam = math.sqrt(lam2)
-            num = lam * math.sqrt(s2) if kind == PARK_CASELLA else lam
-            with np.errstate(divide="ignore"):
-                mu = np.where(ab > 0.0, num / np.where(ab > 0.0, ab, 1.0), _MU_MAX)
-            loc = 1.0 / _inv_gauss(rng, mu, lam2)
+            loc = _latent_scale(rng, math.sqrt(s2) if kind == PARK_CASELLA else 1.0, lam, lam2, ab)
         else:
             loc = _inv_gamma(rng, 1.0, 1.0 / nu + 0.5 * beta * beta / (tau2 * s2))
             nu = _inv_gamma(rng, 1.0, 1.0 + 1.0 / loc)

@@ -39,10 +39,13 @@ def _gibbs_names() -> str:
     return ", ".join(c.__name__ for c in GIBBS_PRIORS)
 
 
-def _sigma_settings(noise) -> tuple[int, float, float, float]:
-    """The kernel's ``(sigma mode, fixed value, a0, b0)`` from the noise model (its Gibbs update)."""
-    mode, fixed, a0, b0 = noise.gibbs_settings()
-    return (K.SIGMA_FIXED if mode == "fixed" else K.SIGMA_INVGAMMA), fixed, a0, b0
+_SIGMA_MODE = {"fixed": K.SIGMA_FIXED, "invgamma": K.SIGMA_INVGAMMA, "halft": K.SIGMA_HALFT, "slice": K.SIGMA_SLICE}
+
+
+def _sigma_settings(noise):
+    """The kernel's sigma mode and the noise model's :class:`~bayesreg.noise.SigmaGibbs` (its Gibbs update)."""
+    g = noise.gibbs_settings()
+    return _SIGMA_MODE[g.mode], g
 
 
 def gibbs_supports(prior, sigma="default") -> bool:
@@ -52,7 +55,7 @@ def gibbs_supports(prior, sigma="default") -> bool:
     ----------
     prior : Prior
         A coefficient prior from :mod:`bayesreg.priors`.
-    sigma : float, "default", "jeffreys", InverseGammaPrior or None
+    sigma : float, "default", "jeffreys", InverseGammaPrior, SigmaPrior or None
         The noise scale: fixed, or its prior (see :func:`sample_gibbs`).
 
     Returns
@@ -201,12 +204,17 @@ def sample_gibbs(
         Target (omit when ``X`` is a :class:`~bayesreg.SufficientStats`).
     prior : Gaussian, ParkCasella, Laplace or Horseshoe
         Prior on the coefficients.
-    sigma : float, "estimate", "default", "jeffreys", None or InverseGammaPrior, default "default"
+    sigma : float, "estimate", "default", "jeffreys", None, InverseGammaPrior or SigmaPrior, default "default"
         Noise scale, the vocabulary of :mod:`bayesreg.noise`: a positive number (or
         ``"estimate"``, a plug-in value) fixes it (it is then stored in ``constant_data``, not in
         the posterior); ``"jeffreys"`` or ``None`` puts :math:`p(\sigma) \propto 1/\sigma` on it;
-        an :class:`~bayesreg.InverseGammaPrior` is a prior on :math:`\sigma^2`; ``"default"`` is
-        :func:`bayesreg.noise.default_sigma_prior`, inverse-gamma(1, var(y)/100) on :math:`\sigma^2`.
+        an :class:`~bayesreg.InverseGammaPrior` is a prior on :math:`\sigma^2` (a conjugate
+        update); ``"default"`` is :func:`bayesreg.noise.default_sigma_prior`, inverse-gamma(1,
+        var(y)/100) on :math:`\sigma^2`. A prior on sigma itself: :class:`~bayesreg.HalfCauchy`
+        and :class:`~bayesreg.HalfStudentT` through their inverse-gamma mixture (Wand et al.
+        2011; every conditional conjugate), :class:`~bayesreg.HalfNormal`,
+        :class:`~bayesreg.Exponential` and :class:`~bayesreg.Uniform` by a slice sampler on
+        :math:`\log\sigma` (its conditional is log-concave).
     fit_intercept : bool, default True
         Whether the model has an (unpenalised, flat-prior) intercept.
     standardize : bool, default False
@@ -267,7 +275,8 @@ def sample_gibbs(
     stats, Xa, ya = data.stats, data.X, data.y
     have_rows = Xa is not None
     noise = sigma_spec.resolve(data.y_var, Xa, ya)
-    sig_mode, sig_fixed, sig_a0, sig_b0 = _sigma_settings(noise)
+    sig_mode, sg = _sigma_settings(noise)
+    sig_fixed, sig_a0, sig_b0 = sg.fixed, sg.a0, sg.b0
     if log_likelihood is None:
         log_likelihood = have_rows
     if not have_rows and log_likelihood:
@@ -279,13 +288,13 @@ def sample_gibbs(
     fit_intercept = data.fit_intercept
     n, p = data.n, data.p
     n_eff = n - 1 if fit_intercept else n
-    if sig_mode != K.SIGMA_FIXED and n_eff + 2 * sig_a0 <= 0:
+    if sig_mode == K.SIGMA_INVGAMMA and n_eff + 2 * sig_a0 <= 0:
         raise ValueError(
             f"sigma has a Jeffreys prior but there is no residual degree of freedom (n = {n}); "
             "fix sigma or give it a proper InverseGammaPrior"
         )
     kind = _KIND[settings.kind]
-    if sig_mode != K.SIGMA_FIXED and sig_b0 == 0.0 and kind in (K.GAUSSIAN, K.LAPLACE) and p >= n_eff:
+    if sig_mode == K.SIGMA_INVGAMMA and sig_b0 == 0.0 and kind in (K.GAUSSIAN, K.LAPLACE) and p >= n_eff:
         # y_c lies in the column space of X_c (generically, once p >= n_eff), so the likelihood stays
         # bounded as sigma -> 0 while p(sigma) ∝ 1/sigma is not integrable there
         raise ValueError(
@@ -328,7 +337,9 @@ def sample_gibbs(
     # plain int / bool / float fields: other scalar types would compile another specialisation
     config = K.GibbsConfig(
         kind=int(kind), sigma_mode=int(sig_mode), hyper=bool(st.hyper), a0=float(sig_a0), b0=float(sig_b0),
-        sig_hc=1.0, ha=float(st.ha), hb=float(st.hb), r=float(st.r), delta=float(st.delta), hs_s=float(st.hs_s),
+        sig_nu=float(sg.nu), sig_scale=float(sg.scale), sig_c1=float(sg.c1), sig_c2=float(sg.c2),
+        sig_upper=float(sg.upper), ha=float(st.ha), hb=float(st.hb), r=float(st.r), delta=float(st.delta),
+        hs_s=float(st.hs_s),
     )  # fmt: skip
     gdata = K.GibbsData(
         xtx=xtx, xty=xty, yty=float(yty), X=Xs, XT=XT, y=ys, n_eff=float(n_eff), n_obs=float(n),
@@ -341,6 +352,8 @@ def sample_gibbs(
         rng = np.random.default_rng(ss)
         # a jittered start so that chains begin apart (burn-in removes it)
         s2 = sig_fixed**2 if sig_mode == K.SIGMA_FIXED else var_y * math.exp(0.5 * rng.standard_normal())
+        if s2 > (0.5 * sg.upper) ** 2:  # a bounded prior on sigma: start inside its support
+            s2 = (0.5 * sg.upper) ** 2 * math.exp(-abs(0.5 * rng.standard_normal()))
         tau2, lam2 = st.tau2, st.lam2
         loc = np.full(p, 2.0 / lam2) if kind in (K.PARK_CASELLA, K.LAPLACE) else np.ones(p)
         loc *= math.exp(0.5 * rng.standard_normal())
