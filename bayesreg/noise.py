@@ -27,6 +27,10 @@ an ``InverseGammaPrior``   sampled under that inverse-gamma prior on :math:`\sig
 ``Uniform(upper)``         sampled under a uniform prior on :math:`\sigma` over ``(0, upper]``
 =========================  ===================================================================
 
+The priors on sigma can also be written as text, for specs and the command line:
+``"halfnormal(2.5)"``, ``"halfcauchy(1)"``, ``"halfstudentt(3, 1)"``, ``"exponential(0.5)"``,
+``"uniform(10)"`` (case and underscores ignored: ``"Half_Normal(2.5)"``).
+
 The last five are the priors Stan's and PyMC's linear regressions put on the noise scale
 itself (:class:`SigmaPrior`); their densities are on :math:`\sigma`, not :math:`\sigma^2`.
 
@@ -43,6 +47,7 @@ inverse-gamma family, a safeguarded 1-D root search in log sigma for the others)
 from __future__ import annotations
 
 import math
+import re
 import warnings
 from dataclasses import dataclass, field
 from typing import ClassVar, NamedTuple
@@ -637,6 +642,32 @@ class SigmaSpec:
         return Noise("fixed", value=value, note=f"plug-in: {note}")
 
 
+_CALLS = {"halfnormal": HalfNormal, "halfcauchy": HalfCauchy, "halfstudentt": HalfStudentT, "exponential": Exponential,
+          "uniform": Uniform}  # fmt: skip
+_CALL = re.compile(r"^([a-z_]+)\s*\((.*)\)$")
+
+
+def _parse_call(text: str, name: str) -> SigmaPrior | None:
+    """A prior on sigma written as a call, ``"halfnormal(2.5)"``, ``"half_student_t(3, 1)"`` (None if not one)."""
+    m = _CALL.match(text)
+    if m is None or m.group(1).replace("_", "") not in _CALLS:
+        return None
+    cls = _CALLS[m.group(1).replace("_", "")]
+    try:
+        args = [float(a) for a in m.group(2).split(",")] if m.group(2).strip() else []
+    except ValueError:
+        raise ValueError(f"{name}={text!r}: the arguments of {cls.__name__} must be numbers") from None
+    n_args = 2 if cls is HalfStudentT else 1
+    if len(args) != n_args:
+        what = "nu, scale" if cls is HalfStudentT else {HalfNormal: "scale", HalfCauchy: "scale",
+                                                         Exponential: "rate", Uniform: "upper"}[cls]  # fmt: skip
+        raise ValueError(f"{name}={text!r}: {cls.__name__} takes {n_args} number(s), {what}; got {len(args)}")
+    try:
+        return cls(*args)
+    except ValueError as e:
+        raise ValueError(f"{name}={text!r}: {e}") from None
+
+
 def parse_sigma(sigma, name: str = "sigma") -> SigmaSpec:
     """Check one spelling of ``sigma`` (see the module docstring) and return a :class:`SigmaSpec`.
 
@@ -657,9 +688,12 @@ def parse_sigma(sigma, name: str = "sigma") -> SigmaSpec:
         return SigmaSpec("jeffreys")
     if isinstance(sigma, str):
         low = sigma.strip().lower()
-        if low not in _WORDS:
+        if low in _WORDS:
+            return SigmaSpec(low)
+        prior = _parse_call(low, name)
+        if prior is None:
             raise ValueError(f"{name} must be {_VOCABULARY}; got {sigma!r}")
-        return SigmaSpec(low)
+        return SigmaSpec("sigma_prior", prior=prior)
     if isinstance(sigma, InverseGammaPrior):
         return SigmaSpec("invgamma", prior=sigma)
     if isinstance(sigma, SigmaPrior):
