@@ -149,17 +149,9 @@ def test_gaussian_map_is_the_closed_form_ridge_at_every_admitted_scale(tau):
     np.testing.assert_allclose(got, ref, rtol=RTOL, atol=RTOL * np.abs(ref).max())
 
 
-# Known issue of the lasso solver (its owner has it): at alpha <= 1e-100 coordinate descent reaches least
-# squares but its certificate stops at gap ~ ||r||^2 / (2n) with a ConvergenceWarning (it passed with an
-# intermediate version of the solver). Not strict, so the fix there does not break this file; remove the
-# marker once these four cases pass on both stacks.
-_TINY_ALPHA = pytest.mark.xfail(strict=False, reason="lasso certificate at alpha <= 1e-100 (solvers' owner)")
-
-
 @pytest.mark.parametrize(
     "prior,sigma",
-    [pytest.param(Laplace(1.0), 1e-150, marks=_TINY_ALPHA), pytest.param(Laplace(1.0), 1e-100, marks=_TINY_ALPHA),
-     pytest.param(Laplace(1e100), 1.0, marks=_TINY_ALPHA), pytest.param(Laplace(1e150), 1.0, marks=_TINY_ALPHA),
+    [(Laplace(1.0), 1e-150), (Laplace(1.0), 1e-100), (Laplace(1e100), 1.0), (Laplace(1e150), 1.0),
      (Laplace(1.0), 1e100), (Laplace(1.0), 1e150), (Laplace(1e-100), 1.0), (Laplace(1e-150), 1.0)],
 )  # fmt: skip
 def test_laplace_map_at_extreme_admitted_scales(prior, sigma):

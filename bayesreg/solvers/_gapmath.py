@@ -32,14 +32,18 @@ def gap_from_parts(xtr_minus_l2w_absmax, xtr_minus_l2w_norm2, r_norm2, r_dot_y, 
     return gap
 
 
-def gap_gram(q, yy, w, Gw, l1, l2):
-    """Duality gap (sum scale) from ``q = X^T y``, ``yy = y^T y`` and ``Gw = X^T X w``, in NumPy."""
+def gap_gram(q, yy, w, Gw, l1, l2, err=None):
+    """Duality gap (sum scale) from ``q = X^T y``, ``yy = y^T y`` and ``Gw = X^T X w``, in NumPy.
+
+    ``err`` (optional, per feature) bounds the rounding of ``q - G w - l2 w``: the dual point is
+    scaled by ``l1 / max_j(|grad_j| + err_j)``, so that it stays feasible whatever that rounding
+    did (on the Gram form ``q - G w`` cancels: its error is ``eps |q|``, not ``eps |grad|``).
+    """
     v = np.abs(q - Gw - l2 * w)
     w_q = float(w @ q)
     r_norm2 = max(yy - 2.0 * w_q + float(w @ Gw), 0.0)
-    return gap_from_parts(
-        float(v.max()) if v.size else 0.0, float(v @ v), r_norm2, yy - w_q, float(np.abs(w).sum()), float(w @ w), l1, l2
-    )
+    vmax = float((v if err is None else v + err).max()) if v.size else 0.0
+    return gap_from_parts(vmax, float(v @ v), r_norm2, yy - w_q, float(np.abs(w).sum()), float(w @ w), l1, l2)
 
 
 def gap_arrays(X, y, R, w, l1, l2):
@@ -54,52 +58,113 @@ def gap_arrays(X, y, R, w, l1, l2):
 _EPS = float(np.finfo(np.float64).eps)
 
 
-def rounding_floor(yy, w_q, w_Gw, l1, w_l1, l2, w_norm2):
+def rounding_floor(yy, t, l1, w_l1, l2, w_norm2):
     """What rounding leaves uncertain in a gap formed from these terms (sum scale).
 
-    The gap is a difference of terms of size up to ``yy + 2|w^T q| + w^T G w`` (plus the
-    penalty): a few units of ``eps`` times that is the smallest gap a float64 computation can
-    certify. A gap is never reported below it, so rounding cannot make a gap negative (or
-    smaller than it is) and call it converged.
+    ``t = |q|^T |w| + |w|^T |G| |w|`` (``q = X^T y``, ``G = X^T X``) bounds the size of every
+    product a gap is formed from (``w^T q``, ``w^T G w``, ``grad^T w`` with ``grad = q - G w``);
+    the gap is a difference of such terms and ``yy``, so ``2 eps (yy + 2 t + l1 ||w||_1 +
+    l2 ||w||^2)`` is the smallest gap a float64 computation can certify. A gap is never reported
+    below it, so rounding cannot make a gap negative (or smaller than it is) and call it
+    converged. (Uncentred columns make ``t`` much larger than ``yy``: the cancellation in ``q -
+    G w`` is what rounding costs there.)
     """
-    return 2.0 * _EPS * (abs(yy) + 2.0 * abs(w_q) + abs(w_Gw) + l1 * w_l1 + l2 * w_norm2)
+    return 2.0 * _EPS * (abs(yy) + 2.0 * t + l1 * w_l1 + l2 * w_norm2)
+
+
+def size_gram(G, q, w, l2=0.0):
+    """``t`` of :func:`rounding_floor` from the Gram form, and the rounding of ``grad = q - G w - l2 w``.
+
+    The error of ``grad_j`` is taken as ``4 eps (|q_j| + (|G| |w|)_j + l2 |w_j|)``: the same few
+    units of ``eps`` per product sum as the floor (a rounding model, not a worst-case bound,
+    which would grow with the support and never let a tight tolerance be met).
+    """
+    S = np.flatnonzero(w)
+    aw = np.abs(w)
+    e = np.abs(q) + np.abs(G[:, S]) @ aw[S]
+    return float(e @ aw), 4.0 * _EPS * (e + l2 * aw)
+
+
+class LeastSquaresDual:
+    """The least-squares side of the anchored certificate: ``H = G + l2 I`` decomposed once.
+
+    ``quad(grad)`` is ``grad^T H^+ grad``, the squared length of the projection of the
+    (augmented) residual onto the column space, ``||r - r_LS||^2``. Eigenvalues below
+    ``p eps lam_max`` count as zero (the Gram is known only to that accuracy). The
+    eigendecomposition is formed on first use, so a solve that never needs it never pays for it.
+    """
+
+    def __init__(self, G, l2):
+        self.G, self.l2 = G, l2
+        self._V = None
+
+    def quad(self, grad):
+        """``grad^T H^+ grad`` (``H = G + l2 I``)."""
+        if self._V is None:
+            p = self.G.shape[0]
+            H = self.G + self.l2 * np.eye(p) if self.l2 > 0.0 else self.G
+            lam, V = np.linalg.eigh(H)
+            keep = lam > p * _EPS * max(float(lam[-1]), 0.0) if p else lam > 0
+            self._V, self._lam = V[:, keep], lam[keep]
+        c = self._V.T @ grad
+        return float(np.sum(c * c / self._lam))
+
+
+def anchored_gap(grad, w, l1, quad, err=None):
+    """Gap (sum scale) at the dual point anchored at the least-squares residual.
+
+    ``theta = r_LS + c (r - r_LS)`` with ``r_LS`` the residual of (ridge) least squares and
+    ``c = min(1, l1 / ||grad||_inf)``, ``grad = X^T r - l2 w``. ``X^T r_LS = 0``, so
+    ``X^T theta = c grad`` is feasible however small ``l1`` is (scikit-learn's point ``c r``
+    also shrinks ``r_LS``, and loses ``(1 - c)^2 ||r_LS||^2 / 2``: the whole residual of a fit
+    whose penalty is below the rounding of ``grad``). Written out,
+
+        P(w) - D(theta) = (1 - c)^2 / 2 * grad^T H^+ grad + sum_j (l1 |w_j| - c grad_j w_j),
+
+    a sum of non-negative terms (``c |grad_j| <= l1``) with ``quad = grad^T H^+ grad``:
+    no cancellation, so it certifies down to rounding where the penalty is negligible, vanishes
+    (least squares, ``c = 0``) or underflows. scikit-learn's gap is the same expression with
+    ``||r||^2`` in place of ``quad``, so this one is never larger.
+    """
+    ga = np.abs(grad) if err is None else np.abs(grad) + err  # (err: as in gap_gram)
+    gmax = float(np.max(ga)) if grad.size else 0.0
+    c = 1.0 if gmax <= l1 else l1 / gmax
+    return 0.5 * (1.0 - c) ** 2 * quad + float(np.sum(l1 * np.abs(w) - c * (grad * w)))
 
 
 def least_squares_gap(G, grad, l1, w_l1, l2):
-    """Gap at the dual point of the (ridge) least-squares residual; a bound for every ``l1 >= 0``.
+    """Gap at the least-squares dual point (``c = 0`` in :func:`anchored_gap`); a bound for every ``l1 >= 0``.
 
-    ``theta = y - X w_LS`` satisfies ``X^T theta = 0`` (augmented with ``sqrt(l2) I`` for the
-    ridge part), so it is dual feasible whatever ``l1`` is, and ``P(w) - D(theta) =
-    1/2 grad^T (G + l2 I)^+ grad + l1 ||w||_1`` with ``grad = X^T r - l2 w``: a sum of
-    non-negative terms. It certifies least squares (``l1 = l2 = 0``, where scikit-learn's
-    formula is no bound) and a penalty that vanishes or underflows.
+    ``1/2 grad^T (G + l2 I)^+ grad + l1 ||w||_1``: certifies least squares (``l1 = l2 = 0``,
+    where scikit-learn's formula is no bound).
     """
-    p = grad.shape[0]
-    H = G + l2 * np.eye(p) if l2 > 0.0 else G
-    lam, V = np.linalg.eigh(H)
-    keep = lam > p * _EPS * max(float(lam[-1]), 0.0) if p else lam > 0
-    c = V[:, keep].T @ grad
-    return 0.5 * float(np.sum(c * c / lam[keep])) + l1 * w_l1
+    return 0.5 * LeastSquaresDual(G, l2).quad(grad) + l1 * w_l1
 
 
-def certified_gap(G, q, yy, w, Gw, l1, l2):
+def certified_gap(G, q, yy, w, Gw, l1, l2, tol_abs=None, ls=None):
     """The gap reported by every route (sum scale): valid, never below its rounding floor.
 
-    scikit-learn's gap (:func:`gap_gram`) when there is a penalty; for least squares (a zero
-    penalty, or one that underflowed to zero), where that formula is no bound,
-    :func:`least_squares_gap`.
+    Both dual points are scaled with the rounding of ``X^T r`` allowed for (``err`` of
+    :func:`size_gram`), so rounding cannot make them infeasible and the gap too small.
+
+    scikit-learn's gap (:func:`gap_gram`) when there is a penalty. When that does not certify
+    ``tol_abs`` (always, if ``tol_abs`` is None), also the gap at the dual point anchored at the
+    least-squares residual (:func:`anchored_gap`), and the smaller is reported: both are gaps
+    at feasible dual points. That one certifies least squares, a penalty that vanishes or
+    underflows, and one far below the rounding of ``X^T r`` (where scikit-learn's dual point
+    throws away the least-squares residual). ``ls`` (a :class:`LeastSquaresDual` of ``G, l2``)
+    keeps the eigendecomposition between calls. Beyond ``_LS_MAX_P`` features only scikit-learn's
+    gap (with ``r_LS = 0``, as on most ``n <= p`` data, the two points are the same).
     """
-    w_q = float(w @ q)
-    w_Gw = float(w @ Gw)
     w_l1 = float(np.abs(w).sum())
-    w_norm2 = float(w @ w)
-    floor = rounding_floor(yy, w_q, w_Gw, l1, w_l1, l2, w_norm2)
-    if l1 > 0.0 or l2 > 0.0:
-        gap = gap_gram(q, yy, w, Gw, l1, l2)
-    elif G.shape[0] <= _LS_MAX_P:
-        gap = least_squares_gap(G, q - Gw, 0.0, w_l1, 0.0)
-    else:
-        gap = np.inf  # (least squares beyond the eigendecomposition's size: not certified)
+    t, err = size_gram(G, q, w, l2)
+    floor = rounding_floor(yy, t, l1, w_l1, l2, float(w @ w))
+    gap = gap_gram(q, yy, w, Gw, l1, l2, err) if l1 > 0.0 or l2 > 0.0 else np.inf
+    if (tol_abs is None or gap > tol_abs) and G.shape[0] <= _LS_MAX_P:
+        if ls is None:
+            ls = LeastSquaresDual(G, l2)
+        grad = q - Gw - l2 * w
+        gap = min(gap, anchored_gap(grad, w, l1, ls.quad(grad), err))
     return max(gap, floor)
 
 

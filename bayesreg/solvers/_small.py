@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._gapmath import certified_gap
+from ._gapmath import LeastSquaresDual, certified_gap
 
 
 def _objective(G, q, yy, w, Gw, l1, l2):
@@ -55,11 +55,13 @@ def enet_gram_numpy(G, q, yy, w, xtr, l1, l2, tol_abs, max_iter):
     """
     p = w.shape[0]
     diag = np.diag(G).tolist()
-    Gw = G @ w
     n_iter = 0
     converged = False
+    ls = LeastSquaresDual(G, l2)
     while True:
-        gap = certified_gap(G, q, yy, w, Gw, l1, l2)
+        # (G w afresh: the sweeps' running updates drift by rounding, and q - G w cancels)
+        Gw = G @ w
+        gap = certified_gap(G, q, yy, w, Gw, l1, l2, tol_abs, ls)
         if gap <= tol_abs:
             converged = True
             break

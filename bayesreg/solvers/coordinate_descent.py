@@ -60,6 +60,8 @@ _GRAM_MAX_P = 300
 _SUBSAMPLE_RATIO = 20
 _SUBSAMPLE_MIN_SIZE = 2_000_000
 _SUBSAMPLE_TOL = 1e-4
+# the compiled kernels' first run of sweeps before the whole problem's certificate is asked (see _run)
+_CHUNK = 1000
 
 
 def _check_options(
@@ -203,49 +205,82 @@ def _run(
     from . import _kernels, covariance
 
     opts = (_on(working_set), _on(screening), _on(extrapolation), _P0, float(l1_prev), bool(strong))
-    n_before = 0
-    if mode == "covariance":
-        if _on(working_set) and l1 > 0.0 and not np.any(w) and _subsample_pays(n, problem.p):
-            _subsample_start(problem, w, l1, l2, opts[2])
-        with _route.compile_notice(_kernels.whole_gap, "solver"):
-            gap, n_iter, conv, handover = covariance.enet_covariance(
-                problem.X_raw, problem.x_mean, problem.y, problem.q, problem.col_sq(), problem.yy, w, xtr,
-                l1, l2, tol_abs, max_iter, *opts[:4],
-            )  # fmt: skip
-        if not handover:
-            return gap / n, int(n_iter), bool(conv)
-        # the centred copy of the working-set columns would pass its memory bound: finish on
-        # the Gram form, warm-started from here
-        problem.ensure_gram()
-        problem.X_raw = None  # (the rest of a path stays on the Gram form too)
-        mode, n_before = "gram", n_iter
-        max_iter = max(max_iter - n_iter, 1)
-    if mode == "gram":
-        problem.ensure_gram()
-        with _route.compile_notice(_kernels.enet_gram, "solver"):
-            gap, n_iter, conv = _kernels.enet_gram(
-                problem.G, problem.q, problem.yy, w, xtr, l1, l2, tol_abs, max_iter, *opts
-            )
-    else:
-        with _route.compile_notice(_kernels.enet_naive, "solver"):
-            gap, n_iter, conv = _kernels.enet_naive(
-                problem.X, problem.y, w, problem.col_sq(), xtr, xtr_valid, l1, l2, tol_abs, max_iter, *opts
-            )
-    gap = _certify(problem, w, l1, l2, gap)
-    return gap / n, int(n_iter) + n_before, bool(gap <= tol_abs)
+    # The kernels stop on scikit-learn's gap, which cannot certify a penalty below the rounding of
+    # X^T r (nor least squares): they would sweep to max_iter, or stop early. So they run a first
+    # chunk of sweeps, the certificate of the whole problem (_certify: also the dual point
+    # anchored at the least-squares residual) and the active-set candidate decide, and only an
+    # uncertified iterate gets the remaining sweeps.
+    n_done, chunk, remaining = 0, min(max_iter, _CHUNK), max_iter
+    while True:
+        if mode == "covariance":
+            if _on(working_set) and l1 > 0.0 and not np.any(w) and _subsample_pays(n, problem.p):
+                _subsample_start(problem, w, l1, l2, opts[2])
+            with _route.compile_notice(_kernels.whole_gap, "solver"):
+                gap, n_iter, conv, handover = covariance.enet_covariance(
+                    problem.X_raw, problem.x_mean, problem.y, problem.q, problem.col_sq(), problem.yy, w, xtr,
+                    l1, l2, tol_abs, chunk, *opts[:4],
+                )  # fmt: skip
+            if handover:
+                # the centred copy of the working-set columns would pass its memory bound: finish on
+                # the Gram form, warm-started from here
+                problem.ensure_gram()
+                problem.X_raw = None  # (the rest of a path stays on the Gram form too)
+                mode = "gram"
+                n_done, remaining = n_done + n_iter, remaining - n_iter
+                chunk = max(min(remaining, chunk), 1)
+                continue
+        elif mode == "gram":
+            problem.ensure_gram()
+            with _route.compile_notice(_kernels.enet_gram, "solver"):
+                gap, n_iter, conv = _kernels.enet_gram(
+                    problem.G, problem.q, problem.yy, w, xtr, l1, l2, tol_abs, chunk, *opts
+                )
+        else:
+            with _route.compile_notice(_kernels.enet_naive, "solver"):
+                gap, n_iter, conv = _kernels.enet_naive(
+                    problem.X, problem.y, w, problem.col_sq(), xtr, xtr_valid, l1, l2, tol_abs, chunk, *opts
+                )
+        xtr_valid = False
+        n_done, remaining = n_done + int(n_iter), remaining - int(n_iter)
+        gap = _certify(problem, w, l1, l2, gap, tol_abs)
+        if gap > tol_abs and problem.G is not None:
+            Gw = problem.G @ w
+            _small._polish(problem.G, problem.q, problem.yy, w, Gw, l1, l2)
+            gap = _certify(problem, w, l1, l2, gap, tol_abs, Gw)
+            xtr[:] = problem.q - Gw
+        if gap <= tol_abs or conv or remaining <= 0:
+            # (conv with gap > tol_abs: the kernel's own gap is met but not the certificate, and
+            # more sweeps would not change the kernel's mind)
+            return gap / n, n_done, bool(gap <= tol_abs)
+        chunk = remaining
 
 
-def _certify(problem: Problem, w: np.ndarray, l1: float, l2: float, gap: float) -> float:
+def _certify(problem: Problem, w: np.ndarray, l1: float, l2: float, gap: float, tol_abs: float, Gw=None) -> float:
     """The compiled kernels' gap made honest, as the NumPy route's (:func:`._gapmath.certified_gap`).
 
-    On the Gram form the certified gap itself; otherwise the kernel's gap raised to its rounding
-    floor (a gap that rounding made negative is not a certificate).
+    On the Gram form the certified gap itself. Otherwise the kernel's gap raised to its rounding
+    floor (a gap that rounding made negative is not a certificate); for least squares, and when
+    the kernel's gap does not certify ``tol_abs`` and the anchored certificate can help (``n > p``
+    or a ridge part),
+    the Gram is formed (once per problem, at most ``_LS_MAX_P`` features) and the certified gap
+    taken there (least squares beyond that size: not certified).
     """
+    least_squares = l1 == 0.0 and l2 == 0.0  # (the kernels' formula is no bound there)
+    # (r_LS = 0 on wide data without a ridge part: then the anchored point is scikit-learn's)
+    helps = gap > tol_abs and (problem.n > problem.p or l2 > 0.0)
+    if problem.G is None and problem.p <= _gapmath._LS_MAX_P and (least_squares or helps):
+        problem.ensure_gram()
+    if problem.G is None and least_squares:
+        return np.inf
     if problem.G is not None:
-        return _gapmath.certified_gap(problem.G, problem.q, problem.yy, w, problem.G @ w, l1, l2)
-    w_q = float(w @ problem.xty())
-    w_Gw = float(np.square(problem.X @ w).sum()) if problem.X is not None else abs(w_q)
-    floor = _gapmath.rounding_floor(problem.y_norm2(), w_q, w_Gw, l1, float(np.abs(w).sum()), l2, float(w @ w))
+        if Gw is None:
+            S = np.flatnonzero(w)
+            Gw = problem.G[:, S] @ w[S]
+        return _gapmath.certified_gap(problem.G, problem.q, problem.yy, w, Gw, l1, l2, tol_abs)
+    aw = np.abs(w)
+    # |w|^T |G| |w| <= (sum_j |w_j| ||x_j||)^2 (Cauchy-Schwarz: |G_jk| <= ||x_j|| ||x_k||)
+    t = float(np.abs(problem.xty()) @ aw) + float(np.sqrt(problem.col_sq()) @ aw) ** 2
+    floor = _gapmath.rounding_floor(problem.y_norm2(), t, l1, float(aw.sum()), l2, float(w @ w))
     return max(float(gap), floor)
 
 
@@ -527,6 +562,14 @@ def enet_path(
             coefs, gaps, n_iters, conv = _kernels.path_naive(
                 problem.X, problem.y, problem.col_sq(), xty_max, *opts
             )
+    if mode != "covariance" and not (mode == "gram" and _route.use_numpy_solver(n, problem.p)):
+        # the compiled path kernels stop on scikit-learn's gap: each point certified as _run does
+        tol_abs = opts[2]
+        for i in range(k):
+            if l1s[i] > 0.0 and not coefs[i].any() and l1s[i] >= xty_max:
+                continue  # (the zero solution above alpha_max: exact)
+            gaps[i] = _certify(problem, coefs[i], l1s[i], l2s[i], gaps[i], tol_abs)
+            conv[i] = gaps[i] <= tol_abs
     gaps = gaps / n
     intercepts = problem.y_mean - coefs @ problem.x_mean
     if not conv.all():
