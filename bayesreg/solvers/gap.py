@@ -6,6 +6,11 @@ on the package's ``1/(2n)`` scale: a solution is accurate to relative tolerance 
 rather than each library's own report. For a pure ridge penalty (no L1 part) scikit-learn's
 formula is not a bound, and the exact ridge gap ``||X^T r - n alpha w||^2 / (2 n^2 alpha)`` is
 used instead.
+
+The solvers' own certificate (:func:`._gapmath.certified_gap`) may report less than this: where
+scikit-learn's gap does not meet the tolerance, they also try the dual point anchored at the
+least-squares residual, which certifies penalties below the rounding of ``X^T r`` (and least
+squares), and they never report a gap below its rounding floor.
 """
 
 from __future__ import annotations

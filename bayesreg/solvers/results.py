@@ -27,7 +27,10 @@ class SolverResult:
     intercept : float
         Unpenalised intercept (0.0 when ``fit_intercept=False``).
     gap : float
-        Duality gap reached, in the package convention (scikit-learn's gap divided by n).
+        Duality gap reached, in the package convention (divided by n): scikit-learn's gap, or
+        where that does not certify the tolerance the smaller gap at the dual point anchored at
+        the least-squares residual (``solvers._gapmath.anchored_gap``); never below the rounding
+        floor of its own computation, so never negative.
     n_iter : int
         Number of coordinate-descent sweeps.
     converged : bool
