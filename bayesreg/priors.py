@@ -40,6 +40,7 @@ __all__ = [
     "ElasticNetPrior",
     "Horseshoe",
     "RegularizedHorseshoe",
+    "R2D2",
     "rhs_global_scale",
     "GammaPrior",
     "InverseGammaPrior",
@@ -890,3 +891,115 @@ class RegularizedHorseshoe(Prior):
         z = pm.Normal(f"{name}_z", _f64(0.0), _f64(1.0), dims=dims)
         prec = 1.0 / (tau * sigma * lam_local) ** 2 + 1.0 / c**2
         return pm.Deterministic(name, z / pm.math.sqrt(prec), dims=dims)
+
+
+@dataclass(frozen=True)
+class R2D2(Prior):
+    r"""R2-D2 prior (Zhang, Reich and Bondell, 2022), with the normal kernel of Aguilar and Bürkner (2023).
+
+    A prior on the share of variance the regression explains, decomposed over the coefficients:
+
+    .. math::
+
+        R^2 \sim \mathrm{Beta}(a, b), \qquad \omega = \frac{R^2}{1 - R^2}, \qquad
+        \phi \sim \mathrm{Dirichlet}(\xi, \dots, \xi), \qquad
+        \beta_j \mid \omega, \phi \sim N(0, \sigma^2\,\omega\,\phi_j).
+
+    With standardised columns (unit variance) the prior variance of the fit is
+    :math:`\sigma^2 \omega \sum_j \phi_j = \sigma^2\omega`, so :math:`R^2 = \omega/(1+\omega)`
+    is the coefficient of determination ``var(X beta) / (var(X beta) + sigma^2)``: the prior
+    says how much of the variance of ``y`` the model explains, ``mean_r2`` on average, and the
+    Dirichlet shares it out (a small ``concentration`` puts most of it on few coefficients). Use
+    it with standardised columns (``standardize=True`` or a scaled ``X``) for that reading.
+
+    Parameters
+    ----------
+    mean_r2 : float, default=0.5
+        Prior mean of :math:`R^2`, in (0, 1): ``a = mean_r2 * precision``,
+        ``b = (1 - mean_r2) * precision``.
+    precision : float, default=2.0
+        :math:`a + b` (2 with ``mean_r2 = 0.5`` is the uniform prior on :math:`R^2`).
+    concentration : float, default=0.5
+        :math:`\xi`, the Dirichlet concentration of each share.
+
+    Notes
+    -----
+    The marginal density of ``beta`` has no closed form and no finite mode (no MAP); the PyMC
+    form is non-centred (``{name}_z ~ N(0, 1)``); for a GLM :math:`\sigma = 1`. Sampled by NUTS.
+    """
+
+    mean_r2: float = 0.5
+    precision: float = 2.0
+    concentration: float = 0.5
+
+    def __post_init__(self):
+        m = check_scalar(self.mean_r2, "mean_r2", lower=0.0, upper=1.0, lower_inclusive=False,
+                         upper_inclusive=False)  # fmt: skip
+        object.__setattr__(self, "mean_r2", float(m))
+        object.__setattr__(self, "precision", check_scale(self.precision, "precision"))
+        object.__setattr__(self, "concentration", check_scale(self.concentration, "concentration"))
+
+    @property
+    def beta_params(self) -> tuple[float, float]:
+        """``(a, b)`` of the Beta prior on :math:`R^2`."""
+        return self.mean_r2 * self.precision, (1.0 - self.mean_r2) * self.precision
+
+    def sample_hierarchy(self, size, rng=None, sigma: float = 1.0) -> dict[str, np.ndarray]:
+        """Draws of ``beta``, ``r2`` and the shares ``phi`` (one ``r2`` and ``phi`` per vector of features).
+
+        Parameters
+        ----------
+        size : int or tuple of int
+            Shape of ``beta``; its last axis is the feature axis.
+        rng : int or numpy.random.Generator, optional
+        sigma : float, default=1.0
+
+        Returns
+        -------
+        dict
+            ``{"beta", "r2", "phi"}``.
+        """
+        sigma = check_scale(sigma, "sigma")
+        shape = (int(size),) if np.ndim(size) == 0 else tuple(int(k) for k in size)
+        if len(shape) == 0 or min(shape) < 1:
+            raise ValueError(f"size must be a positive int or a non-empty tuple of positive ints; got {size!r}")
+        rng = np.random.default_rng(rng)
+        a, b = self.beta_params
+        r2 = rng.beta(a, b, size=shape[:-1])
+        phi = rng.dirichlet(np.full(shape[-1], self.concentration), size=shape[:-1])
+        omega = r2 / (1.0 - r2)
+        beta = rng.standard_normal(shape) * sigma * np.sqrt(omega[..., None] * phi)
+        return {"beta": beta, "r2": r2[()] if r2.ndim == 0 else r2, "phi": phi}
+
+    def sample(self, size, rng=None, sigma: float = 1.0) -> np.ndarray:
+        """Draws of ``beta`` (see :meth:`sample_hierarchy`)."""
+        return self.sample_hierarchy(size, rng, sigma)["beta"]
+
+    def map_obstacle(self):  # noqa: D102
+        return TypeError, (
+            "the R2-D2 prior has no penalty twin with a closed form (its marginal density has no closed form and "
+            "no finite mode); use sample_posterior"
+        )
+
+    def logp(self, beta) -> float:  # noqa: D102
+        raise NotImplementedError(
+            "the R2-D2 marginal density of beta has no closed form (an integral over R^2 and the shares); use the "
+            "hierarchical model (to_pymc)"
+        )
+
+    def to_pymc(self, name: str, dims=None, sigma=None):
+        """The non-centred hierarchy: ``r2 ~ Beta(a, b)``, ``phi ~ Dirichlet``, ``name = z sigma sqrt(omega phi)``."""
+        from ._upstream import import_pymc
+
+        pm = import_pymc()
+        model = pm.modelcontext(None)
+        if dims is None or dims not in model.coords:
+            raise ValueError("R2D2.to_pymc needs the feature dims of the model (its length is the Dirichlet's)")
+        p = len(model.coords[dims])
+        a, b = self.beta_params
+        sigma = _f64(1.0 if sigma is None else sigma)
+        r2 = pm.Beta("r2", alpha=_f64(a), beta=_f64(b))
+        phi = pm.Dirichlet("phi", a=np.full(p, self.concentration, dtype=np.float64), dims=dims)
+        z = pm.Normal(f"{name}_z", _f64(0.0), _f64(1.0), dims=dims)
+        omega = r2 / (1.0 - r2)
+        return pm.Deterministic(name, z * sigma * pm.math.sqrt(omega * phi), dims=dims)
