@@ -31,6 +31,7 @@ _LAZY = {
     "HalfStudentT": "bayesreg.noise",
     "Exponential": "bayesreg.noise",
     "Uniform": "bayesreg.noise",
+    "NormalIntercept": "bayesreg.models",
     "L1": "bayesreg.penalties",
     "L2": "bayesreg.penalties",
     "ElasticNet": "bayesreg.penalties",

@@ -196,6 +196,7 @@ class ExactPosterior:
     fit_intercept: bool
     _X: np.ndarray | None = field(default=None, repr=False)
     _y: np.ndarray | None = field(default=None, repr=False)
+    intercept_prior: object = None  # a NormalIntercept, or None (flat)
 
     def __post_init__(self):
         for a in (self.mean, self.x_mean):
@@ -235,25 +236,47 @@ class ExactPosterior:
         return self.factor.times(v)
 
     @property
+    def _b0(self) -> tuple[float, float, float]:
+        r"""``(a, k, v)``: given ``beta`` the intercept is ``N(a - k xbar^T beta, v)``.
+
+        Flat prior: ``(ybar, 1, sigma^2 / n)``. With ``b0 ~ N(mu, s^2)``: the centred intercept
+        ``c = b0 + xbar^T beta`` has likelihood ``N(ybar; c, sigma^2 / n)`` and prior
+        ``N(mu + xbar^T beta, s^2)``, so with ``rho = sigma^2 / s^2``
+        ``c | beta ~ N((n ybar + rho (mu + xbar^T beta)) / (n + rho), sigma^2 / (n + rho))``, i.e.
+        ``a = (n ybar + rho mu) / (n + rho)``, ``k = n / (n + rho)``, ``v = sigma^2 / (n + rho)``.
+        """
+        n, s2 = self.n, self.sigma**2
+        if self.intercept_prior is None:
+            return float(self.y_mean), 1.0, s2 / n
+        ip = self.intercept_prior
+        with np.errstate(over="ignore", under="ignore"):
+            rho = float(np.float64(self.sigma / ip.scale) ** 2)
+        if not np.isfinite(rho):  # the prior dominates: b0 = mu + N(0, s^2)
+            return float(ip.mu), 0.0, float(ip.scale) ** 2
+        return (n * float(self.y_mean) + rho * ip.mu) / (n + rho), n / (n + rho), s2 / (n + rho)
+
+    @property
     def intercept_mean(self) -> float:
         """Marginal posterior mean of the intercept."""
         if not self.fit_intercept:
             return 0.0
-        return float(self.y_mean - self.x_mean @ self.mean)
+        a, k, _ = self._b0
+        return float(a - k * (self.x_mean @ self.mean))
 
     @property
     def intercept_cov(self) -> np.ndarray:
         """``Cov(intercept, beta)``, shape (p,)."""
         if not self.fit_intercept:
             return np.zeros(self.n_features)
-        return -self._cov_times(self.x_mean)
+        return -self._b0[1] * self._cov_times(self.x_mean)
 
     @property
     def intercept_sd(self) -> float:
         """Marginal posterior sd of the intercept."""
         if not self.fit_intercept:
             return 0.0
-        return float(np.sqrt(self.sigma**2 / self.n + self.x_mean @ self._cov_times(self.x_mean)))
+        _, k, v = self._b0
+        return float(np.sqrt(v + k * k * (self.x_mean @ self._cov_times(self.x_mean))))
 
     @property
     def joint_mean(self) -> np.ndarray:
@@ -350,15 +373,17 @@ class ExactPosterior:
         Xn = check_matrix(X)
         if Xn.shape[1] != self.n_features:
             raise ValueError(f"X has {Xn.shape[1]} columns but the posterior has {self.n_features} features")
-        D = Xn - self.x_mean
-        mean = (self.y_mean if self.fit_intercept else 0.0) + D @ self.mean
+        # b0 + x^T beta = a + (x - k xbar)^T beta + N(0, v) (see _b0; flat prior: a = ybar, k = 1, v = sigma^2/n)
+        a, k, v = self._b0 if self.fit_intercept else (0.0, 0.0, 0.0)
+        D = Xn - k * self.x_mean
+        mean = a + D @ self.mean
         if not return_std:
             return mean
-        # (x - xbar)^T cov (x - xbar) = ||F^T (x - xbar)||^2
+        # (x - k xbar)^T cov (x - k xbar) = ||F^T (x - k xbar)||^2
         W = self.factor.whiten(D.T)
         var = np.einsum("ij,ij->j", W, W)
         if self.fit_intercept:
-            var = var + self.sigma**2 / self.n
+            var = var + v
         if include_noise:
             var = var + self.sigma**2
         return mean, np.sqrt(var)
@@ -383,7 +408,8 @@ class ExactPosterior:
         beta = B.T.reshape(chains, draws, p)
         if self.fit_intercept:
             z0 = rng.standard_normal((chains, draws))
-            intercept = self.y_mean - beta @ self.x_mean + self.sigma / np.sqrt(self.n) * z0
+            a, k, v = self._b0
+            intercept = a - k * (beta @ self.x_mean) + np.sqrt(v) * z0
         else:
             intercept = np.zeros((chains, draws))
         return beta, intercept
@@ -458,6 +484,7 @@ def exact_posterior(
     sigma: float,
     fit_intercept: bool = True,
     feature_names=None,
+    intercept_prior=None,
 ) -> ExactPosterior:
     r"""Closed-form posterior of ``beta`` and the intercept under a Gaussian prior with fixed ``sigma``.
 
@@ -482,6 +509,13 @@ def exact_posterior(
         Include an intercept with a flat prior.
     feature_names : sequence of str, optional
         Names of the columns (default: a DataFrame's columns, else ``x0, x1, ...``).
+    intercept_prior : None, NormalIntercept or (mu, s), optional
+        A normal prior :math:`b_0 \sim N(\mu, s^2)` instead of the flat one: one more Gaussian
+        term. Integrating the intercept out then leaves the centred likelihood times
+        :math:`N(\bar y - \mu;\ \bar x^T\beta,\ \sigma^2/n + s^2)`, so the precision of ``beta``
+        gains :math:`\kappa\bar x\bar x^T/\sigma^2` and its linear term
+        :math:`\kappa\bar x(\bar y - \mu)/\sigma^2`, :math:`\kappa = n\rho/(n + \rho)`,
+        :math:`\rho = \sigma^2/s^2`; the intercept given ``beta`` is in ``ExactPosterior._b0``.
 
     Returns
     -------
@@ -489,18 +523,23 @@ def exact_posterior(
         ``mean``, ``cov``, ``sd``, intercept moments, ``hdi``, ``summary``, ``predict`` and
         ``sample`` (an ``arviz.InferenceData`` of exact draws).
     """
+    from .models import parse_intercept_prior
+
     prior = _check_gaussian_prior(Gaussian(1.0) if prior is None else prior)
     sigma = check_scale(sigma, "sigma")
+    b0_prior = parse_intercept_prior(intercept_prior, fit_intercept)
     g = _gram(X, y, fit_intercept, feature_names)
-    return _posterior_from_gram(g, prior.scale, sigma, g.feature_names)
+    return _posterior_from_gram(g, prior.scale, sigma, g.feature_names, b0_prior)
 
 
-def _posterior_from_gram(g: ModelData, tau: float, sigma: float, names) -> ExactPosterior:
+def _posterior_from_gram(g: ModelData, tau: float, sigma: float, names, b0_prior=None) -> ExactPosterior:
     # the posterior precision is (G + lam I) / sigma^2 with lam = (sigma / tau)^2; sigma and tau lie in
     # SCALE_RANGE, so their ratio is a normal float, but lam may over- or underflow: both forms below
     # stay exact then (lam = 0 with a full-rank G is plain least squares)
     with np.errstate(over="ignore", under="ignore"):
         lam = float(np.float64(sigma / tau) ** 2)
+    if b0_prior is not None:
+        return _posterior_with_intercept_prior(g, tau, sigma, names, lam, b0_prior)
     L = stable_cholesky(g.G, lam) if np.isfinite(lam) else None
     if L is not None:
         mean = linalg.cho_solve((L, True), g.q, check_finite=False)
@@ -520,6 +559,29 @@ def _posterior_from_gram(g: ModelData, tau: float, sigma: float, names) -> Exact
         _X=g.X,
         _y=g.y,
     )
+
+
+def _posterior_with_intercept_prior(g: ModelData, tau, sigma, names, lam, b0_prior) -> ExactPosterior:
+    # precision (G + kappa xbar xbar^T + lam I) / sigma^2, linear term (q + kappa xbar (ybar - mu)) / sigma^2
+    # (exact_posterior's docstring); the Cholesky form only: the rank-one term has no place in the spectral one
+    n = g.n
+    with np.errstate(over="ignore", under="ignore"):
+        rho = float(np.float64(sigma / b0_prior.scale) ** 2)
+    kappa = float(n) if not np.isfinite(rho) else n * rho / (n + rho)
+    xbar = np.asarray(g.x_offset, dtype=np.float64)
+    G = g.G + kappa * np.outer(xbar, xbar)
+    q = g.q + kappa * (float(g.y_offset) - b0_prior.mu) * xbar
+    L = stable_cholesky(G, lam) if np.isfinite(lam) else None
+    if L is None:
+        raise ValueError(
+            "the exact posterior with intercept_prior needs X_c^T X_c + (sigma/tau)^2 I well conditioned (the "
+            "spectral form has no room for the prior's rank-one term); use sampler='gibbs' or 'nuts'"
+        )
+    return ExactPosterior(
+        mean=linalg.cho_solve((L, True), q, check_finite=False), factor=_CholeskyCov(L, sigma), sigma=sigma, tau=tau,
+        n=n, x_mean=g.x_offset, y_mean=g.y_offset, feature_names=list(names), fit_intercept=g.fit_intercept,
+        _X=g.X, _y=g.y, intercept_prior=b0_prior,
+    )  # fmt: skip
 
 
 def _spectral_posterior(spec: Spectrum, tau: float, sigma: float, lam: float):

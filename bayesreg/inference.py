@@ -142,6 +142,7 @@ def map_estimate(
     max_alternations: int = 500,
     family=None,
     trials=None,
+    intercept_prior=None,
 ) -> MAPResult:
     r"""Exact MAP of the linear-Gaussian model under a Laplace, Gaussian or elastic-net prior.
 
@@ -197,6 +198,14 @@ def map_estimate(
         gap of ``tol`` times the intercept-only model's loss. ``sigma`` must be left out.
     trials : int or array_like, optional
         Binomial trials per row (``family="binomial"``).
+    intercept_prior : None, NormalIntercept or (mu, s), optional
+        A normal prior :math:`b_0 \sim N(\mu, s^2)` on the intercept (linear model, rows given,
+        ``standardize=False``). Given ``beta`` the intercept's mode is in closed form, and
+        profiling it out leaves the centred least squares plus one pseudo-row
+        :math:`\sqrt\kappa\,(\bar x^T\beta - (\bar y - \mu))`, :math:`\kappa = n\rho/(n + \rho)`,
+        :math:`\rho = \sigma^2/s^2` (the intercept's term at its mode); the solver runs on those
+        ``n + 1`` rows without an intercept, so ``objective`` and ``gap`` are those of that problem
+        (its ``1/(2(n + 1))`` normalisation) and the penalty is at ``n_samples = n + 1``.
 
     Returns
     -------
@@ -216,9 +225,74 @@ def map_estimate(
     max_iter = check_scalar(max_iter, "max_iter", lower=1, integer=True)
     sigma_tol = check_scalar(sigma_tol, "sigma_tol", lower=0.0, lower_inclusive=False)
     max_alternations = check_scalar(max_alternations, "max_alternations", lower=1, integer=True)
+    from .models import parse_intercept_prior
+
+    b0_prior = parse_intercept_prior(intercept_prior, fit_intercept)
     data = prepare_data(X, y, fit_intercept=fit_intercept, feature_names=feature_names, standardize=standardize)
+    if b0_prior is not None and (data.X is None or data.standardize):
+        raise ValueError("map_estimate with intercept_prior needs the rows (X, y) and standardize=False")
     noise = sigma_spec.resolve(data.y_var, data.X, data.y)
+    if b0_prior is not None:
+        return _map_with_intercept_prior(data, prior, noise, b0_prior, tol, max_iter, sigma_tol, max_alternations)
     return _map_estimate(data, prior, noise, tol, max_iter, sigma_tol, max_alternations)
+
+
+def _intercept_given_beta(n, ybar, xbar, sigma, b0_prior):
+    """``(a, k, kappa)``: the intercept's mode given beta is ``a - k xbar^T beta``; ``kappa`` weights the pseudo-row."""
+    with np.errstate(over="ignore", under="ignore"):
+        rho = float(np.float64(sigma / b0_prior.scale) ** 2)
+    if not math.isfinite(rho):
+        return b0_prior.mu, 0.0, float(n)
+    return (n * ybar + rho * b0_prior.mu) / (n + rho), n / (n + rho), n * rho / (n + rho)
+
+
+def _map_with_intercept_prior(data, prior, noise, b0_prior, tol, max_iter, sigma_tol, max_alternations) -> MAPResult:
+    # -log p = ||y - b0 - X beta||^2 / (2 sigma^2) + (b0 - mu)^2 / (2 s^2) + pen(beta) [+ sigma terms]. With
+    # d = ybar - xbar^T beta the b0 part is n (d - b0)^2 / (2 sigma^2) + (b0 - mu)^2 / (2 s^2), minimised at
+    # b0 = (n d + rho mu) / (n + rho) with value kappa (d - mu)^2 / (2 sigma^2): the pseudo-row of the docstring.
+    X, y = data.X, data.y
+    n = data.n
+    xbar, ybar = X.mean(axis=0), float(y.mean())
+    Xc, yc = X - xbar, y - ybar
+
+    def solve_at(sig, coef_init):
+        a, k, kappa = _intercept_given_beta(n, ybar, xbar, sig, b0_prior)
+        r = math.sqrt(kappa)
+        Xa = np.vstack([Xc, r * xbar])
+        ya = np.append(yc, r * (ybar - b0_prior.mu))
+        coef, gap, it, ok, pen = _solve_beta((Xa, ya), prior, sig, n + 1, False, tol, max_iter, coef_init)
+        b0 = a - k * float(xbar @ coef)
+        res = y - b0 - X @ coef
+        objective = float(np.sum((ya - Xa @ coef) ** 2)) / (2.0 * (n + 1)) + pen.value(coef)
+        return coef, b0, float(res @ res), gap, it, ok, pen, objective
+
+    if noise.fixed:
+        sig, n_alt = float(noise.value), 0
+        coef, b0, rss, gap, n_iter, conv, pen, objective = solve_at(sig, None)
+    else:
+        sig = math.sqrt(data.y_var) if data.y_var > 0 else 1.0
+        coef, n_iter, conv = None, 0, False
+        for n_alt in range(1, max_alternations + 1):
+            coef, b0, rss, gap, it, ok, pen, objective = solve_at(sig, coef)
+            n_iter += it
+            new = noise.modal_sigma(rss, n, *prior.sigma_terms(coef))
+            if new <= 0.0:
+                raise ValueError("the joint mode has sigma = 0 (a perfect fit with a Jeffreys prior); fix sigma")
+            done = abs(new - sig) <= sigma_tol * sig
+            sig = new
+            if done:
+                conv = ok
+                break
+        coef, b0, rss, gap, it, ok, pen, objective = solve_at(sig, coef)
+        n_iter += it
+        conv = conv and ok
+    from .penalties import L2
+
+    return MAPResult(
+        coef=np.array(coef), intercept=float(b0), sigma=float(sig), penalty=pen, objective=float(objective),
+        gap=float(gap) if not isinstance(pen, L2) else 0.0, converged=bool(conv), n_iter=int(n_iter),
+        n_alternations=int(n_alt), feature_names=list(data.feature_names),
+    )  # fmt: skip
 
 
 def _glm_map(X, y, prior, sigma, fam, trials, fit_intercept, standardize, feature_names, tol, max_iter) -> MAPResult:
@@ -556,6 +630,7 @@ def sample_posterior(
     check: bool = True,
     family=None,
     trials=None,
+    intercept_prior=None,
     **sample_kwargs,
 ):
     r"""Sample the posterior of the Bayesian linear model; return its posterior container.
@@ -606,6 +681,11 @@ def sample_posterior(
         sampled by NUTS. A GLM has no ``sigma`` (leave it at its default).
     trials : int or array_like, optional
         Binomial trials per row.
+    intercept_prior : None, NormalIntercept or (mu, s), optional
+        A normal prior :math:`N(\mu, s^2)` on the intercept instead of the flat one, in every
+        sampler: the exact posterior (one more Gaussian term), Gibbs (the intercept is drawn from
+        its conditional in each sweep) and NUTS (a ``pm.Potential``); not the Polya-Gamma Gibbs
+        sampler of a GLM.
     **sample_kwargs
         Passed to ``pm.sample`` (NUTS only).
 
@@ -617,9 +697,11 @@ def sample_posterior(
         ``observed_data`` (``y``), ``constant_data`` (``X``), ``log_likelihood`` (``y``) and on
         request ``posterior_predictive`` (``y``).
     """
+    from .models import parse_intercept_prior
     from .sampling import resolve_sampler
 
     check_prior(prior)
+    b0_prior = parse_intercept_prior(intercept_prior, fit_intercept)
     draws = check_scalar(draws, "draws", lower=1, integer=True)
     chains = check_scalar(chains, "chains", lower=1, integer=True)
     if log_likelihood:
@@ -641,4 +723,4 @@ def sample_posterior(
                              likelihood=likelihood, options=sample_kwargs)  # fmt: skip
     return chosen.run(data, prior, noise, draws=draws, chains=chains, random_seed=random_seed,
                       progressbar=progressbar, log_likelihood=log_likelihood,
-                      posterior_predictive=posterior_predictive, check=check)  # fmt: skip
+                      posterior_predictive=posterior_predictive, check=check, intercept_prior=b0_prior)  # fmt: skip

@@ -44,17 +44,18 @@ prior, and the centred one decorrelates the intercept from ``beta`` for NUTS), `
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
 
-from ._validation import check_choice
+from ._validation import check_choice, check_scalar
 from .design import ModelData, prepare_data
 from .noise import Noise, default_sigma_prior, parse_sigma
-from .priors import ElasticNetPrior, Gaussian, Horseshoe, Laplace, ParkCasella
+from .priors import ElasticNetPrior, Gaussian, Horseshoe, Laplace, ParkCasella, check_scale
 
 __all__ = ["build_model", "default_sigma_prior", "ModelData", "prepare_data", "check_prior", "check_sigma",
-           "check_glm_arguments"]  # fmt: skip
+           "check_glm_arguments", "NormalIntercept", "parse_intercept_prior"]  # fmt: skip
 
 PRIORS = (Laplace, ParkCasella, Gaussian, ElasticNetPrior, Horseshoe)
 _LIKELIHOODS = ("normal", "suffstats")
@@ -75,6 +76,65 @@ def check_sigma(sigma):
     return {"fixed": spec.value, "invgamma": spec.prior, "sigma_prior": spec.prior}.get(spec.word, spec.word)
 
 
+@dataclass(frozen=True)
+class NormalIntercept:
+    r"""A normal prior :math:`b_0 \sim N(\mu, s^2)` on the intercept (the default is flat).
+
+    The intercept is that of the original columns (with ``standardize=True`` too): the ``b_0`` of
+    :math:`y = b_0 + X\beta + \varepsilon`. Pass it as ``intercept_prior=`` to
+    :func:`build_model`, :func:`bayesreg.sample_posterior` (exact, Gibbs, NUTS) and
+    :func:`bayesreg.exact_posterior`, or write it as a pair ``(mu, s)``.
+
+    Parameters
+    ----------
+    mu : float
+        Prior mean (finite).
+    scale : float
+        Prior sd ``s`` > 0, within :data:`bayesreg.priors.SCALE_RANGE`.
+    """
+
+    mu: float = 0.0
+    scale: float = 1.0
+
+    def __post_init__(self):
+        object.__setattr__(self, "mu", float(check_scalar(self.mu, "intercept_prior mu")))
+        object.__setattr__(self, "scale", check_scale(self.scale, "intercept_prior scale"))
+
+    def logp(self, b0) -> float:
+        """Log density of ``b0`` (summed)."""
+        z = (np.asarray(b0, dtype=np.float64) - self.mu) / self.scale
+        return float(np.sum(-0.5 * z * z - math.log(self.scale) - 0.5 * math.log(2.0 * math.pi)))
+
+
+def parse_intercept_prior(intercept_prior, fit_intercept: bool = True) -> NormalIntercept | None:
+    """``None`` (flat), a :class:`NormalIntercept` or a pair ``(mu, s)``; a ValueError/TypeError naming it otherwise.
+
+    Parameters
+    ----------
+    intercept_prior : None, NormalIntercept or (float, float)
+    fit_intercept : bool
+        A prior on an intercept the model does not have is refused.
+
+    Returns
+    -------
+    NormalIntercept or None
+    """
+    if intercept_prior is None:
+        return None
+    if isinstance(intercept_prior, NormalIntercept):
+        out = intercept_prior
+    elif isinstance(intercept_prior, tuple | list) and len(intercept_prior) == 2:
+        out = NormalIntercept(*intercept_prior)
+    else:
+        raise TypeError(
+            "intercept_prior must be None (flat), a NormalIntercept(mu, scale) or a pair (mu, scale); got "
+            f"{type(intercept_prior).__name__} {intercept_prior!r}"
+        )
+    if not fit_intercept:
+        raise ValueError("intercept_prior is a prior on the intercept; with fit_intercept=False there is none")
+    return out
+
+
 @dataclass(frozen=True, eq=False)
 class BuiltModel:
     """What :func:`build_model` built, attached to the model as ``model.bayesreg_spec``."""
@@ -83,6 +143,7 @@ class BuiltModel:
     prior: object
     noise: Noise | None
     likelihood: str
+    intercept_prior: NormalIntercept | None = None
 
     @property
     def sigma(self):
@@ -107,6 +168,7 @@ def build_model(
     likelihood: str | None = None,
     family=None,
     trials=None,
+    intercept_prior=None,
 ):
     r"""Build (never sample) the PyMC model of a Bayesian linear regression or GLM.
 
@@ -159,6 +221,9 @@ def build_model(
         the others have no ``sigma`` (leave it at its default).
     trials : int or array_like, optional
         Binomial trials per row.
+    intercept_prior : None, NormalIntercept or (mu, s), optional
+        A normal prior :math:`N(\mu, s^2)` on the intercept :math:`b_0` (a ``pm.Potential``
+        named ``intercept_prior``); default flat.
 
     Returns
     -------
@@ -173,12 +238,13 @@ def build_model(
         before PyMC is imported.
     """
     check_prior(prior)
+    b0_prior = parse_intercept_prior(intercept_prior, fit_intercept)
     data = prepare_data(X, y, fit_intercept=fit_intercept, feature_names=feature_names, standardize=standardize,
                         family=family, trials=trials)  # fmt: skip
     if not data.is_gaussian:
         check_glm_arguments(data, prior, sigma)
         check_choice(likelihood or "normal", "likelihood", ("normal",))
-        return _build(BuiltModel(data=data, prior=prior, noise=None, likelihood="normal"))
+        return _build(BuiltModel(data=data, prior=prior, noise=None, likelihood="normal", intercept_prior=b0_prior))
     sigma_spec = parse_sigma(sigma)
     if likelihood is None:
         likelihood = "normal" if data.X is not None else "suffstats"
@@ -186,7 +252,7 @@ def build_model(
     if likelihood == "normal" and data.X is None:
         raise ValueError("likelihood='normal' needs the rows (X, y); a SufficientStats allows 'suffstats' only")
     noise = sigma_spec.resolve(data.y_var, data.X, data.y)
-    return _build(BuiltModel(data=data, prior=prior, noise=noise, likelihood=likelihood))
+    return _build(BuiltModel(data=data, prior=prior, noise=noise, likelihood=likelihood, intercept_prior=b0_prior))
 
 
 def check_glm_arguments(data: ModelData, prior, sigma="default") -> None:
@@ -243,7 +309,13 @@ def _build(spec: BuiltModel):
         if data.fit_intercept:
             start = st.y_mean if data.is_gaussian else data.family.null_eta(data.y, data.trials)
             intercept_c = pm.Flat("intercept_c", initval=start)
-            pm.Deterministic("intercept", intercept_c - pt.dot(x_mean, beta))
+            b0 = pm.Deterministic("intercept", intercept_c - pt.dot(x_mean, beta))
+            if spec.intercept_prior is not None:
+                # N(mu, s^2) on b0 itself: a density on (intercept_c, beta) through the unit-Jacobian map
+                ip = spec.intercept_prior
+                z = (b0 - np.float64(ip.mu)) / np.float64(ip.scale)
+                const = np.float64(-math.log(ip.scale) - 0.5 * math.log(2 * math.pi))
+                pm.Potential("intercept_prior", const - 0.5 * z**2)
         else:
             intercept_c = pt.dot(x_mean, beta)  # b0 = 0
 

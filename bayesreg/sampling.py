@@ -49,8 +49,13 @@ class Sampler:
         raise NotImplementedError
 
     def run(self, data, prior, noise, *, draws: int, chains: int, random_seed=None, progressbar: bool = True,
-            log_likelihood: bool = False, posterior_predictive: bool = False, check: bool = True):  # fmt: skip
-        """Sample the posterior; return the package's posterior container (see the module docstring)."""
+            log_likelihood: bool = False, posterior_predictive: bool = False, check: bool = True,
+            intercept_prior=None):  # fmt: skip
+        """Sample the posterior; return the package's posterior container (see the module docstring).
+
+        ``intercept_prior`` (a :class:`~bayesreg.models.NormalIntercept` or None: flat) is part of
+        the model; every sampler takes it.
+        """
         raise NotImplementedError  # pragma: no cover - overridden
 
 
@@ -75,11 +80,12 @@ class ExactSampler(Sampler):
         return None
 
     def run(self, data, prior, noise, *, draws, chains, random_seed=None, progressbar=True, log_likelihood=False,
-            posterior_predictive=False, check=True):  # fmt: skip
+            posterior_predictive=False, check=True, intercept_prior=None):  # fmt: skip
         """Exact draws (``tune`` does not apply)."""
         from .conjugate import exact_posterior
 
-        post = exact_posterior(data, None, prior, sigma=noise.value, fit_intercept=data.fit_intercept)
+        post = exact_posterior(data, None, prior, sigma=noise.value, fit_intercept=data.fit_intercept,
+                               intercept_prior=intercept_prior)  # fmt: skip
         return post.sample(draws=draws, chains=chains, random_seed=random_seed, log_likelihood=log_likelihood,
                            posterior_predictive=posterior_predictive, check=check)  # fmt: skip
 
@@ -114,12 +120,18 @@ class GibbsSampler(Sampler):
         return None
 
     def run(self, data, prior, noise, *, draws, chains, random_seed=None, progressbar=True, log_likelihood=False,
-            posterior_predictive=False, check=True):  # fmt: skip
+            posterior_predictive=False, check=True, intercept_prior=None):  # fmt: skip
         """Gibbs draws after ``tune`` burn-in sweeps per chain (Polya-Gamma Gibbs for logistic / binomial)."""
         from .samplers import sample_gibbs
 
         if not data.is_gaussian:
             from .samplers.pg import run_pg_gibbs
+
+            if intercept_prior is not None:
+                raise ValueError(
+                    f"the Polya-Gamma Gibbs sampler of the {data.family.name} model has a flat intercept only; "
+                    "with intercept_prior use sampler='nuts'"
+                )
 
             return run_pg_gibbs(data, prior, draws=draws, tune=self.tune, chains=chains, random_seed=random_seed,
                                 progressbar=progressbar, log_likelihood=log_likelihood,
@@ -129,6 +141,7 @@ class GibbsSampler(Sampler):
             data, None, prior, sigma=noise.argument, fit_intercept=data.fit_intercept, standardize=data.standardize,
             draws=draws, tune=self.tune, chains=chains, random_seed=random_seed, progressbar=progressbar,
             log_likelihood=log_likelihood, posterior_predictive=posterior_predictive, cores=self.cores, check=check,
+            intercept_prior=intercept_prior,
         )  # fmt: skip
 
 
@@ -166,14 +179,18 @@ class NUTSSampler(Sampler):
         return None
 
     def run(self, data, prior, noise, *, draws, chains, random_seed=None, progressbar=True, log_likelihood=False,
-            posterior_predictive=False, check=True):  # fmt: skip
+            posterior_predictive=False, check=True, intercept_prior=None):  # fmt: skip
         """NUTS draws on the PyMC model, built here."""
         from .models import BuiltModel, _build
 
         likelihood = self.likelihood
         if likelihood is None:
             likelihood = "suffstats" if data.is_gaussian and (data.X is None or data.n > data.p) else "normal"
-        model = _build(BuiltModel(data=data, prior=prior, noise=noise, likelihood=likelihood))
+        from .models import parse_intercept_prior
+
+        b0_prior = parse_intercept_prior(intercept_prior, data.fit_intercept)
+        model = _build(BuiltModel(data=data, prior=prior, noise=noise, likelihood=likelihood,
+                                  intercept_prior=b0_prior))  # fmt: skip
         return _sample_nuts(
             model, sampler=self.name, draws=draws, tune=self.tune, chains=chains, cores=self.cores,
             random_seed=random_seed, progressbar=progressbar, log_likelihood=log_likelihood,
@@ -268,8 +285,9 @@ def resolve_sampler(
         exc = ImportError if isinstance(chosen, NutpieSampler) and "not installed" in reason else ValueError
         hint = "" if isinstance(chosen, NUTSSampler) else (
             "; Gibbs samplers exist for Gaussian, ParkCasella, Laplace and Horseshoe priors with sigma fixed, "
-            "'jeffreys', 'default' or an InverseGammaPrior; sampler='nuts' (or 'nutpie') applies to every prior, "
-            "and sampler='auto' picks what applies"
+            "'jeffreys', 'default', an InverseGammaPrior or a prior on sigma (HalfNormal, HalfCauchy, HalfStudentT, "
+            "Exponential, Uniform); sampler='nuts' (or 'nutpie') applies to every prior, and sampler='auto' picks "
+            "what applies"
         )  # fmt: skip
         raise exc(f"sampler={sampler!r} does not apply: {reason}{hint}")
     return chosen

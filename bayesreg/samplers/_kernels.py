@@ -1,6 +1,6 @@
 r"""Numba kernels of the Gibbs samplers: one sweep loop for every supported prior.
 
-Model (the intercept ``b0`` has a flat prior and is integrated out, see below)::
+Model (the intercept ``b0`` has a flat prior and is integrated out, see below, or a normal prior)::
 
     y = b0 + X beta + e,   e ~ N(0, sigma^2 I)
 
@@ -9,7 +9,11 @@ has an intercept, raw otherwise. Integrating ``b0`` out of the likelihood leaves
 ``sigma^-(n-1) exp(-RSS_c(beta) / (2 sigma^2))`` with the centred residual sum of squares, so
 the sampler runs on the centred statistics with ``n_eff = n - 1`` and, after each sweep,
 draws ``b0 | beta, sigma ~ N(ybar - xbar^T beta, sigma^2 / n)`` (collapsed Gibbs: valid
-because nothing else is conditioned on ``b0``). Without an intercept ``n_eff = n``.
+because nothing else is conditioned on ``b0``). Without an intercept ``n_eff = n``. With a
+``N(mu, s^2)`` prior on ``b0`` nothing is integrated out (``n_eff = n``): the sweep runs on the
+statistics of ``y - b0`` given the current ``b0``, and ``b0`` is a Gibbs block of its own:
+``b0 | beta, sigma^2 ~ N(m, 1/P)``, ``P = n / sigma^2 + 1 / s^2``,
+``m = (n (ybar - xbar^T beta) / sigma^2 + mu / s^2) / P``.
 
 Every prior is a scale mixture of normals, ``beta_j | . ~ N(0, v_j)``, so ``beta`` always has
 the Gaussian full conditional with precision ``Q = X^T X / sigma^2 + diag(1 / v_j)`` and mean
@@ -101,15 +105,20 @@ class GibbsConfig(NamedTuple):
     r: float  # lambda^2 Gamma shape (Park-Casella hyperprior)
     delta: float  # lambda^2 Gamma rate
     hs_s: float  # horseshoe global scale s
+    b0_prior: bool  # the intercept has a N(b0_mu, b0_s2) prior (raw statistics, n_eff = n), else flat
+    b0_mu: float
+    b0_s2: float
 
 
 class GibbsData(NamedTuple):
     """The data in the sampler's form: statistics (centred when ``fit_intercept``) and, for BCM, rows.
 
-    ``xtx`` (p, p), ``xty`` (p,), ``yty``: sufficient statistics. ``X`` (n, p), ``XT`` (p, n) and
-    ``y`` (n,) are the (centred) rows, read only when ``use_bcm`` (otherwise placeholders of
-    shape (1, p), (p, 1), (1,)). ``n_eff`` is ``n - 1`` with an intercept, else ``n``; ``n_obs``
-    is ``n``; ``xbar`` and ``ybar`` are the means the intercept is drawn from. Arrays are
+    ``xtx`` (p, p), ``xty`` (p,), ``yty``: sufficient statistics, centred with an intercept (with a
+    normal prior on it, ``xtx`` is the raw ``X_c^T X_c + n xbar xbar^T`` and ``n_eff = n``).
+    ``X`` (n, p), ``XT`` (p, n) and ``y`` (n,) are the rows (raw for a normal intercept prior),
+    read only when ``use_bcm`` (otherwise placeholders of shape (1, p), (p, 1), (1,)). ``n_eff``
+    is ``n - 1`` with a flat intercept, else ``n``; ``n_obs`` is ``n``; ``xbar`` and ``ybar`` are
+    the means the intercept is drawn from. Arrays are
     writable C-contiguous float64 (read-only arrays compile another specialisation).
     """
 
@@ -135,7 +144,8 @@ class GibbsState(NamedTuple):
     or the horseshoe global ``tau^2``; ``log_step`` the log random-walk step of the horseshoe
     update of ``log tau^2``; ``lam2`` the Park-Casella/Laplace ``lambda^2``; ``a_sig`` the
     auxiliary of the half-t prior on sigma; ``log_step_s2`` the log step of the Metropolis
-    update of ``log sigma^2`` (Gaussian/Laplace with ``p >= n``).
+    update of ``log sigma^2`` (Gaussian/Laplace with ``p >= n``); ``b0`` the intercept when it
+    has a normal prior (``config.b0_prior``; unused otherwise).
     """
 
     beta: np.ndarray
@@ -147,6 +157,7 @@ class GibbsState(NamedTuple):
     lam2: float
     a_sig: float
     log_step_s2: float
+    b0: float
 
 
 class GibbsTrace(NamedTuple):
@@ -453,6 +464,7 @@ def run_block(config, data, state, it0, n_iter, tune, trace):
         state.lam2,
         state.a_sig,
         state.log_step_s2,
+        state.b0,
     )
     return _sweeps(config, data, fresh, it0, n_iter, tune, trace)
 
@@ -475,6 +487,9 @@ def _sweeps(config, data, state, it0, n_iter, tune, trace):
     lam2 = state.lam2
     a_sig = state.a_sig
     log_step_s2 = state.log_step_s2
+    b0 = state.b0
+    b0_prior = config.b0_prior
+    n_obs = data.n_obs
 
     p = xty.shape[0]
     w = np.empty(p)
@@ -487,6 +502,20 @@ def _sweeps(config, data, state, it0, n_iter, tune, trace):
     log_upper = np.log(config.sig_upper)
     for it in range(n_iter):
         g = it0 + it
+        # ---- the statistics of y - b0 given the intercept when it has a N(mu, s^2) prior:
+        # ||y - b0 - X beta||^2 = ||y_c - X_c beta||^2 + n (d - xbar^T beta)^2 with d = ybar - b0, so with
+        # xtx = X_c^T X_c + n xbar xbar^T (given), xty = X_c^T y_c + n d xbar and yty = y_c^T y_c + n d^2
+        # (d is small once b0 is near ybar: no cancellation in yty); with a flat intercept the statistics
+        # are centred and b0 is integrated out
+        if b0_prior:
+            d = data.ybar - b0
+            xty_e = xty + (d * n_obs) * data.xbar
+            yty_e = yty + n_obs * d * d
+            y_e = y - b0 if use_bcm else y
+        else:
+            xty_e = xty
+            yty_e = yty
+            y_e = y
         # shape and rate of the (conditionally) inverse-gamma sigma^2 conditional without the beta/RSS terms
         shape0 = config.a0 + 0.5 * n_eff
         rate0 = config.b0
@@ -507,7 +536,7 @@ def _sweeps(config, data, state, it0, n_iter, tune, trace):
             for j in range(p):
                 w[j] = tau2 * loc[j]
         # ---- factorisation of the beta conditional
-        L, v, quad, logdet = _factor(use_bcm, xtx, xty, yty, X, XT, y, w, A)
+        L, v, quad, logdet = _factor(use_bcm, xtx, xty_e, yty_e, X, XT, y_e, w, A)
         # ---- horseshoe: tau^2 | local scales by Metropolis on log tau^2, with beta (and sigma^2)
         # integrated out (Johndrow, Orenstein and Bhattacharya, 2020); this global move is what
         # keeps tau and sigma mixing when p > n. Prior: tau ~ C+(0, s), so on u = log tau^2 the
@@ -518,7 +547,7 @@ def _sweeps(config, data, state, it0, n_iter, tune, trace):
             t2_new = t2 * np.exp(np.exp(log_step) * np.random.standard_normal())
             for j in range(p):
                 w_new[j] = t2_new * loc[j]
-            L2, v2, quad2, logdet2 = _factor(use_bcm, xtx, xty, yty, X, XT, y, w_new, A)
+            L2, v2, quad2, logdet2 = _factor(use_bcm, xtx, xty_e, yty_e, X, XT, y_e, w_new, A)
             log_acc = (
                 _log_marginal(quad2, logdet2, sigma_mode, s2, shape0, rate0)
                 + 0.5 * np.log(t2_new)
@@ -544,7 +573,7 @@ def _sweeps(config, data, state, it0, n_iter, tune, trace):
             s2_new = s2 * np.exp(np.exp(log_step_s2) * np.random.standard_normal())
             for j in range(p):
                 w_new[j] = w[j] * s2 / s2_new
-            L2, v2, quad2, logdet2 = _factor(use_bcm, xtx, xty, yty, X, XT, y, w_new, A)
+            L2, v2, quad2, logdet2 = _factor(use_bcm, xtx, xty_e, yty_e, X, XT, y_e, w_new, A)
             sh = shape0 - 0.5 * n_eff  # prior shape (Jacobian of log sigma^2 included)
             log_acc = (
                 -0.5 * n_eff * (np.log(s2_new) - np.log(s2))
@@ -570,17 +599,17 @@ def _sweeps(config, data, state, it0, n_iter, tune, trace):
         # ---- beta | sigma^2, rest
         sd = np.sqrt(s2)
         if use_bcm:
-            b = _beta_bcm(X, XT, y, w, L, sd)
+            b = _beta_bcm(X, XT, y_e, w, L, sd)
         else:
             b = _beta_rue(L, v, sd)
         for j in range(p):
             beta[j] = b[j]
         # ---- residual sum of squares
         if use_bcm:
-            r = y - np.dot(X, beta)
+            r = y_e - np.dot(X, beta)
             rss = np.dot(r, r)
         else:
-            rss = yty - 2.0 * np.dot(beta, xty) + np.dot(beta, np.dot(xtx, beta))
+            rss = yty_e - 2.0 * np.dot(beta, xty_e) + np.dot(beta, np.dot(xtx, beta))
         if rss < 0.0:
             rss = 0.0
         # ---- sigma^2 | beta, for the priors that do not scale with sigma
@@ -615,6 +644,11 @@ def _sweeps(config, data, state, it0, n_iter, tune, trace):
             for j in range(p):
                 loc[j] = _inv_gamma(1.0, 1.0 / nu[j] + 0.5 * beta[j] * beta[j] / (t2 * s2))
                 nu[j] = _inv_gamma(1.0, 1.0 + 1.0 / loc[j])
+        # ---- intercept with a N(mu, s^2) prior | beta, sigma^2: precision n / sigma^2 + 1 / s^2
+        if b0_prior:
+            prec = n_obs / s2 + 1.0 / config.b0_s2
+            m0 = (n_obs * (data.ybar - np.dot(data.xbar, beta)) / s2 + config.b0_mu / config.b0_s2) / prec
+            b0 = m0 + np.random.standard_normal() / np.sqrt(prec)
         # ---- intercept | rest and storage
         if g >= tune:
             k = g - tune
@@ -622,7 +656,9 @@ def _sweeps(config, data, state, it0, n_iter, tune, trace):
                 trace.beta[k, j] = beta[j]
             trace.sigma[k] = np.sqrt(s2)
             trace.rss[k] = rss
-            if data.fit_intercept:
+            if b0_prior:
+                trace.intercept[k] = b0
+            elif data.fit_intercept:
                 trace.intercept[k] = (
                     data.ybar - np.dot(data.xbar, beta) + np.sqrt(s2 / data.n_obs) * np.random.standard_normal()
                 )
@@ -633,4 +669,4 @@ def _sweeps(config, data, state, it0, n_iter, tune, trace):
             if kind == HORSESHOE:
                 for j in range(p):
                     trace.local[k, j] = np.sqrt(loc[j])
-    return GibbsState(beta, loc, nu, s2, tau2, log_step, lam2, a_sig, log_step_s2)
+    return GibbsState(beta, loc, nu, s2, tau2, log_step, lam2, a_sig, log_step_s2, b0)

@@ -162,6 +162,7 @@ def run_block(config, data, state, it0, n_iter, tune, trace, rng):
     nu = state.nu.copy()
     s2, tau2, log_step = state.sigma2, state.tau2, state.log_step
     lam2, a_sig, log_step_s2 = state.lam2, state.a_sig, state.log_step_s2
+    b0, b0_prior, n_obs = state.b0, config.b0_prior, data.n_obs
     p = xty.shape[0]
     blocked = kind == PARK_CASELLA or kind == HORSESHOE
     marginal_s2 = (not blocked) and sigma_mode != SIGMA_FIXED and p >= int(n_eff)
@@ -169,6 +170,13 @@ def run_block(config, data, state, it0, n_iter, tune, trace, rng):
     log_upper = math.log(config.sig_upper)
     for it in range(n_iter):
         g = it0 + it
+        # ---- the statistics of y - b0 when the intercept has a normal prior (raw statistics), as the kernel
+        if b0_prior:
+            d = data.ybar - b0
+            xty_e = xty + (d * n_obs) * data.xbar
+            yty_e = yty + n_obs * d * d
+        else:
+            xty_e, yty_e = xty, yty
         shape0 = config.a0 + 0.5 * n_eff
         rate0 = config.b0
         if sigma_mode == SIGMA_HALFT:
@@ -184,14 +192,14 @@ def run_block(config, data, state, it0, n_iter, tune, trace, rng):
         else:
             w = tau2 * loc
         w = np.maximum(w, _W_MIN)  # the kernel's _factor floors w in place
-        L, v, quad, logdet = _factor(xtx, xty, yty, w)
+        L, v, quad, logdet = _factor(xtx, xty_e, yty_e, w)
         # ---- horseshoe: tau^2 by Metropolis on log tau^2 with beta (and sigma^2) integrated out
         if kind == HORSESHOE:
             t2 = tau2
             hs2 = config.hs_s * config.hs_s
             t2_new = t2 * math.exp(math.exp(log_step) * rng.standard_normal())
             w_new = t2_new * loc
-            L2, v2, quad2, logdet2 = _factor(xtx, xty, yty, w_new)
+            L2, v2, quad2, logdet2 = _factor(xtx, xty_e, yty_e, w_new)
             log_acc = (
                 _log_marginal(quad2, logdet2, sigma_mode, s2, shape0, rate0) + 0.5 * math.log(t2_new)
                 - math.log1p(t2_new / hs2) - _log_marginal(quad, logdet, sigma_mode, s2, shape0, rate0)
@@ -207,7 +215,7 @@ def run_block(config, data, state, it0, n_iter, tune, trace, rng):
         if marginal_s2:
             s2_new = s2 * math.exp(math.exp(log_step_s2) * rng.standard_normal())
             w_new = w * (s2 / s2_new)
-            L2, v2, quad2, logdet2 = _factor(xtx, xty, yty, w_new)
+            L2, v2, quad2, logdet2 = _factor(xtx, xty_e, yty_e, w_new)
             sh = shape0 - 0.5 * n_eff
             log_acc = (
                 -0.5 * n_eff * (math.log(s2_new) - math.log(s2)) - 0.5 * (logdet2 - logdet)
@@ -229,7 +237,7 @@ def run_block(config, data, state, it0, n_iter, tune, trace, rng):
         # ---- beta | sigma^2, rest: L^-T (v + sd z)
         sd = math.sqrt(s2)
         beta = solve_triangular(L, v + sd * rng.standard_normal(p), lower=True, trans="T", check_finite=False)
-        rss = max(yty - 2.0 * float(beta @ xty) + float(beta @ (xtx @ beta)), 0.0)
+        rss = max(yty_e - 2.0 * float(beta @ xty_e) + float(beta @ (xtx @ beta)), 0.0)
         if not blocked and sigma_mode == SIGMA_SLICE:
             s2 = math.exp(2.0 * _slice_log_sigma(rng, 0.5 * math.log(s2), n_eff, rss, c1, c2, log_upper))
         elif not blocked and sigma_mode != SIGMA_FIXED:
@@ -251,13 +259,20 @@ def run_block(config, data, state, it0, n_iter, tune, trace, rng):
         else:
             loc = _inv_gamma(rng, 1.0, 1.0 / nu + 0.5 * beta * beta / (tau2 * s2))
             nu = _inv_gamma(rng, 1.0, 1.0 + 1.0 / loc)
+        # ---- intercept with a N(mu, s^2) prior | beta, sigma^2
+        if b0_prior:
+            prec = n_obs / s2 + 1.0 / config.b0_s2
+            m0 = (n_obs * (data.ybar - float(data.xbar @ beta)) / s2 + config.b0_mu / config.b0_s2) / prec
+            b0 = m0 + rng.standard_normal() / math.sqrt(prec)
         # ---- intercept | rest and storage
         if g >= tune:
             k = g - tune
             trace.beta[k] = beta
             trace.sigma[k] = math.sqrt(s2)
             trace.rss[k] = rss
-            if data.fit_intercept:
+            if b0_prior:
+                trace.intercept[k] = b0
+            elif data.fit_intercept:
                 trace.intercept[k] = (
                     data.ybar - float(data.xbar @ beta) + math.sqrt(s2 / data.n_obs) * rng.standard_normal()
                 )
@@ -265,4 +280,4 @@ def run_block(config, data, state, it0, n_iter, tune, trace, rng):
             if kind == HORSESHOE:
                 trace.local[k] = np.sqrt(loc)
     return GibbsState(beta, loc, nu, float(s2), float(tau2), float(log_step), float(lam2), float(a_sig),
-                      float(log_step_s2))  # fmt: skip
+                      float(log_step_s2), float(b0))  # fmt: skip

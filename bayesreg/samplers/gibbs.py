@@ -21,7 +21,7 @@ from threadpoolctl import threadpool_limits
 
 from .._posterior import build_posterior
 from .._validation import check_scalar
-from ..models import PRIORS, prepare_data
+from ..models import PRIORS, parse_intercept_prior, prepare_data
 from ..noise import parse_sigma
 from ..priors import Prior
 from ..solvers import _route
@@ -172,6 +172,7 @@ def sample_gibbs(
     posterior_predictive: bool = False,
     cores: int | None = None,
     check: bool = True,
+    intercept_prior=None,
 ):
     r"""Sample the posterior of a Bayesian linear model by Gibbs sampling.
 
@@ -238,6 +239,13 @@ def sample_gibbs(
     check : bool, default True
         Run :func:`bayesreg.diagnostics.check_sampling` on the result, which warns
         (:class:`~bayesreg.SamplingWarning`) about R-hat above 1.01 or a low effective sample size.
+    intercept_prior : None, NormalIntercept or (mu, s), optional
+        A normal prior :math:`N(\mu, s^2)` on the intercept instead of the flat one. The
+        intercept is then not integrated out but drawn in each sweep from its conditional
+        :math:`N(m, 1/P)`, :math:`P = n/\sigma^2 + 1/s^2`,
+        :math:`m = (n(\bar y - \bar x^T\beta)/\sigma^2 + \mu/s^2)/P`, and the other blocks
+        condition on it (it mixes more slowly than the flat intercept when the column means are
+        large against their spread).
 
     Returns
     -------
@@ -271,6 +279,7 @@ def sample_gibbs(
     else:
         cores = _check_int(cores, "cores", 1)
     sigma_spec = parse_sigma(sigma)
+    b0_prior = parse_intercept_prior(intercept_prior, fit_intercept)
     data = prepare_data(X, y, fit_intercept=fit_intercept, feature_names=feature_names, standardize=standardize)
     stats, Xa, ya = data.stats, data.X, data.y
     have_rows = Xa is not None
@@ -287,7 +296,8 @@ def sample_gibbs(
         raise ValueError("posterior_predictive=True needs the rows (X, y); it cannot be drawn from a SufficientStats")
     fit_intercept = data.fit_intercept
     n, p = data.n, data.p
-    n_eff = n - 1 if fit_intercept else n
+    # a flat intercept is integrated out (one degree of freedom less); a normal-prior one is sampled
+    n_eff = n - 1 if fit_intercept and b0_prior is None else n
     if sig_mode == K.SIGMA_INVGAMMA and n_eff + 2 * sig_a0 <= 0:
         raise ValueError(
             f"sigma has a Jeffreys prior but there is no residual degree of freedom (n = {n}); "
@@ -310,6 +320,9 @@ def sample_gibbs(
     # so the sampler runs on the rescaled statistics and beta = gamma / s afterwards.
     scale = data.x_scale
     xtx, xty, yty = stats.gram(fit_intercept)
+    if b0_prior is not None:
+        # the kernel adds n (ybar - b0) (xbar, ybar - b0) to the centred xty, yty in each sweep; xtx is raw
+        xtx = xtx + stats.n * np.outer(stats.x_mean, stats.x_mean)
     xbar = np.asarray(stats.x_mean, dtype=np.float64) if fit_intercept else np.zeros(p)
     if data.standardize:
         xtx = xtx / np.outer(scale, scale)
@@ -322,8 +335,9 @@ def sample_gibbs(
     ybar = float(stats.y_mean) if fit_intercept else 0.0
     use_bcm = have_rows and p > n
     if use_bcm:
-        Xs = Xa - stats.x_mean if fit_intercept else Xa.copy()
-        ys = ya - stats.y_mean if fit_intercept else ya.copy()
+        centre = fit_intercept and b0_prior is None  # a sampled intercept is subtracted from the raw y
+        Xs = Xa - stats.x_mean if centre else Xa.copy()
+        ys = ya - stats.y_mean if centre else ya.copy()
         if data.standardize:
             Xs = Xs / scale
         Xs = np.ascontiguousarray(Xs)
@@ -339,7 +353,8 @@ def sample_gibbs(
         kind=int(kind), sigma_mode=int(sig_mode), hyper=bool(st.hyper), a0=float(sig_a0), b0=float(sig_b0),
         sig_nu=float(sg.nu), sig_scale=float(sg.scale), sig_c1=float(sg.c1), sig_c2=float(sg.c2),
         sig_upper=float(sg.upper), ha=float(st.ha), hb=float(st.hb), r=float(st.r), delta=float(st.delta),
-        hs_s=float(st.hs_s),
+        hs_s=float(st.hs_s), b0_prior=b0_prior is not None, b0_mu=float(b0_prior.mu) if b0_prior else 0.0,
+        b0_s2=float(b0_prior.scale) ** 2 if b0_prior else 1.0,
     )  # fmt: skip
     gdata = K.GibbsData(
         xtx=xtx, xty=xty, yty=float(yty), X=Xs, XT=XT, y=ys, n_eff=float(n_eff), n_obs=float(n),
@@ -359,7 +374,7 @@ def sample_gibbs(
         loc *= math.exp(0.5 * rng.standard_normal())
         return K.GibbsState(
             beta=np.zeros(p), loc=loc, nu=np.ones(p), sigma2=float(s2), tau2=float(tau2), log_step=math.log(0.5),
-            lam2=float(lam2), a_sig=1.0, log_step_s2=math.log(0.5),
+            lam2=float(lam2), a_sig=1.0, log_step_s2=math.log(0.5), b0=float(ybar),
         )  # fmt: skip
 
     total = tune + draws
