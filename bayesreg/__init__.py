@@ -23,6 +23,7 @@ _LAZY = {
     "ElasticNetPrior": "bayesreg.priors",
     "Horseshoe": "bayesreg.priors",
     "RegularizedHorseshoe": "bayesreg.priors",
+    "R2D2": "bayesreg.priors",
     "GammaPrior": "bayesreg.priors",
     "InverseGammaPrior": "bayesreg.priors",
     # priors on the noise scale sigma

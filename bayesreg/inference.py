@@ -710,6 +710,7 @@ def sample_posterior(
         require_rows(X, "posterior_predictive=True")
     data = prepare_data(X, y, fit_intercept=fit_intercept, feature_names=feature_names, standardize=standardize,
                         family=family, trials=trials)  # fmt: skip
+    prior = prior.resolve(data.n, data.p)  # settings that depend on the data's size (RegularizedHorseshoe's p0)
     if log_likelihood is None:
         log_likelihood = data.X is not None
     if data.is_gaussian:

@@ -52,12 +52,21 @@ import numpy as np
 from ._validation import check_choice, check_scalar
 from .design import ModelData, prepare_data
 from .noise import Noise, default_sigma_prior, parse_sigma
-from .priors import ElasticNetPrior, Gaussian, Horseshoe, Laplace, ParkCasella, check_scale
+from .priors import (
+    R2D2,
+    ElasticNetPrior,
+    Gaussian,
+    Horseshoe,
+    Laplace,
+    ParkCasella,
+    RegularizedHorseshoe,
+    check_scale,
+)
 
 __all__ = ["build_model", "default_sigma_prior", "ModelData", "prepare_data", "check_prior", "check_sigma",
            "check_glm_arguments", "NormalIntercept", "parse_intercept_prior"]  # fmt: skip
 
-PRIORS = (Laplace, ParkCasella, Gaussian, ElasticNetPrior, Horseshoe)
+PRIORS = (Laplace, ParkCasella, Gaussian, ElasticNetPrior, Horseshoe, RegularizedHorseshoe, R2D2)
 _LIKELIHOODS = ("normal", "suffstats")
 _LOG2PI = float(np.log(2.0 * np.pi))
 
@@ -241,6 +250,7 @@ def build_model(
     b0_prior = parse_intercept_prior(intercept_prior, fit_intercept)
     data = prepare_data(X, y, fit_intercept=fit_intercept, feature_names=feature_names, standardize=standardize,
                         family=family, trials=trials)  # fmt: skip
+    prior = prior.resolve(data.n, data.p)  # settings that depend on the data's size (RegularizedHorseshoe's p0)
     if not data.is_gaussian:
         check_glm_arguments(data, prior, sigma)
         check_choice(likelihood or "normal", "likelihood", ("normal",))

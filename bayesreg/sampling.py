@@ -31,6 +31,7 @@ from typing import ClassVar
 import numpy as np
 
 from ._validation import check_choice, check_scalar
+from .priors import RegularizedHorseshoe
 
 __all__ = ["ExactSampler", "GibbsSampler", "NUTSSampler", "NutpieSampler", "Sampler", "SAMPLER_NAMES",
            "resolve_sampler"]  # fmt: skip
@@ -113,6 +114,11 @@ class GibbsSampler(Sampler):
             from .samplers.pg import pg_obstacle
 
             return pg_obstacle(prior, data)
+        if isinstance(prior, RegularizedHorseshoe):
+            if noise.gibbs_settings()[0] not in ("fixed", "invgamma"):
+                return (f"the regularised horseshoe's Gibbs sampler needs sigma fixed, inverse-gamma or Jeffreys; "
+                        f"got {noise.argument!r}")  # fmt: skip
+            return "standardize=True is available with NUTS only" if data.standardize else None
         if not gibbs_supports(prior, noise.argument):
             return f"no Gibbs sampler for the prior {type(prior).__name__} with sigma={noise.argument!r}"
         if data.standardize:
@@ -136,6 +142,16 @@ class GibbsSampler(Sampler):
             return run_pg_gibbs(data, prior, draws=draws, tune=self.tune, chains=chains, random_seed=random_seed,
                                 progressbar=progressbar, log_likelihood=log_likelihood,
                                 posterior_predictive=posterior_predictive, check=check)  # fmt: skip
+        if isinstance(prior, RegularizedHorseshoe):
+            from .samplers.rhs import sample_rhs
+
+            if intercept_prior is not None:
+                raise ValueError("the regularised horseshoe's Gibbs sampler has a flat intercept only; with "
+                                 "intercept_prior use sampler='nuts'")  # fmt: skip
+            return sample_rhs(data, None, prior, sigma=noise.argument, fit_intercept=data.fit_intercept,
+                              standardize=data.standardize, draws=draws, tune=self.tune, chains=chains,
+                              random_seed=random_seed, log_likelihood=log_likelihood,
+                              posterior_predictive=posterior_predictive, check=check)  # fmt: skip
 
         return sample_gibbs(
             data, None, prior, sigma=noise.argument, fit_intercept=data.fit_intercept, standardize=data.standardize,

@@ -234,8 +234,6 @@ def test_gibbs_gaussian_prior_at_extreme_admitted_scales_has_the_exact_spread(sc
     np.testing.assert_allclose(beta.std(axis=0), sd, rtol=0.1)
 
 
-@pytest.mark.xfail(strict=True, reason="Gibbs Laplace kernel: latent-scale draws lose the prior scale for "
-                   "b / sigma below ~1e-75 (reported to the samplers' owner)")  # fmt: skip
 def test_gibbs_laplace_prior_with_a_tiny_admitted_scale_has_the_prior_spread():
     # b / sigma = 1e-100: the likelihood is negligible, the posterior is the prior, sd sqrt(2) b
     X, y = data()

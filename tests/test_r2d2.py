@@ -56,3 +56,20 @@ def test_no_map_and_no_closed_form_density():
     assert not prior.has_mode
     with pytest.raises(NotImplementedError, match="no closed form"):
         prior.logp(np.zeros(3))
+
+
+def test_r2d2_and_the_regularised_horseshoe_reach_the_model_builders():
+    import bayesreg as br
+
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((30, 4))
+    y = X[:, 0] + rng.standard_normal(30)
+    with pytest.raises(TypeError, match="R2-D2"):
+        br.map_estimate(X, y, R2D2(), sigma=1.0)
+    model = br.build_model(X, y, R2D2(mean_r2=0.4))
+    assert {"r2", "phi", "beta"} <= set(model.named_vars)
+    # p0 is resolved from the data's size when the model is built: tau0 = p0 / ((p - p0) sqrt(n))
+    rhs = br.build_model(X, y, br.RegularizedHorseshoe(p0=1))
+    assert rhs.bayesreg_spec.prior.global_scale == pytest.approx(1 / (3 * np.sqrt(30)))
+    with pytest.raises(ValueError, match="p0"):
+        br.build_model(X, y, br.RegularizedHorseshoe(p0=4))
