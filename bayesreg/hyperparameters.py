@@ -258,7 +258,7 @@ def choose_prior_scale(
         method = "marginal_likelihood"
     sigma_spec = parse_sigma(sigma)
     if family == "gaussian":
-        if sigma_spec.word in ("default", "invgamma"):
+        if sigma_spec.word in ("default", "invgamma", "sigma_prior"):
             raise ValueError(
                 "for the Gaussian family sigma is a positive number or 'estimate' (fixed), or None / 'jeffreys' "
                 f"(estimated jointly with tau by type-II maximum likelihood); got {sigma!r}"

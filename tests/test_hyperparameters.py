@@ -354,3 +354,11 @@ def test_none_and_jeffreys_mean_the_same_and_estimate_fixes_a_plug_in_sigma():
     d = choose_prior_scale(X, y, "gaussian", sigma=s_hat)
     assert c.sigma_fixed and c.sigma == pytest.approx(s_hat, rel=1e-12)
     assert c.scale == pytest.approx(d.scale, rel=1e-12)
+
+
+def test_gaussian_type_two_ml_refuses_a_prior_on_sigma():
+    import bayesreg as br
+
+    X = np.random.default_rng(0).standard_normal((30, 3))
+    with pytest.raises(ValueError, match="sigma"):
+        choose_prior_scale(X, X[:, 0], "gaussian", sigma=br.HalfCauchy(1.0))
