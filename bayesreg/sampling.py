@@ -141,7 +141,7 @@ class GibbsSampler(Sampler):
 
             return run_pg_gibbs(data, prior, draws=draws, tune=self.tune, chains=chains, random_seed=random_seed,
                                 progressbar=progressbar, log_likelihood=log_likelihood,
-                                posterior_predictive=posterior_predictive, check=check)  # fmt: skip
+                                posterior_predictive=posterior_predictive, check=check, cores=self.cores)  # fmt: skip
         if isinstance(prior, RegularizedHorseshoe):
             from .samplers.rhs import sample_rhs
 
