@@ -28,6 +28,14 @@ until no feature outside it violates the model's optimality conditions; then a b
 line search on the true objective (Armijo, as Lee, Sun and Saunders) takes the step. Paths
 (:func:`glm_path`) warm-start down a decreasing ``l1`` grid.
 
+Without L1 (``l1 = 0 < l2``, a Gaussian prior) the objective is smooth and strongly convex, and
+:func:`_l2_plan` decides the route: L-BFGS on ``(beta, b0)`` first (stopped by the same
+certificate, down to a relative gap of ``max(tol, 1e-10)``, within about eight Newton iterations'
+worth of flops), then Newton from its point when more is asked (one or two quadratic steps). The
+Newton system is solved in the p x p form (the weighted Gram) when ``p < n``, and in the n x n
+push-through form (:func:`_dual_direction`, ``X X^T`` formed once per fit) when ``p >= n``. The
+Gaussian family skips L-BFGS (one Newton step is exact).
+
 Certificate: the duality gap (:func:`glm_gap`)
 ==============================================
 Fenchel-Rockafellar duality for :math:`P`, with :math:`g(\beta) = l_1\lVert\beta\rVert_1 +
@@ -147,7 +155,7 @@ class GLMResult:
     converged : bool
         Whether ``gap <= tol * scale``.
     n_iter : int
-        Proximal Newton iterations.
+        Proximal Newton iterations (with ``l1 = 0``, plus the L-BFGS iterations before them).
     objective : float
         ``P(coef, intercept)``.
     family : Family
@@ -489,13 +497,177 @@ def _compiled_cd():
 
 def _solve_quadratic(H, q, b, l2):
     """Without L1 the model's minimiser solves ``(H + l2 I) d = -(q + l2 b)``: Cholesky, else least squares."""
+    from scipy.linalg import LinAlgError, cho_factor, cho_solve
+
     A = H + l2 * np.eye(b.size)
     rhs = -(q + l2 * b)
     try:
-        L = np.linalg.cholesky(A)
-        return np.linalg.solve(L.T, np.linalg.solve(L, rhs))
-    except np.linalg.LinAlgError:  # singular model (no L2, collinear columns): the minimum-norm step
+        return cho_solve(cho_factor(A, lower=True, check_finite=False), rhs, check_finite=False)
+    except (np.linalg.LinAlgError, LinAlgError):  # singular model (no L2, collinear columns): the minimum-norm step
         return np.linalg.lstsq(A, rhs, rcond=None)[0]
+
+
+def _l2_plan(pb: _GLM, l1, l2) -> tuple[bool, str]:
+    """How the smooth problem (``l1 = 0``) is solved: ``(quasi_newton_first, newton_form)``.
+
+    ``newton_form`` is ``"dual"`` (each Newton system in the n x n push-through form of
+    :func:`_dual_direction`) when ``l2 > 0`` and ``p >= n``, else ``"primal"`` (the p x p weighted
+    Gram). ``quasi_newton_first``: L-BFGS (:func:`_lbfgs`) runs before Newton when ``l2 > 0`` and the
+    loss is not quadratic (for the Gaussian family one Newton step is exact). With ``l1 > 0`` the
+    plan is ``(False, "primal")`` (working-set proximal Newton).
+    """
+    if l1 != 0.0:
+        return False, "primal"
+    form = "dual" if (l2 > 0.0 and pb.p >= pb.n) else "primal"
+    return (l2 > 0.0 and not isinstance(pb.fam, Gaussian)), form
+
+
+def _full_direction(pb: _GLM, g, w, beta, l2):
+    """The Newton step of the smooth problem (``l1 = 0``) in the p x p form, on ``X`` itself (no copies)."""
+    X = pb.X
+    sw = float(w.sum())
+    G = float(g.sum())
+    centre = pb.fit_intercept and sw > 0.0
+    WX = w[:, None] * X
+    K = X.T @ WX
+    q = X.T @ g
+    if centre:
+        s = WX.sum(axis=0)
+        K -= np.outer(s, s) / sw
+        q -= G * s / sw
+    d = _solve_quadratic(0.5 * (K + K.T), q, beta, l2)
+    u = X @ d
+    d0 = -(G + float(w @ u)) / sw if centre else 0.0
+    return d, d0, u
+
+
+def _dual_direction(pb: _GLM, g, w, beta, l2, XXt):
+    r"""The Newton step of the smooth problem with ``l2 > 0`` in the n x n (push-through) form.
+
+    With the intercept profiled out, the model's Hessian is :math:`Z^\top Z + l_2 I` with
+    :math:`Z = P D X`, :math:`D = \mathrm{diag}(\sqrt w)` and :math:`P = I - \sqrt w\sqrt w^\top / \sum w`
+    the projector that removes the intercept's direction (``P = I`` without intercept). Then
+
+    .. math::
+
+        (Z^\top Z + l_2 I)^{-1} r = \big(r - Z^\top (l_2 I + Z Z^\top)^{-1} Z r\big) / l_2,
+        \qquad Z Z^\top = P D (X X^\top) D P,
+
+    an n x n Cholesky (``l_2 I + Z Z^\top \succeq l_2 I``) per iteration from ``X X^T``
+    formed once per fit.
+    """
+    from scipy.linalg import cho_factor, cho_solve
+
+    X = pb.X
+    sw = float(w.sum())
+    G = float(g.sum())
+    centre = pb.fit_intercept and sw > 0.0
+    rt = np.sqrt(w)
+    q = X.T @ g
+    if centre:
+        s = X.T @ w
+        q -= G * s / sw
+    r = -(q + l2 * beta)
+
+    def proj(v):
+        return v - rt * (float(rt @ v) / sw) if centre else v
+
+    M = rt[:, None] * XXt * rt[None, :]
+    if centre:
+        Mu = M @ rt / sw
+        c = float(rt @ Mu) / sw
+        M -= np.outer(Mu, rt)
+        M -= np.outer(rt, Mu)
+        M += c * np.outer(rt, rt)
+    M[np.diag_indices_from(M)] += l2
+    zr = proj(rt * (X @ r))
+    a = cho_solve(cho_factor(M, lower=True, check_finite=False), zr, check_finite=False)
+    d = (r - X.T @ (rt * proj(a))) / l2
+    u = X @ d
+    d0 = -(G + float(w @ u)) / sw if centre else 0.0
+    return d, d0, u
+
+
+def _lbfgs(pb: _GLM, l2, tol, scale, beta, b0, max_iter, memory=10):
+    """L-BFGS on the smooth objective (``l1 = 0 < l2``), stopped by the certificate :func:`_certificate`.
+
+    Variables ``(beta, b0)`` (``b0`` only with an intercept); the first inverse-Hessian guess is the
+    diagonal of the Hessian at the start (rescaled each iteration as usual); Armijo backtracking
+    (the objective is strictly convex, so every accepted pair has ``s'y > 0``). Returns
+    ``(beta, b0, cert, iterations, stopped_by_tol)``; a stall or ``max_iter`` hands the point
+    on to Newton.
+    """
+    X, fam, y, m = pb.X, pb.fam, pb.y, pb.m
+    p, fi = pb.p, pb.fit_intercept
+    k = p + 1 if fi else p
+
+    def value_grad(z):
+        eta = X @ z[:p] + (z[p] if fi else 0.0)
+        with np.errstate(over="ignore", invalid="ignore"):
+            F = pb.loss(eta) + 0.5 * l2 * float(z[:p] @ z[:p])
+        if not np.isfinite(F):
+            return eta, np.inf, None, None
+        gr = fam.gradient(y, eta, m)
+        out = np.empty(k)
+        out[:p] = X.T @ gr + l2 * z[:p]
+        if fi:
+            out[p] = gr.sum()
+        return eta, F, out, gr
+
+    z = np.concatenate([beta, [b0]]) if fi else beta.copy()
+    eta, F, grad, _ = value_grad(z)
+    w0 = fam.weights(eta, m)
+    diag = np.empty(k)
+    diag[:p] = (X * X).T @ w0 + l2
+    if fi:
+        diag[p] = max(float(w0.sum()), 1e-12 * pb.n)
+    dinv = 1.0 / diag
+    S, Y, R = [], [], []
+    it = 0
+    cert = _certificate(pb, z[:p], z[p] if fi else 0.0, 0.0, l2, scale, eta)
+    for it in range(1, max_iter + 1):
+        if cert.gap <= tol * scale:
+            return z[:p].copy(), (float(z[p]) if fi else 0.0), cert, it - 1, True
+        # two-loop recursion
+        qv = grad.copy()
+        alphas = []
+        for s_, y_, rho in zip(reversed(S), reversed(Y), reversed(R), strict=True):
+            a = rho * float(s_ @ qv)
+            alphas.append(a)
+            qv -= a * y_
+        gamma = float(S[-1] @ Y[-1]) / float(Y[-1] @ (dinv * Y[-1])) if S else 1.0
+        d = gamma * dinv * qv
+        for s_, y_, rho, a in zip(S, Y, R, reversed(alphas), strict=True):
+            b = rho * float(y_ @ d)
+            d += (a - b) * s_
+        d = -d
+        slope = float(grad @ d)
+        if not slope < 0.0:
+            break
+        t = 1.0
+        for _ in range(40):
+            zt = z + t * d
+            eta_t, F_t, g_t, _ = value_grad(zt)
+            if F_t <= F + 1e-4 * t * slope:
+                break
+            t *= 0.5
+        else:
+            break
+        s_vec, y_vec = zt - z, g_t - grad
+        sy = float(s_vec @ y_vec)
+        if sy > 1e-12 * float(np.sqrt((s_vec @ s_vec) * (y_vec @ y_vec))):
+            S.append(s_vec)
+            Y.append(y_vec)
+            R.append(1.0 / sy)
+            if len(S) > memory:
+                S.pop(0), Y.pop(0), R.pop(0)
+        z, F, grad, eta = zt, F_t, g_t, eta_t
+        # the certificate's coefficient terms are ||grad_beta||^2 / (2 l2) when the intercept's gradient is 0:
+        # it is evaluated when that estimate is within 10x of the target (and every 10th iteration)
+        if float(grad[:p] @ grad[:p]) <= 20.0 * l2 * tol * scale or it % 10 == 0:
+            cert = _certificate(pb, z[:p], z[p] if fi else 0.0, 0.0, l2, scale, eta)
+    cert = _certificate(pb, z[:p], z[p] if fi else 0.0, 0.0, l2, scale, eta)
+    return z[:p].copy(), (float(z[p]) if fi else 0.0), cert, it, cert.gap <= tol * scale
 
 
 def _newton_direction(pb: _GLM, g, w, beta, ws, l1, l2, inner_tol, ws_cap):
@@ -560,8 +732,26 @@ def _kkt(pb: _GLM, g, beta, l1, l2) -> float:
     return top
 
 
+_QN_TOL = 1e-10  # the tightest relative gap asked of the L-BFGS phase; Newton takes it further
+
+
+def _lbfgs_budget(pb: _GLM, form) -> int:
+    """L-BFGS iterations allowed before Newton takes over: about 8 Newton iterations' worth of flops."""
+    n, p = pb.n, pb.p
+    newton = n**3 / 3.0 + 2.0 * n * n if form == "dual" else n * p * p + p**3 / 3.0
+    return int(max(50, 8.0 * newton / (4.0 * n * p)))
+
+
 def _solve(pb: _GLM, l1, l2, tol, max_iter, beta, b0, scale):
     X, fam, y, m = pb.X, pb.fam, pb.y, pb.m
+    quasi, form = _l2_plan(pb, l1, l2)
+    done = 0
+    if quasi:
+        # L-BFGS converges linearly: below a relative gap of _QN_TOL, Newton (quadratic) finishes
+        beta, b0, cert, done, _ = _lbfgs(pb, l2, max(tol, _QN_TOL), scale, beta, b0, _lbfgs_budget(pb, form))
+        if cert.gap <= tol * scale:
+            return beta, b0, cert, done, True
+    XXt = X @ X.T if form == "dual" else None
     eta = X @ beta + b0
     F = pb.loss(eta) + _penalty_value(beta, l1, l2)
     best, stall = np.inf, 0
@@ -569,7 +759,7 @@ def _solve(pb: _GLM, l1, l2, tol, max_iter, beta, b0, scale):
     for n_iter in range(1, max_iter + 1):
         cert = _certificate(pb, beta, b0, l1, l2, scale, eta)
         if cert.gap <= tol * scale:
-            return beta, b0, cert, n_iter - 1, True
+            return beta, b0, cert, done + n_iter - 1, True
         if cert.gap < best:
             best, stall = cert.gap, 0
         else:
@@ -588,7 +778,14 @@ def _solve(pb: _GLM, l1, l2, tol, max_iter, beta, b0, scale):
         ws = np.sort(order[: max(ws_size, nnz)])
         kkt = _kkt(pb, g, beta, l1, l2)
         inner_tol = max(1e-3 * kkt, 1e-16 * scale)
-        ws, d, d0, u = _newton_direction(pb, g, w, beta, ws, l1, l2, inner_tol, max(ws_size, 2 * ws.size))
+        if l1 == 0.0:
+            ws = np.arange(pb.p)
+            if form == "dual":
+                d, d0, u = _dual_direction(pb, g, w, beta, l2, XXt)
+            else:
+                d, d0, u = _full_direction(pb, g, w, beta, l2)
+        else:
+            ws, d, d0, u = _newton_direction(pb, g, w, beta, ws, l1, l2, inner_tol, max(ws_size, 2 * ws.size))
         # Armijo backtracking on the true objective (Lee, Sun & Saunders 2014)
         b_ws = beta[ws]
         # the model decrease, summed from per-coordinate differences (no cancellation of large terms)
@@ -620,7 +817,7 @@ def _solve(pb: _GLM, l1, l2, tol, max_iter, beta, b0, scale):
         eta = X @ beta + b0  # recomputed: no drift
         F = pb.loss(eta) + _penalty_value(beta, l1, l2)
     cert = _certificate(pb, beta, b0, l1, l2, scale, eta)
-    return beta, b0, cert, n_iter, cert.gap <= tol * scale
+    return beta, b0, cert, done + n_iter, cert.gap <= tol * scale
 
 
 def _check_solver_args(l1, l2, tol, max_iter):
