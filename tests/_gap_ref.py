@@ -57,8 +57,9 @@ def stated_floor(X, y, w, a1, a2, fit_intercept=True):
     """The largest rounding floor a solver may state (package scale), from its documented formula.
 
     ``2 eps (||y||^2 + 2 t + l1 ||w||_1 + l2 ||w||^2) / n`` with ``t = |X^T y|^T |w| + |w|^T |X^T X| |w|``
-    (sum scale ``l1 = n a1``, ``l2 = n a2``); the routes without the Gram bound the second term of
-    ``t`` by ``(sum_j |w_j| ||x_j||)^2`` (Cauchy-Schwarz), which is used here. A gap is known only to it.
+    (sum scale ``l1 = n a1``, ``l2 = n a2``), the Gram form's (the routes on the rows use a smaller
+    ``t``, as their gap has no ``q - G w`` to cancel); the second term of ``t`` bounded here by
+    ``(sum_j |w_j| ||x_j||)^2`` (Cauchy-Schwarz), the larger. A gap is known only to it.
     """
     n = X.shape[0]
     Xc = X - X.mean(0) if fit_intercept else X

@@ -277,10 +277,13 @@ def _certify(problem: Problem, w: np.ndarray, l1: float, l2: float, gap: float, 
             S = np.flatnonzero(w)
             Gw = problem.G[:, S] @ w[S]
         return _gapmath.certified_gap(problem.G, problem.q, problem.yy, w, Gw, l1, l2, tol_abs)
-    aw = np.abs(w)
-    # |w|^T |G| |w| <= (sum_j |w_j| ||x_j||)^2 (Cauchy-Schwarz: |G_jk| <= ||x_j|| ||x_k||)
-    t = float(np.abs(problem.xty()) @ aw) + float(np.sqrt(problem.col_sq()) @ aw) ** 2
-    floor = _gapmath.rounding_floor(problem.y_norm2(), t, l1, float(aw.sum()), l2, float(w @ w))
+    # The kernels form this gap from the residual (naive) or from passes over the rows
+    # (covariance), not from q - G w: its terms are w^T q and ||X w||^2 (~ w^T q at the optimum),
+    # so t = |w^T q| + ||X w||^2 / 2 as in the floor's formula.
+    w_q = float(w @ problem.xty())
+    w_Gw = float(np.square(problem.X @ w).sum()) if problem.X is not None else abs(w_q)
+    t = abs(w_q) + 0.5 * w_Gw
+    floor = _gapmath.rounding_floor(problem.y_norm2(), t, l1, float(np.abs(w).sum()), l2, float(w @ w))
     return max(float(gap), floor)
 
 
