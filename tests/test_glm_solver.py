@@ -436,6 +436,129 @@ def test_without_intercept():
 
 
 # ------------------------------------------------------------------------------------------------
+# the smooth (L2-only) routes: L-BFGS, then Newton in the p x p (p < n) or n x n (p >= n) form
+# ------------------------------------------------------------------------------------------------
+def smooth_problem(n, p, fam_name, seed):
+    r = np.random.default_rng(seed)
+    X = r.standard_normal((n, p)) / np.sqrt(min(n, p) / 10.0)
+    beta = np.zeros(p)
+    beta[:4] = [1.0, -0.8, 0.6, 0.4]
+    eta = 0.3 + X @ beta
+    y = (r.random(n) < 1.0 / (1.0 + np.exp(-eta))).astype(float) if fam_name == "bernoulli" else \
+        r.poisson(np.exp(0.5 * eta)).astype(float)
+    return X, y
+
+
+def local_strong_convexity(X, fam_name, coef, intercept, l2, fit_intercept):
+    """Smallest eigenvalue of the objective's Hessian in (b0, beta) at a point (w from the family)."""
+    A = np.column_stack([np.ones(X.shape[0]), X]) if fit_intercept else X
+    w = family(fam_name).weights(X @ coef + intercept)
+    H = A.T @ (w[:, None] * A)
+    k = 1 if fit_intercept else 0
+    H[np.arange(k, H.shape[0]), np.arange(k, H.shape[0])] += l2
+    return float(np.linalg.eigvalsh(H)[0])
+
+
+def sk_smooth(X, y, fam_name, l2, fit_intercept):
+    n = X.shape[0]
+    if fam_name == "poisson":
+        m = PoissonRegressor(alpha=l2 / n, solver="newton-cholesky", tol=1e-12, max_iter=1000,
+                             fit_intercept=fit_intercept).fit(X, y)
+        return m.coef_, float(m.intercept_) if fit_intercept else 0.0
+    C = 1.0 / l2
+    m = (LogisticRegression(C=C, l1_ratio=0.0, solver="newton-cholesky", tol=1e-12, max_iter=1000,
+                            fit_intercept=fit_intercept)
+         if SK_NEW else LogisticRegression(C=C, solver="newton-cholesky", tol=1e-12, max_iter=1000,
+                                           fit_intercept=fit_intercept)).fit(X, y)
+    return m.coef_[0], float(m.intercept_[0]) if fit_intercept else 0.0
+
+
+def spy(monkeypatch, name):
+    calls = []
+    real = getattr(glm, name)
+
+    def wrapped(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(glm, name, wrapped)
+    return calls
+
+
+SMOOTH = [  # (n, p, family, fit_intercept, the Newton form the plan names)
+    (60, 300, "bernoulli", True, "dual"),
+    (60, 300, "bernoulli", False, "dual"),
+    (80, 80, "poisson", True, "dual"),
+    (2000, 10, "bernoulli", True, "primal"),
+    (2000, 10, "poisson", False, "primal"),
+]
+
+
+@pytest.mark.parametrize("n, p, fam_name, fi, form", SMOOTH)
+@pytest.mark.parametrize("newton_finishes", [False, True])
+def test_l2_routes_equal_sklearn_newton_cholesky(monkeypatch, n, p, fam_name, fi, form, newton_finishes):
+    X, y = smooth_problem(n, p, fam_name, seed=n + p)
+    l2 = 1.5
+    assert glm._l2_plan(glm._make(X, y, fam_name, None, fi), 0.0, l2) == (True, form)
+    if newton_finishes:  # one L-BFGS iteration, then Newton in the planned form does the rest
+        monkeypatch.setattr(glm, "_lbfgs_budget", lambda pb, form: 1)
+    dual, primal = spy(monkeypatch, "_dual_direction"), spy(monkeypatch, "_full_direction")
+    res = glm_fit(X, y, fam_name, l2=l2, tol=TOL, fit_intercept=fi)
+    assert res.converged
+    assert (len(dual) > 0) == (form == "dual") and (len(primal) > 0) == (form == "primal")
+    assert (len(dual) + len(primal) > 0) or not newton_finishes
+    coef, b0 = sk_smooth(X, y, fam_name, l2, fi)
+    # both answers are certified: |z - z*| <= sqrt(2 gap / mu) with mu the (local) strong convexity,
+    # which justifies comparing them to 1e-7
+    mu = local_strong_convexity(X, fam_name, res.coef, res.intercept, l2, fi)
+    sk_gap = glm_gap(X, y, fam_name, coef, b0, 0.0, l2, fit_intercept=fi).gap
+    bound = np.sqrt(2.0 * res.gap / mu) + np.sqrt(2.0 * sk_gap / mu)
+    size = np.linalg.norm(np.append(coef, b0))
+    assert bound < 1e-7 * size
+    assert np.linalg.norm(np.append(res.coef - coef, res.intercept - b0)) < 1e-7 * size
+
+
+def test_lbfgs_alone_is_within_its_certified_distance(monkeypatch):
+    """At the default tol the L-BFGS phase stops the fit; its answer is within sqrt(2 gap / mu) of the MAP."""
+    X, y = smooth_problem(60, 300, "bernoulli", seed=1)
+    newton = spy(monkeypatch, "_dual_direction")
+    res = glm_fit(X, y, "bernoulli", l2=1.0)
+    assert res.converged and not newton and res.gap <= res.tol * res.scale
+    coef, b0 = sk_smooth(X, y, "bernoulli", 1.0, True)
+    mu = local_strong_convexity(X, "bernoulli", coef, b0, 1.0, True)
+    dist = np.linalg.norm(np.append(res.coef - coef, res.intercept - b0))
+    assert dist <= np.sqrt(2.0 * res.gap / mu) * (1.0 + 1e-3)
+    assert dist > 0.0  # stopped at the certificate, not at the exact MAP: the bound above is the claim
+
+
+def test_l2_plan_names_its_routes():
+    def plan(n, p, fam_name="bernoulli", l1=0.0, l2=1.0):
+        X, y = smooth_problem(n, p, "bernoulli" if fam_name != "poisson" else "poisson", seed=0)
+        if fam_name == "gaussian":
+            y = X[:, 0] + 0.1
+        return glm._l2_plan(glm._make(X, y, fam_name, None, True), l1, l2)
+
+    assert plan(50, 200) == (True, "dual") and plan(50, 50) == (True, "dual")
+    assert plan(200, 50) == (True, "primal") and plan(200, 50, "poisson") == (True, "primal")
+    assert plan(50, 200, "gaussian") == (False, "dual") and plan(200, 50, "gaussian") == (False, "primal")
+    assert plan(50, 200, l1=0.5) == (False, "primal") and plan(50, 200, l2=0.0) == (False, "primal")
+
+
+def test_gaussian_l2_dual_newton_is_ridge():
+    """Gaussian family, p > n: one n x n Newton step is the ridge solution (closed form with a centred intercept)."""
+    r = np.random.default_rng(3)
+    X = r.standard_normal((40, 120))
+    y = X[:, :3] @ np.array([1.0, -2.0, 0.5]) + 0.7 + 0.3 * r.standard_normal(40)
+    l2 = 2.0
+    res = glm_fit(X, y, "gaussian", l2=l2, tol=TOL)
+    Xc, yc = X - X.mean(axis=0), y - y.mean()
+    ref = np.linalg.solve(Xc.T @ Xc + l2 * np.eye(120), Xc.T @ yc)
+    assert res.converged and res.n_iter <= 2
+    assert rel(res.coef, ref) < 1e-10
+    assert abs(res.intercept - (y.mean() - X.mean(axis=0) @ ref)) < 1e-10
+
+
+# ------------------------------------------------------------------------------------------------
 # bad input: named, before any work
 # ------------------------------------------------------------------------------------------------
 @pytest.fixture
