@@ -33,6 +33,7 @@ class Problem:
     yy: float | None = None  # y^T y
     _xty: np.ndarray | None = None
     _col_sq: np.ndarray | None = None
+    _ls: dict | None = None  # l2 -> _gapmath.LeastSquaresDual (the certificate's eigendecomposition)
 
     def col_sq(self) -> np.ndarray:
         """Squared norms of the centred columns (cached)."""
@@ -62,6 +63,16 @@ class Problem:
             self.q = self.X.T @ self.y
             self.yy = float(self.y @ self.y)
         return self
+
+    def least_squares_dual(self, l2: float):
+        """The :class:`._gapmath.LeastSquaresDual` of this Gram form and ``l2`` (decomposed once, lazily)."""
+        from ._gapmath import LeastSquaresDual
+
+        if self._ls is None:
+            self._ls = {}
+        if l2 not in self._ls:
+            self._ls = {l2: LeastSquaresDual(self.G, l2)}  # (one l2 kept: a path moves on)
+        return self._ls[l2]
 
     def y_norm2(self) -> float:
         """``||y||^2`` of the centred target."""

@@ -276,7 +276,8 @@ def _certify(problem: Problem, w: np.ndarray, l1: float, l2: float, gap: float, 
         if Gw is None:
             S = np.flatnonzero(w)
             Gw = problem.G[:, S] @ w[S]
-        return _gapmath.certified_gap(problem.G, problem.q, problem.yy, w, Gw, l1, l2, tol_abs)
+        ls = problem.least_squares_dual(l2)
+        return _gapmath.certified_gap(problem.G, problem.q, problem.yy, w, Gw, l1, l2, tol_abs, ls)
     # The kernels form this gap from the residual (naive) or from passes over the rows
     # (covariance), not from q - G w: its terms are w^T q and ||X w||^2 (~ w^T q at the optimum),
     # so t = |w^T q| + ||X w||^2 / 2 as in the floor's formula.
