@@ -31,7 +31,9 @@ line search on the true objective (Armijo, as Lee, Sun and Saunders) takes the s
 Without L1 (``l1 = 0 < l2``, a Gaussian prior) the objective is smooth and strongly convex, and
 :func:`_l2_plan` decides the route: L-BFGS on ``(beta, b0)`` first (stopped by the same
 certificate, down to a relative gap of ``max(tol, 1e-10)``, within about eight Newton iterations'
-worth of flops), then Newton from its point when more is asked (one or two quadratic steps). The
+worth of flops; its first inverse-Hessian guess is the exact Hessian at the start when ``p < n``),
+then, when ``tol < 1e-10``, at least one Newton step from its point (quadratic: the gap falls to the
+rounding floor, so tight tolerances give the answer to nearly all its digits). The
 Newton system is solved in the p x p form (the weighted Gram) when ``p < n``, and in the n x n
 push-through form (:func:`_dual_direction`, ``X X^T`` formed once per fit) when ``p >= n``. The
 Gaussian family skips L-BFGS (one Newton step is exact).
@@ -588,7 +590,34 @@ def _dual_direction(pb: _GLM, g, w, beta, l2, XXt):
     return d, d0, u
 
 
-def _lbfgs(pb: _GLM, l2, tol, scale, beta, b0, max_iter, memory=10):
+def _lbfgs_metric(pb: _GLM, w0, l2, full):
+    """The first inverse-Hessian guess of L-BFGS: the exact Hessian at the start (``full``), else its diagonal."""
+    X, p, fi = pb.X, pb.p, pb.fit_intercept
+    if full:
+        from scipy.linalg import cho_factor, cho_solve
+
+        k = p + 1 if fi else p
+        H = np.empty((k, k))
+        WX = w0[:, None] * X
+        H[:p, :p] = X.T @ WX
+        H[np.arange(p), np.arange(p)] += l2
+        if fi:
+            H[p, :p] = H[:p, p] = WX.sum(axis=0)
+            H[p, p] = max(float(w0.sum()), 1e-12 * pb.n)
+        try:
+            fac = cho_factor(H, lower=True, check_finite=False)
+            return lambda v: cho_solve(fac, v, check_finite=False)
+        except np.linalg.LinAlgError:
+            pass
+    diag = np.empty(p + 1 if fi else p)
+    diag[:p] = (X * X).T @ w0 + l2
+    if fi:
+        diag[p] = max(float(w0.sum()), 1e-12 * pb.n)
+    dinv = 1.0 / diag
+    return lambda v: dinv * v
+
+
+def _lbfgs(pb: _GLM, l2, tol, scale, beta, b0, max_iter, memory=10, full=False):
     """L-BFGS on the smooth objective (``l1 = 0 < l2``), stopped by the certificate :func:`_certificate`.
 
     Variables ``(beta, b0)`` (``b0`` only with an intercept); the first inverse-Hessian guess is the
@@ -617,11 +646,7 @@ def _lbfgs(pb: _GLM, l2, tol, scale, beta, b0, max_iter, memory=10):
     z = np.concatenate([beta, [b0]]) if fi else beta.copy()
     eta, F, grad, _ = value_grad(z)
     w0 = fam.weights(eta, m)
-    diag = np.empty(k)
-    diag[:p] = (X * X).T @ w0 + l2
-    if fi:
-        diag[p] = max(float(w0.sum()), 1e-12 * pb.n)
-    dinv = 1.0 / diag
+    precond = _lbfgs_metric(pb, w0, l2, full)
     S, Y, R = [], [], []
     it = 0
     cert = _certificate(pb, z[:p], z[p] if fi else 0.0, 0.0, l2, scale, eta)
@@ -635,8 +660,8 @@ def _lbfgs(pb: _GLM, l2, tol, scale, beta, b0, max_iter, memory=10):
             a = rho * float(s_ @ qv)
             alphas.append(a)
             qv -= a * y_
-        gamma = float(S[-1] @ Y[-1]) / float(Y[-1] @ (dinv * Y[-1])) if S else 1.0
-        d = gamma * dinv * qv
+        gamma = float(S[-1] @ Y[-1]) / float(Y[-1] @ precond(Y[-1])) if S else 1.0
+        d = gamma * precond(qv)
         for s_, y_, rho, a in zip(S, Y, R, reversed(alphas), strict=True):
             b = rho * float(y_ @ d)
             d += (a - b) * s_
@@ -748,8 +773,9 @@ def _solve(pb: _GLM, l1, l2, tol, max_iter, beta, b0, scale):
     done = 0
     if quasi:
         # L-BFGS converges linearly: below a relative gap of _QN_TOL, Newton (quadratic) finishes
-        beta, b0, cert, done, _ = _lbfgs(pb, l2, max(tol, _QN_TOL), scale, beta, b0, _lbfgs_budget(pb, form))
-        if cert.gap <= tol * scale:
+        beta, b0, cert, done, _ = _lbfgs(pb, l2, max(tol, _QN_TOL), scale, beta, b0, _lbfgs_budget(pb, form),
+                                         full=form == "primal")
+        if tol >= _QN_TOL and cert.gap <= tol * scale:
             return beta, b0, cert, done, True
     XXt = X @ X.T if form == "dual" else None
     eta = X @ beta + b0
@@ -758,7 +784,8 @@ def _solve(pb: _GLM, l1, l2, tol, max_iter, beta, b0, scale):
     n_iter = 0
     for n_iter in range(1, max_iter + 1):
         cert = _certificate(pb, beta, b0, l1, l2, scale, eta)
-        if cert.gap <= tol * scale:
+        # after L-BFGS (tol < _QN_TOL) at least one Newton step: it takes the gap to the rounding floor
+        if cert.gap <= tol * scale and not (quasi and n_iter == 1):
             return beta, b0, cert, done + n_iter - 1, True
         if cert.gap < best:
             best, stall = cert.gap, 0
