@@ -688,8 +688,8 @@ def _lbfgs(pb: _GLM, l2, tol, scale, beta, b0, max_iter, memory=10, full=False):
                 S.pop(0), Y.pop(0), R.pop(0)
         z, F, grad, eta = zt, F_t, g_t, eta_t
         # the certificate's coefficient terms are ||grad_beta||^2 / (2 l2) when the intercept's gradient is 0:
-        # it is evaluated when that estimate is within 10x of the target (and every 10th iteration)
-        if float(grad[:p] @ grad[:p]) <= 20.0 * l2 * tol * scale or it % 10 == 0:
+        # it is evaluated when that estimate is within 2x of the target (and every 10th iteration)
+        if float(grad[:p] @ grad[:p]) <= 4.0 * l2 * tol * scale or it % 10 == 0:
             cert = _certificate(pb, z[:p], z[p] if fi else 0.0, 0.0, l2, scale, eta)
     cert = _certificate(pb, z[:p], z[p] if fi else 0.0, 0.0, l2, scale, eta)
     return z[:p].copy(), (float(z[p]) if fi else 0.0), cert, it, cert.gap <= tol * scale
