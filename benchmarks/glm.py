@@ -1,7 +1,8 @@
 """Logistic regression, side by side: the exact MAP against its peers, and the Polya-Gamma Gibbs sampler against NUTS.
 
-Usage: ``python benchmarks/glm.py [--quick] [--only map,path,first,sampling] [--budget MIN]``; writes
-``benchmarks/results/glm.md`` (``glm-quick.md`` with ``--quick``).
+Usage: ``python benchmarks/glm.py [--quick] [--only map,l2,path,first,sampling] [--budget MIN] [--out FILE]``;
+writes ``benchmarks/results/glm.md`` (``glm-quick.md`` with ``--quick``; ``--out`` elsewhere). ``l2`` is the
+L2 rows of ``map`` alone.
 
 Data (the same in every process): Gaussian columns with Toeplitz correlation ``0.5^|i-j|``, a sparse
 truth (10 non-zero coefficients, +-U(0.5, 2)), intercept 0.3, Bernoulli labels; ``n = 5000, p = 50``
@@ -183,7 +184,7 @@ def path_runners(grid, n):
     return {"bayesreg": ours, "celer": ce, "skglm": sg, "sklearn saga (warm starts)": saga}
 
 
-def warm_up():
+def warm_up(l2_only=False):
     """Compile every numba/JIT solver once, outside the timings (bayesreg's compiled CD: a large working set)."""
     from bayesreg.solvers.glm import glm_l1_max
 
@@ -191,6 +192,10 @@ def warm_up():
     top = glm_l1_max(X, y, "bernoulli")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
+        if l2_only:
+            for fn in l2_runners(1.0).values():
+                fn(X, y, 1e-6)
+            return
         for fi in (True, False):
             for fn in l1_runners(top / 20, X.shape[0], fi).values():
                 fn(X, y, 1e-6)
@@ -237,13 +242,13 @@ def ratio_row(name, recs, ours="bayesreg"):
     return [name, *[cell(v) for v in recs.values()], best or "-", fmt_ratio(r)], r, best
 
 
-def bench_map(quick, log):
+def bench_map(quick, log, l2_only=False):
     from bayesreg.solvers.glm import glm_gap, glm_l1_max
 
     sections, notes = [], []
     sizes = [(2000, 30), (200, 400)] if quick else SIZES
     cap = 20.0 if quick else 30.0
-    for fi in (True, False):
+    for fi in () if l2_only else (True, False):
         rows, names = [], None
         for n, p in sizes:
             X, y = simulate(n, p)
@@ -513,7 +518,8 @@ def render_sampling(rows):
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="small problems, short chains (smoke run)")
-    ap.add_argument("--only", default="map,path,first,sampling", help="comma-separated sections")
+    ap.add_argument("--only", default="map,path,first,sampling", help="comma-separated sections (l2: map's L2 rows)")
+    ap.add_argument("--out", default=None, help="write the results here instead of benchmarks/results/")
     ap.add_argument("--budget", type=float, default=None, help="minutes for the sampling runs (default 18)")
     ap.add_argument("--child", default=None, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
@@ -547,9 +553,10 @@ def main(argv=None):
         "",
     ]
     notes = []
-    if "map" in sections or "path" in sections:
+    l2_only = "l2" in sections and not {"map", "path"} & sections
+    if "map" in sections or "path" in sections or "l2" in sections:
         log("warming up (compiling every JIT solver)")
-        warm_up()
+        warm_up(l2_only)
         parts += [
             "Solvers: time to a relative duality gap of 1e-8 (`glm_gap(...).relative`, the gap over the null "
             "model's loss, computed here for every library's answer), `tol` tightened 10x from 1e-4 until the "
@@ -558,9 +565,9 @@ def main(argv=None):
             "`tol` that reached the target. Ratios below 1: bayesreg faster.",
             "",
         ]
-    if "map" in sections:
+    if "map" in sections or "l2" in sections:
         log("MAP at one l1 / l2")
-        secs, n1 = bench_map(args.quick, log)
+        secs, n1 = bench_map(args.quick, log, l2_only="map" not in sections)
         notes += n1
         for title, table in secs:
             parts += [f"## {title}", "", table, ""]
@@ -604,9 +611,10 @@ def main(argv=None):
     for n, p, prior, ratio in verdict:
         parts.append(f"- sampler {n} x {p} {prior}: {'ahead of' if ratio > 1 else '**behind**'} nutpie "
                      f"({ratio:.3g}x).")  # fmt: skip
+    loads.append(os.getloadavg()[0])
     parts += ["", f"1-minute load average {min(loads):.1f} to {max(loads):.1f} during the run. "
               f"Total benchmark time: {time.perf_counter() - start:.0f} s.", ""]  # fmt: skip
-    out = HERE / "results" / ("glm-quick.md" if args.quick else "glm.md")
+    out = Path(args.out) if args.out else HERE / "results" / ("glm-quick.md" if args.quick else "glm.md")
     out.write_text("\n".join(parts))
     log(f"wrote {out}")
 
