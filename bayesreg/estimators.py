@@ -100,6 +100,9 @@ class BayesianRegression(RegressorMixin, BaseEstimator):
         certificate of :func:`bayesreg.map_estimate`; scikit-learn's ``Lasso`` rule).
     max_iter : int, default=100000
         MAP only: maximum coordinate-descent sweeps.
+    intercept_prior : None, NormalIntercept or (mu, s), default=None
+        Prior on the intercept: flat (``None``, the unpenalised intercept of scikit-learn's
+        linear models) or normal ``N(mu, s^2)`` (:class:`bayesreg.NormalIntercept`).
 
     Attributes
     ----------
@@ -145,6 +148,7 @@ class BayesianRegression(RegressorMixin, BaseEstimator):
         progressbar=False,
         tol=1e-8,
         max_iter=100_000,
+        intercept_prior=None,
     ):
         self.prior = prior
         self.sigma = sigma
@@ -158,6 +162,7 @@ class BayesianRegression(RegressorMixin, BaseEstimator):
         self.progressbar = progressbar
         self.tol = tol
         self.max_iter = max_iter
+        self.intercept_prior = intercept_prior
 
     # ---------------------------------------------------------------------------------------
 
@@ -192,6 +197,9 @@ class BayesianRegression(RegressorMixin, BaseEstimator):
         check_scalar(self.max_iter, "max_iter", lower=1, integer=True)
         if self.inference == "map" and not prior.has_mode:
             raise ValueError(f"{prior.map_obstacle()[1]}; with this estimator use inference='posterior'")
+        from .models import parse_intercept_prior
+
+        parse_intercept_prior(self.intercept_prior, bool(self.fit_intercept))
         return prior, sigma
 
     def fit(self, X, y):
@@ -224,7 +232,7 @@ class BayesianRegression(RegressorMixin, BaseEstimator):
 
             # the prepared design goes in as it is: no second validation
             res = map_estimate(data, None, prior, sigma=sigma, fit_intercept=data.fit_intercept, tol=float(self.tol),
-                               max_iter=int(self.max_iter))  # fmt: skip
+                               max_iter=int(self.max_iter), intercept_prior=self.intercept_prior)  # fmt: skip
             self.map_result_ = res
             self.coef_ = np.array(res.coef, dtype=np.float64)
             self.intercept_ = float(res.intercept)
@@ -239,7 +247,8 @@ class BayesianRegression(RegressorMixin, BaseEstimator):
             from .conjugate import exact_posterior
 
             # the closed form is kept too (posterior_): predict(return_std=True) uses it exactly
-            post = exact_posterior(data, None, prior, sigma=sigma, fit_intercept=data.fit_intercept)
+            post = exact_posterior(data, None, prior, sigma=sigma, fit_intercept=data.fit_intercept,
+                                   intercept_prior=self.intercept_prior)  # fmt: skip
             self.posterior_ = post
             self.idata_ = post.sample(draws=int(self.draws), chains=int(self.chains), random_seed=seed)
             self.coef_ = np.array(post.mean)
@@ -247,8 +256,11 @@ class BayesianRegression(RegressorMixin, BaseEstimator):
             self.sigma_ = sigma
             self.n_iter_ = int(self.draws)
             return self
+        from .models import parse_intercept_prior
+
         idata = chosen.run(data, prior, noise, draws=int(self.draws), chains=int(self.chains), random_seed=seed,
-                           progressbar=bool(self.progressbar), log_likelihood=True)  # fmt: skip
+                           progressbar=bool(self.progressbar), log_likelihood=True,
+                           intercept_prior=parse_intercept_prior(self.intercept_prior, data.fit_intercept))  # fmt: skip
         self.idata_ = idata
         post = idata.posterior
         self.coef_ = post["beta"].values.reshape(-1, X.shape[1]).mean(axis=0)

@@ -315,3 +315,23 @@ def test_priors_are_scikit_learn_parameters_and_grid_search_tunes_them():
                                         ("reg", BayesianRegression(prior=Laplace(b), sigma=1.0))]),
                               X, y, cv=KFold(3)).mean() for b in (0.01, 0.1, 10.0)]  # fmt: skip
     assert grid.best_params_["reg__prior__scale"] == [0.01, 0.1, 10.0][int(np.argmax(scores))]
+
+
+def test_intercept_prior_reaches_the_map_and_the_exact_posterior():
+    # against the closed form written out here: with N(0, tau^2) on beta, N(mu, s^2) on b0 and
+    # sigma fixed, (b0, beta) is a (p+1)-dim conjugate normal whose mean is also the MAP
+    from bayesreg import NormalIntercept
+
+    X, y = make_data(n=25, p=3)
+    sigma, tau, mu, s = 0.8, 0.7, -1.0, 0.3
+    A = np.column_stack([np.ones(len(y)), X])
+    prec = A.T @ A / sigma**2 + np.diag([1 / s**2] + [1 / tau**2] * 3)
+    mean = np.linalg.solve(prec, A.T @ y / sigma**2 + np.r_[mu / s**2, 0, 0, 0])
+    ip = NormalIntercept(mu, s)
+    m = BayesianRegression(prior=Gaussian(tau), sigma=sigma, intercept_prior=ip).fit(X, y)
+    np.testing.assert_allclose(np.r_[m.intercept_, m.coef_], mean, rtol=1e-8)
+    post = BayesianRegression(prior=Gaussian(tau), sigma=sigma, intercept_prior=(mu, s), inference="posterior",
+                              draws=50, random_seed=0).fit(X, y)  # fmt: skip
+    np.testing.assert_allclose(np.r_[post.intercept_, post.coef_], mean, rtol=1e-10)
+    with pytest.raises(TypeError, match="intercept_prior"):
+        BayesianRegression(intercept_prior="normal").fit(X, y)
