@@ -227,7 +227,7 @@ def prepare_run(spec: ModelSpec, *, fast: bool = False) -> Prepared:
         except (ValueError, FloatingPointError, OverflowError) as exc:
             raise SpecError(spec.path, "[noise] sigma", f"\"estimate\" cannot be used with these data: {exc}") from exc
     else:
-        sigma, note = None, "free in the posterior (Jeffreys prior)"
+        sigma, note = None, _free_sigma_note(spec)
     pr = spec.prior
     key = f"[prior] {pr.scale_name}"
     if not pr.chosen or pr.scale == "hyperprior":
@@ -290,8 +290,18 @@ def _scaled(spec: ModelSpec, prior, factor: float):
     return Gaussian(prior.scale * factor)
 
 
+def _sigma_free(spec: ModelSpec) -> bool:
+    """Whether the spec leaves sigma free in the posterior ("jeffreys" or a prior on sigma)."""
+    return isinstance(spec.sigma, str) and spec.sigma != "estimate"
+
+
+def _free_sigma_note(spec: ModelSpec) -> str:
+    prior = "Jeffreys prior" if spec.sigma == "jeffreys" else f"prior {spec.sigma}"
+    return f"free in the posterior ({prior})"
+
+
 def _posterior_sigma_arg(spec: ModelSpec, sigma_value):
-    return "jeffreys" if spec.sigma == "jeffreys" else sigma_value
+    return spec.sigma if _sigma_free(spec) else sigma_value
 
 
 def _summarise_posterior(idata, names, hdi_prob):
@@ -363,7 +373,7 @@ def run_spec(
     stream = sys.stderr if stream is None else stream
     if progressbar is None:
         progressbar = (not quiet) and hasattr(stream, "isatty") and stream.isatty()
-    sample_first = spec.sigma == "jeffreys" or p_spec.scale == "hyperprior"
+    sample_first = _sigma_free(spec) or p_spec.scale == "hyperprior"
     n_steps = (prepared is None) * (1 + (spec.sigma == "estimate")) + (p_spec.scale == "empirical_bayes")
     want_dss = inf.posterior and spec.likelihood.is_gaussian and p_spec.family in SPARSE_SUMMARY_PRIORS
     n_steps += inf.posterior + want_dss
@@ -391,7 +401,7 @@ def run_spec(
     elif spec.sigma == "estimate":
         sigma, res.sigma_note = steps.run("estimating sigma (plug-in)", estimate_sigma, X, y)
     else:
-        sigma, res.sigma_note = None, "free in the posterior (Jeffreys prior)"
+        sigma, res.sigma_note = None, _free_sigma_note(spec)
 
     # -- prior scale
     prior = None
@@ -427,7 +437,8 @@ def run_spec(
         post = res.idata.posterior
         if sigma is None:
             sigma = float(post["sigma"].mean())
-            res.sigma_note = "posterior mean (sigma sampled with a Jeffreys prior)"
+            prior_word = "a Jeffreys prior" if spec.sigma == "jeffreys" else f"the prior {spec.sigma}"
+            res.sigma_note = f"posterior mean (sigma sampled with {prior_word})"
         if p_spec.scale == "hyperprior":
             prior = _at_posterior_scale(spec, post, sigma)
             res.notes.append(f"MAP and penalised fit at the posterior mean of the prior scale: {prior}")

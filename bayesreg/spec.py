@@ -35,8 +35,11 @@ Layout of a spec (every table and key; defaults in brackets)::
     trials = "n"                       # binomial only: a CSV column of trial counts, or one integer
 
     [noise]                            # gaussian likelihood only (required there; a GLM has no sigma)
-    sigma = 54.0                       # a number (fixed), "estimate" (plug-in, then fixed) or
-                                       # "jeffreys" (free in the posterior, p(sigma) ~ 1/sigma)
+    sigma = 54.0                       # a number (fixed), "estimate" (plug-in, then fixed),
+                                       # "jeffreys" (free in the posterior, p(sigma) ~ 1/sigma) or a
+                                       # prior on sigma, free in the posterior: "halfnormal(s)",
+                                       # "halfcauchy(s)", "halfstudentt(nu, s)", "exponential(rate)",
+                                       # "uniform(upper)"
 
     [inference]
     map = true                         # exact MAP by the package's solvers [true]
@@ -538,6 +541,19 @@ def _check_glm(c: _Checker, doc, lik: LikelihoodSpec, prior: PriorSpec) -> None:
 def _check_sigma(c: _Checker, doc):
     c.table(doc, "[noise]", SCHEMA["[noise]"], required=("sigma",))
     v = doc["sigma"]
+    if isinstance(v, str) and v not in SIGMA_WORDS:
+        # a prior on sigma written as text ("halfcauchy(2.5)"): the noise model's parser reads it
+        from .noise import parse_sigma
+
+        try:
+            word = parse_sigma(v).word
+        except (TypeError, ValueError) as exc:
+            c.fail("[noise] sigma", f"must be a number, {' or '.join(repr(w) for w in SIGMA_WORDS)}, or a prior on "
+                   f"sigma such as \"halfcauchy(2.5)\"; {exc}")  # fmt: skip
+        if word != "sigma_prior":
+            c.fail("[noise] sigma", f"must be a number, {' or '.join(repr(w) for w in SIGMA_WORDS)}, or a prior on "
+                   f"sigma such as \"halfcauchy(2.5)\"; got {v!r}")  # fmt: skip
+        return v
     if isinstance(v, str):
         return c.string(v, "[noise] sigma", SIGMA_WORDS)
     return c.number(v, "[noise] sigma", lower=0.0)

@@ -377,3 +377,20 @@ def test_a_target_the_family_cannot_model_is_refused_before_fitting(tmp_path):
     with pytest.raises(S.SpecError, match=r"\[likelihood\] family: the bernoulli likelihood cannot model the "
                                           r"target of diabetes.*0 and 1"):
         prepare_run(s)
+
+
+def test_a_prior_on_sigma_written_in_a_spec(tmp_path, monkeypatch):
+    # sigma = "halfcauchy(60)": free in the posterior under that prior (the noise model's parser
+    # reads the text); the posterior has sigma draws and the report says which prior
+    from bayesreg.report import run_spec
+
+    monkeypatch.setenv("BAYESREG_FAST", "1")
+    text = BASE.replace("54.0", '"halfcauchy(60)"') + "[inference]\nmap = false\nsklearn = false\nshrinkage = false\n"
+    s = S.load_spec(write(tmp_path, text))
+    assert s.sigma == "halfcauchy(60)"
+    res = run_spec(s, fast=True, quiet=True)
+    assert "sigma" in res.idata.posterior and "halfcauchy(60)" in res.sigma_note
+    assert 40 < float(res.idata.posterior["sigma"].mean()) < 70  # diabetes residual sd is about 54
+    for bad, words in (('"halfcauchy(-1)"', "scale"), ('"lognormal(1)"', "prior on sigma"), ('"fixed"', "sigma")):
+        with pytest.raises(S.SpecError, match=r"\[noise\] sigma.*" + words):
+            S.load_spec(write(tmp_path, BASE.replace("54.0", bad)))
