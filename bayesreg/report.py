@@ -478,7 +478,7 @@ def run_spec(
 
     if inf.shrinkage:
         res.shrinkage = steps.run(f"shrinkage over {inf.n_scales} prior scales", _shrinkage, spec, X, y, names,
-                                  prior, sigma, inf, progressbar)
+                                  prior, sigma, inf, glm)
 
     if data.coef is not None:
         columns["truth"] = np.r_[data.coef, data.intercept if data.intercept is not None else np.nan]
@@ -508,16 +508,18 @@ def _at_posterior_scale(spec: ModelSpec, post, sigma):
     return Laplace(sigma / lam)
 
 
-def _shrinkage(spec, X, y, names, prior, sigma, inf, progressbar):
+def _shrinkage(spec, X, y, names, prior, sigma, inf, glm):
+    """The shrinkage table over the spec's grid of scales (a GLM: its family, no sigma)."""
     import bayesreg
 
     base = prior.scale if hasattr(prior, "scale") else sigma / prior.lam
     lo, hi = inf.scale_range
     scales = base * np.logspace(np.log10(lo), np.log10(hi), inf.n_scales)
+    noise = glm if glm else {"sigma": sigma}
     return bayesreg.shrinkage_table(
         X, y, type(prior).__name__.lower() if spec.prior.family != "park_casella" else "laplace",
-        scales=scales, sigma=sigma, draws=inf.draws, tune=inf.tune, chains=inf.chains, random_seed=inf.seed,
-        hdi_prob=inf.hdi_prob, feature_names=names,
+        scales=scales, draws=inf.draws, tune=inf.tune, chains=inf.chains, random_seed=inf.seed,
+        hdi_prob=inf.hdi_prob, feature_names=names, **noise,
     )
 
 

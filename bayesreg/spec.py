@@ -596,9 +596,6 @@ def _check_inference(c: _Checker, doc, prior: PriorSpec, lik: LikelihoodSpec | N
     if prior.scale == "hyperprior" and not inf.posterior:
         c.fail("[inference] posterior", "must be true when the prior scale is given a hyperprior")
     if lik is not None and not lik.is_gaussian:
-        if inf.shrinkage:
-            c.fail("[inference] shrinkage", f"the shrinkage grid is for the gaussian likelihood; the {lik.family} "
-                   "likelihood has none: set it to false")
         if inf.sampler == "gibbs" and lik.family == "poisson":
             c.fail("[inference] sampler", "the Gibbs samplers of a GLM are Polya-Gamma (bernoulli, binomial); the "
                    "poisson likelihood is sampled by NUTS: use \"auto\" or \"nuts\"")

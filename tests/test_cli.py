@@ -295,3 +295,41 @@ def test_init_with_a_glm_family(tmp_path, monkeypatch, capsys):
         err = capsys.readouterr().err
         assert all(w in err for w in words), err
     assert not (tmp_path / "other").exists()
+
+
+def test_a_logistic_spec_with_a_shrinkage_grid(tmp_path):
+    # the grid's MAP column is the penalised GLM path: scikit-learn's L1 LogisticRegression(C = b) at each b
+    from sklearn.linear_model import LogisticRegression
+
+    from bayesreg.report import run_spec
+    from bayesreg.spec import load_spec
+
+    spec = tmp_path / "bcs.toml"
+    spec.write_text(textwrap.dedent("""
+        [data]
+        dataset = "breast_cancer"
+        [likelihood]
+        family = "bernoulli"
+        [prior]
+        family = "laplace"
+        scale = 0.2
+        [inference]
+        map = false
+        sklearn = false
+        shrinkage = true
+        n_scales = 2
+        scale_range = [0.5, 1.0]
+        draws = 200
+        tune = 100
+        seed = 1
+    """))
+    res = run_spec(load_spec(spec), fast=True, quiet=True)
+    table = res.shrinkage
+    assert table.attrs["likelihood"] == "bernoulli"
+    X, y = np.asarray(res.data.X), np.asarray(res.data.y)
+    scales = np.unique(table["scale"])
+    np.testing.assert_allclose(scales, [0.1, 0.2])
+    for b in scales:
+        ref = LogisticRegression(C=b, l1_ratio=1, solver="saga", tol=1e-12, max_iter=100_000).fit(X, y)
+        got = table[table["scale"] == b]["map"].to_numpy()
+        np.testing.assert_allclose(got, ref.coef_[0], rtol=0, atol=1e-6 * np.abs(ref.coef_).max())

@@ -332,7 +332,6 @@ def test_glm_spec_defaults_and_bundled_breast_cancer(tmp_path):
          "[prior] family", "park_casella"),
         (lambda t: t.replace("scale = 0.2", 'scale = "empirical_bayes"'), "[prior] scale", "gaussian likelihood"),
         (lambda t: t.replace("scale = 0.2", 'scale = "hyperprior"'), "[prior] scale", "gaussian likelihood"),
-        (lambda t: t + "[inference]\nshrinkage = true\n", "[inference] shrinkage", "gaussian likelihood"),
         (lambda t: t.replace('"bernoulli"', '"poisson"') + "[inference]\nsampler = \"gibbs\"\n",
          "[inference] sampler", "NUTS"),
         (lambda t: t.replace('[likelihood]\nfamily = "bernoulli"', ""), "noise", "required"),
