@@ -255,9 +255,7 @@ def build_posterior(
                 groups["log_likelihood"] = xr.Dataset({"y": (("chain", "draw", "obs"), ll)}, coords=cd)
             if posterior_predictive:
                 c, d, _ = beta.shape
-                mu = (beta.reshape(c * d, p) @ X.T).reshape(c, d, X.shape[0])
-                if fit_intercept:
-                    mu = mu + np.asarray(intercept)[..., None]
+                mu = _linear_predictor(X, post, fit_intercept)
                 sd = np.broadcast_to(np.asarray(sig, dtype=np.float64), (c, d))[..., None]
                 yrep = mu + sd * np.random.default_rng(rng).standard_normal(mu.shape)
                 groups["posterior_predictive"] = xr.Dataset({"y": (("chain", "draw", "obs"), yrep)}, coords=cd)

@@ -43,6 +43,14 @@ def _set_prior_params(est, default_prior, params):
     return est
 
 
+def _coefficient_draws(idata, p: int) -> tuple[np.ndarray, np.ndarray]:
+    """Every draw of ``beta`` (shape ``(draws, p)``) and of the intercept (zeros without one)."""
+    post = idata.posterior
+    beta = post["beta"].values.reshape(-1, p)
+    b0 = post["intercept"].values.reshape(-1) if "intercept" in post else np.zeros(beta.shape[0])
+    return beta, b0
+
+
 class BayesianRegression(RegressorMixin, BaseEstimator):
     r"""Bayesian linear regression with a Laplace, Gaussian, elastic-net or horseshoe prior.
 
@@ -298,10 +306,9 @@ class BayesianRegression(RegressorMixin, BaseEstimator):
             return mean
         if hasattr(self, "posterior_"):
             return self.posterior_.predict(X, return_std=True)
-        post = self.idata_.posterior
-        beta = post["beta"].values.reshape(-1, X.shape[1])
+        beta, b0 = _coefficient_draws(self.idata_, X.shape[1])
         m = beta.shape[0]
-        b0 = post["intercept"].values.reshape(-1) if "intercept" in post else np.zeros(m)
+        post = self.idata_.posterior
         s2 = (post["sigma"].values.reshape(-1) ** 2).mean() if "sigma" in post else self.sigma_**2
         var = np.empty(X.shape[0])
         step = max(1, int(2**24 // max(m, 1)))  # rows per block: at most ~16M draws of f in memory
@@ -349,10 +356,9 @@ class BayesianRegression(RegressorMixin, BaseEstimator):
             return np.column_stack([mean - z * sd, mean + z * sd])
         from ._posterior import normal_mixture_quantiles
 
-        post = self.idata_.posterior
-        beta = post["beta"].values.reshape(-1, X.shape[1])
+        beta, b0 = _coefficient_draws(self.idata_, X.shape[1])
         m = beta.shape[0]
-        b0 = post["intercept"].values.reshape(-1) if "intercept" in post else np.zeros(m)
+        post = self.idata_.posterior
         s = post["sigma"].values.reshape(-1) if "sigma" in post else np.full(m, float(self.sigma_))
         out = np.empty((X.shape[0], 2))
         step = max(1, int(2**22 // max(m, 1)))
@@ -472,20 +478,13 @@ class _BayesianGLM(BaseEstimator):
                                  progressbar=bool(self.progressbar), fit_intercept=data.fit_intercept,
                                  log_likelihood=True)  # fmt: skip
         self.idata_ = idata
-        beta, b0 = self._draws(X.shape[1])
+        beta, b0 = _coefficient_draws(self.idata_, X.shape[1])
         self.n_iter_ = int(self.tune) + int(self.draws)
         return beta.mean(axis=0), float(b0.mean())
 
-    def _draws(self, p):
-        """Posterior draws ``beta`` (m, p) and ``intercept`` (m,) over all chains."""
-        post = self.idata_.posterior
-        beta = post["beta"].values.reshape(-1, p)
-        b0 = post["intercept"].values.reshape(-1) if "intercept" in post else np.zeros(beta.shape[0])
-        return beta, b0
-
     def _over_draws(self, X, fn, width):
         """``fn(eta)`` row block by row block, ``eta`` of shape (rows, draws); returns (n, width)."""
-        beta, b0 = self._draws(X.shape[1])
+        beta, b0 = _coefficient_draws(self.idata_, X.shape[1])
         m = beta.shape[0]
         out = np.empty((X.shape[0], width))
         step = max(1, int(2**22 // max(m, 1)))  # rows per block: at most ~4M linear predictors in memory
