@@ -210,3 +210,48 @@ def test_kappa_and_effective_size_of_a_regularised_horseshoe_posterior():
     k = s.table["kappa_mean"].to_numpy()
     assert k[[0, 3]].max() < 0.05 < k[[1, 2, 4, 5]].min()
     assert {"x0", "x3"} <= set(s.selected)
+
+
+# ---------------------------------------------------------------------------- progress
+
+
+class _RecordingBar:
+    """Stands in for the Gibbs samplers' progress bar and records what the sampler tells it."""
+
+    made: list = []
+
+    def __init__(self, total, chains, enabled, delay=1.0, compiling=None):
+        self.total, self.enabled, self.calls = total * chains, enabled, []
+        _RecordingBar.made.append(self)
+
+    def update(self, done, final=False):
+        self.calls.append((done, final))
+
+
+@pytest.mark.parametrize("progressbar", [True, False])
+def test_gibbs_reports_progress_over_chains_and_sweeps(monkeypatch, progressbar):
+    import bayesreg.samplers.rhs as rhs
+
+    monkeypatch.setattr(rhs, "_Progress", _RecordingBar)
+    _RecordingBar.made.clear()
+    r = np.random.default_rng(8)
+    X = r.standard_normal((30, 3))
+    y = X[:, 0] + r.standard_normal(30)
+    sample_rhs(X, y, RegularizedHorseshoe(global_scale=0.3), draws=150, tune=50, chains=2, random_seed=1,
+               progressbar=progressbar, check=False)  # fmt: skip
+    (bar,) = _RecordingBar.made
+    assert bar.enabled is progressbar and bar.total == 2 * 200
+    done = [d for d, final in bar.calls if not final]
+    # every 2nd sweep (1% of 200), counted across the chains, which run one after the other
+    assert done == list(range(2, 401, 2))
+    assert bar.calls[-1] == (400, True)
+
+
+def test_gibbs_progressbar_false_prints_nothing(capsys):
+    r = np.random.default_rng(9)
+    X = r.standard_normal((30, 3))
+    y = X[:, 0] + r.standard_normal(30)
+    sample_rhs(X, y, RegularizedHorseshoe(global_scale=0.3), draws=20, tune=5, chains=1, random_seed=1,
+               progressbar=False, check=False)  # fmt: skip
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err == ""

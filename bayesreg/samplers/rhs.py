@@ -44,13 +44,15 @@ import math
 import time
 
 import numpy as np
-from scipy.linalg import cho_solve, solve_triangular
+from scipy.linalg.blas import dtrsv
+from scipy.linalg.lapack import dpotrf, dpotrs
 
 from .._posterior import build_posterior
 from .._validation import check_scalar
 from ..design import prepare_data
 from ..noise import parse_sigma
 from ..priors import RegularizedHorseshoe
+from .gibbs import _Progress
 
 __all__ = ["sample_rhs"]
 
@@ -92,6 +94,55 @@ def _slice(logf, x0, rng, width=_WIDTH):
     return x
 
 
+def _slice1(logf, x0: float, rng, width=_WIDTH) -> float:
+    """:func:`_slice` for one coordinate, in plain floats (no array work per evaluation)."""
+    logy = logf(x0) + math.log(rng.random())
+    lo = x0 - width * rng.random()
+    hi = lo + width
+    for _ in range(_MAX_STEPS):
+        if logf(lo) <= logy:
+            break
+        lo -= width
+    for _ in range(_MAX_STEPS):
+        if logf(hi) <= logy:
+            break
+        hi += width
+    while True:
+        x = lo + (hi - lo) * rng.random()
+        if logf(x) > logy:
+            return x
+        if x < x0:
+            lo = x
+        else:
+            hi = x
+
+
+def _cholesky(A):
+    """Lower Cholesky factor of the symmetric positive definite ``A`` (overwritten), Fortran-ordered.
+
+    LAPACK's ``dpotrf`` called directly: the same factorisation as :func:`numpy.linalg.cholesky`
+    without its per-call overhead, which dominated the small factorisations of this sampler. The
+    strict upper triangle is left as it was (only the lower one is read by the solves below).
+    """
+    # A is symmetric, so its transpose (a Fortran-ordered view of the same memory) is A itself
+    L, info = dpotrf(A.T, lower=1, clean=0, overwrite_a=1)
+    if info != 0:
+        raise np.linalg.LinAlgError(f"matrix not positive definite (LAPACK dpotrf info = {info})")
+    return L
+
+
+class _Factor:
+    """The Cholesky factor of the collapsed model at one ``(v, s2)``, shared by the marginal and the draw.
+
+    ``p <= n``: ``A = X^T X + s2 V^-1 = L L^T``; ``p > n``: ``M = I + X V X^T / s2 = L L^T``.
+    """
+
+    __slots__ = ("v", "s2", "L")
+
+    def __init__(self, v, s2, L):
+        self.v, self.s2, self.L = v, s2, L
+
+
 class _Problem:
     """The data in the sampler's form (centred when there is an intercept), and the marginal likelihood."""
 
@@ -101,45 +152,50 @@ class _Problem:
         self.n_eff = n_eff
         self.use_rows = use_rows
         self.p = xty.shape[0]
+        self._diag = np.arange(self.p) * (self.p + 1)
+        if use_rows:
+            self._diag_n = np.arange(Xs.shape[0]) * (Xs.shape[0] + 1)
 
-    def log_marginal(self, v, s2):
-        """``log N(y_c; 0, s2 I + X_c V X_c^T)`` up to a constant, ``v`` the prior variances of ``beta``."""
+    def factor(self, v, s2):
+        """The :class:`_Factor` at prior variances ``v`` of ``beta`` and noise variance ``s2``."""
+        if self.use_rows:
+            M = (self.Xs * (v / s2)) @ self.Xs.T
+            M.flat[self._diag_n] += 1.0
+        else:
+            M = self.xtx.copy()
+            M.flat[self._diag] += s2 / v
+        return _Factor(v, s2, _cholesky(M))
+
+    def log_marginal(self, f):
+        """``log N(y_c; 0, s2 I + X_c V X_c^T)`` up to a constant, at the factor ``f`` of :meth:`factor`."""
+        L, v, s2 = f.L, f.v, f.s2
         if self.use_rows:
             # n x n: M = I + X W X^T with W = V / s2
-            Xw = self.Xs * (v / s2)
-            M = Xw @ self.Xs.T
-            M[np.diag_indices_from(M)] += 1.0
-            L = np.linalg.cholesky(M)
-            u = solve_triangular(L, self.ys, lower=True, check_finite=False)
-            logdet = 2.0 * np.log(np.diag(L)).sum()
+            u = dtrsv(L, self.ys, lower=1)
+            logdet = 2.0 * np.log(L.diagonal()).sum()
             quad = float(u @ u)
         else:
             # p x p: |I + X W X^T| = |W| |X^T X + W^-1|, y^T (I + X W X^T)^-1 y = y^T y - q^T (X^T X + W^-1)^-1 q
-            A = self.xtx + np.diag(s2 / v)
-            L = np.linalg.cholesky(A)
-            u = solve_triangular(L, self.xty, lower=True, check_finite=False)
-            logdet = 2.0 * np.log(np.diag(L)).sum() + np.log(v / s2).sum()
+            u = dtrsv(L, self.xty, lower=1)
+            logdet = 2.0 * np.log(L.diagonal()).sum() + np.log(v / s2).sum()
             quad = max(self.yty - float(u @ u), 0.0)
         return -0.5 * logdet - 0.5 * quad / s2
 
-    def draw_beta(self, v, s2, rng):
+    def draw_beta(self, f, rng):
         """``beta ~ N(Q^-1 X^T y / s2, Q^-1)``, ``Q = X^T X / s2 + V^-1`` (intercept integrated out)."""
-        p = self.p
+        L, v, s2 = f.L, f.v, f.s2
         if self.use_rows:
-            # Bhattacharya, Chakraborty and Mallick (2016) with Phi = X / sigma, alpha = y / sigma
+            # Bhattacharya, Chakraborty and Mallick (2016) with Phi = X / sigma, alpha = y / sigma:
+            # M = I + Phi V Phi^T is the matrix factored for the marginal
             s = math.sqrt(s2)
-            u = rng.standard_normal(p) * np.sqrt(v)
+            u = rng.standard_normal(self.p) * np.sqrt(v)
             d = rng.standard_normal(self.Xs.shape[0])
             Phi = self.Xs / s
-            M = (Phi * v) @ Phi.T
-            M[np.diag_indices_from(M)] += 1.0
-            w = cho_solve((np.linalg.cholesky(M), True), self.ys / s - Phi @ u - d, check_finite=False)
+            w = dpotrs(L, self.ys / s - Phi @ u - d, lower=1)[0]
             return u + v * (Phi.T @ w)
         # Rue (2001): A = X^T X + s2 V^-1 = L L^T, Q = A / s2; mean A^-1 X^T y, noise sqrt(s2) L^-T z
-        A = self.xtx + np.diag(s2 / v)
-        L = np.linalg.cholesky(A)
-        m = cho_solve((L, True), self.xty, check_finite=False)
-        return m + math.sqrt(s2) * solve_triangular(L.T, rng.standard_normal(p), lower=False, check_finite=False)
+        m = dpotrs(L, self.xty, lower=1)[0]
+        return m + math.sqrt(s2) * dtrsv(L, rng.standard_normal(self.p), lower=1, trans=1)
 
     def rss(self, beta):
         if self.use_rows:
@@ -157,32 +213,42 @@ def _log_beta_prior(beta2, log_prec_scale, log_inv_c2):
     """The terms of ``log N(beta_j; 0, v_j)`` varying with ``T, lam_j``: ``0.5 log(1/v_j) - beta_j^2/(2T^2 lam_j^2)``.
 
     ``log_prec_scale = -log(T^2 lam_j^2)``; the ``-beta_j^2 / (2 c^2)`` part is added by the caller
-    where ``c`` varies.
+    where ``c`` varies. (An overflow of the exponential, far out in a slice's stepping out, gives
+    ``-inf``: the caller runs under ``np.errstate(over="ignore")``.)
     """
-    with np.errstate(over="ignore"):
-        a = np.exp(log_prec_scale)
-        quad = np.where(beta2 > 0.0, 0.5 * beta2 * a, 0.0)
+    quad = np.where(beta2 > 0.0, 0.5 * beta2 * np.exp(log_prec_scale), 0.0)
     return 0.5 * np.logaddexp(log_prec_scale, log_inv_c2) - quad
 
 
-def _run_chain(prob, st, hyp, sig, total, tune, rng, out, c_idx, xbar, ybar, n_obs, fit_intercept):
-    """``total`` sweeps of one chain from state ``st``; the kept draws go to ``out[...][c_idx]``."""
+def _run_chain(prob, st, hyp, sig, total, tune, rng, out, c_idx, xbar, ybar, n_obs, fit_intercept, report=None):
+    """``total`` sweeps of one chain from state ``st``; the kept draws go to ``out[...][c_idx]``.
+
+    ``report(k)``, when given, is called with the number of sweeps done every ``max(1, total // 100)``
+    sweeps and at the end (the progress bar).
+    """
     hs2 = hyp["global_scale"] ** 2
     nu, slab2 = hyp["slab_df"], hyp["slab_scale"] ** 2
     sig_fixed, a0, b0 = sig
     beta, lam2, T2, xi, c2, s2 = st["beta"], st["lam2"], st["T2"], st["xi"], st["c2"], st["s2"]
     shape_s2 = a0 + 0.5 * prob.n_eff + 0.5
+    every = max(1, total // 100)
+    last = {}  # the factor of the last log T^2 evaluated: the slice's accepted point is evaluated last
     for it in range(total):
         # 1. xi | T, sigma
         xi = (1.0 / T2 + 1.0 / (hs2 * s2)) / rng.gamma(1.0)
-        # 2. log T^2 | lam, c, sigma, xi, y (beta integrated out)
-        def logf_T(t):
-            x = t[0]
-            return np.array([-0.5 * x - math.exp(-x) / xi + prob.log_marginal(_variances(math.exp(x), lam2, c2), s2)])
 
-        T2 = math.exp(float(_slice(logf_T, np.array([math.log(T2)]), rng)[0]))
-        # 3. beta | everything
-        beta = prob.draw_beta(_variances(T2, lam2, c2), s2, rng)
+        # 2. log T^2 | lam, c, sigma, xi, y (beta integrated out)
+        def logf_T(x):
+            f = prob.factor(_variances(math.exp(x), lam2, c2), s2)
+            last["x"], last["f"] = x, f
+            return -0.5 * x - math.exp(-x) / xi + prob.log_marginal(f)
+
+        x = _slice1(logf_T, math.log(T2), rng)
+        T2 = math.exp(x)
+        # 3. beta | everything, from the factor at the accepted T (the same matrix, factored once)
+        f = last["f"] if last.get("x") == x else prob.factor(_variances(T2, lam2, c2), s2)
+        last.clear()
+        beta = prob.draw_beta(f, rng)
         beta2 = beta * beta
         log_inv_c2 = -math.log(c2)
         # 4. log lam_j^2 | beta_j, T, c (half-Cauchy lam_j: density of lam^2 in u = log lam^2 is e^{u/2}/(1+e^u))
@@ -197,11 +263,9 @@ def _run_chain(prob, st, hyp, sig, total, tune, rng, out, c_idx, xbar, ybar, n_o
         sb2 = float(beta2.sum())
 
         def logf_c(r):
-            x = r[0]
-            return np.array([-0.5 * nu * x - 0.5 * (nu * slab2 + sb2) * math.exp(-x)
-                             + float(np.sum(0.5 * np.logaddexp(log_a, -x)))])  # fmt: skip
+            return -0.5 * nu * r - 0.5 * (nu * slab2 + sb2) * math.exp(-r) + 0.5 * float(np.logaddexp(log_a, -r).sum())
 
-        c2 = math.exp(float(_slice(logf_c, np.array([math.log(c2)]), rng)[0]))
+        c2 = math.exp(_slice1(logf_c, math.log(c2), rng))
         rss = prob.rss(beta)
         # 6. sigma^2 | beta, xi (the xi term: the half-Cauchy prior of T has scale tau0 sigma)
         if sig_fixed is None:
@@ -218,6 +282,8 @@ def _run_chain(prob, st, hyp, sig, total, tune, rng, out, c_idx, xbar, ybar, n_o
             out["rss"][c_idx, k] = rss
             if fit_intercept:
                 out["intercept"][c_idx, k] = ybar - float(xbar @ beta) + sd / math.sqrt(n_obs) * rng.standard_normal()
+        if report is not None and ((it + 1) % every == 0 or it + 1 == total):
+            report(it + 1)
 
 
 def sample_rhs(
@@ -232,6 +298,7 @@ def sample_rhs(
     tune: int = 1000,
     chains: int = 2,
     random_seed=None,
+    progressbar: bool = True,
     feature_names=None,
     log_likelihood: bool | None = None,
     posterior_predictive: bool = False,
@@ -262,6 +329,9 @@ def sample_rhs(
         the other).
     random_seed : int, numpy.random.SeedSequence, numpy.random.Generator or None
         The same seed gives identical draws; chains get independent streams spawned from it.
+    progressbar : bool, default True
+        Show a progress bar (chains times sweeps, the Gibbs samplers' bar of
+        :func:`bayesreg.samplers.sample_gibbs`) for runs longer than a second.
     feature_names : sequence of str, optional
         Names of the columns.
     log_likelihood : bool, optional
@@ -348,6 +418,8 @@ def sample_rhs(
         "intercept": np.zeros((chains, draws)),
     }  # fmt: skip
     seeds = ss.spawn(chains + 1)
+    total = tune + draws
+    bar = _Progress(total, chains, bool(progressbar))
     t0 = time.perf_counter()
     for c in range(chains):
         rng = np.random.default_rng(seeds[c])
@@ -356,7 +428,11 @@ def sample_rhs(
         T2 = (prior.global_scale**2) * s2 * math.exp(rng.standard_normal())
         st = {"beta": np.zeros(p), "lam2": np.exp(rng.standard_normal(p)), "T2": T2, "xi": 1.0,
               "c2": prior.slab_scale**2, "s2": s2}  # fmt: skip
-        _run_chain(prob, st, hyp, sig, tune + draws, tune, rng, out, c, xbar, ybar, n, fit_intercept)
+        # an exponential overflowing far out in a slice's stepping out is a log density of -inf there
+        with np.errstate(over="ignore"):
+            _run_chain(prob, st, hyp, sig, total, tune, rng, out, c, xbar, ybar, n, fit_intercept,
+                       report=lambda k, c=c: bar.update(c * total + k))  # fmt: skip
+    bar.update(chains * total, final=True)
     elapsed = time.perf_counter() - t0
 
     if data.standardize:
