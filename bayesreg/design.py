@@ -29,7 +29,7 @@ from .families import Family, Gaussian
 from .families import family as parse_family
 from .suffstats import SufficientStats
 
-__all__ = ["ModelData", "prepare_data"]
+__all__ = ["ModelData", "Reweighting", "prepare_data", "reweight"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -51,6 +51,10 @@ class ModelData:
         The likelihood family (:class:`bayesreg.families.Gaussian` for the linear model).
     trials : ndarray or None
         Binomial trials per row (``None`` for the other families).
+    n_profiled : int
+        Flat-prior coefficients already integrated out of the statistics besides the intercept
+        (0, except for the working model of :func:`reweight`, which profiles the unpenalised
+        columns out as centring profiles the intercept out).
     """
 
     X: np.ndarray | None
@@ -62,6 +66,7 @@ class ModelData:
     x_scale: np.ndarray = field(repr=False)
     family: Family = field(default_factory=Gaussian)
     trials: np.ndarray | None = field(default=None, repr=False)
+    n_profiled: int = 0
 
     @property
     def is_gaussian(self) -> bool:
@@ -80,8 +85,8 @@ class ModelData:
 
     @property
     def n_eff(self) -> int:
-        """Dimension of the data left after the flat intercept is integrated out (``n - 1`` or ``n``)."""
-        return self.n - 1 if self.fit_intercept else self.n
+        """Dimension of the data left after the flat intercept (and ``n_profiled`` columns) are integrated out."""
+        return self.n - int(self.fit_intercept) - self.n_profiled
 
     @property
     def y_var(self) -> float:
@@ -231,3 +236,193 @@ def _scale(stats: SufficientStats, standardize: bool) -> np.ndarray:
     # population sd (ddof=0), as scikit-learn's StandardScaler; constant columns keep scale 1
     sd = np.sqrt(np.diag(stats.xtx) / stats.n)
     return np.where(sd > 0, sd, 1.0)
+
+
+@dataclass(frozen=True, eq=False)
+class Reweighting:
+    r"""A model with per-coefficient prior scales, written as one with a common scale.
+
+    A prior with scales :math:`b_j = b\,c_j` (:meth:`bayesreg.priors.Prior.split`) on the
+    coefficients of the columns :math:`x_j` is the common prior :math:`b` on
+    :math:`\gamma_j = \beta_j / m_j` with the columns :math:`m_j x_j`, :math:`m_j = c_j / s_j`
+    (:math:`s_j` the column scale of ``standardize=True``, else 1). A column with
+    :math:`c_j = \infty` (a flat prior, unpenalised) is profiled out as centring profiles out the
+    intercept: the working model is on :math:`(I - H)X_P` and :math:`(I - H)y`, :math:`H` the
+    projection on the intercept and the unpenalised columns :math:`X_U`, computed on the Gram form
+    (its Schur complement), with :math:`|U|` (and the intercept) fewer residual degrees of freedom.
+    Given :math:`\beta_P` (and sigma) the unpenalised coefficients are Gaussian,
+    :math:`\beta_U \sim N(G_{UU}^{-1}(q_U - G_{UP}\beta_P), \sigma^2 G_{UU}^{-1})`, and the
+    intercept :math:`N(\bar y - \bar x^T\beta, \sigma^2/n)`: :meth:`coef` takes their modes,
+    :meth:`draws` draws them, which recovers the joint posterior exactly.
+
+    Attributes
+    ----------
+    full : ModelData
+        The data as given.
+    working : ModelData
+        The common-scale model: rows ``X * m`` when no column is unpenalised, else statistics only.
+    multipliers : ndarray of shape (p,)
+        ``m_j`` (``inf`` for the unpenalised columns).
+    """
+
+    full: ModelData
+    working: ModelData
+    multipliers: np.ndarray = field(repr=False)
+    _guu: tuple | None = field(default=None, repr=False)
+
+    @property
+    def penalised(self) -> np.ndarray:
+        """Indices of the penalised (finite-scale) columns."""
+        return np.flatnonzero(np.isfinite(self.multipliers))
+
+    @property
+    def unpenalised(self) -> np.ndarray:
+        """Indices of the unpenalised (infinite-scale) columns."""
+        return np.flatnonzero(~np.isfinite(self.multipliers))
+
+    def _beta_p(self, gamma) -> np.ndarray:
+        return np.asarray(gamma, dtype=np.float64) * self.multipliers[self.penalised]
+
+    def _u_mean(self, beta_p: np.ndarray) -> np.ndarray:
+        chol, rhs, g_up = self._guu
+        from scipy.linalg import cho_solve
+
+        # G_UU^-1 (q_U - G_UP beta_P), for beta_P with any leading axes
+        r = rhs[:, None] - g_up @ beta_p.reshape(-1, beta_p.shape[-1]).T
+        return cho_solve(chol, r).T.reshape(beta_p.shape[:-1] + (rhs.size,))
+
+    def _full_beta(self, beta_p: np.ndarray, beta_u: np.ndarray | None) -> np.ndarray:
+        out = np.empty(beta_p.shape[:-1] + (self.full.p,))
+        out[..., self.penalised] = beta_p
+        if beta_u is not None:
+            out[..., self.unpenalised] = beta_u
+        return out
+
+    def _intercept(self, beta: np.ndarray) -> np.ndarray:
+        d = self.full
+        if not d.fit_intercept:
+            return np.zeros(beta.shape[:-1])
+        return float(d.stats.y_mean) - beta @ np.asarray(d.stats.x_mean, dtype=np.float64)
+
+    def coef(self, gamma, intercept: float | None = None) -> tuple[np.ndarray, float]:
+        """``(beta, intercept)`` at the mode given the working coefficients ``gamma``.
+
+        ``intercept`` is the working model's (used as it is when no column is profiled out: the
+        rescaling does not change it); otherwise the profiled coefficients and the intercept are
+        set to their conditional modes.
+        """
+        beta_p = self._beta_p(gamma)
+        if self._guu is None:
+            beta = self._full_beta(beta_p, None)
+            return beta, float(self._intercept(beta)) if intercept is None else float(intercept)
+        beta = self._full_beta(beta_p, self._u_mean(beta_p))
+        return beta, float(self._intercept(beta))
+
+    def draws(self, gamma, sigma, rng, intercept=None) -> tuple[np.ndarray, np.ndarray]:
+        """``(beta, intercept)`` draws given working draws ``gamma`` (chain, draw, |P|) and ``sigma``.
+
+        ``sigma`` is a number (fixed) or draws (chain, draw). The profiled coefficients and the
+        intercept are drawn from their Gaussian conditionals; without profiled columns the
+        working ``intercept`` draws are returned as they are.
+        """
+        beta_p = self._beta_p(gamma)
+        if self._guu is None:
+            beta = self._full_beta(beta_p, None)
+            return beta, (self._intercept(beta) if intercept is None else np.asarray(intercept))
+        from scipy.linalg import solve_triangular
+
+        sig = np.broadcast_to(np.asarray(sigma, dtype=np.float64), beta_p.shape[:-1])
+        chol = self._guu[0][0]  # lower Cholesky factor L of G_UU
+        k = self.unpenalised.size
+        z = rng.standard_normal(beta_p.shape[:-1] + (k,))
+        # L^-T z has covariance (L L^T)^-1 = G_UU^-1
+        noise = solve_triangular(chol, z.reshape(-1, k).T, lower=True, trans="T").T.reshape(z.shape)
+        beta = self._full_beta(beta_p, self._u_mean(beta_p) + sig[..., None] * noise)
+        b0 = self._intercept(beta)
+        if self.full.fit_intercept:
+            b0 = b0 + sig * rng.standard_normal(b0.shape) / np.sqrt(self.full.n)
+        return beta, b0
+
+
+def reweight(data: ModelData, factors) -> Reweighting:
+    """The common-scale working model of per-coefficient relative scales ``factors`` (see :class:`Reweighting`).
+
+    Parameters
+    ----------
+    data : ModelData
+    factors : array_like of shape (p,)
+        Relative prior scales ``c_j > 0``; ``inf`` = unpenalised (flat prior).
+
+    Returns
+    -------
+    Reweighting
+
+    Raises
+    ------
+    ValueError
+        ``factors`` of the wrong length; unpenalised columns with a non-Gaussian family (they
+        cannot be profiled out in closed form); unpenalised columns that are linearly dependent
+        (with the intercept), or as many as the observations allow.
+    """
+    c = np.asarray(factors, dtype=np.float64)
+    if c.shape != (data.p,):
+        raise ValueError(f"there are {c.size} per-coefficient scales but the data have p = {data.p} features")
+    m = c / data.x_scale
+    pen = np.flatnonzero(np.isfinite(m))
+    unp = np.flatnonzero(~np.isfinite(m))
+    names = [data.feature_names[j] for j in pen]
+    st = data.stats
+    if unp.size == 0:
+        stats = SufficientStats._trusted(
+            st.n, st.x_mean * m, st.y_mean, st.xtx * np.outer(m, m), st.xty * m, st.yty, names, st.x_mean_lo * m,
+            st.y_mean_lo,
+        )  # fmt: skip
+        work = replace(data, X=None if data.X is None else data.X * m, stats=stats, feature_names=names,
+                       standardize=False, x_scale=np.ones(data.p))  # fmt: skip
+        return Reweighting(full=data, working=work, multipliers=m)
+    if not data.is_gaussian:
+        raise ValueError(
+            f"an infinite (unpenalised) per-coefficient scale with family={data.family.name!r}: it cannot be "
+            "profiled out of a GLM in closed form; use sampler='nuts' (the PyMC model takes it), or a large "
+            "finite scale"
+        )
+    k = unp.size + int(data.fit_intercept)
+    if k >= data.n:
+        raise ValueError(
+            f"{unp.size} unpenalised coefficient(s){' and the intercept' if data.fit_intercept else ''} leave no "
+            f"residual degree of freedom with n = {data.n} observations"
+        )
+    from scipy.linalg import LinAlgError, cho_factor
+
+    G, q, yy = data.G, data.q, data.yy
+    guu = G[np.ix_(unp, unp)]
+    d = np.sqrt(np.diag(guu))
+    try:
+        if not np.all(d > 0):
+            raise LinAlgError
+        # pivot-free Cholesky of the unit-diagonal form: refuse when it loses more than 8 digits
+        chol = cho_factor(guu, lower=True)
+        cond_ok = np.min(np.abs(np.diag(chol[0])) / d) ** 2 > 1e-8
+    except LinAlgError:
+        cond_ok = False
+    if not cond_ok:
+        cols = ", ".join(repr(data.feature_names[j]) for j in unp)
+        raise ValueError(
+            f"the unpenalised columns (infinite scale: {cols}) are linearly dependent"
+            f"{' with the intercept' if data.fit_intercept else ''} (or nearly so): their coefficients are not "
+            "identified under a flat prior; give one of them a finite scale"
+        )
+    from scipy.linalg import cho_solve
+
+    g_up = G[np.ix_(unp, pen)]
+    a = cho_solve(chol, g_up)  # G_UU^-1 G_UP
+    au = cho_solve(chol, q[unp])
+    gw = G[np.ix_(pen, pen)] - g_up.T @ a
+    gw = 0.5 * (gw + gw.T) * np.outer(m[pen], m[pen])
+    qw = (q[pen] - g_up.T @ au) * m[pen]
+    yyw = max(float(yy - q[unp] @ au), 0.0)
+    z = np.zeros(pen.size)
+    stats = SufficientStats._trusted(st.n, z, 0.0, gw, qw, yyw, names, z.copy(), 0.0)
+    work = ModelData(X=None, y=None, stats=stats, feature_names=names, fit_intercept=False, standardize=False,
+                     x_scale=np.ones(pen.size), family=data.family, n_profiled=k)  # fmt: skip
+    return Reweighting(full=data, working=work, multipliers=m, _guu=(chol, q[unp].copy(), g_up.copy()))

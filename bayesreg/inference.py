@@ -116,7 +116,7 @@ def _solve_beta(source, prior, sigma, n, fit_intercept, tol, max_iter, coef_init
 
     pen = prior_to_penalty(prior, sigma=sigma, n_samples=n)
     X, y = source
-    if isinstance(pen, L2):
+    if isinstance(pen, L2) and pen.weights is None:
         res = ridge(X, y, pen.alpha, fit_intercept=fit_intercept)
         return np.array(res.coef), 0.0, 0, True, pen
     res = solve(X, y, pen, fit_intercept=fit_intercept, tol=tol, max_iter=max_iter, coef_init=coef_init)

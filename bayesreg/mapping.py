@@ -31,11 +31,22 @@ scikit-learn's ``Ridge`` objective with :math:`\alpha = \sigma^2/\tau^2` (Ridge 
 **Park-Casella(lambda).** :math:`\beta_j \mid \sigma \sim \mathrm{Laplace}(0, \sigma/\lambda)`,
 so for fixed sigma :math:`b = \sigma/\lambda` and :math:`\alpha = \sigma\lambda/n`.
 
+**Per-coefficient scales.** ``Laplace([b_1, ..., b_p])`` gives
+:math:`\frac{\sigma^2}{n}\sum_j |\beta_j| / b_j`: the weighted lasso ``L1(alpha, weights)`` with
+``alpha = sigma^2/(n b)`` at the geometric mean ``b`` of the finite scales and ``weights_j = b/b_j``
+(0 for ``b_j = inf``: unpenalised). ``Gaussian([tau_j])`` gives ``L2(alpha = sigma^2/(n tau^2))``
+with ``weights_j = tau^2/tau_j^2``. Substituting :math:`\beta_j = c_j\gamma_j`,
+:math:`c_j = b_j/b`, turns the weighted problem into the common-weight one on the columns
+:math:`c_j x_j` (scikit-learn's ``Lasso`` / ``Ridge`` on rescaled columns: :func:`rescaled_columns`);
+an unpenalised coefficient is profiled out as the intercept is (:func:`bayesreg.design.reweight`).
+
 The word ``alpha`` thus means different things in ``Lasso`` and ``Ridge``: this module owns
 the difference so users do not have to.
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 import numpy as np
 
@@ -55,6 +66,8 @@ __all__ = [
     "to_sklearn",
     "from_sklearn",
     "sklearn_ridge_alpha",
+    "penalty_weights",
+    "rescaled_columns",
 ]
 
 
@@ -201,6 +214,10 @@ def prior_to_penalty(prior: Prior, *, sigma: float, n_samples: int) -> Penalty:
         ``L1``, ``L2`` or ``ElasticNet``.
     """
     sigma, n = _check_common(sigma, n_samples)
+    if isinstance(prior, Prior) and prior.per_coefficient:
+        common, factors = prior.split()
+        pen = prior_to_penalty(common, sigma=sigma, n_samples=n)
+        return replace(pen, weights=tuple(penalty_weights(prior, factors)))
     if isinstance(prior, Laplace):
         return L1(alpha=lasso_alpha(prior.scale, sigma=sigma, n_samples=n))
     if isinstance(prior, ParkCasella):
@@ -224,6 +241,51 @@ def prior_to_penalty(prior: Prior, *, sigma: float, n_samples: int) -> Penalty:
         "prior must be Laplace, ParkCasella, Gaussian or ElasticNetPrior to have a penalty twin; "
         f"got {type(prior).__name__}"
     )
+
+
+def penalty_weights(prior: Prior, factors) -> np.ndarray:
+    """Per-coefficient penalty weights of a prior with relative scales ``factors`` (``inf``: weight 0).
+
+    ``1 / factors`` for the Laplace prior (its penalty is linear in ``1/b``), ``1 / factors^2`` for
+    the Gaussian one (quadratic in ``1/tau``).
+
+    Parameters
+    ----------
+    prior : Laplace or Gaussian
+    factors : array_like of shape (p,)
+        Relative scales ``b_j / b`` (:meth:`bayesreg.priors.Prior.split`).
+
+    Returns
+    -------
+    ndarray of shape (p,)
+    """
+    c = np.asarray(factors, dtype=np.float64)
+    if isinstance(prior, Laplace):
+        return 1.0 / c
+    if isinstance(prior, Gaussian):
+        return 1.0 / (c * c)
+    raise TypeError(f"per-coefficient scales are available for Laplace and Gaussian priors; got {type(prior).__name__}")
+
+
+def rescaled_columns(prior: Prior):
+    """``(common-scale prior, factors)`` for fitting a per-coefficient-scale prior's twin on rescaled columns.
+
+    The MAP under ``Laplace([b_j])`` (or ``Gaussian([tau_j])``) with finite scales is
+    ``beta_j = c_j gamma_j``, where ``gamma`` is the MAP under the common prior (the geometric
+    mean scale) on the columns ``c_j x_j``: fit scikit-learn's estimator from :func:`to_sklearn`
+    (or :func:`to_sklearn_glm`) of the common prior on ``X * factors`` and multiply its
+    ``coef_`` by ``factors``. An infinite scale has no finite rescaling: profile that column out
+    first (:func:`bayesreg.design.reweight`).
+
+    Parameters
+    ----------
+    prior : Prior
+
+    Returns
+    -------
+    (Prior, ndarray or None)
+    """
+    return prior.split()
 
 
 def penalty_to_prior(penalty: Penalty, *, sigma: float, n_samples: int) -> Prior:
@@ -281,6 +343,7 @@ def to_sklearn(prior: Prior, *, sigma: float, n_samples: int, fit_intercept: boo
     from sklearn.linear_model import Lasso, Ridge
 
     fit_intercept = check_bool(fit_intercept, "fit_intercept")
+    _refuse_per_coefficient(prior)
     for key in ("alpha", "l1_ratio"):
         if key in kwargs:
             raise TypeError(f"{key} is set by the prior, sigma and n_samples; do not pass it")
@@ -293,6 +356,15 @@ def to_sklearn(prior: Prior, *, sigma: float, n_samples: int, fit_intercept: boo
         # directly sigma^2 / tau^2 rather than n * (sigma^2 / (n tau^2)), to round once
         return Ridge(alpha=ridge_alpha(prior.scale, sigma=sigma), fit_intercept=fit_intercept, **kwargs)
     return SkElasticNet(alpha=pen.alpha, l1_ratio=pen.l1_ratio, fit_intercept=fit_intercept, **kwargs)
+
+
+def _refuse_per_coefficient(prior) -> None:
+    if isinstance(prior, Prior) and prior.per_coefficient:
+        raise ValueError(
+            "scikit-learn's estimators have one penalty weight for every coefficient; for per-coefficient scales "
+            "fit the common prior's estimator on rescaled columns (mapping.rescaled_columns gives the prior and "
+            "the factors: fit on X * factors, multiply coef_ by factors)"
+        )
 
 
 def _estimator_alpha(estimator, attr: str = "alpha") -> float:
@@ -423,6 +495,7 @@ def to_sklearn_glm(prior: Prior, *, family, n_samples: int, fit_intercept: bool 
 
     fam = parse_family(family)
     fit_intercept = check_bool(fit_intercept, "fit_intercept")
+    _refuse_per_coefficient(prior)
     pen = glm_penalty(prior, n_samples=n_samples)
     n = float(n_samples)
     l1, l2 = n * pen.alpha_l1, n * pen.alpha_l2  # the sum-scale weights 1/b and 1/tau^2

@@ -21,7 +21,7 @@ point's subdifferential to a gradient (the KKT violation). The relation to the p
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -55,9 +55,63 @@ def soft_threshold(z, threshold):
     return np.sign(z) * np.maximum(np.abs(z) - t, 0.0)
 
 
+def _check_weights(weights):
+    """``None``, or per-coefficient penalty weights as a tuple of non-negative finite floats (0 = unpenalised)."""
+    if weights is None:
+        return None
+    try:
+        w = np.array(weights, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise TypeError(f"weights must be None or a 1-D sequence of numbers; got {weights!r}") from None
+    if w.ndim != 1 or w.size == 0:
+        raise ValueError(f"weights must be None or a non-empty 1-D sequence; got shape {w.shape}")
+    bad = np.flatnonzero(~np.isfinite(w) | (w < 0))
+    if bad.size:
+        j = int(bad[0])
+        raise ValueError(f"weights[{j}] = {float(w[j])!r}: penalty weights must be finite and >= 0 (0 = unpenalised)")
+    if not (w > 0).any():
+        raise ValueError("weights: every weight is 0, which leaves every coefficient unpenalised (least squares)")
+    return tuple(float(x) for x in w)
+
+
 @dataclass(frozen=True)
 class Penalty:
-    """Base class: an elastic-net-family penalty ``alpha_l1 ||b||_1 + alpha_l2/2 ||b||^2``."""
+    """Base class: an elastic-net-family penalty ``alpha_l1 ||b||_1 + alpha_l2/2 ||b||^2``.
+
+    With per-coefficient ``weights`` ``w_j >= 0`` (every subclass takes them) the penalty is
+    ``sum_j w_j (alpha_l1 |b_j| + alpha_l2/2 b_j^2)``; ``w_j = 0`` leaves ``b_j`` unpenalised. It is
+    the twin of a prior with per-coefficient scales (:mod:`bayesreg.mapping`).
+    """
+
+    def __repr__(self) -> str:
+        parts = [f"alpha={self.alpha!r}"]
+        if isinstance(self, ElasticNet):
+            parts.append(f"l1_ratio={self.l1_ratio!r}")
+        w = self.weight_vector
+        if w is not None:
+            parts.append(f"weights=<{w.size} per-coefficient, {int(np.sum(w == 0))} unpenalised>")
+        return f"{type(self).__name__}({', '.join(parts)})"
+
+    @property
+    def weight_vector(self) -> np.ndarray | None:
+        """The per-coefficient weights as an array, or ``None`` (all 1)."""
+        w = getattr(self, "weights", None)
+        return None if w is None else np.asarray(w, dtype=np.float64)
+
+    def unweighted(self) -> Penalty:
+        """The same penalty without per-coefficient weights."""
+        from dataclasses import replace
+
+        return replace(self, weights=None)
+
+    def _w(self, b: np.ndarray):
+        w = self.weight_vector
+        if w is None:
+            return 1.0
+        if b.shape[-1:] != w.shape:
+            raise ValueError(f"beta has {b.shape[-1] if b.ndim else 1} coefficients but the penalty has {w.size} "
+                             "weights")  # fmt: skip
+        return w
 
     @staticmethod
     def from_weights(alpha_l1: float, alpha_l2: float) -> Penalty:
@@ -94,6 +148,9 @@ class Penalty:
     def value(self, beta) -> float:
         """Penalty value ``alpha_l1 ||beta||_1 + alpha_l2 / 2 ||beta||_2^2``."""
         b = np.asarray(beta, dtype=np.float64)
+        if self.weight_vector is not None:
+            w = self._w(b)
+            return float(np.sum(w * (self.alpha_l1 * np.abs(b) + 0.5 * self.alpha_l2 * b * b)))
         # np.sum(b * b), not b @ b: beta may be a scalar or carry extra axes, summed over all
         return float(self.alpha_l1 * np.abs(b).sum() + 0.5 * self.alpha_l2 * np.sum(b * b))
 
@@ -103,7 +160,8 @@ class Penalty:
         ``argmin_b 1/2 ||b - z||^2 + step * pen(b) = S(z, step a1) / (1 + step a2)``.
         """
         step = check_scalar(step, "step", lower=0.0)
-        return soft_threshold(z, step * self.alpha_l1) / (1.0 + step * self.alpha_l2)
+        w = self._w(np.asarray(z, dtype=np.float64))
+        return soft_threshold(z, step * w * self.alpha_l1) / (1.0 + step * w * self.alpha_l2)
 
     def subdiff_distance(self, beta, grad):
         """Distance from ``-grad`` to the subdifferential of the penalty at ``beta``, per coordinate.
@@ -114,15 +172,17 @@ class Penalty:
         ``max(|grad_j| - a1, 0)``.
         """
         b = np.asarray(beta, dtype=np.float64)
-        g = np.asarray(grad, dtype=np.float64) + self.alpha_l2 * b
+        w = self._w(b)
+        a1 = w * self.alpha_l1
+        g = np.asarray(grad, dtype=np.float64) + w * self.alpha_l2 * b
         return np.where(
             b != 0.0,
-            np.abs(g + self.alpha_l1 * np.sign(b)),
-            np.maximum(np.abs(g) - self.alpha_l1, 0.0),
+            np.abs(g + a1 * np.sign(b)),
+            np.maximum(np.abs(g) - a1, 0.0),
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class L1(Penalty):
     """Lasso penalty ``alpha ||beta||_1`` (the twin of a Laplace prior).
 
@@ -133,9 +193,11 @@ class L1(Penalty):
     """
 
     alpha: float = 1.0
+    weights: tuple | None = field(default=None, repr=False)
 
     def __post_init__(self):
         object.__setattr__(self, "alpha", check_nonnegative(self.alpha, "alpha"))
+        object.__setattr__(self, "weights", _check_weights(self.weights))
 
     @property
     def alpha_l1(self) -> float:  # noqa: D102
@@ -146,7 +208,7 @@ class L1(Penalty):
         return 0.0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class L2(Penalty):
     """Ridge penalty ``alpha / 2 ||beta||_2^2`` (the twin of a Gaussian prior).
 
@@ -160,9 +222,11 @@ class L2(Penalty):
     """
 
     alpha: float = 1.0
+    weights: tuple | None = field(default=None, repr=False)
 
     def __post_init__(self):
         object.__setattr__(self, "alpha", check_nonnegative(self.alpha, "alpha"))
+        object.__setattr__(self, "weights", _check_weights(self.weights))
 
     @property
     def alpha_l1(self) -> float:  # noqa: D102
@@ -173,7 +237,7 @@ class L2(Penalty):
         return self.alpha
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class ElasticNet(Penalty):
     """Elastic-net penalty ``alpha l1_ratio ||b||_1 + alpha (1 - l1_ratio) / 2 ||b||_2^2``.
 
@@ -189,12 +253,14 @@ class ElasticNet(Penalty):
 
     alpha: float = 1.0
     l1_ratio: float = 0.5
+    weights: tuple | None = field(default=None, repr=False)
 
     def __post_init__(self):
         object.__setattr__(self, "alpha", check_nonnegative(self.alpha, "alpha"))
         object.__setattr__(
             self, "l1_ratio", check_scalar(self.l1_ratio, "l1_ratio", lower=0.0, upper=1.0)
         )
+        object.__setattr__(self, "weights", _check_weights(self.weights))
 
     @property
     def alpha_l1(self) -> float:  # noqa: D102

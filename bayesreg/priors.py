@@ -25,7 +25,7 @@ prior, or on ``sigma^2``).
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from typing import NamedTuple
+from typing import ClassVar, NamedTuple
 
 import numpy as np
 from scipy import special
@@ -46,6 +46,8 @@ __all__ = [
     "InverseGammaPrior",
     "SCALE_RANGE",
     "check_scale",
+    "check_scales",
+    "split_scales",
 ]
 
 _LOG2 = float(np.log(2.0))
@@ -85,6 +87,65 @@ def check_scale(value, name: str) -> float:
     return v
 
 
+def check_scales(value, name: str):
+    """A scale, or one scale per coefficient: a float, or a tuple of floats (``inf`` = no penalty).
+
+    A scalar goes through :func:`check_scale`. A 1-D sequence is per-coefficient scales: each entry
+    positive, a finite one within :data:`SCALE_RANGE`, ``inf`` meaning a flat prior on that
+    coefficient (it is unpenalised, as the intercept is); at least one entry must be finite. The
+    vector is stored as a tuple (priors stay immutable and hashable).
+
+    Parameters
+    ----------
+    value : float or sequence of float
+    name : str
+        The argument's name, for the messages.
+
+    Returns
+    -------
+    float or tuple of float
+    """
+    if np.ndim(value) == 0:
+        return check_scale(value, name)
+    try:
+        v = np.array(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be a number or a 1-D sequence of numbers; got {value!r}") from None
+    if v.ndim != 1 or v.size == 0:
+        raise ValueError(f"{name} must be a number or a non-empty 1-D sequence (one scale per coefficient); "
+                         f"got shape {v.shape}")  # fmt: skip
+    bad = np.flatnonzero(np.isnan(v) | (v <= 0))
+    if bad.size:
+        j = int(bad[0])
+        raise ValueError(f"{name}[{j}] = {float(v[j])!r}: every per-coefficient scale must be positive (inf for an "
+                         "unpenalised coefficient)")  # fmt: skip
+    finite = np.isfinite(v)
+    if not finite.any():
+        raise ValueError(f"{name}: every scale is infinite, which is a flat prior on every coefficient (least "
+                         "squares, not a regularised model); give at least one finite scale")  # fmt: skip
+    for j in np.flatnonzero(finite):
+        check_scale(v[j], f"{name}[{j}]")
+    return tuple(float(x) for x in v)
+
+
+def _scales_array(scale) -> np.ndarray:
+    return np.asarray(scale, dtype=np.float64)
+
+
+def split_scales(scale) -> tuple[float, np.ndarray | None]:
+    """``(base, factors)``: a scalar scale is ``(scale, None)``; a vector is ``base * factors``.
+
+    ``base`` is the geometric mean of the finite scales, so the factors are near 1 and a prior
+    with per-coefficient scales is the common-scale prior ``base`` on ``beta_j / factors_j``
+    (``inf`` factors: flat). :mod:`bayesreg.design` (``reweight``) writes the model that way.
+    """
+    if np.ndim(scale) == 0:
+        return float(scale), None
+    v = _scales_array(scale)
+    base = float(np.exp(np.mean(np.log(v[np.isfinite(v)]))))
+    return base, v / base
+
+
 def _as_beta(beta) -> np.ndarray:
     b = np.asarray(beta, dtype=np.float64)
     return b.reshape(1) if b.ndim == 0 else b
@@ -103,6 +164,24 @@ def _f64(x):
 def _sumsq(b: np.ndarray) -> float:
     # np.sum(b * b), not b @ b: beta may carry extra axes (draws), all summed over
     return float(np.sum(b * b))
+
+
+def _check_last_axis(b: np.ndarray, p: int) -> None:
+    if b.shape[-1] != p:
+        raise ValueError(f"beta's last axis has {b.shape[-1]} entries but the prior has {p} per-coefficient scales")
+
+
+def _draw_scales(prior, size):
+    """The scale(s) to draw with: the scalar, or the per-coefficient vector (size's last axis = p)."""
+    if not prior.per_coefficient:
+        return prior.scale
+    s = _scales_array(prior.scale)
+    if not np.isfinite(s).all():
+        raise ValueError(f"{type(prior).__name__} has infinite (flat, improper) scales: it cannot be drawn from")
+    shape = (int(size),) if np.ndim(size) == 0 else tuple(int(k) for k in (size or ()))
+    if not shape or shape[-1] != s.size:
+        raise ValueError(f"size must end with the number of per-coefficient scales, {s.size}; got {size!r}")
+    return s
 
 
 def _positive_support_logp(x, log_density) -> float:
@@ -258,11 +337,49 @@ class Prior:
             "it through the estimator, e.g. BayesianRegression.set_params(prior__scale=...), which replaces it"
         )
 
+    #: The field holding per-coefficient scales where the prior allows a vector (Laplace, Gaussian).
+    _vector_field: ClassVar[str | None] = None
+
+    @property
+    def per_coefficient(self) -> bool:
+        """Whether the prior has one scale per coefficient (a vector ``scale``)."""
+        f = self._vector_field
+        return f is not None and np.ndim(getattr(self, f)) == 1
+
+    @property
+    def n_coefficients(self) -> int | None:
+        """The number of per-coefficient scales (``None`` for a common scale)."""
+        return len(getattr(self, self._vector_field)) if self.per_coefficient else None
+
+    def split(self) -> tuple[Prior, np.ndarray | None]:
+        """``(common-scale prior, factors)``: this prior on ``beta`` is the common one on ``beta / factors``.
+
+        ``(self, None)`` for a prior with one scale. For per-coefficient scales ``b_j`` the common
+        prior has the geometric mean ``b`` of the finite ones and ``factors = b_j / b`` (``inf``:
+        an unpenalised coefficient). See :func:`split_scales` and :func:`bayesreg.design.reweight`.
+        """
+        if not self.per_coefficient:
+            return self, None
+        base, factors = split_scales(getattr(self, self._vector_field))
+        from dataclasses import replace
+
+        return replace(self, **{self._vector_field: base}), factors
+
+    def check_size(self, p: int) -> None:
+        """Raise a ValueError naming the scale unless a per-coefficient scale vector has ``p`` entries."""
+        k = self.n_coefficients
+        if k is not None and k != p:
+            raise ValueError(
+                f"{type(self).__name__}.{self._vector_field} has {k} per-coefficient scales but the data have "
+                f"p = {p} features; give one scale per column (inf for an unpenalised one)"
+            )
+
     def resolve(self, n: int, p: int) -> Prior:
         """The prior with every setting that depends on the data's size fixed (itself for most priors).
 
         :class:`RegularizedHorseshoe` given ``p0`` returns the prior with the global scale
         ``p0 / ((p - p0) sqrt(n))``. Model builders and samplers call it once the data are known.
+        A prior with per-coefficient scales checks that there are ``p`` of them.
 
         Parameters
         ----------
@@ -275,6 +392,7 @@ class Prior:
         -------
         Prior
         """
+        self.check_size(p)
         return self
 
     @property
@@ -305,31 +423,48 @@ class Laplace(Prior):
 
     Parameters
     ----------
-    scale : float
-        Scale ``b`` > 0 (standard deviation ``sqrt(2) b``).
+    scale : float or sequence of float
+        Scale ``b`` > 0 (standard deviation ``sqrt(2) b``), or one scale per coefficient
+        (``b_j``; ``inf`` leaves that coefficient unpenalised: a flat prior). Per-coefficient
+        scales are the weighted lasso ``sigma^2/n sum_j |beta_j| / b_j``.
     """
 
-    scale: float = 1.0
+    scale: float | tuple = 1.0
+    _vector_field: ClassVar[str] = "scale"
 
     def __post_init__(self):
-        object.__setattr__(self, "scale", check_scale(self.scale, "scale"))
+        object.__setattr__(self, "scale", check_scales(self.scale, "scale"))
 
     def gibbs_settings(self) -> GibbsSettings:  # noqa: D102
-        return GibbsSettings("laplace", lam2=1.0 / self.scale**2)
+        return GibbsSettings("laplace", lam2=1.0 / self.split()[0].scale ** 2)
 
     def logp(self, beta) -> float:  # noqa: D102
         b = _as_beta(beta)
-        return float(-b.size * (_LOG2 + np.log(self.scale)) - np.abs(b).sum() / self.scale)
+        if not self.per_coefficient:
+            return float(-b.size * (_LOG2 + np.log(self.scale)) - np.abs(b).sum() / self.scale)
+        s = _scales_array(self.scale)
+        _check_last_axis(b, s.size)
+        on = np.isfinite(s)  # a flat (improper) prior on the others: density 1
+        reps = b.size // s.size
+        return float(-reps * np.sum(_LOG2 + np.log(s[on])) - np.sum(np.abs(b[..., on]) / s[on]))
 
     def sample(self, size, rng=None) -> np.ndarray:  # noqa: D102
-        return np.random.default_rng(rng).laplace(0.0, self.scale, size=size)
+        return np.random.default_rng(rng).laplace(0.0, _draw_scales(self, size), size=size)
 
     def to_pymc(self, name: str, dims=None, sigma=None):  # noqa: D102
         from ._upstream import import_pymc
 
         pm = import_pymc()
-
-        return pm.Laplace(name, mu=_f64(0.0), b=_f64(self.scale), dims=dims)
+        if not self.per_coefficient:
+            return pm.Laplace(name, mu=_f64(0.0), b=_f64(self.scale), dims=dims)
+        s = _scales_array(self.scale)
+        if np.isfinite(s).all():
+            return pm.Laplace(name, mu=_f64(0.0), b=s, dims=dims)
+        # a flat prior on the unpenalised coefficients, the Laplace density on the others
+        on = np.flatnonzero(np.isfinite(s))
+        beta = pm.Flat(name, dims=dims)
+        pm.Potential(f"{name}_prior", pm.logp(pm.Laplace.dist(mu=_f64(0.0), b=s[on]), beta[on]).sum())
+        return beta
 
 
 @dataclass(frozen=True)
@@ -419,17 +554,22 @@ class Gaussian(Prior):
 
     Parameters
     ----------
-    scale : float
-        Standard deviation ``tau`` > 0 (the starting value when ``tau2_prior`` is given).
+    scale : float or sequence of float
+        Standard deviation ``tau`` > 0 (the starting value when ``tau2_prior`` is given), or one
+        per coefficient (``tau_j``; ``inf`` leaves that coefficient unpenalised: a flat prior).
+        Per-coefficient scales are the weighted ridge ``sigma^2/(2n) sum_j beta_j^2 / tau_j^2``.
+        With ``tau2_prior`` the hyperprior is on the common factor: ``tau_j = tau c_j`` with the
+        ratios ``c_j`` of the given scales fixed (``tau`` starts at their geometric mean).
     tau2_prior : InverseGammaPrior, optional
         Inverse-gamma hyperprior on ``tau^2``; ``None`` keeps ``tau`` fixed.
     """
 
-    scale: float = 1.0
+    scale: float | tuple = 1.0
     tau2_prior: InverseGammaPrior | None = None
+    _vector_field: ClassVar[str] = "scale"
 
     def __post_init__(self):
-        object.__setattr__(self, "scale", check_scale(self.scale, "scale"))
+        object.__setattr__(self, "scale", check_scales(self.scale, "scale"))
         if self.tau2_prior is not None and not isinstance(self.tau2_prior, InverseGammaPrior):
             raise TypeError(
                 "tau2_prior must be an InverseGammaPrior or None; "
@@ -437,10 +577,11 @@ class Gaussian(Prior):
             )
 
     def gibbs_settings(self) -> GibbsSettings:  # noqa: D102
+        t = self.split()[0].scale
         if self.tau2_prior is None:
-            return GibbsSettings("gaussian", tau2=self.scale**2)
+            return GibbsSettings("gaussian", tau2=t**2)
         return GibbsSettings("gaussian", hyper=True, ha=self.tau2_prior.shape, hb=self.tau2_prior.scale,
-                             tau2=self.scale**2, hyper_name="tau")  # fmt: skip
+                             tau2=t**2, hyper_name="tau")  # fmt: skip
 
     def map_obstacle(self):  # noqa: D102
         if self.tau2_prior is not None:
@@ -452,11 +593,17 @@ class Gaussian(Prior):
 
     def logp(self, beta) -> float:  # noqa: D102
         b = _as_beta(beta)
-        t = self.scale
-        return float(-0.5 * b.size * (_LOG2PI + 2 * np.log(t)) - 0.5 * _sumsq(b) / t**2)
+        if not self.per_coefficient:
+            t = self.scale
+            return float(-0.5 * b.size * (_LOG2PI + 2 * np.log(t)) - 0.5 * _sumsq(b) / t**2)
+        s = _scales_array(self.scale)
+        _check_last_axis(b, s.size)
+        on = np.isfinite(s)
+        reps = b.size // s.size
+        return float(-0.5 * reps * np.sum(_LOG2PI + 2 * np.log(s[on])) - 0.5 * np.sum((b[..., on] / s[on]) ** 2))
 
     def sample(self, size, rng=None) -> np.ndarray:  # noqa: D102
-        return np.random.default_rng(rng).normal(0.0, self.scale, size=size)
+        return np.random.default_rng(rng).normal(0.0, _draw_scales(self, size), size=size)
 
     def to_pymc(self, name: str, dims=None, sigma=None, tau=None):
         """``beta ~ N(0, tau^2)`` (inside a model context); ``sigma`` is not used.
@@ -469,12 +616,22 @@ class Gaussian(Prior):
 
         pm = import_pymc()
 
+        common, factors = self.split()
         if tau is None and self.tau2_prior is not None:
-            tau2 = self.tau2_prior.to_pymc("tau2", initval=self.scale**2)
+            tau2 = self.tau2_prior.to_pymc("tau2", initval=common.scale**2)
             tau = pm.Deterministic("tau", pm.math.sqrt(tau2))
         elif tau is None:
-            tau = self.scale
-        return pm.Normal(name, mu=_f64(0.0), sigma=_f64(tau), dims=dims)
+            tau = common.scale
+        if factors is None:
+            return pm.Normal(name, mu=_f64(0.0), sigma=_f64(tau), dims=dims)
+        if np.isfinite(factors).all():
+            return pm.Normal(name, mu=_f64(0.0), sigma=_f64(tau) * factors, dims=dims)
+        # a flat prior on the unpenalised coefficients, the normal density on the others
+        on = np.flatnonzero(np.isfinite(factors))
+        beta = pm.Flat(name, dims=dims)
+        pm.Potential(f"{name}_prior", pm.logp(pm.Normal.dist(mu=_f64(0.0), sigma=_f64(tau) * factors[on]),
+                                              beta[on]).sum())  # fmt: skip
+        return beta
 
 
 def _elastic_net_log_norm(b: float, tau: float) -> float:

@@ -363,6 +363,10 @@ def solve(
     if not isinstance(penalty, Penalty):
         raise TypeError(f"penalty must be L1, L2 or ElasticNet; got {type(penalty).__name__}")
     tol, max_iter = _check_options(tol, max_iter, mode, working_set, screening, extrapolation)
+    if penalty.weight_vector is not None:
+        return _solve_weighted(X, y, penalty, fit_intercept=fit_intercept, tol=tol, max_iter=max_iter, mode=mode,
+                               coef_init=coef_init, working_set=working_set, screening=screening,
+                               extrapolation=extrapolation)  # fmt: skip
     problem = make_problem(X, y, fit_intercept, _form(mode))
     w = _check_init(coef_init, problem.p)
     gap, n_iter, conv = _run(
@@ -379,6 +383,61 @@ def solve(
         penalty=penalty,
         tol=tol,
     )
+
+
+def weights_to_factors(penalty: Penalty) -> np.ndarray:
+    """The column multipliers ``c_j`` that turn a weighted penalty into the common one (``inf``: unpenalised).
+
+    ``w_j |b_j|`` with ``b_j = c_j g_j`` is ``|g_j|`` when ``c_j = 1/w_j`` (L1); ``w_j b_j^2`` is
+    ``g_j^2`` when ``c_j = 1/sqrt(w_j)`` (L2). An elastic net has both terms, and no single
+    multiplier turns both into the common penalty: it is refused (unless every weight is 0 or 1).
+    """
+    w = penalty.weight_vector
+    with np.errstate(divide="ignore"):
+        if isinstance(penalty, L1) or penalty.alpha_l2 == 0.0:
+            return 1.0 / w
+        if penalty.alpha_l1 == 0.0:
+            return 1.0 / np.sqrt(w)
+    if np.all((w == 0.0) | (w == 1.0)):
+        with np.errstate(divide="ignore"):
+            return 1.0 / w
+    raise ValueError(
+        "per-coefficient weights of an elastic-net penalty (both L1 and L2 parts) other than 0 and 1 have no "
+        "column-rescaling form and are not supported; use weighted L1 or weighted L2"
+    )
+
+
+def _solve_weighted(X, y, penalty, *, fit_intercept, coef_init, **options) -> SolverResult:
+    """The weighted penalty on the common-weight working model of :func:`bayesreg.design.reweight`.
+
+    ``sum_j w_j pen(b_j)`` with ``b_j = c_j g_j`` is ``pen(g)`` on the columns ``c_j x_j``; an
+    unpenalised column (``w_j = 0``) is profiled out exactly (its coefficient and the intercept at
+    their conditional optimum). The working objective equals the full one at the profiled point
+    (same ``1/(2n)`` normalisation), so its duality gap certifies the full problem.
+    """
+    from ..design import prepare_data, reweight
+    from .ridge import ridge
+
+    data = prepare_data(X, y, fit_intercept=fit_intercept)
+    w = penalty.weight_vector
+    if w.size != data.p:
+        raise ValueError(f"the penalty has {w.size} weights but the data have p = {data.p} features")
+    rw = reweight(data, weights_to_factors(penalty))
+    work = rw.working
+    source = (work.X, work.y) if work.X is not None else (work.stats, None)
+    inner = penalty.unweighted()
+    if coef_init is not None:
+        b = check_vector(coef_init, "coef_init", n=data.p, n_name="the number of features")
+        coef_init = b[rw.penalised] / rw.multipliers[rw.penalised]
+    if isinstance(inner, L1 | ElasticNet) or inner.alpha_l1 > 0:
+        res = solve(*source, inner, fit_intercept=work.fit_intercept, coef_init=coef_init, **options)
+        gamma, b0, gap, n_iter, conv, tol = res.coef, res.intercept, res.gap, res.n_iter, res.converged, res.tol
+    else:
+        r = ridge(*source, inner.alpha, fit_intercept=work.fit_intercept)
+        gamma, b0, gap, n_iter, conv, tol = r.coef, r.intercept, 0.0, 0, True, options["tol"]
+    coef, intercept = rw.coef(gamma, b0 if work.fit_intercept else None)
+    return SolverResult(coef=coef, intercept=intercept, gap=gap, n_iter=n_iter, converged=conv, penalty=penalty,
+                        tol=tol)  # fmt: skip
 
 
 def lasso(X, y=None, alpha: float = 1.0, **kwargs) -> SolverResult:
