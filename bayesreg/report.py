@@ -5,10 +5,12 @@
 1. the data (:meth:`ModelSpec.load_data`);
 2. the noise scale: the spec's number, or a plug-in estimate (``"estimate"``: the least-squares
    residual sd when ``n > p + 1``, else that of a cross-validated lasso), or free in the
-   posterior (``"jeffreys"``);
+   posterior (``"jeffreys"`` or a prior on sigma such as ``"halfcauchy(2.5)"``);
 3. the prior scale: the spec's number, or chosen by :func:`bayesreg.choose_prior_scale`
-   (``"empirical_bayes"``: marginal likelihood for a Gaussian prior, Monte Carlo EM for a
-   Laplace prior), or sampled under its hyperprior (``"hyperprior"``);
+   (``"empirical_bayes"``: marginal likelihood for a Gaussian prior, with sigma fixed or
+   jointly by type-II maximum likelihood, a spec with a prior on sigma being refused by the
+   spec check; Monte Carlo EM for a Laplace prior, whose Gibbs runs sample sigma under the
+   spec's own prior on it), or sampled under its hyperprior (``"hyperprior"``);
 4. the posterior (:func:`bayesreg.sample_posterior`), when asked for; where sigma or the scale
    is sampled, the MAP below is taken at their posterior means;
 5. the exact MAP (:func:`bayesreg.map_estimate`), scikit-learn's penalised fit at the mapped
@@ -407,13 +409,20 @@ def run_spec(
     prior = None
     if p_spec.scale == "empirical_bayes":
         method = "marginal_likelihood" if p_spec.family == "gaussian" else "mcem"
+        # MCEM samples sigma under the spec's own prior on it (the lambda update does not involve
+        # it); the gaussian's closed-form evidence has none (the spec check refuses a sigma prior there)
+        eb_sigma = sigma if p_spec.family == "gaussian" else _posterior_sigma_arg(spec, sigma)
         choice = steps.run(
             f"choosing the prior scale ({method})", bayesreg.choose_prior_scale, X, y,
-            "gaussian" if p_spec.family == "gaussian" else "laplace", sigma=sigma, method=method,
+            "gaussian" if p_spec.family == "gaussian" else "laplace", sigma=eb_sigma, method=method,
             random_seed=inf.seed, draws=500 if fast else 2000,  # Gibbs draws per MCEM iteration
         )
         res.scale_choice = choice
-        res.notes.append(f"prior scale chosen by {method}: {choice!r}")
+        under = ""
+        if _sigma_free(spec) and method == "mcem":
+            prior_word = "Jeffreys' prior" if spec.sigma == "jeffreys" else f"the prior {spec.sigma}"
+            under = f", sigma sampled under {prior_word}"
+        res.notes.append(f"prior scale chosen by {method}{under}: {choice!r}")
         if sigma is None:
             sigma = float(choice.sigma)
         prior = _at_scale(spec, choice)

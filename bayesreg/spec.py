@@ -523,6 +523,24 @@ def _check_likelihood(c: _Checker, doc, data: DataSpec) -> LikelihoodSpec:
     return LikelihoodSpec(family, trials)
 
 
+def _check_evidence_sigma(c: _Checker, prior: PriorSpec, sigma) -> None:
+    """A Gaussian prior's scale by empirical Bayes has no form with a prior on sigma: refuse it, saying what works.
+
+    Its evidence is maximised over ``(tau, sigma)`` jointly in closed form (type-II maximum likelihood,
+    :func:`bayesreg.choose_prior_scale`), which integrates no prior on sigma; run with one, the scale
+    would be chosen as if sigma had none while the posterior used it. (The Laplace priors' Monte Carlo
+    EM samples sigma under the spec's prior, so they take one.)
+    """
+    if prior.family != "gaussian" or prior.scale != "empirical_bayes":
+        return
+    if isinstance(sigma, str) and sigma not in SIGMA_WORDS:
+        c.fail("[prior] scale", f"= \"empirical_bayes\" with [noise] sigma = {sigma!r}: the gaussian prior's scale "
+               "is chosen by maximising the evidence over tau and sigma together (type-II maximum likelihood), "
+               "which has no form with a prior on sigma. Use [noise] sigma = \"jeffreys\" (tau and sigma both by "
+               "type-II maximum likelihood), a number or \"estimate\" (sigma fixed), or keep the prior on sigma "
+               "with [prior] scale = \"hyperprior\" (an inverse-gamma prior on tau^2, sampled with sigma)")  # fmt: skip
+
+
 def _check_glm(c: _Checker, doc, lik: LikelihoodSpec, prior: PriorSpec) -> None:
     """What a GLM has not: a noise scale, a prior defined through it, a scale chosen from the data."""
     fam = lik.family
@@ -638,6 +656,7 @@ def parse_spec(doc: dict, path=None) -> ModelSpec:
         if "noise" not in doc:
             c.fail("noise", "is required (the [noise] table with sigma) for the gaussian likelihood")
         sigma = _check_sigma(c, doc["noise"])
+        _check_evidence_sigma(c, prior, sigma)
     else:
         _check_glm(c, doc, likelihood, prior)
         sigma = None
