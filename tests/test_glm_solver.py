@@ -635,3 +635,84 @@ def test_read_only_inputs_are_accepted():
         a.setflags(write=False)
     res = glm_fit(X, y, "binomial", l1=0.5, trials=m)
     assert res.converged
+
+
+@pytest.fixture
+def residual_spy(monkeypatch):
+    """Count the Newton directions computed in the residual form (``_newton_direction_residual``)."""
+    calls = []
+    inner = glm._newton_direction_residual
+
+    def spy(*args, **kwargs):
+        calls.append(args[4].size)  # the working set's size on entry
+        return inner(*args, **kwargs)
+
+    monkeypatch.setattr(glm, "_newton_direction_residual", spy)
+    return calls
+
+
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_residual_sweeps_equal_sklearn_saga(monkeypatch, residual_spy, fit_intercept):
+    # the inner CD on the residual (no Gram) is used for large working sets on wide data; its threshold
+    # is lowered here so that scikit-learn's saga (slow on large p > n problems) stays cheap as the
+    # reference: p = 200 > n = 50 at l1_max/30, working sets of 50 to 100 features
+    from bayesreg.solvers import _route
+
+    monkeypatch.setattr(glm, "RESIDUAL_MIN_WS", _route.SOLVER_MAX_P + 1)
+    X, y, _ = design("p>n", seed=21)
+    l1 = glm_l1_max(X, y, "bernoulli", fit_intercept=fit_intercept) / 30
+    res = glm_fit(X, y, "bernoulli", l1=l1, tol=TOL, fit_intercept=fit_intercept)
+    sk = logreg(1.0 / l1, 1.0, "saga").set_params(fit_intercept=fit_intercept).fit(X, y)
+    assert residual_spy, "the residual form did not run"
+    assert res.converged and res.gap <= TOL * res.scale
+    np.testing.assert_array_equal(res.coef != 0, sk.coef_[0] != 0)
+    assert rel(res.coef, sk.coef_[0]) < 1e-6
+    if fit_intercept:
+        assert abs(res.intercept - sk.intercept_[0]) < 1e-6 * max(1.0, abs(sk.intercept_[0]))
+
+
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_residual_rule_on_wide_data_gives_the_gram_forms_map(monkeypatch, residual_spy, fit_intercept):
+    # at the default threshold a wide problem with ~100 non-zeros takes the residual form by the rule
+    # alone; forcing the Gram form everywhere must give the same MAP (both certified to TOL, so the
+    # coefficients agree to sqrt(2 gap / mu), far below 1e-8 here) and the same support
+    r = np.random.default_rng(5)
+    n, p = 100, 400
+    X = r.standard_normal((n, p)) @ np.linalg.cholesky(0.5 ** np.abs(np.subtract.outer(np.arange(p), np.arange(p)))).T
+    beta = np.zeros(p)
+    beta[:6] = [1.5, -1.0, 0.8, 0.5, -0.7, 1.0]
+    y = (r.random(n) < 1.0 / (1.0 + np.exp(-(0.3 + X @ beta)))).astype(float)
+    l1 = glm_l1_max(X, y, "bernoulli", fit_intercept=fit_intercept) / 50
+    res = glm_fit(X, y, "bernoulli", l1=l1, tol=TOL, fit_intercept=fit_intercept)
+    assert residual_spy and max(residual_spy) >= glm.RESIDUAL_MIN_WS
+    monkeypatch.setattr(glm, "RESIDUAL_MIN_WS", p + 1)
+    ref = glm_fit(X, y, "bernoulli", l1=l1, tol=TOL, fit_intercept=fit_intercept)
+    assert res.converged and ref.converged
+    np.testing.assert_array_equal(res.coef != 0, ref.coef != 0)
+    assert rel(res.coef, ref.coef) < 1e-8
+    assert abs(res.intercept - ref.intercept) < 1e-8
+
+
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_residual_direction_is_the_gram_direction(fit_intercept):
+    # one proximal Newton direction, computed both ways on the same IRLS model (working set = every
+    # feature, so no growth): the residual sweeps minimise the same penalised quadratic, so the steps
+    # agree to the inner tolerance (a wrong centring or Hessian diagonal would change them)
+    from bayesreg.solvers import _route
+
+    X, y, _ = design("p>n", seed=3)
+    pb = glm._make(X, y, "bernoulli", None, fit_intercept)
+    l1 = glm._l1_max(pb) / 10
+    beta = np.zeros(pb.p)
+    beta[[0, 3, 7]] = [0.4, -0.2, 0.1]
+    eta = X @ beta + (0.2 if fit_intercept else 0.0)
+    g, w = pb.fam.gradient(pb.y, eta, pb.m), pb.fam.weights(eta, pb.m)
+    ws = np.arange(pb.p)
+    with _route.force_route("compiled"):
+        _, d_gram, d0_gram, u_gram = glm._newton_direction(pb, g, w, beta, ws, l1, 0.0, 1e-14, pb.p)
+        _, d_res, d0_res, u_res = glm._newton_direction_residual(pb, g, w, beta, ws, l1, 0.0, 1e-14, pb.p)
+    assert np.count_nonzero(beta + d_gram) > 3
+    np.testing.assert_array_equal(beta + d_gram != 0, beta + d_res != 0)
+    assert rel(d_res, d_gram) < 1e-8
+    assert rel(u_res, u_gram) < 1e-8
+    assert abs(d0_res - d0_gram) < 1e-8 * max(1.0, abs(d0_gram))
