@@ -148,6 +148,25 @@ class Family:
         """Loss per row: the negative log-likelihood minus its saturated value (half the deviance)."""
         raise NotImplementedError
 
+    def loss_of(self, y, trials=None):
+        """The loss per row as a function of ``eta`` alone, for a fixed target.
+
+        Parts that depend on ``y`` and ``trials`` only (the saturated constant) are computed once
+        here, not at every call: solvers evaluate the loss of one target many times. The values
+        are those of :meth:`loss`.
+
+        Parameters
+        ----------
+        y : array_like of shape (n,)
+        trials : array_like of shape (n,), optional
+
+        Returns
+        -------
+        callable
+            ``eta -> loss(y, eta, trials)``.
+        """
+        return lambda eta: self.loss(y, eta, trials)
+
     def nll(self, y, eta, trials=None):  # pragma: no cover - abstract
         """Negative log-likelihood per row, with every normalising constant (``sigma = 1`` for Gaussian)."""
         raise NotImplementedError
@@ -344,13 +363,35 @@ class Binomial(Family):
         return self._m(trials, eta) * _expit(eta)
 
     def loss(self, y, eta, trials=None):  # noqa: D102
-        y = np.asarray(y, dtype=np.float64)
         eta = np.asarray(eta, dtype=np.float64)
+        y = np.asarray(y, dtype=np.float64)
         m = self._m(trials, eta)
-        # m log(1 + e^eta) - y eta = y log(1 + e^-eta) + (m - y) log(1 + e^eta): no cancellation
-        fit = y * np.logaddexp(0.0, -eta) + (m - y) * np.logaddexp(0.0, eta)
-        sat = _xlogy(y, y / m) + _xlogy(m - y, (m - y) / m)  # <= 0: minus the saturated loss
-        return np.maximum(fit + sat, 0.0)
+        shape = np.broadcast_shapes(y.shape, m.shape)
+        return self.loss_of(np.broadcast_to(y, shape), np.broadcast_to(m, shape))(eta)
+
+    def loss_of(self, y, trials=None):  # noqa: D102
+        y = np.asarray(y, dtype=np.float64)
+        m = self._m(trials, y)
+        rest = m - y
+        sat = _xlogy(y, y / m) + _xlogy(rest, rest / m)  # <= 0: minus the saturated loss, once per target
+        if np.all((y == 0.0) | (rest == 0.0)):
+            # every row all successes or all failures (always so for 0/1 labels): one of the two terms
+            # below is 0 and the saturated constant is 0, so the loss is m log(1 + e^(-s eta)), s = +-1
+            # (the same floating-point values, with one logaddexp instead of two)
+            sign = np.where(rest == 0.0, -1.0, 1.0)
+
+            def loss(eta):
+                return m * np.logaddexp(0.0, sign * np.asarray(eta, dtype=np.float64))
+
+            return loss
+
+        def loss(eta):
+            eta = np.asarray(eta, dtype=np.float64)
+            # m log(1 + e^eta) - y eta = y log(1 + e^-eta) + (m - y) log(1 + e^eta): no cancellation
+            fit = y * np.logaddexp(0.0, -eta) + rest * np.logaddexp(0.0, eta)
+            return np.maximum(fit + sat, 0.0)
+
+        return loss
 
     def nll(self, y, eta, trials=None):  # noqa: D102
         from scipy.special import gammaln

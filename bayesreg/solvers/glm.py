@@ -96,6 +96,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
+from functools import cached_property
 from typing import NamedTuple
 
 import numpy as np
@@ -257,8 +258,12 @@ class _GLM:
     def p(self) -> int:
         return self.X.shape[1]
 
+    @cached_property
+    def _loss_rows(self):
+        return self.fam.loss_of(self.y, self.m)  # the target's constants computed once per problem
+
     def loss(self, eta) -> float:
-        return float(np.sum(self.fam.loss(self.y, eta, self.m)))
+        return float(np.sum(self._loss_rows(eta)))
 
     def null(self) -> tuple[float, float]:
         """Intercept of the null model and its loss (the scale of ``tol``)."""
