@@ -630,8 +630,9 @@ def _sparse_section(summary, figure: str | None) -> list[str]:
         "",
         "The posterior mean of a Laplace or horseshoe model is never sparse. Decoupled shrinkage and selection "
         "(Hahn and Carvalho 2015) summarises it by the adaptive lasso fitted to the posterior mean's fit, along "
-        "its whole path (`bayesreg.sparse_summary`), and judges each model size by the posterior of the "
-        "variance its summary explains (rho^2). The chosen size is the smallest whose band reaches the full "
+        "its whole path (`bayesreg.sparse_summary`), and judges each model size by the posterior of its "
+        "variance explained (rho^2: the model's, with the summary's distance to the model's fit counted as "
+        "noise). The chosen size is the smallest whose band reaches the full "
         f"model's posterior mean; bands are {band}.",
         "",
         "| size | variables | rho^2 mean | low | high |",

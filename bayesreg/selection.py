@@ -21,14 +21,23 @@ turns a posterior into a short list of variables in one of three ways:
 
     .. math::
 
-        \rho^2_{\lambda,d} = \frac{\lVert X\gamma_\lambda\rVert^2}
-            {\lVert X\gamma_\lambda\rVert^2 + n\sigma_d^2 + \lVert X\beta_d - X\gamma_\lambda\rVert^2},
+        \rho^2_{\lambda,d} = \frac{n^{-1}\lVert X\beta_d\rVert^2}
+            {n^{-1}\lVert X\beta_d\rVert^2 + \sigma_d^2 + n^{-1}\lVert X\beta_d - X\gamma_\lambda\rVert^2}:
 
-    (Hahn and Carvalho's :math:`\rho^2_\lambda`, written with :math:`n^{-1}` on every term in the
-    paper): the variation of the summary's predictions against it plus what it leaves unexplained
-    (the noise and its distance to the model's fit) when :math:`(\beta_d, \sigma_d)` is the truth.
-    The empty summary explains nothing (:math:`\rho^2 = 0`). The full model is :math:`\lambda = 0`, whose
-    summary is the posterior mean itself (:math:`\gamma_0 = \bar\beta`). The chosen size is the
+    the model's variation explained, :math:`\lVert X\beta\rVert^2 / (\lVert X\beta\rVert^2 +
+    n\sigma^2)`, with the summary's distance to the model's fit counted as noise, when
+    :math:`(\beta_d, \sigma_d)` is the truth. The numerator is the *model's* fit
+    :math:`X\beta_d`, not the summary's: the summary enters only through its discrepancy, so the
+    curve orders the summaries as their excess loss does. This is Hahn and Carvalho's (2015)
+    :math:`\rho^2_\lambda` (their section on the variation explained of a sparsified linear
+    predictor) as the reference implementation computes it: Kowal's R package ``fosr``,
+    ``R/variable_selection_functions.R``, ``computeRho`` (``XB2 / (XB2 + post_trace_sigma_2 +
+    ||XB - X beta_lambda||^2)`` with ``XB = X beta_d`` and ``post_trace_sigma_2 = n sigma_d^2``).
+    The empty summary is not at 0 but at :math:`\lVert X\beta_d\rVert^2 / (2\lVert X\beta_d\rVert^2
+    + n\sigma_d^2)`, between half the model's own value and all of it (half when the noise is
+    small against the signal). The full model is :math:`\lambda = 0`, whose
+    summary is the posterior mean itself (:math:`\gamma_0 = \bar\beta`; its :math:`\rho^2_0` still
+    counts each draw's distance to it). The chosen size is the
     smallest whose band (``level``, default 90%) reaches the posterior mean of the full model's
     :math:`\rho^2_0`: the rule of the paper and of the reference implementation
     (Kowal's ``fosr_select``, which uses an HPD band, the default here too). The paper's *excess
@@ -391,8 +400,9 @@ def _dss(d, level, interval, n_lambdas, eps, tol, max_iter, refine):
     for k in range(gammas.shape[0]):
         diff = Z - G[k]
         loss[:, k] = np.einsum("dk,dk->d", diff, diff)
-    sfit2 = np.einsum("kj,kj->k", G, G)  # ||X gamma_k||^2 (the summary's own fit)
-    rho2 = sfit2[None, :] / (sfit2[None, :] + ns2[:, None] + loss)
+    # Hahn and Carvalho's rho^2_lambda: the model's fit ||X beta_d||^2 over itself plus the noise and
+    # the summary's discrepancy (Kowal's computeRho; not the summary's own ||X gamma||^2 on top)
+    rho2 = fit2[:, None] / (fit2[:, None] + ns2[:, None] + loss)
     excess = np.sqrt(loss / n + sigma[:, None] ** 2) - sigma[:, None]
     rho_band = _band(rho2, level, interval)
     ex_band = _band(excess, level, interval)

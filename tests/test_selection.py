@@ -80,10 +80,11 @@ def test_rho2_and_excess_loss_by_hand():
     beta_bar = B.mean(axis=0)
 
     def rho2(gamma):
+        # Hahn and Carvalho's rho^2_lambda: the model's fit over itself, the noise and the summary's discrepancy
         out = np.empty(len(B))
         for d in range(len(B)):
             fit, summ = Xc @ B[d], Xc @ gamma
-            out[d] = summ @ summ / (summ @ summ + n * sig[d] ** 2 + np.sum((fit - summ) ** 2))
+            out[d] = fit @ fit / (fit @ fit + n * sig[d] ** 2 + np.sum((fit - summ) ** 2))
         return out
 
     for _, row in s.table.iterrows():
@@ -124,7 +125,8 @@ def test_hdi_band_is_the_narrowest_window():
     Xc = X - X.mean(axis=0)
     gamma = _flat(post["beta"]).mean(axis=0)
     fit, summ = B @ Xc.T, Xc @ gamma
-    r2 = np.sort(summ @ summ / (summ @ summ + len(X) * sig**2 + np.sum((fit - summ) ** 2, 1)))
+    fit2 = np.sum(fit**2, 1)
+    r2 = np.sort(fit2 / (fit2 + len(X) * sig**2 + np.sum((fit - summ) ** 2, 1)))
     m = r2.size
     k = int(np.floor(0.9 * m))
     i = np.argmin(r2[k:] - r2[: m - k])
