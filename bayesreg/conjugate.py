@@ -95,6 +95,12 @@ def _check_gaussian_prior(prior) -> Gaussian:
     obstacle = closed_form_obstacle(prior)
     if obstacle is not None:
         raise obstacle[0](obstacle[1])
+    if prior.per_coefficient:
+        raise ValueError(
+            "this closed form takes one common scale tau; for per-coefficient scales draw from the exact posterior "
+            "with bayesreg.sample_posterior(..., sampler='exact') (it samples the common-scale working model and "
+            "maps the draws back)"
+        )
     return prior
 
 

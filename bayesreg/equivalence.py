@@ -183,6 +183,35 @@ def _objective(stats, fit_intercept, penalty, coef, intercept) -> float:
     return float(rss / (2.0 * n) + penalty.value(coef))
 
 
+def _fit_rescaled(est, X, y, factors, fit_intercept) -> tuple[np.ndarray, float]:
+    """Fit scikit-learn's twin; for per-coefficient scales on rescaled columns, computed independently here.
+
+    Finite relative scales ``c_j``: the estimator of the common prior fitted on ``X * c``, its
+    coefficients times ``c``. Infinite ones (unpenalised): the intercept and those columns are
+    projected out of the others and of ``y`` by a QR factorisation of the rows (not the Gram form
+    the package's solver uses), the estimator is fitted without intercept on what is left, and the
+    unpenalised coefficients and the intercept are the least-squares fit of the remaining residual.
+    """
+    if factors is None:
+        est.fit(X, y)
+        return np.ravel(est.coef_), (float(np.ravel(est.intercept_)[0]) if fit_intercept else 0.0)
+    free = ~np.isfinite(factors)
+    if not free.any():
+        est.fit(X * factors, y)
+        b0 = float(np.ravel(est.intercept_)[0]) if fit_intercept else 0.0
+        return np.ravel(est.coef_) * factors, b0
+    n = X.shape[0]
+    Z = np.column_stack(([np.ones(n)] if fit_intercept else []) + [X[:, free]])
+    Q, _ = np.linalg.qr(Z)
+    XP = X[:, ~free] * factors[~free]
+    est.fit(XP - Q @ (Q.T @ XP), y - Q @ (Q.T @ y))
+    beta = np.empty(X.shape[1])
+    beta[~free] = np.ravel(est.coef_) * factors[~free]
+    sol = np.linalg.lstsq(Z, y - X[:, ~free] @ beta[~free], rcond=None)[0]
+    beta[free] = sol[1:] if fit_intercept else sol
+    return beta, (float(sol[0]) if fit_intercept else 0.0)
+
+
 def _glm_objective(data, penalty, coef, intercept) -> float:
     """Mean loss plus penalty of a GLM solution (the negative log posterior over n, up to a constant)."""
     eta = data.X @ coef + (intercept if data.fit_intercept else 0.0)
@@ -283,17 +312,21 @@ def check_equivalence(
                            seconds, note)  # fmt: skip
 
     rows["exact"] = row("exact MAP", exact.coef, exact.intercept, t_exact, f"gap {exact.gap:.2g}")
-    est = mapping.to_sklearn(prior, sigma=sigma, n_samples=n, fit_intercept=fit_intercept)
+    common, factors = mapping.rescaled_columns(prior)
+    free = np.zeros(data.p, dtype=bool) if factors is None else ~np.isfinite(factors)
+    est = mapping.to_sklearn(common, sigma=sigma, n_samples=n, fit_intercept=fit_intercept and not free.any())
     est_name = f"{type(est).__name__}(alpha={est.alpha:.6g}" + (
         f", l1_ratio={est.l1_ratio:.6g})" if type(est).__name__ == "ElasticNet" else ")"
     )
+    if factors is not None:
+        est_name += " on the columns times their relative prior scales" + (
+            " (the unpenalised ones and the intercept projected out first)" if free.any() else "")
     if data.X is not None:
         if hasattr(est, "max_iter") and type(est).__name__ != "Ridge":
             est.set_params(tol=tol, max_iter=1_000_000)
         t0 = time.perf_counter()
-        est.fit(data.X, data.y)
-        rows["sklearn"] = row("scikit-learn", est.coef_, est.intercept_ if fit_intercept else 0.0,
-                              time.perf_counter() - t0)  # fmt: skip
+        coef, b0 = _fit_rescaled(est, data.X, data.y, factors, fit_intercept)
+        rows["sklearn"] = row("scikit-learn", coef, b0, time.perf_counter() - t0)
     if find_map:
         from .inference import find_map as _find_map
         from .models import build_model
@@ -392,7 +425,8 @@ def _check_glm(X, y, prior, sigma, fit_intercept, feature_names, find_map, rtol,
                            note)  # fmt: skip
 
     rows["exact"] = row("exact MAP", exact.coef, exact.intercept, t_exact, f"gap {exact.gap:.2g}")
-    est = mapping.to_sklearn_glm(prior, family=fam, n_samples=data.n, fit_intercept=fit_intercept, tol=1e-12,
+    common, factors = mapping.rescaled_columns(prior)
+    est = mapping.to_sklearn_glm(common, family=fam, n_samples=data.n, fit_intercept=fit_intercept, tol=1e-12,
                                  max_iter=1_000_000)  # fmt: skip
     if est is None:
         est_name = f"none (scikit-learn has no {fam.name} model with this penalty)"
@@ -403,12 +437,13 @@ def _check_glm(X, y, prior, sigma, fit_intercept, feature_names, find_map, rtol,
                         f"solver={params['solver']!r})")  # fmt: skip
         else:
             est_name = f"PoissonRegressor(alpha={params['alpha']:.6g})"
+        if factors is not None:
+            est_name += " on the columns times their relative prior scales"
         t0 = time.perf_counter()
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # saga's convergence chatter at tol 1e-12: its distance is checked below
-            est.fit(data.X, data.y)
-        b0 = float(np.ravel(est.intercept_)[0]) if fit_intercept else 0.0
-        rows["sklearn"] = row("scikit-learn", est.coef_, b0, time.perf_counter() - t0)
+            coef, b0 = _fit_rescaled(est, data.X, data.y, factors, fit_intercept)
+        rows["sklearn"] = row("scikit-learn", coef, b0, time.perf_counter() - t0)
     if find_map:
         from .inference import find_map as _find_map
         from .models import build_model

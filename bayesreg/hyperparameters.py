@@ -51,7 +51,7 @@ from .conjugate import _Evidence, _gram
 from .exceptions import ConvergenceWarning, SamplingWarning
 from .mapping import park_casella_alpha, ridge_alpha
 from .noise import parse_sigma
-from .priors import SCALE_RANGE, GammaPrior, Gaussian, Laplace, ParkCasella
+from .priors import SCALE_RANGE, GammaPrior, Gaussian, Laplace, ParkCasella, Prior
 
 __all__ = ["PriorScaleResult", "choose_prior_scale"]
 
@@ -160,6 +160,12 @@ def _family(prior_family) -> tuple[str, object]:
             return "gaussian", None
         if issubclass(prior_family, Laplace | ParkCasella):
             return "laplace", None
+    if isinstance(prior_family, Prior) and prior_family.per_coefficient:
+        raise ValueError(
+            f"prior_family={prior_family!r} has per-coefficient scales; the empirical-Bayes choice and the "
+            "shrinkage grid vary one common scale: pass the family ('laplace' or 'gaussian'), or fit with the "
+            "per-coefficient prior as it is (map_estimate, sample_posterior)"
+        )
     if isinstance(prior_family, Gaussian):
         return "gaussian", prior_family
     if isinstance(prior_family, Laplace | ParkCasella):

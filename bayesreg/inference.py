@@ -21,6 +21,7 @@ import numpy as np
 
 from ._posterior import pointwise_log_likelihood
 from ._validation import check_scalar
+from .design import reweight
 from .families import Gaussian as GaussianFamily
 from .families import family as parse_family
 from .models import ModelData, check_prior, prepare_data
@@ -229,6 +230,7 @@ def map_estimate(
 
     b0_prior = parse_intercept_prior(intercept_prior, fit_intercept)
     data = prepare_data(X, y, fit_intercept=fit_intercept, feature_names=feature_names, standardize=standardize)
+    prior.check_size(data.p)
     if b0_prior is not None and (data.X is None or data.standardize):
         raise ValueError("map_estimate with intercept_prior needs the rows (X, y) and standardize=False")
     noise = sigma_spec.resolve(data.y_var, data.X, data.y)
@@ -307,15 +309,19 @@ def _glm_map(X, y, prior, sigma, fam, trials, fit_intercept, standardize, featur
                         family=fam, trials=trials)  # fmt: skip
     check_glm_arguments(data, prior, "default" if sigma is _REQUIRED else sigma)
     n = data.n
+    prior.check_size(data.p)
     # the negative log prior divided by n is the penalty of the mean loss: prior_to_penalty at sigma = 1
     pen = prior_to_penalty(prior, sigma=1.0, n_samples=n)
-    s = data.x_scale
-    Xs = data.X / s if data.standardize else data.X
-    res = glm_fit(Xs, data.y, data.family, n * pen.alpha_l1, n * pen.alpha_l2, fit_intercept=data.fit_intercept,
-                  trials=data.trials, tol=tol, max_iter=max_iter)  # fmt: skip
+    # per-coefficient scales: the common-scale prior on rescaled columns (design.reweight; standardize too)
+    common, factors = prior.split()
+    rw = reweight(data, np.ones(data.p) if factors is None else factors)
+    inner = prior_to_penalty(common, sigma=1.0, n_samples=n)
+    res = glm_fit(rw.working.X, data.y, data.family, n * inner.alpha_l1, n * inner.alpha_l2,
+                  fit_intercept=data.fit_intercept, trials=data.trials, tol=tol, max_iter=max_iter)  # fmt: skip
+    coef, intercept = rw.coef(res.coef, res.intercept)
     return MAPResult(
-        coef=np.array(res.coef) / s,
-        intercept=float(res.intercept),
+        coef=coef,
+        intercept=float(intercept),
         sigma=float("nan"),
         penalty=pen,
         objective=float(res.objective) / n,

@@ -49,15 +49,30 @@ class Sampler:
         """Why this sampler does not apply to the model, or ``None`` when it does."""
         raise NotImplementedError
 
+    #: Whether the sampler takes per-coefficient prior scales as they are (NUTS on the PyMC model);
+    #: the others sample the common-scale working model of :func:`bayesreg.design.reweight`.
+    takes_vector_scales: ClassVar[bool] = False
+
     def run(self, data, prior, noise, *, draws: int, chains: int, random_seed=None, progressbar: bool = True,
             log_likelihood: bool = False, posterior_predictive: bool = False, check: bool = True,
             intercept_prior=None):  # fmt: skip
         """Sample the posterior; return the package's posterior container (see the module docstring).
 
         ``intercept_prior`` (a :class:`~bayesreg.models.NormalIntercept` or None: flat) is part of
-        the model; every sampler takes it.
+        the model; every sampler takes it. A prior with per-coefficient scales is sampled, by the
+        samplers that need one common scale, on the working model of
+        :func:`bayesreg.design.reweight` (rescaled columns, unpenalised ones profiled out), and
+        the draws are mapped back (:func:`_run_reweighted`).
         """
-        raise NotImplementedError  # pragma: no cover - overridden
+        kw = dict(draws=draws, chains=chains, random_seed=random_seed, progressbar=progressbar,
+                  log_likelihood=log_likelihood, posterior_predictive=posterior_predictive, check=check,
+                  intercept_prior=intercept_prior)  # fmt: skip
+        if prior.per_coefficient and not self.takes_vector_scales:
+            return _run_reweighted(self, data, prior, noise, **kw)
+        return self._run(data, prior, noise, **kw)
+
+    def _run(self, data, prior, noise, **kw):  # pragma: no cover - overridden
+        raise NotImplementedError
 
 
 @dataclass(frozen=True)
@@ -80,7 +95,7 @@ class ExactSampler(Sampler):
             return "standardize=True is available with NUTS only"
         return None
 
-    def run(self, data, prior, noise, *, draws, chains, random_seed=None, progressbar=True, log_likelihood=False,
+    def _run(self, data, prior, noise, *, draws, chains, random_seed=None, progressbar=True, log_likelihood=False,
             posterior_predictive=False, check=True, intercept_prior=None):  # fmt: skip
         """Exact draws (``tune`` does not apply)."""
         from .conjugate import exact_posterior
@@ -113,7 +128,10 @@ class GibbsSampler(Sampler):
         if not data.is_gaussian:
             from .samplers.pg import pg_obstacle
 
-            return pg_obstacle(prior, data)
+            if prior.per_coefficient and not np.isfinite(prior.split()[1]).all():
+                return (f"an unpenalised coefficient (infinite scale) cannot be profiled out of the {data.family.name} "
+                        "model; NUTS samples it")  # fmt: skip
+            return pg_obstacle(prior.split()[0], data)
         if isinstance(prior, RegularizedHorseshoe):
             if noise.gibbs_settings()[0] not in ("fixed", "invgamma"):
                 return (f"the regularised horseshoe's Gibbs sampler needs sigma fixed, inverse-gamma or Jeffreys; "
@@ -125,7 +143,7 @@ class GibbsSampler(Sampler):
             return "standardize=True is available with NUTS only"
         return None
 
-    def run(self, data, prior, noise, *, draws, chains, random_seed=None, progressbar=True, log_likelihood=False,
+    def _run(self, data, prior, noise, *, draws, chains, random_seed=None, progressbar=True, log_likelihood=False,
             posterior_predictive=False, check=True, intercept_prior=None):  # fmt: skip
         """Gibbs draws after ``tune`` burn-in sweeps per chain (Polya-Gamma Gibbs for logistic / binomial)."""
         from .samplers import sample_gibbs
@@ -150,7 +168,7 @@ class GibbsSampler(Sampler):
                                  "intercept_prior use sampler='nuts'")  # fmt: skip
             return sample_rhs(data, None, prior, sigma=noise.argument, fit_intercept=data.fit_intercept,
                               standardize=data.standardize, draws=draws, tune=self.tune, chains=chains,
-                              random_seed=random_seed, log_likelihood=log_likelihood,
+                              random_seed=random_seed, progressbar=progressbar, log_likelihood=log_likelihood,
                               posterior_predictive=posterior_predictive, check=check)  # fmt: skip
 
         return sample_gibbs(
@@ -181,6 +199,7 @@ class NUTSSampler(Sampler):
     """
 
     name: ClassVar[str] = "nuts"
+    takes_vector_scales: ClassVar[bool] = True
     tune: int = 1000
     target_accept: float = 0.9
     cores: int | None = None
@@ -194,7 +213,7 @@ class NUTSSampler(Sampler):
             return f"likelihood='suffstats' is the Gaussian likelihood's; the {data.family.name} model uses the rows"
         return None
 
-    def run(self, data, prior, noise, *, draws, chains, random_seed=None, progressbar=True, log_likelihood=False,
+    def _run(self, data, prior, noise, *, draws, chains, random_seed=None, progressbar=True, log_likelihood=False,
             posterior_predictive=False, check=True, intercept_prior=None):  # fmt: skip
         """NUTS draws on the PyMC model, built here."""
         from .models import BuiltModel, _build
@@ -343,4 +362,66 @@ def _sample_nuts(model, *, sampler, draws, tune, chains, cores, random_seed, pro
         attrs={"sampler": "nutpie" if sampler == "nutpie" else "nuts", "likelihood": spec.likelihood,
                "prior": type(spec.prior).__name__, "family": data.family.name},
         check=check, stacklevel=4,
+    )  # fmt: skip
+
+
+def _aux_rng(seed) -> np.random.Generator:
+    """A generator for the draws made after a sampler's run, independent of the sampler's own streams."""
+    if isinstance(seed, np.random.Generator):
+        return seed
+    ss = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
+    return np.random.default_rng(np.random.SeedSequence(ss.entropy, spawn_key=(*ss.spawn_key, 2**31 - 1)))
+
+
+def _run_reweighted(sampler: Sampler, data, prior, noise, *, draws, chains, random_seed, progressbar,
+                    log_likelihood, posterior_predictive, check, intercept_prior):  # fmt: skip
+    """Sample a per-coefficient-scale prior on the common-scale working model; map the draws back.
+
+    The working model (:func:`bayesreg.design.reweight`) has the columns ``m_j x_j`` and the common
+    prior; its draws ``gamma`` give ``beta_j = m_j gamma_j``. Unpenalised columns were profiled
+    out: given ``beta_P`` and sigma their coefficients and the intercept are Gaussian and are drawn
+    here, so the draws are from the joint posterior. The posterior is then built on the data as
+    given (log-likelihood, predictive draws and diagnostics of the full model).
+    """
+    from ._posterior import build_posterior
+    from ._upstream import group_dataset, has_group
+    from .design import reweight
+
+    common, factors = prior.split()
+    rw = reweight(data, factors)
+    if intercept_prior is not None and rw.unpenalised.size:
+        raise ValueError("intercept_prior with unpenalised coefficients (infinite scales) is not supported: the "
+                         "flat-prior columns are profiled out with a flat intercept; use sampler='nuts'")  # fmt: skip
+    post = sampler._run(rw.working, common, noise, draws=draws, chains=chains, random_seed=random_seed,
+                        progressbar=progressbar, log_likelihood=False, posterior_predictive=False, check=False,
+                        intercept_prior=intercept_prior)  # fmt: skip
+    ds = group_dataset(post, "posterior")
+    gamma = np.asarray(ds["beta"].values, dtype=np.float64)
+    fixed = noise is not None and noise.fixed
+    sigma = float(noise.value) if fixed else (np.asarray(ds["sigma"].values) if "sigma" in ds else 1.0)
+    b0_work = np.asarray(ds["intercept"].values) if "intercept" in ds else None
+    rng = _aux_rng(random_seed)
+    beta, b0 = rw.draws(gamma, sigma, rng, b0_work)
+    posterior = {}
+    for name in ds.data_vars:
+        if name in ("beta", "intercept") or "feature" in ds[name].dims:
+            continue
+        posterior[name] = np.asarray(ds[name].values)
+    posterior["beta"] = beta
+    if data.fit_intercept:
+        posterior["intercept"] = np.asarray(b0)
+    sample_stats = None
+    if has_group(post, "sample_stats"):
+        ss = group_dataset(post, "sample_stats")
+        sample_stats = {k: np.asarray(ss[k].values) for k in ss.data_vars if "feature" not in ss[k].dims}
+        if "rss" in sample_stats and data.is_gaussian:
+            G, q = data.G, data.q
+            sample_stats["rss"] = np.maximum(data.yy - 2.0 * beta @ q + np.einsum("cdi,ij,cdj->cd", beta, G, beta), 0.0)
+    attrs = {k: v for k, v in ds.attrs.items() if isinstance(v, str | int | float)}
+    attrs["per_coefficient_scales"] = f"{rw.penalised.size} penalised, {rw.unpenalised.size} unpenalised (flat)"
+    return build_posterior(
+        posterior, feature_names=data.feature_names, X=data.X, y=data.y, fit_intercept=data.fit_intercept,
+        sigma=noise.value if fixed else None, sample_stats=sample_stats, log_likelihood=log_likelihood,
+        posterior_predictive=posterior_predictive, rng=rng, attrs=attrs, check=check, family=data.family,
+        trials=data.trials, stacklevel=5,
     )  # fmt: skip

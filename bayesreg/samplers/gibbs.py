@@ -271,6 +271,11 @@ def sample_gibbs(
             f"{type(prior).__name__} has no Gibbs sampler; Gibbs samplers exist for {_gibbs_names()}. "
             "Use sampler='nuts' for this prior."
         )
+    if prior.per_coefficient:
+        raise ValueError(
+            f"{type(prior).__name__} has per-coefficient scales: sample it with bayesreg.sample_posterior(..., "
+            "sampler='gibbs'), which runs this sampler on the common-scale working model and maps the draws back"
+        )
     draws = _check_int(draws, "draws", 1)
     tune = _check_int(tune, "tune", 0)
     chains = _check_int(chains, "chains", 1)
@@ -297,7 +302,8 @@ def sample_gibbs(
     fit_intercept = data.fit_intercept
     n, p = data.n, data.p
     # a flat intercept is integrated out (one degree of freedom less); a normal-prior one is sampled
-    n_eff = n - 1 if fit_intercept and b0_prior is None else n
+    # (columns profiled out of a working model, bayesreg.design.reweight, are counted by data.n_eff too)
+    n_eff = data.n_eff if b0_prior is None else data.n - data.n_profiled
     if sig_mode == K.SIGMA_INVGAMMA and n_eff + 2 * sig_a0 <= 0:
         raise ValueError(
             f"sigma has a Jeffreys prior but there is no residual degree of freedom (n = {n}); "
