@@ -150,7 +150,8 @@ CHECKS = {
         _B = idata.posterior["beta"].values.reshape(-1, p)
         _sig = idata.posterior["sigma"].values.reshape(-1)
         _fit = _Xc @ summary.coef.to_numpy()
-        _r = (_fit @ _fit) / ((_fit @ _fit) + n * _sig**2 + np.sum((_B @ _Xc.T - _fit) ** 2, axis=1))
+        _S = np.sum((_B @ _Xc.T) ** 2, axis=1)
+        _r = _S / (_S + n * _sig**2 + np.sum((_B @ _Xc.T - _fit) ** 2, axis=1))
         _row = summary.table[summary.table["size"] == summary.chosen_size].iloc[0]
         assert abs(_r.mean() - _row["rho2_mean"]) <= 1e-10, "08: rho2 of the chosen summary"
         assert set(_row["support"]) == set(summary.selected) == {names[j] for j in np.flatnonzero(summary.coef)}
