@@ -125,7 +125,9 @@ def check_scales(value, name: str):
                          "squares, not a regularised model); give at least one finite scale")  # fmt: skip
     for j in np.flatnonzero(finite):
         check_scale(v[j], f"{name}[{j}]")
-    return tuple(float(x) for x in v)
+    out = tuple(float(x) for x in v)
+    # a valid tuple is kept as it is (scikit-learn's clone checks that parameters come back identical)
+    return value if isinstance(value, tuple) and all(type(x) is float for x in value) and value == out else out
 
 
 def _scales_array(scale) -> np.ndarray:
