@@ -10,7 +10,9 @@
    (``"empirical_bayes"``: marginal likelihood for a Gaussian prior, with sigma fixed or
    jointly by type-II maximum likelihood, a spec with a prior on sigma being refused by the
    spec check; Monte Carlo EM for a Laplace prior, whose Gibbs runs sample sigma under the
-   spec's own prior on it), or sampled under its hyperprior (``"hyperprior"``);
+   spec's own prior on it), or sampled under its hyperprior (``"hyperprior"``); with
+   ``[prior.scales]`` the prior has one scale per feature (``Laplace(scale=vector)``, ``inf``
+   unpenalised) and the report's model section says which (:func:`scales_note`);
 4. the posterior (:func:`bayesreg.sample_posterior`), when asked for; where sigma or the scale
    is sampled, the MAP below is taken at their posterior means;
 5. the exact MAP (:func:`bayesreg.map_estimate`), scikit-learn's penalised fit at the mapped
@@ -52,7 +54,8 @@ from ._outdir import ReportFolder
 from .exceptions import SamplingWarning
 from .spec import LIMITS, ModelSpec, SpecError
 
-__all__ = ["RunResult", "Prepared", "prepare_run", "run_spec", "write_report", "estimate_sigma", "format_table"]
+__all__ = ["RunResult", "Prepared", "prepare_run", "run_spec", "write_report", "estimate_sigma", "format_table",
+           "scales_note"]
 
 
 @dataclass(frozen=True)
@@ -232,9 +235,12 @@ def prepare_run(spec: ModelSpec, *, fast: bool = False) -> Prepared:
         sigma, note = None, _free_sigma_note(spec)
     pr = spec.prior
     key = f"[prior] {pr.scale_name}"
+    spec.scale_vector(data.feature_names)  # [prior.scales]: its names against the data's features
     if not pr.chosen or pr.scale == "hyperprior":
         try:
-            prior = spec.make_prior()
+            prior = spec.make_prior(feature_names=data.feature_names)
+        except SpecError:
+            raise
         except (ValueError, TypeError, OverflowError) as exc:
             raise SpecError(spec.path, key, str(exc)) from exc
         # a GLM's MAP is the prior's penalty at sigma = 1 (its loss is the negative log-likelihood)
@@ -427,7 +433,9 @@ def run_spec(
             sigma = float(choice.sigma)
         prior = _at_scale(spec, choice)
     elif not p_spec.chosen:
-        prior = spec.make_prior()
+        prior = spec.make_prior(feature_names=names)
+    if p_spec.scales:
+        res.notes.append(scales_note(spec, names))
     posterior_prior = spec.make_prior() if p_spec.scale == "hyperprior" else prior
     res.posterior_prior = posterior_prior
 
@@ -495,6 +503,37 @@ def run_spec(
     res.timings = steps.timings
     res.warnings = steps.warnings
     return res
+
+
+def scales_note(spec: ModelSpec, feature_names) -> str:
+    """One sentence on ``[prior.scales]``: the unpenalised features, those with their own scale, the rest.
+
+    Parameters
+    ----------
+    spec : ModelSpec
+        A spec with ``[prior.scales]``.
+    feature_names : sequence of str
+        The data's features, in column order.
+
+    Returns
+    -------
+    str
+    """
+    names = [str(f) for f in feature_names]
+    vector = spec.scale_vector(names)
+    word = "tau" if spec.prior.family == "gaussian" else "b"
+    free = [f for f, v in zip(names, vector, strict=True) if f in spec.prior.scales and not np.isfinite(v)]
+    own = [f"{f} = {v:g}" for f, v in zip(names, vector, strict=True) if f in spec.prior.scales and np.isfinite(v)]
+    rest = len(names) - len(free) - len(own)
+    parts = []
+    if free:
+        parts.append(f"unpenalised (flat prior, scale inf): {', '.join(free)}")
+    if own:
+        parts.append(f"own scale {word}: {', '.join(own)}")
+    if rest:
+        parts.append(f"the other {rest} feature{'s' if rest != 1 else ''}: the common scale {word} = "
+                     f"{spec.prior.scale:g}")
+    return "per-feature prior scales ([prior.scales]): " + "; ".join(parts)
 
 
 def _at_scale(spec: ModelSpec, choice):

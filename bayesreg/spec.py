@@ -29,6 +29,9 @@ Layout of a spec (every table and key; defaults in brackets)::
     [prior.hyperprior]                 # with "hyperprior": Gamma(shape, rate) on lambda^2 (laplace,
     shape = 1.0                        #   park_casella) [1, 1.78, Park and Casella's choice];
     rate = 1.78                        #   InverseGamma(shape, scale) on tau^2 (gaussian) [1, 1]
+    [prior.scales]                     # laplace / gaussian with a number scale: per-feature scales by
+    bmi = inf                          #   column name (inf or "inf": unpenalised, a flat prior); the
+    s5 = 2.0                           #   features not named keep the common scale [none]
 
     [likelihood]                       # [the linear model: family = "gaussian"]
     family = "bernoulli"               # "gaussian", "bernoulli" (logistic), "binomial", "poisson"
@@ -101,14 +104,19 @@ SIGMA_WORDS = ("estimate", "jeffreys")
 GENERATORS = ("cosine", "polynomial", "sparse")
 BUNDLED = ("diabetes", "breast_cancer")
 LIKELIHOODS = ("gaussian", "bernoulli", "binomial", "poisson")
+#: prior families that take per-feature scales (``[prior.scales]``): one scale per coefficient
+SCALED_FAMILIES = ("laplace", "gaussian")
+#: the word for an unpenalised feature in ``[prior.scales]`` (TOML's float ``inf`` also works)
+UNPENALISED = "inf"
 
-#: Every table of a spec and the keys it accepts (``[data.params]``: see :func:`data_params`). The
+#: Every table of a spec and the keys it accepts (``[data.params]``: see :func:`data_params`;
+#: ``[prior.scales]``: the data's feature names, checked once the data are loaded). The
 #: checkers below read this table, and the docs test checks that ``docs/specs.md`` documents each key.
 SCHEMA = {
     "": ("name", "description", "data", "likelihood", "prior", "noise", "inference"),
     "[data]": ("dataset", "generator", "csv", "target", "features", "params"),
     "[likelihood]": ("family", "trials"),
-    "[prior]": ("family", "scale", "lam", "global_scale", "hyperprior"),
+    "[prior]": ("family", "scale", "lam", "global_scale", "hyperprior", "scales"),
     "[prior.hyperprior]": ("shape", "rate", "scale"),
     "[noise]": ("sigma",),
     "[inference]": ("map", "sklearn", "find_map", "posterior", "sampler", "draws", "tune", "chains", "seed",
@@ -185,11 +193,24 @@ class DataSpec:
 
 @dataclass(frozen=True)
 class PriorSpec:
-    """The coefficient prior: family, its scale (a number or how to choose it), hyperprior parameters."""
+    """The coefficient prior: family, its scale (a number or how to choose it), hyperprior parameters.
+
+    Attributes
+    ----------
+    family : str
+    scale : float, str or None
+        The common scale, or the word that chooses it (``"empirical_bayes"``, ``"hyperprior"``).
+    hyperprior : dict
+        ``[prior.hyperprior]`` with its defaults filled in.
+    scales : dict
+        ``[prior.scales]``: feature name -> its own scale (``inf``: unpenalised), in the file's
+        order; empty when the spec gives none. The other features keep ``scale``.
+    """
 
     family: str
     scale: float | str | None = None
     hyperprior: dict = field(default_factory=dict)
+    scales: dict = field(default_factory=dict)
 
     @property
     def chosen(self) -> bool:
@@ -283,6 +304,30 @@ class ModelSpec:
             return data.extra["trials"]
         return t
 
+    def scale_vector(self, feature_names) -> tuple[float, ...] | None:
+        """One prior scale per feature: ``[prior.scales]`` where named, the common scale elsewhere.
+
+        Parameters
+        ----------
+        feature_names : sequence of str
+            The loaded data's feature names, in column order.
+
+        Returns
+        -------
+        tuple of float or None
+            None when the spec has no ``[prior.scales]``; ``inf`` marks an unpenalised feature.
+
+        Raises
+        ------
+        SpecError
+            Naming ``[prior.scales]`` and the feature: a name that is not a feature (the valid
+            ones listed), or every feature unpenalised.
+        """
+        p = self.prior
+        if not p.scales:
+            return None
+        return _scale_vector(_Checker(self.path), p, [str(f) for f in feature_names], self.data.label)
+
     def effective_inference(self, fast: bool = False) -> InferenceSpec:
         """The inference settings, shrunk (:meth:`InferenceSpec.fast`) for a fast run."""
         return self.inference.fast() if fast else self.inference
@@ -306,15 +351,22 @@ class ModelSpec:
         except (TypeError, ValueError) as exc:
             raise SpecError(self.path, "[data.params]", str(exc)) from exc
 
-    def make_prior(self, scale: float | None = None):
+    def make_prior(self, scale: float | None = None, feature_names=None):
         """The :mod:`bayesreg.priors` object, at ``scale`` when the spec's scale is chosen from data.
 
         With ``scale = "hyperprior"`` the prior carries its hyperprior (``ParkCasella(lam2_prior=...)``
-        or ``Gaussian(tau2_prior=...)``) and ``scale`` is only its starting value.
+        or ``Gaussian(tau2_prior=...)``) and ``scale`` is only its starting value. With
+        ``[prior.scales]`` it is ``Laplace(scale=vector)`` or ``Gaussian(scale=vector)``, one scale
+        per feature (:meth:`scale_vector`), which needs ``feature_names``.
         """
         from .priors import GammaPrior, Gaussian, Horseshoe, InverseGammaPrior, Laplace, ParkCasella
 
         p = self.prior
+        if p.scales:
+            if feature_names is None:
+                raise ValueError("the spec gives per-feature scales ([prior.scales]): pass the data's feature_names=")
+            vector = self.scale_vector(feature_names)
+            return Laplace(vector) if p.family == "laplace" else Gaussian(vector)
         value = p.scale if not p.chosen else scale
         if p.family == "horseshoe":
             return Horseshoe(global_scale=float(value if value is not None else 1.0))
@@ -496,7 +548,75 @@ def _check_prior(c: _Checker, doc) -> PriorSpec:
         # Park and Casella (2008): lambda^2 ~ Gamma(1, 1.78); an InverseGamma(1, 1) on tau^2
         defaults = {"scale": 1.0} if family == "gaussian" else {"rate": 1.78}
         hyper = {"shape": 1.0, **defaults, **hyper}
-    return PriorSpec(family=family, scale=scale, hyperprior=hyper)
+    scales = _check_scales(c, doc["scales"], family, scale_key, scale) if "scales" in doc else {}
+    return PriorSpec(family=family, scale=scale, hyperprior=hyper, scales=scales)
+
+
+def _check_scales(c: _Checker, doc, family: str, scale_key: str, scale) -> dict:
+    """``[prior.scales]``: feature name -> a scale > 0 or ``inf`` (unpenalised), for a fixed common scale.
+
+    The names are checked against the data's features once they are loaded
+    (:meth:`ModelSpec.scale_vector`); everything else here, before any data are read.
+    """
+    from .priors import check_scale
+
+    key = "[prior.scales]"
+    if family not in SCALED_FAMILIES:
+        why = {"park_casella": "has one scale sigma / lam for every coefficient (use family = \"laplace\" with scale "
+                               "= b, the same prior at b = sigma / lam, to give features their own scales)",
+               "horseshoe": "learns a local scale per coefficient itself"}[family]  # fmt: skip
+        c.fail(key, f"per-feature scales are for the {' and '.join(SCALED_FAMILIES)} priors; the {family} prior "
+               f"{why}")  # fmt: skip
+    if isinstance(scale, str):
+        c.fail(key, f"cannot be combined with [prior] {scale_key} = {scale!r}: the {scale!r} choice varies one common "
+               "scale for every coefficient, which per-feature scales fix apart; give the common scale as a number")
+    if not isinstance(doc, dict):
+        c.fail(key, f"must be a table of feature = scale; got {_kind(doc)}")
+    if not doc:
+        c.fail(key, "is empty: name at least one feature (feature = scale, or inf for unpenalised), or remove it")
+    out = {}
+    for name, v in doc.items():
+        k = f"{key} {name}"
+        if isinstance(v, str):
+            if v.strip().lower() != UNPENALISED:
+                c.fail(k, f"must be a number > 0, or inf (\"{UNPENALISED}\") for an unpenalised feature; got {v!r}")
+            out[name] = float("inf")
+            continue
+        if isinstance(v, dict):
+            c.fail(k, f"must be a number > 0 or inf; got a table (a dotted feature name must be quoted: "
+                   f"\"{name}.{next(iter(v), '')}\" = ...)")  # fmt: skip
+        if not _is_number(v) or np.isnan(float(v)):
+            c.fail(k, f"must be a number > 0, or inf (\"{UNPENALISED}\") for an unpenalised feature; got {_kind(v)} "
+                   f"{v!r}")  # fmt: skip
+        v = float(v)
+        if v <= 0:
+            c.fail(k, f"must be > 0 (inf for an unpenalised feature); got {v:g}")
+        if np.isfinite(v):
+            try:
+                v = check_scale(v, "the scale")
+            except (TypeError, ValueError) as exc:
+                c.fail(k, str(exc))
+        out[name] = v
+    return out
+
+
+def _scale_vector(c: _Checker, prior: PriorSpec, names: list[str], label: str) -> tuple[float, ...]:
+    """The per-feature scales of ``[prior.scales]`` on the features ``names`` (the common scale elsewhere).
+
+    Every name must be a feature (the error lists the valid ones), and at least one feature must
+    keep a finite scale.
+    """
+    known = set(names)
+    for k in prior.scales:
+        if k not in known:
+            shown = ", ".join(names) if len(names) <= 40 else ", ".join(names[:40]) + f", ... ({len(names)} in all)"
+            c.fail(f"[prior.scales] {k}", f"is not a feature of {label}; its features are: {shown}")
+    common = float(prior.scale)
+    vector = tuple(float(prior.scales.get(f, common)) for f in names)
+    if not any(np.isfinite(v) for v in vector):
+        c.fail("[prior.scales]", f"leaves every feature unpenalised (all {len(names)} scales inf): that is least "
+               "squares, not a regularised model; give at least one feature a finite scale")  # fmt: skip
+    return vector
 
 
 def _check_likelihood(c: _Checker, doc, data: DataSpec) -> LikelihoodSpec:
@@ -611,12 +731,20 @@ def _check_inference(c: _Checker, doc, prior: PriorSpec, lik: LikelihoodSpec | N
         c.fail("[inference]", "asks for nothing: set at least one of map, sklearn, find_map, posterior to true")
     if inf.shrinkage and prior.chosen:
         c.fail("[inference] shrinkage", f"needs a fixed prior scale, but {prior.scale_name} = {prior.scale!r}")
+    if inf.shrinkage and prior.scales:
+        c.fail("[inference] shrinkage", "cannot be combined with [prior.scales]: the shrinkage grid varies one common "
+               "scale for every coefficient, which per-feature scales fix apart; set shrinkage = false")
     if prior.scale == "hyperprior" and not inf.posterior:
         c.fail("[inference] posterior", "must be true when the prior scale is given a hyperprior")
     if lik is not None and not lik.is_gaussian:
         if inf.sampler == "gibbs" and lik.family == "poisson":
             c.fail("[inference] sampler", "the Gibbs samplers of a GLM are Polya-Gamma (bernoulli, binomial); the "
                    "poisson likelihood is sampled by NUTS: use \"auto\" or \"nuts\"")
+        free = [k for k, v in prior.scales.items() if not np.isfinite(v)]
+        if inf.sampler == "gibbs" and inf.posterior and free:
+            c.fail("[inference] sampler", f"\"gibbs\" cannot sample the {lik.family} model with unpenalised features "
+                   f"([prior.scales] {', '.join(free)} = inf): the Polya-Gamma Gibbs sampler needs a finite scale "
+                   "for every coefficient; use \"auto\" or \"nuts\" (NUTS samples it)")  # fmt: skip
     return inf
 
 
@@ -652,6 +780,8 @@ def parse_spec(doc: dict, path=None) -> ModelSpec:
     data = _check_data(c, doc["data"], path.parent if path is not None else None)
     likelihood = _check_likelihood(c, doc.get("likelihood", {}), data)
     prior = _check_prior(c, doc["prior"])
+    if prior.scales and data.features is not None:  # csv with its feature columns listed: known before loading
+        _scale_vector(c, prior, list(data.features), data.label)
     if likelihood.is_gaussian:
         if "noise" not in doc:
             c.fail("noise", "is required (the [noise] table with sigma) for the gaussian likelihood")
