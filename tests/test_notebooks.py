@@ -84,6 +84,34 @@ CHECKS = {
         assert np.max(np.abs(map_.coef - _ref.coef_)) <= 1e-7 * np.max(np.abs(_ref.coef_)), "03: lasso MAP"
         assert np.array_equal(map_.coef == 0, _ref.coef_ == 0), "03: supports"
         assert np.allclose(mle[1:], np.linalg.lstsq(X - X.mean(0), y - y.mean(), rcond=None)[0], rtol=1e-8)
+
+        # per-coefficient scales: the weighted lasso's KKT conditions on the full problem, written out.
+        # With g = -X^T r / n (r the residual), its optimum has g_j = 0 where b_j = inf (a flat prior),
+        # g_j = -sign(beta_j) sigma^2/(n b_j) where beta_j != 0 and |g_j| <= sigma^2/(n b_j) where
+        # beta_j = 0, and sum(r) = 0 (the flat intercept). Tolerance: a duality gap G (objective / n)
+        # bounds ||X (beta - beta*)||^2 / (2n) <= G, so |g_j - g*_j| <= ||x_j|| sqrt(2 G / n); with
+        # G <= 1e-10, unit-norm columns and n = 442 that is 6.7e-7 < 1e-6 (the thresholds here are
+        # 0.066 to 1.3; the common-scale MAP, or bmi penalised at b = 20, misses them by 0.33).
+        _X = np.asarray(X, dtype=np.float64)
+        _bj = np.array([own[v] for v in names])
+        assert weighted.scale == tuple(_bj), "03: the scales in the order of the columns"
+        assert weighted_map.gap <= 1e-10, "03: certified"
+        assert np.max(np.linalg.norm(_X - _X.mean(0), axis=0)) <= 1.0 + 1e-12
+        _r = y - weighted_map.intercept - _X @ weighted_map.coef
+        _g = -(_X - _X.mean(0)).T @ _r / n
+        _thr = sigma**2 / (n * _bj)  # 0 where the scale is infinite
+        _free, _nz = ~np.isfinite(_bj), weighted_map.coef != 0
+        assert _free.sum() == 1 and np.all(_nz[_free]), "03: bmi unpenalised and non-zero"
+        assert np.all(np.abs(_g[_free]) <= 1e-6), "03: zero gradient at the unpenalised coefficient"
+        _on = _nz & ~_free
+        assert np.all(np.abs(_g[_on] + np.sign(weighted_map.coef[_on]) * _thr[_on]) <= 1e-6), "03: active set"
+        assert np.all(np.abs(_g[~_nz]) <= _thr[~_nz] + 1e-6), "03: zeros"
+        assert abs(_r.mean()) <= 1.5e-5, "03: intercept"  # the ones column has norm sqrt(n): sqrt(2 G)
+        assert 0 < _nz.sum() < len(names) and _on.any(), "03: a sparse answer with penalised non-zeros"
+        # the report's scikit-learn column (Lasso on rescaled columns) is that same point
+        _sk = weighted_report.rows["sklearn"].coef
+        assert np.max(np.abs(_sk - weighted_map.coef)) <= 1e-7 * np.max(np.abs(weighted_map.coef)), "03: sklearn"
+        assert weighted_report.passed and "find_map" not in weighted_report.rows
     """,
     "04": """
         import numpy as np
