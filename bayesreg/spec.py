@@ -741,6 +741,13 @@ def _check_inference(c: _Checker, doc, prior: PriorSpec, lik: LikelihoodSpec | N
             c.fail("[inference] sampler", "the Gibbs samplers of a GLM are Polya-Gamma (bernoulli, binomial); the "
                    "poisson likelihood is sampled by NUTS: use \"auto\" or \"nuts\"")
         free = [k for k, v in prior.scales.items() if not np.isfinite(v)]
+        asked = [k for k in ("map", "sklearn", "find_map") if getattr(inf, k)]
+        if free and asked:
+            c.fail(f"[prior.scales] {free[0]}", f"= inf (unpenalised) with the {lik.family} likelihood: the exact GLM "
+                   "MAP cannot profile an unpenalised coefficient out of the model (no closed form), so the MAP, "
+                   f"the penalised fit and find_MAP are not available ([inference] {', '.join(asked)}). Give it a "
+                   "large finite scale, or set map, sklearn and find_map to false (NUTS samples the posterior with "
+                   "it)")  # fmt: skip
         if inf.sampler == "gibbs" and inf.posterior and free:
             c.fail("[inference] sampler", f"\"gibbs\" cannot sample the {lik.family} model with unpenalised features "
                    f"([prior.scales] {', '.join(free)} = inf): the Polya-Gamma Gibbs sampler needs a finite scale "
