@@ -651,5 +651,5 @@ def dss_figure_data(summary: SparseSummary) -> dict:
         "support": tuple(t["support"]),
         "level": summary.level,
         "interval": summary.interval,
-        "ylabel": "variance explained by the summary (rho^2)",
+        "ylabel": "variance explained, the summary's distance as noise (rho^2)",
     }
