@@ -1,8 +1,10 @@
 """Logistic regression, side by side: the exact MAP against its peers, and the Polya-Gamma Gibbs sampler against NUTS.
 
-Usage: ``python benchmarks/glm.py [--quick] [--only map,l2,path,first,sampling] [--budget MIN] [--out FILE]``;
+Usage: ``python benchmarks/glm.py [--quick] [--only map,l2,path,first,sampling] [--budget MIN] [--out FILE]
+[--cases NxP:PRIOR,...] [--iters TUNE,DRAWS] [--samplers gibbs,nutpie,pymc]``;
 writes ``benchmarks/results/glm.md`` (``glm-quick.md`` with ``--quick``; ``--out`` elsewhere). ``l2`` is the
-L2 rows of ``map`` alone.
+L2 rows of ``map`` alone; ``--cases``, ``--iters`` and ``--samplers`` run chosen sampling rows (e.g.
+``--cases 500x1000:horseshoe --iters 300,300``) instead of the whole plan.
 
 Data (the same in every process): Gaussian columns with Toeplitz correlation ``0.5^|i-j|``, a sparse
 truth (10 non-zero coefficients, +-U(0.5, 2)), intercept 0.3, Bernoulli labels; ``n = 5000, p = 50``
@@ -433,13 +435,14 @@ def run_child(spec, timeout):
     return json.loads(res.stdout.strip().splitlines()[-1])
 
 
-def sampling_plan(quick):
-    it = (300, 300) if quick else (1000, 1000)
-    cases = [(1000, 20, "laplace"), (300, 200, "horseshoe")] if quick else [
-        (5000, 50, "laplace"), (5000, 50, "horseshoe"), (500, 1000, "horseshoe")]  # fmt: skip
+def sampling_plan(quick, cases=None, iters=None, samplers=None):
+    """The sampling runs: every (data, prior) case by every sampler; ``cases``/``iters``/``samplers`` override."""
+    it = iters or ((300, 300) if quick else (1000, 1000))
+    cases = cases or ([(1000, 20, "laplace"), (300, 200, "horseshoe")] if quick else [
+        (5000, 50, "laplace"), (5000, 50, "horseshoe"), (500, 1000, "horseshoe")])  # fmt: skip
     first, last = [], []
     for n, p, prior in cases:
-        for s in SAMPLERS:
+        for s in samplers or SAMPLERS:
             spec = dict(mode="sample", n=n, p=p, prior=prior, sampler=s, tune=it[0], draws=it[1])
             (last if (s == "pymc" and p > n) else first).append(spec)
     return first + last
@@ -449,10 +452,10 @@ def adapted(r):
     return r is not None and not r.get("skipped") and r["rhat"] <= MAX_RHAT and r["bulk"] >= MIN_ESS
 
 
-def bench_sampling(quick, budget_s, log):
+def bench_sampling(quick, budget_s, log, **plan):
     rows = []
     t0 = time.perf_counter()
-    for spec in sampling_plan(quick):
+    for spec in sampling_plan(quick, **plan):
         left = budget_s - (time.perf_counter() - t0)
         row = dict(spec)
         if left < 60:
@@ -521,6 +524,9 @@ def main(argv=None):
     ap.add_argument("--only", default="map,path,first,sampling", help="comma-separated sections (l2: map's L2 rows)")
     ap.add_argument("--out", default=None, help="write the results here instead of benchmarks/results/")
     ap.add_argument("--budget", type=float, default=None, help="minutes for the sampling runs (default 18)")
+    ap.add_argument("--cases", default=None, help="sampling rows, e.g. 500x1000:horseshoe,5000x50:laplace")
+    ap.add_argument("--iters", default=None, help="sampling tune,draws per chain (default 1000,1000)")
+    ap.add_argument("--samplers", default=None, help="comma-separated, of gibbs,nutpie,pymc (default all)")
     ap.add_argument("--child", default=None, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.child is not None:
@@ -584,7 +590,13 @@ def main(argv=None):
     if "sampling" in sections:
         log("sampling")
         budget = 60 * (args.budget if args.budget is not None else (5 if args.quick else 18))
-        rows = bench_sampling(args.quick, budget, log)
+        plan = {
+            "cases": [(int(c.split(":")[0].split("x")[0]), int(c.split(":")[0].split("x")[1]), c.split(":")[1])
+                      for c in args.cases.split(",")] if args.cases else None,
+            "iters": tuple(int(v) for v in args.iters.split(",")) if args.iters else None,
+            "samplers": args.samplers.split(",") if args.samplers else None,
+        }  # fmt: skip
+        rows = bench_sampling(args.quick, budget, log, **plan)
         loads += [r["load"] for r in rows]
         table, verdict = render_sampling(rows)
         blas = sorted({t for r in rows if not r.get("skipped") for t in r["blas_threads"]})
