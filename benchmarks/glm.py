@@ -518,6 +518,31 @@ def render_sampling(rows):
 
 
 # ----------------------------------------------------------------------------- main
+def _sampling_args(ap, args):
+    """``--cases``, ``--iters``, ``--samplers`` parsed (``ap.error`` naming the option on a bad value)."""
+    import re
+
+    plan = {"cases": None, "iters": None, "samplers": None}
+    if args.cases:
+        plan["cases"] = []
+        for c in args.cases.split(","):
+            m = re.fullmatch(r"\s*(\d+)x(\d+):(laplace|horseshoe)\s*", c)
+            if m is None:
+                ap.error(f"--cases: expected NxP:laplace or NxP:horseshoe, got {c!r}")
+            plan["cases"].append((int(m[1]), int(m[2]), m[3]))
+    if args.iters:
+        m = re.fullmatch(r"\s*(\d+)\s*,\s*(\d+)\s*", args.iters)
+        if m is None or int(m[2]) < 1:
+            ap.error(f"--iters: expected TUNE,DRAWS (integers, DRAWS >= 1), got {args.iters!r}")
+        plan["iters"] = (int(m[1]), int(m[2]))
+    if args.samplers:
+        plan["samplers"] = [v.strip() for v in args.samplers.split(",")]
+        bad = [v for v in plan["samplers"] if v not in SAMPLERS]
+        if bad:
+            ap.error(f"--samplers: unknown {bad}; choose from {SAMPLERS}")
+    return plan
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="small problems, short chains (smoke run)")
@@ -535,6 +560,7 @@ def main(argv=None):
         print(json.dumps(res), flush=True)
         return
     sections = set(args.only.split(","))
+    plan = _sampling_args(ap, args)  # checked before any run
     start = time.perf_counter()
 
     def log(msg):
@@ -590,12 +616,6 @@ def main(argv=None):
     if "sampling" in sections:
         log("sampling")
         budget = 60 * (args.budget if args.budget is not None else (5 if args.quick else 18))
-        plan = {
-            "cases": [(int(c.split(":")[0].split("x")[0]), int(c.split(":")[0].split("x")[1]), c.split(":")[1])
-                      for c in args.cases.split(",")] if args.cases else None,
-            "iters": tuple(int(v) for v in args.iters.split(",")) if args.iters else None,
-            "samplers": args.samplers.split(",") if args.samplers else None,
-        }  # fmt: skip
         rows = bench_sampling(args.quick, budget, log, **plan)
         loads += [r["load"] for r in rows]
         table, verdict = render_sampling(rows)
