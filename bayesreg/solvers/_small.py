@@ -67,6 +67,7 @@ def enet_gram_numpy(G, q, yy, w, xtr, l1, l2, tol_abs, max_iter):
             break
         if n_iter >= max_iter:
             break
+        before = w.copy()
         for j in range(p):
             gjj = diag[j]
             old = float(w[j])
@@ -80,6 +81,13 @@ def enet_gram_numpy(G, q, yy, w, xtr, l1, l2, tol_abs, max_iter):
                 w[j] = new
         n_iter += 1
         _polish(G, q, yy, w, Gw, l1, l2)
+        if np.array_equal(w, before):
+            # a fixed point of the sweep: every further sweep repeats this one exactly, so the gap
+            # cannot fall (it is at what rounding of q - G w lets the Gram form certify)
+            Gw = G @ w
+            gap = certified_gap(G, q, yy, w, Gw, l1, l2, tol_abs, ls)
+            converged = gap <= tol_abs
+            break
     xtr[:] = q - Gw
     return gap, n_iter, converged
 
