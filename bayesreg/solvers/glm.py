@@ -434,7 +434,7 @@ def _cd_quadratic(H, q, b, d, l1, l2, tol, max_sweeps, n=0):
     diag = np.diag(H).copy()
     denom = diag + l2
     if not _route.use_numpy_solver(n, v.size):
-        kernel = _compiled_cd()
+        kernel = _compiled(_cd_sweeps)
         with _route.compile_notice(kernel, "GLM solver"):
             kernel(np.ascontiguousarray(H), r, v, diag, denom, float(l1), float(tol), int(max_sweeps))
         return v - b
@@ -489,17 +489,16 @@ def _cd_sweeps(H, r, v, diag, denom, l1, tol, max_sweeps):  # pragma: no cover -
             return
 
 
-_CD_KERNEL = None
+_KERNELS: dict = {}
 
 
-def _compiled_cd():
-    """:func:`_cd_sweeps` compiled by numba (imported on first use only: small problems never load it)."""
-    global _CD_KERNEL
-    if _CD_KERNEL is None:
+def _compiled(fn):
+    """``fn`` compiled by numba, once per process (imported on first use only: small problems never load it)."""
+    if fn not in _KERNELS:
         from numba import njit
 
-        _CD_KERNEL = njit(cache=True)(_cd_sweeps)
-    return _CD_KERNEL
+        _KERNELS[fn] = njit(cache=True)(fn)
+    return _KERNELS[fn]
 
 
 def _cd_resid_sweeps(Xc, WXc, rr, v, diag, denom, l1, tol, max_sweeps):  # pragma: no cover - runs compiled
@@ -537,19 +536,6 @@ def _cd_resid_sweeps(Xc, WXc, rr, v, diag, denom, l1, tol, max_sweeps):  # pragm
                     worst = ch
         if worst <= tol:
             return
-
-
-_RESID_KERNEL = None
-
-
-def _compiled_resid_cd():
-    """:func:`_cd_resid_sweeps` compiled by numba (on first use only)."""
-    global _RESID_KERNEL
-    if _RESID_KERNEL is None:
-        from numba import njit
-
-        _RESID_KERNEL = njit(cache=True)(_cd_resid_sweeps)
-    return _RESID_KERNEL
 
 
 def _solve_quadratic(H, q, b, l2):
@@ -843,7 +829,7 @@ def _newton_direction_residual(pb: _GLM, g, w, beta, ws, l1, l2, inner_tol, ws_c
     sw = float(w.sum())
     G = float(g.sum())
     centre = pb.fit_intercept and sw > 0.0
-    kernel = _compiled_resid_cd()
+    kernel = _compiled(_cd_resid_sweeps)
 
     def columns(idx):
         Xc = X.T[idx]  # (k, n): each feature's column contiguous
