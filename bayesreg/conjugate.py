@@ -41,6 +41,25 @@ evidence is always computed in this basis (closed form in :math:`\tau` and :math
 
 Without an intercept (``fit_intercept=False``) the same formulas hold with raw (uncentred) ``X``
 and ``y`` and :math:`b_0 = 0`.
+
+**Per-coefficient scales** (``Gaussian(scale=[tau_1, ..., tau_p])``, ``inf`` = a flat prior on that
+coefficient). :func:`bayesreg.design.reweight` writes the model with the common scale
+:math:`\tau` (the geometric mean of the finite :math:`\tau_j`, :meth:`bayesreg.priors.Prior.split`)
+on :math:`\gamma_j = \beta_j / m_j`, :math:`m_j = \tau_j/\tau`, with the columns :math:`m_j x_j`,
+the unpenalised columns :math:`U` profiled out. The formulas above give the working posterior
+:math:`\gamma \sim N(m_\gamma, F_\gamma F_\gamma^T)`; then :math:`\beta_P = M\gamma`
+(:math:`M = \mathrm{diag}(m_P)`) and, given :math:`\beta_P`,
+:math:`\beta_U = G_{UU}^{-1}(q_U - G_{UP}\beta_P) + \sigma L_{UU}^{-T} z` exactly
+(:math:`G_{UU} = L_{UU}L_{UU}^T`), so the posterior of the full :math:`\beta` is Gaussian with the
+factor
+
+.. math::
+
+    F = \begin{pmatrix} M F_\gamma & 0 \\ -K M F_\gamma & \sigma L_{UU}^{-T} \end{pmatrix},
+    \qquad K = G_{UU}^{-1} G_{UP},
+
+(``cov = F F^T``: :math:`\mathrm{Cov}(\beta_U) = K\,\mathrm{Cov}(\beta_P) K^T + \sigma^2 G_{UU}^{-1}`),
+applied by triangular solves. The intercept given :math:`\beta` is as above.
 """
 
 from __future__ import annotations
@@ -51,9 +70,9 @@ import numpy as np
 from scipy import linalg, special
 
 from ._validation import check_scalar
-from .design import ModelData, prepare_data
+from .design import ModelData, Reweighting, prepare_data, reweight
 from .mapping import ridge_alpha
-from .priors import Gaussian, check_scale
+from .priors import Gaussian, check_scale, check_scales
 from .solvers.ridge import Spectrum, spectrum, stable_cholesky
 
 __all__ = ["ExactPosterior", "exact_posterior", "log_marginal_likelihood"]
@@ -95,19 +114,42 @@ def _check_gaussian_prior(prior) -> Gaussian:
     obstacle = closed_form_obstacle(prior)
     if obstacle is not None:
         raise obstacle[0](obstacle[1])
-    if prior.per_coefficient:
-        raise ValueError(
-            "this closed form takes one common scale tau; for per-coefficient scales draw from the exact posterior "
-            "with bayesreg.sample_posterior(..., sampler='exact') (it samples the common-scale working model and "
-            "maps the draws back)"
-        )
     return prior
 
 
-def _check_tau(tau) -> float:
+def _tau_prior(tau) -> Gaussian:
+    """The Gaussian prior of ``tau``: a Gaussian prior itself, a number, or one scale per coefficient."""
     if isinstance(tau, Gaussian):
-        return _check_gaussian_prior(tau).scale
-    return check_scale(tau, "tau")
+        return _check_gaussian_prior(tau)
+    if np.ndim(tau) == 0:
+        return Gaussian(check_scale(tau, "tau"))
+    return Gaussian(check_scales(tau, "tau"))
+
+
+def _working(g: ModelData, prior: Gaussian) -> tuple[float, Reweighting]:
+    """``(common tau, reweighting)`` of a per-coefficient Gaussian prior on the prepared design."""
+    prior.check_size(g.p)
+    common, factors = prior.split()
+    return common.scale, reweight(g, factors)
+
+
+def _flat_log_offset(rw: Reweighting) -> float:
+    r"""What the working model's evidence lacks for the flat-prior intercept and unpenalised columns.
+
+    The working model of :func:`bayesreg.design.reweight` is the ``n_eff``-dimensional density of
+    the residual contrasts. Integrating the intercept and the unpenalised coefficients
+    :math:`\beta_U` out under a flat prior of density 1 (the convention of
+    :func:`log_marginal_likelihood` for the intercept) gives that density times
+    :math:`\det(Z_U^T Z_U)^{-1/2}`, :math:`Z_U = [1, X_U]`, and
+    :math:`\det(Z_U^T Z_U) = n \det G_{UU}` (centred :math:`G`); without an intercept
+    :math:`\det(X_U^T X_U)`. Zero when no column is profiled out (the working model keeps the
+    intercept and its ``-log(n)/2`` itself).
+    """
+    if rw._guu is None:
+        return 0.0
+    c = rw._guu[0][0]
+    logdet = 2.0 * float(np.sum(np.log(np.abs(np.diag(c)))))
+    return -0.5 * logdet - (0.5 * float(np.log(rw.full.n)) if rw.full.fit_intercept else 0.0)
 
 
 def _spectrum(g: ModelData) -> Spectrum:
@@ -158,6 +200,50 @@ class _SpectralCov:
         return self.F @ (self.F.T @ v)
 
 
+class _ReweightedCov:
+    """The factor of the full ``beta`` from the working model's (module docstring, per-coefficient scales).
+
+    ``F = [[M F_w, 0], [-K M F_w, sigma L_UU^{-T}]]`` in the order (penalised, unpenalised); the
+    standard-normal inputs of :meth:`draw` are ``(z_P, z_U)``, ``p`` of them in all.
+    """
+
+    def __init__(self, inner, rw: Reweighting, sigma: float):
+        self.inner, self.sigma = inner, sigma
+        self.form = inner.form
+        self.pen, self.unp = rw.penalised, rw.unpenalised
+        self.m = rw.multipliers[self.pen]
+        self.p = rw.full.p
+        if self.unp.size:
+            chol, _, g_up = rw._guu
+            self.L = np.tril(chol[0])  # cho_factor leaves the other triangle as it was
+            self.K = linalg.cho_solve(chol, g_up, check_finite=False)  # G_UU^-1 G_UP
+            self.L.setflags(write=False)
+            self.K.setflags(write=False)
+
+    def draw(self, Z: np.ndarray) -> np.ndarray:  # noqa: D102
+        kp = self.pen.size
+        out = np.empty((self.p,) + Z.shape[1:])
+        bp = self.m.reshape((-1,) + (1,) * (Z.ndim - 1)) * self.inner.draw(Z[:kp])
+        out[self.pen] = bp
+        if self.unp.size:
+            out[self.unp] = -(self.K @ bp) + self.sigma * linalg.solve_triangular(
+                self.L, Z[kp:], lower=True, trans="T", check_finite=False)  # fmt: skip
+        return out
+
+    def whiten(self, D: np.ndarray) -> np.ndarray:  # noqa: D102
+        Dp = D[self.pen]
+        if self.unp.size:
+            Dp = Dp - self.K.T @ D[self.unp]
+        top = self.inner.whiten(self.m.reshape((-1,) + (1,) * (D.ndim - 1)) * Dp)
+        if not self.unp.size:
+            return top
+        bottom = self.sigma * linalg.solve_triangular(self.L, D[self.unp], lower=True, check_finite=False)
+        return np.concatenate([top, bottom], axis=0)
+
+    def times(self, v: np.ndarray) -> np.ndarray:  # noqa: D102
+        return self.draw(self.whiten(v))
+
+
 # --------------------------------------------------------------------------------------------
 # the posterior
 # --------------------------------------------------------------------------------------------
@@ -184,7 +270,10 @@ class ExactPosterior:
     intercept_cov : ndarray of shape (p,)
         ``Cov(intercept, beta) = -cov @ x_mean``.
     sigma, tau : float
-        The fixed noise sd and the prior sd.
+        The fixed noise sd and the prior sd (with per-coefficient scales: their common scale, the
+        geometric mean of the finite ones).
+    scales : tuple of float or None
+        The per-coefficient prior sds ``tau_j`` (``inf``: flat), or None for one common ``tau``.
     n : int
         Number of observations.
     feature_names : list of str
@@ -203,6 +292,7 @@ class ExactPosterior:
     _X: np.ndarray | None = field(default=None, repr=False)
     _y: np.ndarray | None = field(default=None, repr=False)
     intercept_prior: object = None  # a NormalIntercept, or None (flat)
+    scales: tuple | None = None  # per-coefficient tau_j (inf: flat), or None
 
     def __post_init__(self):
         for a in (self.mean, self.x_mean):
@@ -216,9 +306,17 @@ class ExactPosterior:
         return self.mean.shape[0]
 
     @property
-    def alpha(self) -> float:
-        """scikit-learn ``Ridge`` alpha ``sigma^2 / tau^2`` whose solution is :attr:`mean`."""
-        return ridge_alpha(self.tau, sigma=self.sigma)
+    def alpha(self):
+        """scikit-learn ``Ridge`` alpha ``sigma^2 / tau^2`` whose solution is :attr:`mean`.
+
+        With per-coefficient scales an array: the weights ``sigma^2 / tau_j^2`` (0 where
+        ``tau_j = inf``) of the weighted ridge ``||y - X beta||^2 + sum_j alpha_j beta_j^2``.
+        """
+        if self.scales is None:
+            return ridge_alpha(self.tau, sigma=self.sigma)
+        t = np.asarray(self.scales, dtype=np.float64)
+        with np.errstate(over="ignore", under="ignore"):
+            return (self.sigma / t) ** 2
 
     @property
     def form(self) -> str:
@@ -464,15 +562,24 @@ class ExactPosterior:
             posterior, feature_names=self.feature_names, X=self._X, y=self._y, fit_intercept=True,
             log_likelihood=log_likelihood and self._X is not None,
             posterior_predictive=posterior_predictive and self._X is not None, rng=rng,
-            attrs={"sampler": "exact", "inference": "exact conjugate posterior", "tau": self.tau}, check=check,
+            attrs=self._attrs(), check=check,
         )  # fmt: skip
+
+    def _attrs(self) -> dict:
+        attrs = {"sampler": "exact", "inference": "exact conjugate posterior", "tau": self.tau}
+        if self.scales is not None:
+            t = np.asarray(self.scales)
+            free = int(np.sum(~np.isfinite(t)))
+            attrs["per_coefficient_scales"] = f"{t.size - free} penalised, {free} unpenalised (flat)"
+        return attrs
 
     def __repr__(self) -> str:
         k = min(self.n_features, 6)
         body = ", ".join(f"{nm}={m:.4g}+-{s:.3g}" for nm, m, s in zip(self.feature_names[:k], self.mean, self.sd))
         more = ", ..." if self.n_features > k else ""
+        tau = f"{self.tau:.4g}" if self.scales is None else f"{self.tau:.4g} x per-coefficient factors"
         return (
-            f"ExactPosterior(tau={self.tau:.4g}, sigma={self.sigma:.4g}, n={self.n}, p={self.n_features}, "
+            f"ExactPosterior(tau={tau}, sigma={self.sigma:.4g}, n={self.n}, p={self.n_features}, "
             f"beta=[{body}{more}], intercept={self.intercept_mean:.4g}+-{self.intercept_sd:.3g})"
         )
 
@@ -508,7 +615,10 @@ def exact_posterior(
     y : array_like of shape (n,), optional
         Target.
     prior : Gaussian, default=Gaussian(1.0)
-        The prior ``N(0, tau^2)``, ``tau = prior.scale``, without a hyperprior.
+        The prior ``N(0, tau^2)``, ``tau = prior.scale``, without a hyperprior; or one scale per
+        coefficient, ``Gaussian([tau_1, ..., tau_p])`` (``inf``: a flat prior, that coefficient
+        unpenalised), whose posterior is the working model's of :func:`bayesreg.design.reweight`
+        mapped back exactly (module docstring). Then ``mean`` is the weighted ridge solution.
     sigma : float
         Fixed noise standard deviation > 0.
     fit_intercept : bool, default=True
@@ -522,6 +632,8 @@ def exact_posterior(
         gains :math:`\kappa\bar x\bar x^T/\sigma^2` and its linear term
         :math:`\kappa\bar x(\bar y - \mu)/\sigma^2`, :math:`\kappa = n\rho/(n + \rho)`,
         :math:`\rho = \sigma^2/s^2`; the intercept given ``beta`` is in ``ExactPosterior._b0``.
+        Not with unpenalised coefficients (infinite scales), which are profiled out with a flat
+        intercept.
 
     Returns
     -------
@@ -535,7 +647,30 @@ def exact_posterior(
     sigma = check_scale(sigma, "sigma")
     b0_prior = parse_intercept_prior(intercept_prior, fit_intercept)
     g = _gram(X, y, fit_intercept, feature_names)
+    if prior.per_coefficient:
+        return _reweighted_posterior(g, prior, sigma, b0_prior)
     return _posterior_from_gram(g, prior.scale, sigma, g.feature_names, b0_prior)
+
+
+def _reweighted_posterior(g: ModelData, prior: Gaussian, sigma: float, b0_prior=None) -> ExactPosterior:
+    """The exact posterior under per-coefficient scales: the working model's, mapped back (module docstring)."""
+    tau, rw = _working(g, prior)
+    return _mapped_posterior(rw, tau, sigma, b0_prior)
+
+
+def _mapped_posterior(rw: Reweighting, tau: float, sigma: float, b0_prior=None) -> ExactPosterior:
+    """The posterior of the full model from the working model of ``rw`` at the common scale ``tau``."""
+    g = rw.full
+    if b0_prior is not None and rw.unpenalised.size:
+        raise ValueError("intercept_prior with unpenalised coefficients (infinite scales) is not supported: the "
+                         "flat-prior columns are profiled out with a flat intercept; use sampler='nuts'")  # fmt: skip
+    work = _posterior_from_gram(rw.working, tau, sigma, rw.working.feature_names, b0_prior)
+    mean, _ = rw.coef(work.mean)  # beta_P = m_P gamma; beta_U its conditional mean, linear in beta_P
+    return ExactPosterior(
+        mean=mean, factor=_ReweightedCov(work.factor, rw, sigma), sigma=sigma, tau=tau, n=g.n, x_mean=g.x_offset,
+        y_mean=g.y_offset, feature_names=list(g.feature_names), fit_intercept=g.fit_intercept, _X=g.X, _y=g.y,
+        intercept_prior=b0_prior, scales=tuple(float(tau * c) for c in rw.multipliers * g.x_scale),
+    )  # fmt: skip
 
 
 def _posterior_from_gram(g: ModelData, tau: float, sigma: float, names, b0_prior=None) -> ExactPosterior:
@@ -647,14 +782,28 @@ def log_marginal_likelihood(X, y=None, tau=1.0, *, sigma: float, fit_intercept: 
     between models that share the intercept). Without an intercept it is the proper
     :math:`\log N_n(y; 0, \sigma^2 I + \tau^2 X X^T)`.
 
+    **Per-coefficient scales** (``tau`` a sequence, or ``Gaussian([tau_1, ..., tau_p])``). With
+    finite scales the evidence is :math:`\log N_n(y_c; 0, \sigma^2 I + X_c\,\mathrm{diag}(\tau_j^2)X_c^T)`
+    plus the same intercept constant: it is computed on the common-scale working model of
+    :func:`bayesreg.design.reweight` (columns :math:`m_j x_j`, common :math:`\tau`), whose
+    covariance :math:`\sigma^2 I + \tau^2 X_c M^2 X_c^T` is the same matrix, so the rescaling leaves
+    it unchanged. An infinite scale is a flat prior of density 1 on that coefficient, treated as
+    the intercept is (the module does so for the intercept): the coefficients of the unpenalised
+    columns :math:`X_U` are integrated out with the intercept under that flat density, which gives
+    the density of the ``n - 1 - |U|`` residual contrasts (the restricted, profiled evidence)
+    times :math:`\det(Z_U^T Z_U)^{-1/2}`, :math:`Z_U = [1, X_U]`. That constant depends on the
+    units of :math:`X_U` but on neither ``tau`` nor ``sigma``: it cancels when choosing them and
+    in Bayes factors between models that share the unpenalised columns, and nowhere else.
+
     Parameters
     ----------
     X : array_like of shape (n, p), pandas.DataFrame or SufficientStats
         Design matrix, or sufficient statistics (then ``y`` is omitted).
     y : array_like of shape (n,), optional
         Target.
-    tau : float or Gaussian, default=1.0
-        Prior standard deviation of each coefficient (or the Gaussian prior itself).
+    tau : float, sequence of float or Gaussian, default=1.0
+        Prior standard deviation of each coefficient, one per coefficient (``inf``: flat), or
+        the Gaussian prior itself.
     sigma : float
         Noise standard deviation > 0.
     fit_intercept : bool, default=True
@@ -664,10 +813,13 @@ def log_marginal_likelihood(X, y=None, tau=1.0, *, sigma: float, fit_intercept: 
     -------
     float
     """
-    tau = _check_tau(tau)
+    prior = _tau_prior(tau)
     sigma = check_scale(sigma, "sigma")
     g = _gram(X, y, fit_intercept)
-    return -_Evidence(g).neg_log_ml(2.0 * np.log(tau), 2.0 * np.log(sigma))
+    if not prior.per_coefficient:
+        return -_Evidence(g).neg_log_ml(2.0 * np.log(prior.scale), 2.0 * np.log(sigma))
+    t, rw = _working(g, prior)
+    return -_Evidence(rw.working).neg_log_ml(2.0 * np.log(t), 2.0 * np.log(sigma)) + _flat_log_offset(rw)
 
 
 def _over_exp(x: float, log_den: float) -> float:

@@ -36,22 +36,32 @@ with ``sigma`` fixed this is :class:`~bayesreg.Laplace` with ``b = sigma / lambd
 - ``method="hyperprior"``: a Gamma(r, delta) prior on :math:`\lambda^2` (``lam2_prior``), sampled
   with the other parameters by the Gibbs sampler; the estimate is the posterior mean of
   :math:`\lambda`, reported with its HDI and the draws.
+
+**Per-coefficient scales** (``Gaussian([tau_j])`` or ``Laplace([b_j])``, ``inf`` = unpenalised):
+the relative factors :math:`c_j` of :meth:`bayesreg.priors.Prior.split` are held fixed and only
+the common scale is chosen. The model is written with that one common scale by
+:func:`bayesreg.design.reweight` (columns :math:`m_j x_j`, unpenalised columns profiled out), and
+the methods above run on that working model unchanged: its evidence as a function of the common
+scale is the full model's (:func:`bayesreg.log_marginal_likelihood`), and its Park-Casella
+:math:`\lambda` gives the full model's :math:`b_j = c_j\,\sigma/\lambda`. The result's prior has the
+scales ``scale * factors``.
 """
 
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from scipy import optimize
 
 from ._validation import check_choice, check_positive, check_scalar
-from .conjugate import _Evidence, _gram
+from .conjugate import _Evidence, _flat_log_offset, _gram, _working
+from .design import reweight
 from .exceptions import ConvergenceWarning, SamplingWarning
 from .mapping import park_casella_alpha, ridge_alpha
 from .noise import parse_sigma
-from .priors import SCALE_RANGE, GammaPrior, Gaussian, Laplace, ParkCasella, Prior
+from .priors import SCALE_RANGE, GammaPrior, Gaussian, Laplace, ParkCasella
 
 __all__ = ["PriorScaleResult", "choose_prior_scale"]
 
@@ -113,6 +123,11 @@ class PriorScaleResult:
         The posterior draws with the hyperprior (``method="hyperprior"``).
     hdi : tuple of float or None
         HDI of ``lam`` at ``hdi_prob`` (hyperprior).
+    factors : tuple of float or None
+        With per-coefficient scales: the relative factors ``c_j`` (``inf``: unpenalised), held
+        fixed while the common scale ``scale`` was chosen; ``prior`` has the scales
+        ``scale * c_j``, and ``alpha`` is the common scale's (on the columns ``c_j x_j``). None
+        for one common scale.
     """
 
     prior: object
@@ -131,6 +146,12 @@ class PriorScaleResult:
     history: object = field(default=None, repr=False)
     idata: object = field(default=None, repr=False)
     hdi: tuple | None = None
+    factors: tuple | None = None
+
+    @property
+    def factors_fixed(self) -> bool:
+        """Whether per-coefficient relative factors were held fixed (only the common scale was chosen)."""
+        return self.factors is not None
 
     def __repr__(self) -> str:
         if self.family == "gaussian":
@@ -138,6 +159,8 @@ class PriorScaleResult:
         else:
             what = f"lam={self.lam:.6g}, b={self.scale:.6g}"
         extra = f", mc_se={self.mc_se:.3g}" if self.mc_se is not None else ""
+        if self.factors is not None:
+            extra += f", common scale of {len(self.factors)} per-coefficient scales (relative factors held fixed)"
         return (
             f"PriorScaleResult({self.method}: {what}, sigma={self.sigma:.6g}"
             f"{' (fixed)' if self.sigma_fixed else ''}, sklearn alpha={self.alpha:.6g}{extra}, "
@@ -160,12 +183,6 @@ def _family(prior_family) -> tuple[str, object]:
             return "gaussian", None
         if issubclass(prior_family, Laplace | ParkCasella):
             return "laplace", None
-    if isinstance(prior_family, Prior) and prior_family.per_coefficient:
-        raise ValueError(
-            f"prior_family={prior_family!r} has per-coefficient scales; the empirical-Bayes choice and the "
-            "shrinkage grid vary one common scale: pass the family ('laplace' or 'gaussian'), or fit with the "
-            "per-coefficient prior as it is (map_estimate, sample_posterior)"
-        )
     if isinstance(prior_family, Gaussian):
         return "gaussian", prior_family
     if isinstance(prior_family, Laplace | ParkCasella):
@@ -206,7 +223,10 @@ def choose_prior_scale(
     y : array_like of shape (n,), optional
         Target.
     prior_family : {"gaussian", "laplace"}, or a Gaussian, Laplace or ParkCasella prior or class
-        The prior family. An instance gives the starting value (``tau``, ``b`` or ``lam``).
+        The prior family. An instance gives the starting value (``tau``, ``b`` or ``lam``). An
+        instance with per-coefficient scales (``Gaussian([tau_j])``, ``Laplace([b_j])``, ``inf`` =
+        unpenalised) gives the relative factors, which are held fixed while the common scale is
+        chosen (module docstring); its scale is not a starting value (``lam_init`` sets one).
     sigma : float, "estimate", None, "jeffreys", "default" or InverseGammaPrior
         The vocabulary of :mod:`bayesreg.noise`. A positive number fixes the noise sd, and so does
         ``"estimate"`` (a plug-in value from the rows). ``None`` (= ``"jeffreys"``) leaves it
@@ -271,7 +291,20 @@ def choose_prior_scale(
             )
         g = _gram(X, y, fit_intercept)
         noise = sigma_spec.resolve(None, g.X, g.y) if sigma_spec.word != "jeffreys" else None
-        return _gaussian_evidence(g, None if noise is None else noise.value, start)
+        if start is None or not start.per_coefficient:
+            return _gaussian_evidence(g, None if noise is None else noise.value, start)
+        # the factors fixed: the common scale's evidence is the working model's (plus a constant)
+        _, rw = _working(g, start)
+        res = _gaussian_evidence(rw.working, None if noise is None else noise.value, None)
+        factors = start.split()[1]
+        return replace(res, prior=Gaussian(_times(res.scale, factors)), n_samples=g.n, factors=_tuple(factors),
+                       log_marginal_likelihood=res.log_marginal_likelihood + _flat_log_offset(rw))  # fmt: skip
+    if method == "hyperprior" and start is not None and start.per_coefficient:
+        raise ValueError(
+            "method='hyperprior' with per-coefficient scales: the Park-Casella hyperprior has one common scale "
+            "and no per-coefficient form; use method='mcem' (the common scale chosen with the relative factors "
+            "fixed), or sample the hierarchical model with Gaussian(scales, tau2_prior=...)"
+        )
     check_choice(update, "update", ("park_casella", "direct", "newton"))
     draws = check_scalar(draws, "draws", lower=1, integer=True)
     tune = check_scalar(tune, "tune", lower=0, integer=True)
@@ -287,6 +320,13 @@ def choose_prior_scale(
     noise = sigma_spec.resolve(g.yy / max(g.n - 1, 1), g.X, g.y)
     sigma_fixed = noise.fixed
     sigma = noise.argument
+    factors = None
+    if start is not None and start.per_coefficient:
+        # the factors fixed: EM on the common-scale working model (its lambda is the full model's);
+        # the vector gives no starting value
+        start.check_size(g.p)
+        factors = start.split()[1]
+        g, start = reweight(g, factors).working, None
     if lam_init is None:
         lam_init = _start_lam(start, g, sigma if sigma_fixed else None)
     from .sampling import GibbsSampler
@@ -300,10 +340,24 @@ def choose_prior_scale(
                          log_likelihood=False)  # fmt: skip
 
     if method == "mcem":
-        return _mcem(sample, g, sigma, sigma_fixed, lam_init, update, draws, max_iter, tol, n_average, ss)
+        res = _mcem(sample, g, sigma, sigma_fixed, lam_init, update, draws, max_iter, tol, n_average, ss)
+        if factors is None:
+            return res
+        # Laplace(b c_j) at b = sigma / lam (sigma's posterior mean when sampled: the Park-Casella form,
+        # Laplace(sigma c_j / lam), has no per-coefficient version)
+        return replace(res, prior=Laplace(_times(res.scale, factors)), factors=_tuple(factors))
     if lam2_prior is None:
         lam2_prior = getattr(start, "lam2_prior", None) or GammaPrior(1.0, 1.0 / lam_init**2)
     return _hyperprior(sample, g, sigma, sigma_fixed, lam_init, lam2_prior, draws, chains, ss, hdi_prob)
+
+
+def _times(scale: float, factors) -> tuple:
+    """The per-coefficient scales ``scale * factors`` (``inf`` stays ``inf``)."""
+    return tuple(float(scale * c) for c in np.asarray(factors, dtype=np.float64))
+
+
+def _tuple(factors) -> tuple:
+    return tuple(float(c) for c in np.asarray(factors, dtype=np.float64))
 
 
 # --------------------------------------------------------------------------------------------

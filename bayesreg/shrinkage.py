@@ -20,6 +20,17 @@ GLM fit (:func:`bayesreg.solvers.glm_path` for the Laplace prior, :func:`bayesre
 per scale for the Gaussian), the posterior is sampled for both priors (Polya-Gamma Gibbs for
 logistic and binomial regression, NUTS for Poisson); ``alpha`` is then the penalty weight on
 the mean loss, ``1/(n b)`` or ``1/(n tau^2)``.
+
+**Per-coefficient scales** (``prior_family=Laplace([b_j])`` or ``Gaussian([tau_j])``, ``inf`` =
+unpenalised): the grid varies the common scale with the relative factors :math:`c_j` of
+:meth:`bayesreg.priors.Prior.split` held fixed. A grid value ``s`` is the prior with the scales
+``s * c_j``; ``scale`` and ``alpha`` in the table are the common scale's (``alpha`` is the lasso or
+ridge alpha on the rescaled columns :math:`c_j x_j`; the penalty on :math:`|\beta_j|` is
+``alpha / c_j``, on :math:`\beta_j^2` ``alpha / c_j^2``). The MAP path runs on the common-scale
+working model of :func:`bayesreg.design.reweight` and is mapped back (unpenalised coefficients at
+their conditional modes); the posteriors are those of the vector prior at each grid point
+(exact: :func:`bayesreg.exact_posterior`; sampled: the samplers' reweighted run). A GLM takes
+finite scales only.
 """
 
 from __future__ import annotations
@@ -30,7 +41,8 @@ import numpy as np
 
 from ._posterior import hdi_from_draws
 from ._validation import check_choice, check_positive, check_scalar, check_vector
-from .conjugate import _gram, _posterior_from_gram, _z
+from .conjugate import _gram, _mapped_posterior, _posterior_from_gram, _z
+from .design import reweight
 from .exceptions import SamplingWarning
 from .families import family as parse_family
 from .hyperparameters import _family
@@ -90,11 +102,14 @@ def shrinkage_table(
         Target.
     prior_family : {"laplace", "gaussian"}, or a Laplace or Gaussian prior or class
         The prior family; ``scales`` are its scale parameter (Laplace ``b``, Gaussian ``tau``;
-        a Park-Casella ``lambda`` corresponds to ``b = sigma / lambda``).
+        a Park-Casella ``lambda`` corresponds to ``b = sigma / lambda``). A prior with
+        per-coefficient scales gives its relative factors ``c_j``, held fixed: ``scales`` are then
+        the common scale, the prior at ``s`` has the scales ``s * c_j`` (module docstring).
     scales : array_like of positive floats, optional
         The prior scales (default: ``n_scales`` values spanning the interesting range: for the
         Laplace prior, lasso alphas from ``alpha_max`` to ``1e-3 alpha_max``; for the Gaussian,
-        ridge alphas from 1e3 to 1e-3 times the mean eigenvalue of ``X_c^T X_c``).
+        ridge alphas from 1e3 to 1e-3 times the mean eigenvalue of ``X_c^T X_c``; both on the
+        rescaled columns with per-coefficient scales).
     sigma : float
         Fixed noise sd (the MAP equals the penalised fit only for a fixed sigma). Required for
         the linear model; a GLM has none.
@@ -127,11 +142,13 @@ def shrinkage_table(
         ``alpha`` (scikit-learn convention: ``Lasso`` alpha for the Laplace prior, ``Ridge`` alpha
         for the Gaussian), ``feature``, ``map``, ``mean``, ``median``, ``sd``, ``hdi_low``,
         ``hdi_high`` and ``mcse_mean`` (Monte Carlo standard error of ``mean``; 0 when exact).
-        ``attrs`` records the family, sigma, draws, chains and hdi_prob.
+        ``attrs`` records the family, sigma, draws, chains and hdi_prob (and, with
+        per-coefficient scales, ``factors``: the fixed relative factors, ``inf`` = unpenalised).
     """
     import pandas as pd
 
-    pfam, _ = _family(prior_family)
+    pfam, start = _family(prior_family)
+    factors = start.split()[1] if start is not None and start.per_coefficient else None
     hdi_prob = check_scalar(hdi_prob, "hdi_prob", lower=0.0, upper=1.0, lower_inclusive=False, upper_inclusive=False)
     draws = check_scalar(draws, "draws", lower=1, integer=True)
     tune = check_scalar(tune, "tune", lower=0, integer=True)
@@ -146,17 +163,20 @@ def shrinkage_table(
 
         g = prepare_data(X, y, fit_intercept=fit_intercept, feature_names=feature_names, family=lik, trials=trials)
         check_glm_arguments(g, Laplace(1.0) if pfam == "laplace" else Gaussian(1.0), sigma)
-        grid = _glm_scales(pfam, g, n_scales) if scales is None else _check_scales(scales)
-        block = _glm_rows(pfam, g, grid, hdi_prob, draws, tune, chains, random_seed, tol, sampler, progressbar)
+        rw = _reweighting(g, start, factors)
+        grid = _glm_scales(pfam, g if rw is None else rw.working, n_scales) if scales is None else _check_scales(scales)
+        block = _glm_rows(pfam, g, grid, hdi_prob, draws, tune, chains, random_seed, tol, sampler, progressbar, rw)
     else:
         sigma = check_scale(sigma, "sigma") if sigma is not None else _missing_sigma()
         g = _gram(X, y, fit_intercept, feature_names)
-        grid = _default_scales(pfam, g, sigma, n_scales) if scales is None else _check_scales(scales)
+        rw = _reweighting(g, start, factors)
+        gw = g if rw is None else rw.working
+        grid = _default_scales(pfam, gw, sigma, n_scales) if scales is None else _check_scales(scales)
         if pfam == "gaussian":
-            block = _gaussian_rows(g, grid, sigma, hdi_prob)
+            block = _gaussian_rows(g, grid, sigma, hdi_prob, rw)
         else:
             block = _laplace_rows(g, grid, sigma, hdi_prob, g.feature_names, draws, tune, chains, random_seed, tol,
-                                  sampler, progressbar)  # fmt: skip
+                                  sampler, progressbar, rw)  # fmt: skip
     names = g.feature_names
     k, p = grid.size, g.p
     table = pd.DataFrame(
@@ -183,6 +203,9 @@ def shrinkage_table(
         "chains": 0 if exact else chains,
         "alpha_convention": convention,
     }
+    if rw is not None:
+        attrs["factors"] = [float(c) for c in factors]
+        attrs["alpha_convention"] = convention + " of the common scale, on the columns c_j x_j"
     table.attrs.update(attrs)
     if output == "dataframe":
         return table
@@ -194,6 +217,29 @@ def shrinkage_table(
         attrs=attrs,
     )
     return ds
+
+
+def _reweighting(g, start, factors):
+    """The common-scale working model of a per-coefficient prior (None for one common scale)."""
+    if factors is None:
+        return None
+    start.check_size(g.p)
+    return reweight(g, factors)
+
+
+def _prior_at(prior_type, scale: float, rw):
+    """The prior at the grid's common scale ``scale``: ``scale * c_j`` with per-coefficient factors."""
+    if rw is None:
+        return prior_type(float(scale))
+    c = rw.multipliers * rw.full.x_scale
+    return prior_type(tuple(float(scale * cj) for cj in c))
+
+
+def _map_back(rw, coefs: np.ndarray) -> np.ndarray:
+    """The MAP path of the working model, ``(k, |P|)``, as coefficients of the full model ``(k, p)``."""
+    if rw is None:
+        return coefs
+    return np.array([rw.coef(gamma, 0.0)[0] for gamma in coefs]).reshape(len(coefs), rw.full.p)
 
 
 def _check_scales(scales) -> np.ndarray:
@@ -226,7 +272,7 @@ def _glm_scales(pfam: str, data, n_scales: int) -> np.ndarray:
     return np.sort(1.0 / np.sqrt(curv * np.logspace(3.0, -3.0, n_scales)))
 
 
-def _glm_rows(pfam, data, grid, hdi_prob, draws, tune, chains, random_seed, tol, sampler, progressbar):
+def _glm_rows(pfam, data, grid, hdi_prob, draws, tune, chains, random_seed, tol, sampler, progressbar, rw=None):
     """MAP (the penalised GLM fit) and sampled posterior summaries of a GLM over the prior scales."""
     from ._upstream import group_dataset, mcse
     from .solvers.glm import glm_fit, glm_path
@@ -234,21 +280,23 @@ def _glm_rows(pfam, data, grid, hdi_prob, draws, tune, chains, random_seed, tol,
     k, p, n = grid.size, data.p, data.n
     out = {c: np.empty((k, p)) for c in COLUMNS[3:]}
     kw = dict(fit_intercept=data.fit_intercept, trials=data.trials, tol=tol)
+    # with per-coefficient (finite) scales the MAP is the common-scale fit on the columns m_j x_j
+    Xw = data.X if rw is None else rw.working.X
     if pfam == "laplace":
         out["alpha"] = 1.0 / (n * grid)
-        path = glm_path(data.X, data.y, data.family, 1.0 / grid, **kw)  # the path sorts l1 decreasing
+        path = glm_path(Xw, data.y, data.family, 1.0 / grid, **kw)  # the path sorts l1 decreasing
         order = np.argsort(-(1.0 / grid), kind="stable")
-        out["map"][order] = path.coefs
+        out["map"][order] = _map_back(rw, np.asarray(path.coefs))
     else:
         out["alpha"] = 1.0 / (n * grid**2)
         for i, tau in enumerate(grid):
-            out["map"][i] = glm_fit(data.X, data.y, data.family, 0.0, 1.0 / tau**2, **kw).coef
+            out["map"][i] = _map_back(rw, glm_fit(Xw, data.y, data.family, 0.0, 1.0 / tau**2, **kw).coef[None, :])[0]
     ss = random_seed if isinstance(random_seed, np.random.SeedSequence) else np.random.SeedSequence(random_seed)
     seeds = ss.spawn(k)
     troubled: list[tuple[float, str]] = []
     used = sampler
     for i, scale in enumerate(grid):
-        prior = Laplace(float(scale)) if pfam == "laplace" else Gaussian(float(scale))
+        prior = _prior_at(Laplace if pfam == "laplace" else Gaussian, scale, rw)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             idata, used = _sample(data, prior, None, draws, tune, chains, seeds[i], sampler, progressbar,
@@ -288,20 +336,24 @@ def _missing_sigma():
     )
 
 
-def _gaussian_rows(g, grid, sigma, hdi_prob):
+def _gaussian_rows(g, grid, sigma, hdi_prob, rw=None):
     from .solvers import ridge_path
 
     # the table shows scikit-learn's Ridge alpha; the path runs in the solvers' L2 convention
     sk_alpha = np.array([ridge_alpha(t, sigma=sigma) for t in grid])
     l2 = np.array([prior_to_penalty(Gaussian(float(t)), sigma=sigma, n_samples=g.n).alpha for t in grid])
-    path = ridge_path(g.stats, alphas=l2, fit_intercept=g.fit_intercept)
+    gw = g if rw is None else rw.working
+    path = ridge_path(gw.stats, alphas=l2, fit_intercept=gw.fit_intercept)
     z = _z(hdi_prob)
     k, p = grid.size, g.p
     out = {c: np.empty((k, p)) for c in COLUMNS[3:]}
     out["alpha"] = sk_alpha
-    out["map"][:] = path.coef
+    out["map"][:] = _map_back(rw, np.asarray(path.coef).reshape(k, gw.p))
     for i, tau in enumerate(grid):
-        post = _posterior_from_gram(g, float(tau), sigma, [f"x{j}" for j in range(p)])
+        if rw is None:
+            post = _posterior_from_gram(g, float(tau), sigma, [f"x{j}" for j in range(p)])
+        else:
+            post = _mapped_posterior(rw, float(tau), sigma)
         sd = post.sd
         out["mean"][i] = post.mean
         out["median"][i] = post.mean
@@ -313,20 +365,20 @@ def _gaussian_rows(g, grid, sigma, hdi_prob):
 
 
 def _laplace_rows(g, grid, sigma, hdi_prob, names, draws, tune, chains, random_seed, tol, sampler,
-                  progressbar):  # fmt: skip
+                  progressbar, rw=None):  # fmt: skip
     from ._upstream import group_dataset, mcse
     from .solvers import lasso_path
 
     k, p = grid.size, g.p
     sk_alpha = np.array([lasso_alpha(b, sigma=sigma, n_samples=g.n) for b in grid])
-    stats = g.stats
+    gw = g if rw is None else rw.working  # per-coefficient scales: the common-scale working model
     # lasso_path solves from the largest alpha down (warm starts); grid is increasing in b,
     # i.e. decreasing in alpha, so its rows come back in grid order
-    path = lasso_path(stats, alphas=sk_alpha, fit_intercept=g.fit_intercept, tol=tol)
+    path = lasso_path(gw.stats, alphas=sk_alpha, fit_intercept=gw.fit_intercept, tol=tol)
     order = np.argsort(-sk_alpha, kind="stable")
     out = {c: np.empty((k, p)) for c in COLUMNS[3:]}
     out["alpha"] = sk_alpha
-    out["map"][order] = path.coefs
+    out["map"][order] = _map_back(rw, np.asarray(path.coefs))
     ss = random_seed if isinstance(random_seed, np.random.SeedSequence) else np.random.SeedSequence(random_seed)
     seeds = ss.spawn(k)
     troubled: list[tuple[float, str]] = []
@@ -334,7 +386,7 @@ def _laplace_rows(g, grid, sigma, hdi_prob, names, draws, tune, chains, random_s
         # the sampler warns per run; collect its SamplingWarnings into one for the whole table
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            idata = _sample(g, Laplace(float(b)), sigma, draws, tune, chains, seeds[i], sampler, progressbar)
+            idata = _sample(g, _prior_at(Laplace, b, rw), sigma, draws, tune, chains, seeds[i], sampler, progressbar)
         for w in caught:
             if issubclass(w.category, SamplingWarning):
                 troubled.append((float(b), str(w.message)))
