@@ -12,12 +12,14 @@
    spec check; Monte Carlo EM for a Laplace prior, whose Gibbs runs sample sigma under the
    spec's own prior on it), or sampled under its hyperprior (``"hyperprior"``); with
    ``[prior.scales]`` the prior has one scale per feature (``Laplace(scale=vector)``, ``inf``
-   unpenalised) and the report's model section says which (:func:`scales_note`);
+   unpenalised) and the report's model section says which (:func:`scales_note`); with
+   ``"empirical_bayes"`` their ratios are held fixed and the common scale is chosen;
 4. the posterior (:func:`bayesreg.sample_posterior`), when asked for; where sigma or the scale
    is sampled, the MAP below is taken at their posterior means;
 5. the exact MAP (:func:`bayesreg.map_estimate`), scikit-learn's penalised fit at the mapped
    alpha (:func:`bayesreg.mapping.to_sklearn`) and PyMC's find_MAP (:func:`bayesreg.find_map`);
-6. the shrinkage table over a grid of prior scales (:func:`bayesreg.shrinkage_table`);
+6. the shrinkage table over a grid of prior scales (:func:`bayesreg.shrinkage_table`; with
+   ``[prior.scales]`` a grid of the common scale, the ratios fixed);
 7. for a linear-model posterior under a Laplace (or Park-Casella) or horseshoe prior, its sparse
    summary by decoupled shrinkage and selection (:func:`bayesreg.sparse_summary`, ``method="dss"``):
    the variance explained per model size, the chosen size and its variables.
@@ -293,9 +295,11 @@ def _scaled(spec: ModelSpec, prior, factor: float):
 
     if isinstance(prior, ParkCasella):
         return ParkCasella(prior.lam / factor)
+    # per-feature scales: the common scale moves, the ratios stay (shrinkage_table's grid)
+    scale = tuple(v * factor for v in prior.scale) if prior.per_coefficient else prior.scale * factor
     if isinstance(prior, Laplace):
-        return Laplace(prior.scale * factor)
-    return Gaussian(prior.scale * factor)
+        return Laplace(scale)
+    return Gaussian(scale)
 
 
 def _sigma_free(spec: ModelSpec) -> bool:
@@ -418,11 +422,13 @@ def run_spec(
         # MCEM samples sigma under the spec's own prior on it (the lambda update does not involve
         # it); the gaussian's closed-form evidence has none (the spec check refuses a sigma prior there)
         eb_sigma = sigma if p_spec.family == "gaussian" else _posterior_sigma_arg(spec, sigma)
+        # [prior.scales]: the relative vector, whose ratios choose_prior_scale holds fixed
+        family = spec.make_prior(feature_names=names) if p_spec.scales else (
+            "gaussian" if p_spec.family == "gaussian" else "laplace")  # fmt: skip
         choice = steps.run(
-            f"choosing the prior scale ({method})", bayesreg.choose_prior_scale, X, y,
-            "gaussian" if p_spec.family == "gaussian" else "laplace", sigma=eb_sigma, method=method,
-            random_seed=inf.seed, draws=500 if fast else 2000,  # Gibbs draws per MCEM iteration
-        )
+            f"choosing the prior scale ({method})", bayesreg.choose_prior_scale, X, y, family, sigma=eb_sigma,
+            method=method, random_seed=inf.seed, draws=500 if fast else 2000,  # Gibbs draws per MCEM iteration
+        )  # fmt: skip
         res.scale_choice = choice
         under = ""
         if _sigma_free(spec) and method == "mcem":
@@ -435,7 +441,7 @@ def run_spec(
     elif not p_spec.chosen:
         prior = spec.make_prior(feature_names=names)
     if p_spec.scales:
-        res.notes.append(scales_note(spec, names))
+        res.notes.append(scales_note(spec, names, prior))
     posterior_prior = spec.make_prior() if p_spec.scale == "hyperprior" else prior
     res.posterior_prior = posterior_prior
 
@@ -505,7 +511,7 @@ def run_spec(
     return res
 
 
-def scales_note(spec: ModelSpec, feature_names) -> str:
+def scales_note(spec: ModelSpec, feature_names, prior=None) -> str:
     """One sentence on ``[prior.scales]``: the unpenalised features, those with their own scale, the rest.
 
     Parameters
@@ -514,6 +520,9 @@ def scales_note(spec: ModelSpec, feature_names) -> str:
         A spec with ``[prior.scales]``.
     feature_names : sequence of str
         The data's features, in column order.
+    prior : Laplace or Gaussian, optional
+        The prior used, with its per-feature scales: with ``scale = "empirical_bayes"`` the
+        scales at the chosen common scale (without it the note gives the ratios only).
 
     Returns
     -------
@@ -522,6 +531,8 @@ def scales_note(spec: ModelSpec, feature_names) -> str:
     names = [str(f) for f in feature_names]
     vector = spec.scale_vector(names)
     word = "tau" if spec.prior.family == "gaussian" else "b"
+    if spec.prior.scale == "empirical_bayes":
+        return _chosen_scales_note(spec, names, vector, word, prior)
     free = [f for f, v in zip(names, vector, strict=True) if f in spec.prior.scales and not np.isfinite(v)]
     own = [f"{f} = {v:g}" for f, v in zip(names, vector, strict=True) if f in spec.prior.scales and np.isfinite(v)]
     rest = len(names) - len(free) - len(own)
@@ -536,9 +547,37 @@ def scales_note(spec: ModelSpec, feature_names) -> str:
     return "per-feature prior scales ([prior.scales]): " + "; ".join(parts)
 
 
+def _chosen_scales_note(spec: ModelSpec, names, ratios, word: str, prior) -> str:
+    """:func:`scales_note` with ``scale = "empirical_bayes"``: the ratios held fixed, the chosen scales."""
+    chosen = prior.scale if prior is not None and getattr(prior, "per_coefficient", False) else None
+    free = [f for f, v in zip(names, ratios, strict=True) if not np.isfinite(v)]
+    own, rest = [], []
+    for j, (f, v) in enumerate(zip(names, ratios, strict=True)):
+        if not np.isfinite(v):
+            continue
+        if f in spec.prior.scales:
+            at = "" if chosen is None else f" = {chosen[j]:.4g}"
+            own.append(f"{f} = {v:g} x {word}{at}")
+        else:
+            rest.append(j)
+    parts = []
+    if free:
+        parts.append(f"unpenalised (flat prior, scale inf): {', '.join(free)}")
+    if own:
+        parts.append(f"own scale: {', '.join(own)}")
+    if rest:
+        at = "" if chosen is None else f" = {chosen[rest[0]]:.4g}"
+        parts.append(f"the other {len(rest)} feature{'s' if len(rest) != 1 else ''}: the common scale {word}{at}")
+    return ("per-feature prior scales ([prior.scales], ratios to the common scale held fixed while empirical Bayes "
+            "chose it): " + "; ".join(parts))  # fmt: skip
+
+
 def _at_scale(spec: ModelSpec, choice):
-    """The fixed-scale prior of the spec's family at a chosen scale."""
+    """The fixed-scale prior of the spec's family at a chosen scale (its per-feature scales, if any)."""
     from .priors import Laplace, ParkCasella
+
+    if choice.factors is not None:
+        return choice.prior
 
     if spec.prior.family == "park_casella":
         return ParkCasella(float(choice.lam)) if choice.lam is not None else choice.prior
@@ -560,12 +599,18 @@ def _shrinkage(spec, X, y, names, prior, sigma, inf, glm):
     """The shrinkage table over the spec's grid of scales (a GLM: its family, no sigma)."""
     import bayesreg
 
-    base = prior.scale if hasattr(prior, "scale") else sigma / prior.lam
+    vector = getattr(prior, "per_coefficient", False)
+    # per-feature scales: the grid is over the common scale (the geometric mean), the ratios fixed
+    base = prior.split()[0].scale if vector else prior.scale if hasattr(prior, "scale") else sigma / prior.lam
     lo, hi = inf.scale_range
     scales = base * np.logspace(np.log10(lo), np.log10(hi), inf.n_scales)
     noise = glm if glm else {"sigma": sigma}
+    if vector:
+        family = prior
+    else:
+        family = type(prior).__name__.lower() if spec.prior.family != "park_casella" else "laplace"
     return bayesreg.shrinkage_table(
-        X, y, type(prior).__name__.lower() if spec.prior.family != "park_casella" else "laplace",
+        X, y, family,
         scales=scales, draws=inf.draws, tune=inf.tune, chains=inf.chains, random_seed=inf.seed,
         hdi_prob=inf.hdi_prob, feature_names=names, **noise,
     )

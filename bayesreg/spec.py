@@ -31,7 +31,8 @@ Layout of a spec (every table and key; defaults in brackets)::
     rate = 1.78                        #   InverseGamma(shape, scale) on tau^2 (gaussian) [1, 1]
     [prior.scales]                     # laplace / gaussian with a number scale: per-feature scales by
     bmi = inf                          #   column name (inf or "inf": unpenalised, a flat prior); the
-    s5 = 2.0                           #   features not named keep the common scale [none]
+    s5 = 2.0                           #   features not named keep the common scale [none]; with
+                                       #   "empirical_bayes": multiples of the chosen common scale
 
     [likelihood]                       # [the linear model: family = "gaussian"]
     family = "bernoulli"               # "gaussian", "bernoulli" (logistic), "binomial", "poisson"
@@ -55,7 +56,8 @@ Layout of a spec (every table and key; defaults in brackets)::
     chains = 2                         # 1 to 64 [2]
     seed = 0                           # 0 to 2**32 - 1 [0]
     hdi_prob = 0.94                    # [0.94]
-    shrinkage = false                  # MAP path and posterior over a grid of prior scales [false]
+    shrinkage = false                  # MAP path and posterior over a grid of prior scales (with
+                                       #   [prior.scales]: of the common scale, ratios fixed) [false]
     n_scales = 8                       # grid length, 2 to 200 [8]
     scale_range = [0.1, 10.0]          # grid from lo * scale to hi * scale, within [1e-6, 1e6] [[0.1, 10]]
 
@@ -316,6 +318,8 @@ class ModelSpec:
         -------
         tuple of float or None
             None when the spec has no ``[prior.scales]``; ``inf`` marks an unpenalised feature.
+            With ``scale = "empirical_bayes"`` the vector is relative: 1 for the features not
+            named, the named ones as multiples of the common scale to be chosen.
 
         Raises
         ------
@@ -357,7 +361,9 @@ class ModelSpec:
         With ``scale = "hyperprior"`` the prior carries its hyperprior (``ParkCasella(lam2_prior=...)``
         or ``Gaussian(tau2_prior=...)``) and ``scale`` is only its starting value. With
         ``[prior.scales]`` it is ``Laplace(scale=vector)`` or ``Gaussian(scale=vector)``, one scale
-        per feature (:meth:`scale_vector`), which needs ``feature_names``.
+        per feature (:meth:`scale_vector`), which needs ``feature_names``; with
+        ``scale = "empirical_bayes"`` the relative vector times ``scale`` (1 when omitted: the
+        relative factors that :func:`bayesreg.choose_prior_scale` holds fixed).
         """
         from .priors import GammaPrior, Gaussian, Horseshoe, InverseGammaPrior, Laplace, ParkCasella
 
@@ -366,6 +372,8 @@ class ModelSpec:
             if feature_names is None:
                 raise ValueError("the spec gives per-feature scales ([prior.scales]): pass the data's feature_names=")
             vector = self.scale_vector(feature_names)
+            if p.chosen and scale is not None:
+                vector = tuple(float(scale) * v for v in vector)
             return Laplace(vector) if p.family == "laplace" else Gaussian(vector)
         value = p.scale if not p.chosen else scale
         if p.family == "horseshoe":
@@ -553,7 +561,10 @@ def _check_prior(c: _Checker, doc) -> PriorSpec:
 
 
 def _check_scales(c: _Checker, doc, family: str, scale_key: str, scale) -> dict:
-    """``[prior.scales]``: feature name -> a scale > 0 or ``inf`` (unpenalised), for a fixed common scale.
+    """``[prior.scales]``: feature name -> a scale > 0 or ``inf`` (unpenalised).
+
+    With a number ``scale`` the values are scales in its units; with ``scale = "empirical_bayes"``
+    they are multiples of the common scale chosen from the data (a feature not named: 1).
 
     The names are checked against the data's features once they are loaded
     (:meth:`ModelSpec.scale_vector`); everything else here, before any data are read.
@@ -567,9 +578,10 @@ def _check_scales(c: _Checker, doc, family: str, scale_key: str, scale) -> dict:
                "horseshoe": "learns a local scale per coefficient itself"}[family]  # fmt: skip
         c.fail(key, f"per-feature scales are for the {' and '.join(SCALED_FAMILIES)} priors; the {family} prior "
                f"{why}")  # fmt: skip
-    if isinstance(scale, str):
-        c.fail(key, f"cannot be combined with [prior] {scale_key} = {scale!r}: the {scale!r} choice varies one common "
-               "scale for every coefficient, which per-feature scales fix apart; give the common scale as a number")
+    if scale == "hyperprior":
+        c.fail(key, f"cannot be combined with [prior] {scale_key} = {scale!r}: the hyperprior is on one common scale "
+               "for every coefficient and has no per-feature form; give the common scale as a number, or "
+               "\"empirical_bayes\" (the common scale chosen with the per-feature ratios held fixed)")
     if not isinstance(doc, dict):
         c.fail(key, f"must be a table of feature = scale; got {_kind(doc)}")
     if not doc:
@@ -611,7 +623,8 @@ def _scale_vector(c: _Checker, prior: PriorSpec, names: list[str], label: str) -
         if k not in known:
             shown = ", ".join(names) if len(names) <= 40 else ", ".join(names[:40]) + f", ... ({len(names)} in all)"
             c.fail(f"[prior.scales] {k}", f"is not a feature of {label}; its features are: {shown}")
-    common = float(prior.scale)
+    # with "empirical_bayes" the named values are relative to the chosen common scale (1 elsewhere)
+    common = 1.0 if prior.scale == "empirical_bayes" else float(prior.scale)
     vector = tuple(float(prior.scales.get(f, common)) for f in names)
     if not any(np.isfinite(v) for v in vector):
         c.fail("[prior.scales]", f"leaves every feature unpenalised (all {len(names)} scales inf): that is least "
@@ -731,9 +744,6 @@ def _check_inference(c: _Checker, doc, prior: PriorSpec, lik: LikelihoodSpec | N
         c.fail("[inference]", "asks for nothing: set at least one of map, sklearn, find_map, posterior to true")
     if inf.shrinkage and prior.chosen:
         c.fail("[inference] shrinkage", f"needs a fixed prior scale, but {prior.scale_name} = {prior.scale!r}")
-    if inf.shrinkage and prior.scales:
-        c.fail("[inference] shrinkage", "cannot be combined with [prior.scales]: the shrinkage grid varies one common "
-               "scale for every coefficient, which per-feature scales fix apart; set shrinkage = false")
     if prior.scale == "hyperprior" and not inf.posterior:
         c.fail("[inference] posterior", "must be true when the prior scale is given a hyperprior")
     if lik is not None and not lik.is_gaussian:
@@ -741,13 +751,13 @@ def _check_inference(c: _Checker, doc, prior: PriorSpec, lik: LikelihoodSpec | N
             c.fail("[inference] sampler", "the Gibbs samplers of a GLM are Polya-Gamma (bernoulli, binomial); the "
                    "poisson likelihood is sampled by NUTS: use \"auto\" or \"nuts\"")
         free = [k for k, v in prior.scales.items() if not np.isfinite(v)]
-        asked = [k for k in ("map", "sklearn", "find_map") if getattr(inf, k)]
+        asked = [k for k in ("map", "sklearn", "find_map", "shrinkage") if getattr(inf, k)]
         if free and asked:
             c.fail(f"[prior.scales] {free[0]}", f"= inf (unpenalised) with the {lik.family} likelihood: the exact GLM "
                    "MAP cannot profile an unpenalised coefficient out of the model (no closed form), so the MAP, "
-                   f"the penalised fit and find_MAP are not available ([inference] {', '.join(asked)}). Give it a "
-                   "large finite scale, or set map, sklearn and find_map to false (NUTS samples the posterior with "
-                   "it)")  # fmt: skip
+                   "the penalised fit, find_MAP and the shrinkage grid's MAP path are not available ([inference] "
+                   f"{', '.join(asked)}). Give it a large finite scale, or set map, sklearn, find_map and shrinkage "
+                   "to false (NUTS samples the posterior with it)")  # fmt: skip
         if inf.sampler == "gibbs" and inf.posterior and free:
             c.fail("[inference] sampler", f"\"gibbs\" cannot sample the {lik.family} model with unpenalised features "
                    f"([prior.scales] {', '.join(free)} = inf): the Polya-Gamma Gibbs sampler needs a finite scale "

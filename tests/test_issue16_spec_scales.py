@@ -239,8 +239,8 @@ def test_a_bad_table(tmp_path, scales, key, problem):
 @pytest.mark.parametrize("prior, problem", [
     ('family = "horseshoe"', "the horseshoe prior learns a local scale"),
     ('family = "park_casella"\nlam = 2.0', "park_casella prior has one scale"),
-    ('family = "laplace"\nscale = "empirical_bayes"', "'empirical_bayes' choice varies one common scale"),
-    ('family = "gaussian"\nscale = "hyperprior"', "'hyperprior' choice varies one common scale"),
+    ('family = "gaussian"\nscale = "hyperprior"', "the hyperprior is on one common scale"),
+    ('family = "laplace"\nscale = "hyperprior"', "the hyperprior is on one common scale"),
 ])  # fmt: skip
 def test_a_prior_without_per_feature_scales_is_refused(tmp_path, prior, problem):
     text = spec_text().replace('family = "laplace"\nscale = 27.0', prior)
@@ -249,10 +249,86 @@ def test_a_prior_without_per_feature_scales_is_refused(tmp_path, prior, problem)
     assert info.value.key == "[prior.scales]"
 
 
-def test_the_shrinkage_grid_is_refused(tmp_path):
-    with pytest.raises(S.SpecError, match="varies one common scale") as info:
-        S.load_spec(write(tmp_path, spec_text(inference="[inference]\nshrinkage = true\n")))
-    assert info.value.key == "[inference] shrinkage" and "[prior.scales]" in str(info.value)
+def test_the_shrinkage_grid_varies_the_common_scale_and_its_map_is_the_vector_prior_map(tmp_path, diabetes):
+    spec = S.load_spec(write(tmp_path, spec_text(
+        scales="[prior.scales]\nbmi = inf\nbp = 100.0\n",
+        inference="[inference]\nposterior = false\nshrinkage = true\nn_scales = 3\nscale_range = [0.5, 2.0]\n")))
+    res = run_spec(spec, fast=True, quiet=True)
+    vec = np.array(_hand_vector(27.0, {"bmi": np.inf, "bp": 100.0}))
+    base = np.exp(np.mean(np.log(vec[np.isfinite(vec)])))  # the common scale: the finite scales' geometric mean
+    table = res.shrinkage
+    np.testing.assert_allclose(np.unique(table["scale"]), base * np.array([0.5, 1.0, 2.0]), rtol=1e-12)
+    X, y = np.asarray(diabetes.X), np.asarray(diabetes.y)
+    for factor in (0.5, 1.0, 2.0):
+        rows = table[np.isclose(table["scale"], base * factor, rtol=1e-12)]
+        ref = map_estimate(X, y, Laplace(tuple(vec * factor)), sigma=SIGMA)  # the spec's vector times the factor
+        np.testing.assert_allclose(rows["map"].to_numpy(), ref.coef, rtol=0, atol=1e-9 * np.max(np.abs(ref.coef)))
+    # the grid's middle point is the spec's own prior: the report's exact MAP
+    np.testing.assert_allclose(table[np.isclose(table["scale"], base)]["map"].to_numpy(),
+                               res.estimates["exact MAP"].to_numpy()[:-1], rtol=0, atol=1e-9 * 1e3)  # fmt: skip
+
+
+def test_a_glm_shrinkage_grid_with_an_unpenalised_feature_is_refused(tmp_path):
+    text = """
+        [data]
+        dataset = "breast_cancer"
+        [likelihood]
+        family = "bernoulli"
+        [prior]
+        family = "laplace"
+        scale = 0.2
+        [prior.scales]
+        "mean radius" = inf
+        [inference]
+        map = false
+        sklearn = false
+        shrinkage = true
+    """
+    with pytest.raises(S.SpecError, match="shrinkage grid's MAP path") as info:
+        S.load_spec(write(tmp_path, text))
+    assert info.value.key == "[prior.scales] mean radius"
+
+
+@pytest.mark.parametrize("family", ["gaussian", "laplace"])
+def test_empirical_bayes_chooses_the_common_scale_with_the_ratios_fixed(tmp_path, diabetes, family):
+    from bayesreg import choose_prior_scale
+
+    spec = S.load_spec(write(tmp_path, f"""
+        [data]
+        dataset = "diabetes"
+        [prior]
+        family = "{family}"
+        scale = "empirical_bayes"
+        [prior.scales]
+        bmi = inf
+        bp = 4.0
+        [noise]
+        sigma = 54.0
+        [inference]
+        posterior = false
+    """))
+    relative = np.array(_hand_vector(1.0, {"bmi": np.inf, "bp": 4.0}))
+    assert spec.make_prior(feature_names=DIABETES).scale == tuple(relative)
+    res = run_spec(spec, fast=True, quiet=True)
+    X, y = np.asarray(diabetes.X), np.asarray(diabetes.y)
+    kind = Gaussian if family == "gaussian" else Laplace
+    direct = choose_prior_scale(X, y, kind(tuple(relative)), sigma=SIGMA, random_seed=0, draws=500)
+    assert res.scale_choice.factors_fixed
+    if family == "gaussian":  # deterministic: the same maximum
+        assert res.scale_choice.scale == pytest.approx(direct.scale, rel=1e-10)
+    else:  # Monte Carlo EM: within the two runs' Monte Carlo errors (and the 2e-3 stopping tolerance)
+        se = np.hypot(res.scale_choice.mc_se / res.scale_choice.lam, direct.mc_se / direct.lam)
+        assert res.scale_choice.scale == pytest.approx(direct.scale, rel=4 * se + 4e-3)
+    chosen = np.array(res.prior.scale)
+    # the ratios are the spec's: bmi unpenalised, bp four times the others
+    assert np.isinf(chosen[2]) and chosen[3] == pytest.approx(4 * chosen[0]) and np.all(chosen[[0, 1, 4]] == chosen[0])
+    ref = map_estimate(X, y, kind(tuple(chosen)), sigma=SIGMA)
+    np.testing.assert_allclose(res.estimates["exact MAP"].to_numpy()[:-1], ref.coef, rtol=0,
+                               atol=1e-9 * np.max(np.abs(ref.coef)))  # fmt: skip
+    word = "tau" if family == "gaussian" else "b"
+    assert (f"ratios to the common scale held fixed while empirical Bayes chose it): unpenalised (flat prior, scale "
+            f"inf): bmi; own scale: bp = 4 x {word} = {chosen[3]:.4g}; the other 8 features: the common scale "
+            f"{word} = {chosen[0]:.4g}") in res.notes[-1]  # fmt: skip
 
 
 def test_an_unknown_feature_is_refused_once_the_data_are_loaded_listing_the_features(tmp_path, capsys):
