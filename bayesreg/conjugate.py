@@ -145,10 +145,10 @@ def _flat_log_offset(rw: Reweighting) -> float:
     :math:`\det(X_U^T X_U)`. Zero when no column is profiled out (the working model keeps the
     intercept and its ``-log(n)/2`` itself).
     """
-    if rw._guu is None:
+    cond = rw.unpenalised_conditional()
+    if cond is None:
         return 0.0
-    c = rw._guu[0][0]
-    logdet = 2.0 * float(np.sum(np.log(np.abs(np.diag(c)))))
+    logdet = 2.0 * float(np.sum(np.log(np.abs(np.diag(cond[0])))))
     return -0.5 * logdet - (0.5 * float(np.log(rw.full.n)) if rw.full.fit_intercept else 0.0)
 
 
@@ -214,9 +214,7 @@ class _ReweightedCov:
         self.m = rw.multipliers[self.pen]
         self.p = rw.full.p
         if self.unp.size:
-            chol, _, g_up = rw._guu
-            self.L = np.tril(chol[0])  # cho_factor leaves the other triangle as it was
-            self.K = linalg.cho_solve(chol, g_up, check_finite=False)  # G_UU^-1 G_UP
+            self.L, self.K, _ = rw.unpenalised_conditional()  # L L^T = G_UU, K = G_UU^-1 G_UP
             self.L.setflags(write=False)
             self.K.setflags(write=False)
 

@@ -280,6 +280,20 @@ class Reweighting:
         """Indices of the unpenalised (infinite-scale) columns."""
         return np.flatnonzero(~np.isfinite(self.multipliers))
 
+    def unpenalised_conditional(self) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+        r"""``(L, K, a)``: given :math:`\beta_P` and sigma, :math:`\beta_U \sim N(a - K\beta_P, \sigma^2 (L L^T)^{-1})`.
+
+        ``L`` is the lower Cholesky factor of :math:`G_{UU}`, ``K`` is :math:`G_{UU}^{-1}G_{UP}` and
+        ``a`` is :math:`G_{UU}^{-1}q_U` (centred Gram with an intercept); ``log det G_UU`` is
+        ``2 sum log diag L``. ``None`` when no column is profiled out.
+        """
+        if self._guu is None:
+            return None
+        from scipy.linalg import cho_solve
+
+        chol, rhs, g_up = self._guu
+        return np.tril(chol[0]), cho_solve(chol, g_up), cho_solve(chol, rhs)
+
     def _beta_p(self, gamma) -> np.ndarray:
         return np.asarray(gamma, dtype=np.float64) * self.multipliers[self.penalised]
 
