@@ -96,6 +96,64 @@ def _update_prior(st, beta, rng, collapsed_tau=False):
     st.update(lam2=lam2, nu=nu, tau2=tau2, xi=xi, d=lam2 * tau2)
 
 
+#: The scale move refuses factors beyond e^(+-30): such a proposal comes only from a nearly flat ray
+#: (curvature ~ 0, e.g. coefficients near zero under a weak likelihood), where it would overflow.
+_MAX_LOG_SCALE = 30.0
+
+
+def _orbit_terms(u, y, m, q, k, t):
+    """Log target, its derivative and a positive curvature along the orbit ``e^t theta`` (:func:`_scale_move`).
+
+    ``u = e^t eta``; ``q = beta' D^-1 beta`` at ``t = 0``; ``k`` the number of scaled coordinates.
+    The log-likelihood is written with ``exp(-|u|)`` (one exponential, no overflow).
+    """
+    e = np.exp(-np.abs(u))
+    s = np.where(u >= 0.0, 1.0 / (1.0 + e), e / (1.0 + e))  # logistic(u)
+    c2q = np.exp(2.0 * t) * q
+    logp = float(y @ u - m @ (np.maximum(u, 0.0) + np.log1p(e))) - 0.5 * c2q + k * t
+    grad = float((y - m * s) @ u) - c2q + k
+    # Fisher information of the likelihood plus the prior's exact curvature: positive unless theta = 0
+    curv = float((m * s * (1.0 - s)) @ (u * u)) + 2.0 * c2q
+    return logp, grad, curv
+
+
+def _scale_move(eta, beta, d, y, m, k, rng):
+    r"""A Metropolis-Hastings move of ``(b0, beta)`` along its ray: ``(b0, beta) -> e^t (b0, beta)``.
+
+    Returns the factor ``e^t`` (1.0 when rejected). The target is the posterior of the coefficients
+    given the prior variances ``d`` with the Polya-Gamma variables integrated out (the logistic
+    likelihood itself). The move is the involution ``(theta, t) -> (e^t theta, -t)`` of Liu and Sabatti's
+    (2000) group moves, whose Jacobian is ``e^{k t}`` (``k`` scaled coordinates: ``p``, plus the
+    intercept when it is fitted; its prior is flat), with ``t`` drawn from one Fisher-scoring step on
+    the ray: ``N(g / h, 1 / h)``, ``g`` and ``h`` the derivative and the (positive) curvature of
+    ``log pi(e^t theta) + k t`` at ``t = 0``. The reverse proposal is the same rule at the new point,
+    so the acceptance ratio is :math:`\pi(e^t\theta) e^{kt} q_{\theta'}(-t) / (\pi(\theta) q_\theta(t))`
+    and the move leaves that posterior invariant; ``d`` is redrawn from its conditional afterwards, so
+    the joint posterior is kept. Why: with strong signals most ``|eta_i|`` are large, where
+    ``E[omega_i] = tanh(eta_i/2) / (2 eta_i)`` is several times the Fisher weight ``sigma (1 - sigma)``,
+    so the coefficients' Gaussian conditional given ``omega`` is much narrower than their posterior
+    along the direction that scales every ``eta_i`` together, and plain Polya-Gamma Gibbs crawls there.
+    The move costs two passes over ``eta`` (O(n)), no product with the design.
+    """
+    q = float(np.sum(beta * beta / d))
+    lp0, g0, h0 = _orbit_terms(eta, y, m, q, k, 0.0)
+    if not (h0 > 0.0 and np.isfinite(h0)):  # theta = 0: the ray is one point
+        return 1.0
+    t = g0 / h0 + rng.standard_normal() / np.sqrt(h0)
+    if abs(t) > _MAX_LOG_SCALE:  # a flat ray (tiny curvature): refused, symmetric in t and -t, so still exact
+        return 1.0
+    lp1, g1, h1 = _orbit_terms(np.exp(t) * eta, y, m, q, k, t)
+    if not (h1 > 0.0 and np.isfinite(h1) and np.isfinite(lp1)):
+        return 1.0
+    # log q(t | theta) and log q(-t | theta'): at theta' = e^t theta the rule's derivative and curvature at its
+    # own origin are those of the same ray at t (g1, h1)
+    log_fwd = 0.5 * np.log(h0) - 0.5 * h0 * (t - g0 / h0) ** 2
+    log_rev = 0.5 * np.log(h1) - 0.5 * h1 * (-t - g1 / h1) ** 2
+    if np.log(rng.random()) < lp1 - lp0 + log_rev - log_fwd:
+        return float(np.exp(t))
+    return 1.0
+
+
 class _Block:
     """Workspace of one chain's coefficient draws: the design in column order and a buffer of its shape.
 
@@ -219,6 +277,7 @@ def sample_pg_gibbs(
     progressbar: bool = False,
     block: str = "auto",
     cores: int | None = None,
+    scale_move: bool = True,
 ):
     """Polya-Gamma Gibbs draws of a logistic (``trials=None``) or binomial regression.
 
@@ -247,6 +306,10 @@ def sample_pg_gibbs(
         Chains run at once in threads (default: one per chain, up to the CPU count). The
         Polya-Gamma draws and BLAS release the GIL; BLAS gets ``cpu_count // cores`` threads
         per chain, so the chains do not oversubscribe the cores.
+    scale_move : bool, default=True
+        After each coefficient draw, a Metropolis-Hastings move of ``(b0, beta)`` along its ray
+        (:func:`_scale_move`): exact, O(n), and the direction plain Polya-Gamma Gibbs is slowest in
+        when the signal is strong. ``False`` gives the plain Gibbs sweep (for comparison).
 
     Returns
     -------
@@ -266,6 +329,8 @@ def sample_pg_gibbs(
     X = np.asarray(X, dtype=np.float64)
     y = np.asarray(y, dtype=np.float64)
     n, p = X.shape
+    if not isinstance(scale_move, (bool, np.bool_)):
+        raise ValueError(f"scale_move must be True or False, got {scale_move!r}")
     if block not in ("auto", "cholesky", "bhattacharya"):
         raise ValueError(f"block must be 'auto', 'cholesky' or 'bhattacharya', got {block!r}")
     cores = min(chains, os.cpu_count() or 1) if cores is None else _check_int(cores, "cores", 1)
@@ -289,6 +354,7 @@ def sample_pg_gibbs(
         b0_start = float(np.log(frac / (1 - frac)))
     # p >= n horseshoe: tau drawn with beta integrated out (Johndrow et al.), see _Block.tau_step
     collapse = hs and block == "bhattacharya"
+    k_scaled = p + (1 if fit_intercept else 0)
     done = np.zeros(chains, dtype=np.int64)
     lock = threading.Lock()
 
@@ -299,12 +365,17 @@ def sample_pg_gibbs(
         work = _Block(X, fit_intercept, block)
         beta = np.zeros(p)
         b0 = b0_start
+        eta = np.full(n, b0)
         for it in range(total):
-            eta = X @ beta + b0
             omega = np.maximum(_random_pg(m, eta, rng), 1e-12)
             if collapse:
                 work.tau_step(st, kappa, omega, b0, rng, adapt=it < tune)
             b0, beta = work.draw(kappa, omega, st["d"], b0, rng)
+            eta = X @ beta + b0
+            if scale_move:
+                f = _scale_move(eta, beta, st["d"], y, m, k_scaled, rng)
+                if f != 1.0:
+                    beta, b0, eta = f * beta, f * b0, f * eta
             _update_prior(st, beta, rng, collapsed_tau=collapse)
             if it >= tune:
                 k = it - tune
