@@ -147,5 +147,9 @@ def test_reproducible_by_seed_and_bad_flag_named():
         np.testing.assert_array_equal(a[key], b[key])
     c = sample_pg_gibbs(X, y, br.Laplace(1.0), scale_move=False, **kw)
     assert not np.array_equal(a["beta"], c["beta"])
-    with pytest.raises(ValueError, match="scale_move must be True or False"):
+    # the horseshoe keeps the plain sweep by default
+    h = sample_pg_gibbs(X, y, br.Horseshoe(1.0), **kw)
+    h0 = sample_pg_gibbs(X, y, br.Horseshoe(1.0), scale_move=False, **kw)
+    np.testing.assert_array_equal(h["beta"], h0["beta"])
+    with pytest.raises(ValueError, match="scale_move must be True, False or None"):
         sample_pg_gibbs(X, y, br.Laplace(1.0), draws=10, tune=0, chains=1, scale_move="yes")

@@ -277,7 +277,7 @@ def sample_pg_gibbs(
     progressbar: bool = False,
     block: str = "auto",
     cores: int | None = None,
-    scale_move: bool = True,
+    scale_move: bool | None = None,
 ):
     """Polya-Gamma Gibbs draws of a logistic (``trials=None``) or binomial regression.
 
@@ -306,10 +306,12 @@ def sample_pg_gibbs(
         Chains run at once in threads (default: one per chain, up to the CPU count). The
         Polya-Gamma draws and BLAS release the GIL; BLAS gets ``cpu_count // cores`` threads
         per chain, so the chains do not oversubscribe the cores.
-    scale_move : bool, default=True
+    scale_move : bool, optional
         After each coefficient draw, a Metropolis-Hastings move of ``(b0, beta)`` along its ray
         (:func:`_scale_move`): exact, O(n), and the direction plain Polya-Gamma Gibbs is slowest in
-        when the signal is strong. ``False`` gives the plain Gibbs sweep (for comparison).
+        when the signal is strong. ``None`` (default): on for the Gaussian and Laplace priors, off for
+        the horseshoe (on the 5000 x 50 benchmark it did not help there: min bulk ESS 122 / tau 76
+        against 183 / 115 without, one run each). ``False`` gives the plain Gibbs sweep.
 
     Returns
     -------
@@ -329,8 +331,8 @@ def sample_pg_gibbs(
     X = np.asarray(X, dtype=np.float64)
     y = np.asarray(y, dtype=np.float64)
     n, p = X.shape
-    if not isinstance(scale_move, (bool, np.bool_)):
-        raise ValueError(f"scale_move must be True or False, got {scale_move!r}")
+    if scale_move is not None and not isinstance(scale_move, (bool, np.bool_)):
+        raise ValueError(f"scale_move must be True, False or None, got {scale_move!r}")
     if block not in ("auto", "cholesky", "bhattacharya"):
         raise ValueError(f"block must be 'auto', 'cholesky' or 'bhattacharya', got {block!r}")
     cores = min(chains, os.cpu_count() or 1) if cores is None else _check_int(cores, "cores", 1)
@@ -355,6 +357,8 @@ def sample_pg_gibbs(
     # p >= n horseshoe: tau drawn with beta integrated out (Johndrow et al.), see _Block.tau_step
     collapse = hs and block == "bhattacharya"
     k_scaled = p + (1 if fit_intercept else 0)
+    if scale_move is None:
+        scale_move = not hs
     done = np.zeros(chains, dtype=np.int64)
     lock = threading.Lock()
 
