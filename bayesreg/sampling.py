@@ -80,6 +80,7 @@ class ExactSampler(Sampler):
     """Independent draws from the closed-form posterior (Gaussian prior, fixed ``tau`` and ``sigma``)."""
 
     name: ClassVar[str] = "exact"
+    takes_vector_scales: ClassVar[bool] = True  # exact_posterior maps the working posterior back itself
 
     def why_not(self, prior, noise, data) -> str | None:  # noqa: D102
         from .conjugate import closed_form_obstacle
