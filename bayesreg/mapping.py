@@ -46,8 +46,6 @@ the difference so users do not have to.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import numpy as np
 
 from ._validation import check_bool, check_positive, check_scalar
@@ -66,7 +64,6 @@ __all__ = [
     "to_sklearn",
     "from_sklearn",
     "sklearn_ridge_alpha",
-    "penalty_weights",
     "rescaled_columns",
 ]
 
@@ -217,7 +214,7 @@ def prior_to_penalty(prior: Prior, *, sigma: float, n_samples: int) -> Penalty:
     if isinstance(prior, Prior) and prior.per_coefficient:
         common, factors = prior.split()
         pen = prior_to_penalty(common, sigma=sigma, n_samples=n)
-        return replace(pen, weights=tuple(penalty_weights(prior, factors)))
+        return pen.with_factors(factors)  # Laplace: weights 1/c_j (L1); Gaussian: 1/c_j^2 (L2)
     if isinstance(prior, Laplace):
         return L1(alpha=lasso_alpha(prior.scale, sigma=sigma, n_samples=n))
     if isinstance(prior, ParkCasella):
@@ -241,30 +238,6 @@ def prior_to_penalty(prior: Prior, *, sigma: float, n_samples: int) -> Penalty:
         "prior must be Laplace, ParkCasella, Gaussian or ElasticNetPrior to have a penalty twin; "
         f"got {type(prior).__name__}"
     )
-
-
-def penalty_weights(prior: Prior, factors) -> np.ndarray:
-    """Per-coefficient penalty weights of a prior with relative scales ``factors`` (``inf``: weight 0).
-
-    ``1 / factors`` for the Laplace prior (its penalty is linear in ``1/b``), ``1 / factors^2`` for
-    the Gaussian one (quadratic in ``1/tau``).
-
-    Parameters
-    ----------
-    prior : Laplace or Gaussian
-    factors : array_like of shape (p,)
-        Relative scales ``b_j / b`` (:meth:`bayesreg.priors.Prior.split`).
-
-    Returns
-    -------
-    ndarray of shape (p,)
-    """
-    c = np.asarray(factors, dtype=np.float64)
-    if isinstance(prior, Laplace):
-        return 1.0 / c
-    if isinstance(prior, Gaussian):
-        return 1.0 / (c * c)
-    raise TypeError(f"per-coefficient scales are available for Laplace and Gaussian priors; got {type(prior).__name__}")
 
 
 def rescaled_columns(prior: Prior):

@@ -55,6 +55,12 @@ def soft_threshold(z, threshold):
     return np.sign(z) * np.maximum(np.abs(z) - t, 0.0)
 
 
+_EN_WEIGHTS = (
+    "per-coefficient weights of an elastic-net penalty (both L1 and L2 parts) other than 0 and 1 have no "
+    "column-rescaling form and are not supported; use weighted L1 or weighted L2"
+)
+
+
 def _check_weights(weights):
     """``None``, or per-coefficient penalty weights as a tuple of non-negative finite floats (0 = unpenalised)."""
     if weights is None:
@@ -97,6 +103,45 @@ class Penalty:
         """The per-coefficient weights as an array, or ``None`` (all 1)."""
         w = getattr(self, "weights", None)
         return None if w is None else np.asarray(w, dtype=np.float64)
+
+    def with_factors(self, factors) -> Penalty:
+        """The penalty on ``gamma = beta / factors`` (``self``), written on ``beta`` with per-coefficient weights.
+
+        ``|gamma_j| = |beta_j| / c_j`` and ``gamma_j^2 = beta_j^2 / c_j^2``: weights ``1/c_j`` for L1,
+        ``1/c_j^2`` for L2 (``c_j = inf``: weight 0, unpenalised). An elastic net has both terms and
+        no single weight for them: refused unless every factor is 1 or ``inf``.
+        (:meth:`column_factors` is the inverse.)
+        """
+        c = np.asarray(factors, dtype=np.float64)
+        if self.alpha_l2 == 0.0:
+            w = 1.0 / c
+        elif self.alpha_l1 == 0.0:
+            w = 1.0 / (c * c)
+        elif np.all((c == 1.0) | np.isinf(c)):
+            w = 1.0 / c
+        else:
+            raise ValueError(_EN_WEIGHTS)
+        from dataclasses import replace
+
+        return replace(self, weights=tuple(float(x) for x in w))
+
+    def column_factors(self) -> np.ndarray:
+        """The multipliers ``c_j`` of the columns that turn the weighted penalty into the common one.
+
+        The inverse of :meth:`with_factors`: ``1/w_j`` (L1), ``1/sqrt(w_j)`` (L2), ``inf`` where
+        ``w_j = 0``; ones without weights.
+        """
+        w = self.weight_vector
+        if w is None:
+            return np.ones(0)
+        with np.errstate(divide="ignore"):
+            if self.alpha_l2 == 0.0:
+                return 1.0 / w
+            if self.alpha_l1 == 0.0:
+                return 1.0 / np.sqrt(w)
+            if np.all((w == 0.0) | (w == 1.0)):
+                return 1.0 / w
+        raise ValueError(_EN_WEIGHTS)
 
     def unweighted(self) -> Penalty:
         """The same penalty without per-coefficient weights."""

@@ -385,28 +385,6 @@ def solve(
     )
 
 
-def weights_to_factors(penalty: Penalty) -> np.ndarray:
-    """The column multipliers ``c_j`` that turn a weighted penalty into the common one (``inf``: unpenalised).
-
-    ``w_j |b_j|`` with ``b_j = c_j g_j`` is ``|g_j|`` when ``c_j = 1/w_j`` (L1); ``w_j b_j^2`` is
-    ``g_j^2`` when ``c_j = 1/sqrt(w_j)`` (L2). An elastic net has both terms, and no single
-    multiplier turns both into the common penalty: it is refused (unless every weight is 0 or 1).
-    """
-    w = penalty.weight_vector
-    with np.errstate(divide="ignore"):
-        if isinstance(penalty, L1) or penalty.alpha_l2 == 0.0:
-            return 1.0 / w
-        if penalty.alpha_l1 == 0.0:
-            return 1.0 / np.sqrt(w)
-    if np.all((w == 0.0) | (w == 1.0)):
-        with np.errstate(divide="ignore"):
-            return 1.0 / w
-    raise ValueError(
-        "per-coefficient weights of an elastic-net penalty (both L1 and L2 parts) other than 0 and 1 have no "
-        "column-rescaling form and are not supported; use weighted L1 or weighted L2"
-    )
-
-
 def _solve_weighted(X, y, penalty, *, fit_intercept, coef_init, **options) -> SolverResult:
     """The weighted penalty on the common-weight working model of :func:`bayesreg.design.reweight`.
 
@@ -422,7 +400,7 @@ def _solve_weighted(X, y, penalty, *, fit_intercept, coef_init, **options) -> So
     w = penalty.weight_vector
     if w.size != data.p:
         raise ValueError(f"the penalty has {w.size} weights but the data have p = {data.p} features")
-    rw = reweight(data, weights_to_factors(penalty))
+    rw = reweight(data, penalty.column_factors())
     work = rw.working
     source = (work.X, work.y) if work.X is not None else (work.stats, None)
     inner = penalty.unweighted()
