@@ -268,7 +268,7 @@ class Reweighting:
     full: ModelData
     working: ModelData
     multipliers: np.ndarray = field(repr=False)
-    _guu: tuple | None = field(default=None, repr=False)
+    _cond: tuple | None = field(default=None, repr=False)  # (L, K, a) of unpenalised_conditional
 
     @property
     def penalised(self) -> np.ndarray:
@@ -287,23 +287,15 @@ class Reweighting:
         ``a`` is :math:`G_{UU}^{-1}q_U` (centred Gram with an intercept); ``log det G_UU`` is
         ``2 sum log diag L``. ``None`` when no column is profiled out.
         """
-        if self._guu is None:
-            return None
-        from scipy.linalg import cho_solve
-
-        chol, rhs, g_up = self._guu
-        return np.tril(chol[0]), cho_solve(chol, g_up), cho_solve(chol, rhs)
+        return self._cond
 
     def _beta_p(self, gamma) -> np.ndarray:
         return np.asarray(gamma, dtype=np.float64) * self.multipliers[self.penalised]
 
     def _u_mean(self, beta_p: np.ndarray) -> np.ndarray:
-        chol, rhs, g_up = self._guu
-        from scipy.linalg import cho_solve
-
-        # G_UU^-1 (q_U - G_UP beta_P), for beta_P with any leading axes
-        r = rhs[:, None] - g_up @ beta_p.reshape(-1, beta_p.shape[-1]).T
-        return cho_solve(chol, r).T.reshape(beta_p.shape[:-1] + (rhs.size,))
+        # a - K beta_P, for beta_P with any leading axes
+        _, K, a = self._cond
+        return a - beta_p @ K.T
 
     def _full_beta(self, beta_p: np.ndarray, beta_u: np.ndarray | None) -> np.ndarray:
         out = np.empty(beta_p.shape[:-1] + (self.full.p,))
@@ -326,7 +318,7 @@ class Reweighting:
         set to their conditional modes.
         """
         beta_p = self._beta_p(gamma)
-        if self._guu is None:
+        if self._cond is None:
             beta = self._full_beta(beta_p, None)
             return beta, float(self._intercept(beta)) if intercept is None else float(intercept)
         beta = self._full_beta(beta_p, self._u_mean(beta_p))
@@ -340,13 +332,13 @@ class Reweighting:
         working ``intercept`` draws are returned as they are.
         """
         beta_p = self._beta_p(gamma)
-        if self._guu is None:
+        if self._cond is None:
             beta = self._full_beta(beta_p, None)
             return beta, (self._intercept(beta) if intercept is None else np.asarray(intercept))
         from scipy.linalg import solve_triangular
 
         sig = np.broadcast_to(np.asarray(sigma, dtype=np.float64), beta_p.shape[:-1])
-        chol = self._guu[0][0]  # lower Cholesky factor L of G_UU
+        chol = self._cond[0]  # lower Cholesky factor L of G_UU
         k = self.unpenalised.size
         z = rng.standard_normal(beta_p.shape[:-1] + (k,))
         # L^-T z has covariance (L L^T)^-1 = G_UU^-1
@@ -386,6 +378,9 @@ def reweight(data: ModelData, factors) -> Reweighting:
     unp = np.flatnonzero(~np.isfinite(m))
     names = [data.feature_names[j] for j in pen]
     st = data.stats
+    if unp.size == 0 and np.all(m == 1.0):
+        # nothing moves (a common scale, unstandardised columns): the data are the working model
+        return Reweighting(full=data, working=replace(data, standardize=False), multipliers=m)
     if unp.size == 0:
         stats = SufficientStats._trusted(
             st.n, st.x_mean * m, st.y_mean, st.xtx * np.outer(m, m), st.xty * m, st.yty, names, st.x_mean_lo * m,
@@ -429,9 +424,9 @@ def reweight(data: ModelData, factors) -> Reweighting:
     from scipy.linalg import cho_solve
 
     g_up = G[np.ix_(unp, pen)]
-    a = cho_solve(chol, g_up)  # G_UU^-1 G_UP
-    au = cho_solve(chol, q[unp])
-    gw = G[np.ix_(pen, pen)] - g_up.T @ a
+    K = cho_solve(chol, g_up)  # G_UU^-1 G_UP
+    au = cho_solve(chol, q[unp])  # G_UU^-1 q_U
+    gw = G[np.ix_(pen, pen)] - g_up.T @ K
     gw = 0.5 * (gw + gw.T) * np.outer(m[pen], m[pen])
     qw = (q[pen] - g_up.T @ au) * m[pen]
     yyw = max(float(yy - q[unp] @ au), 0.0)
@@ -439,4 +434,4 @@ def reweight(data: ModelData, factors) -> Reweighting:
     stats = SufficientStats._trusted(st.n, z, 0.0, gw, qw, yyw, names, z.copy(), 0.0)
     work = ModelData(X=None, y=None, stats=stats, feature_names=names, fit_intercept=False, standardize=False,
                      x_scale=np.ones(pen.size), family=data.family, n_profiled=k)  # fmt: skip
-    return Reweighting(full=data, working=work, multipliers=m, _guu=(chol, q[unp].copy(), g_up.copy()))
+    return Reweighting(full=data, working=work, multipliers=m, _cond=(np.tril(chol[0]), K, au))

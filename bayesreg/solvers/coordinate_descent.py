@@ -413,7 +413,7 @@ def _solve_weighted(X, y, penalty, *, fit_intercept, coef_init, **options) -> So
     if coef_init is not None:
         b = check_vector(coef_init, "coef_init", n=data.p, n_name="the number of features")
         coef_init = b[rw.penalised] / rw.multipliers[rw.penalised]
-    if isinstance(inner, L1 | ElasticNet) or inner.alpha_l1 > 0:
+    if inner.alpha_l1 > 0.0 or isinstance(inner, L1):  # (ridge, weighted L2, has its closed form)
         res = solve(*source, inner, fit_intercept=work.fit_intercept, coef_init=coef_init, **options)
         gamma, b0, gap, n_iter, conv, tol = res.coef, res.intercept, res.gap, res.n_iter, res.converged, res.tol
     else:
