@@ -261,6 +261,13 @@ def test_find_map_agrees_with_the_exact_joint_mode(prior):
 # ----------------------------------------------------------------------------- posterior references
 
 
+def _centred_line(xc, yc):
+    """sxx, sxy and the residual sum of squares of the least-squares line, the last as a sum of squares."""
+    sxx, sxy = xc @ xc, xc @ yc
+    r = yc - (sxy / sxx) * xc
+    return sxx, sxy, r @ r
+
+
 def _grid_reference(X, y, beta_logp, sigma_prior, n_beta=1601, n_u=1201):
     r"""Posterior moments of beta and sigma, one feature, flat intercept, by quadrature.
 
@@ -270,10 +277,10 @@ def _grid_reference(X, y, beta_logp, sigma_prior, n_beta=1601, n_u=1201):
     prior), trapezoid-equivalent uniform weights in beta; the edges must carry no mass.
     """
     xc, yc = X[:, 0] - X[:, 0].mean(), y - y.mean()
-    sxx, sxy, syy = xc @ xc, xc @ yc, yc @ yc
+    sxx, sxy, rss = _centred_line(xc, yc)
     n_eff = len(y) - 1
     b_ols = sxy / sxx
-    s_ls = np.sqrt(max(syy - sxy**2 / sxx, 1e-12) / max(n_eff - 1, 1))
+    s_ls = np.sqrt(max(rss, 1e-12) / max(n_eff - 1, 1))
     half = 10.0 * s_ls / np.sqrt(sxx) + 3.0
     bgrid = np.linspace(min(b_ols, 0.0) - half, max(b_ols, 0.0) + half, n_beta)
     u_hi = min(np.log(s_ls) + 6.0, np.log(sigma_prior.upper))
@@ -282,7 +289,7 @@ def _grid_reference(X, y, beta_logp, sigma_prior, n_beta=1601, n_u=1201):
     ugrid = u_lo + h * (np.arange(n_u) + 0.5)
     B, U = np.meshgrid(bgrid, ugrid, indexing="ij")
     S = np.exp(U)
-    R = syy - 2.0 * B * sxy + B**2 * sxx
+    R = rss + sxx * (B - b_ols) ** 2  # = syy - 2 B sxy + B^2 sxx, without cancellation near b_ols
     logd = -n_eff * U - 0.5 * R / S**2 + beta_logp(B, S) + _scipy_logpdf(sigma_prior, S) + U
     d = np.exp(logd - logd.max())
     d /= d.sum()
@@ -305,17 +312,23 @@ def _gaussian_sigma_reference(X, y, tau, sigma_prior, lo=-25.0, hi=14.0, n_u=40_
     With P = sxx / sigma^2 + 1 / tau^2 and m = (sxy / sigma^2) / P, the centred likelihood times the prior
     of beta integrates to sigma^-(n-1) (tau^2 P)^-1/2 exp(-syy / (2 sigma^2) + m^2 P / 2), and
     beta | sigma, y ~ N(m, 1/P). Midpoint rule in u = log sigma (Jacobian e^u).
+
+    The exponent is written without cancellation: with rss the least-squares residual sum of squares
+    (a sum of squares, >= 0) and syy = rss + sxy^2 / sxx,
+    -syy / (2 sigma^2) + m^2 P / 2 = -rss / (2 sigma^2) - sxy^2 / (2 sxx (sxx tau^2 + sigma^2)).
+    The direct form subtracts two terms of size syy / sigma^2; at n = 2 (rss = 0 exactly) its rounding
+    error, ~1e-16 syy, divided by sigma^2 ~ 1e-22 at the grid's lower end, swamps the density.
     """
     xc, yc = X[:, 0] - X[:, 0].mean(), y - y.mean()
-    sxx, sxy, syy = xc @ xc, xc @ yc, yc @ yc
+    sxx, sxy, rss = _centred_line(xc, yc)
     n_eff = len(y) - 1
     u_hi = min(hi, np.log(sigma_prior.upper))
     h = (u_hi - lo) / n_u
     u = lo + h * (np.arange(n_u) + 0.5)
     s2 = np.exp(2 * u)
     P = sxx / s2 + 1.0 / tau**2
-    m = (sxy / s2) / P
-    logd = -n_eff * u - 0.5 * np.log(tau**2 * P) - 0.5 * syy / s2 + 0.5 * m**2 * P
+    m = sxy * tau**2 / (sxx * tau**2 + s2)  # = (sxy / s2) / P
+    logd = -n_eff * u - 0.5 * np.log(tau**2 * P) - 0.5 * rss / s2 - 0.5 * sxy**2 / (sxx * (sxx * tau**2 + s2))
     logd = logd + _scipy_logpdf(sigma_prior, np.exp(u)) + u
     w = np.exp(logd - logd.max())
     w /= w.sum()
@@ -406,7 +419,7 @@ def _horseshoe_reference(X, y, s, sigma_prior, n=90):
     integrates to sigma^-(n-1) (g P)^-1/2 exp(-syy / (2 sigma^2) + m^2 P / 2), and E[beta | .] = m.
     """
     xc, yc = X[:, 0] - X[:, 0].mean(), y - y.mean()
-    sxx, sxy, syy = xc @ xc, xc @ yc, yc @ yc
+    sxx, sxy, rss = _centred_line(xc, yc)
     n_eff = len(y) - 1
     lt = np.linspace(-14.0, 8.0, n)
     ll = np.linspace(-14.0, 10.0, n)
@@ -417,8 +430,9 @@ def _horseshoe_reference(X, y, s, sigma_prior, n=90):
     s2 = np.exp(2 * U)
     g = np.exp(2 * (T + L)) * s2
     P = sxx / s2 + 1.0 / g
-    m = (sxy / s2) / P
-    logd = (-n_eff * U - 0.5 * np.log(g * P) - 0.5 * syy / s2 + 0.5 * m**2 * P
+    m = sxy * g / (sxx * g + s2)  # = (sxy / s2) / P
+    # cancellation-free exponent, as in _gaussian_sigma_reference with tau^2 -> g
+    logd = (-n_eff * U - 0.5 * np.log(g * P) - 0.5 * rss / s2 - 0.5 * sxy**2 / (sxx * (sxx * g + s2))
             + np.log(2 / np.pi / s) - np.log1p(np.exp(2 * T) / s**2) + T  # tau ~ C+(0, s), Jacobian tau
             + np.log(2 / np.pi) - np.log1p(np.exp(2 * L)) + L  # lam ~ C+(0, 1), Jacobian lam
             + _scipy_logpdf(sigma_prior, np.exp(U)) + U)  # fmt: skip
