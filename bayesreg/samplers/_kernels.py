@@ -569,6 +569,12 @@ def _sweeps(config, data, state, it0, n_iter, tune, trace):
         # strongly coupled (beta can nearly interpolate y), so alternating sigma^2 | beta and
         # beta | sigma^2 crawls. Add a Metropolis step on log sigma^2 with beta integrated out:
         # y ~ N(0, sigma^2 M), M = I + X diag(v / sigma^2) X^T, and sigma's prior (on log sigma^2).
+        # Rounding: on the rows (use_bcm) quad = |L^-1 y|^2 has no cancellation. On the Gram form
+        # quad = yty - |v|^2 carries an absolute error ~ p eps yty while, as sigma^2 -> 0 with y in
+        # the column space, quad -> sigma^2 y^T (X V X^T)^+ y: the step's quad / sigma^2 is then off by
+        # a relative ~ p eps tau^2 sxx / sigma^2, i.e. only for sigma below ~1e-7 of the prior's scale
+        # of X beta, where sigma's proper prior puts a mass of that order (tests/test_sigma_priors.py
+        # checks the step against a cancellation-free quadrature under every OpenBLAS kernel).
         if marginal_s2:
             s2_new = s2 * np.exp(np.exp(log_step_s2) * np.random.standard_normal())
             for j in range(p):
