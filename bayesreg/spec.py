@@ -890,15 +890,18 @@ def models_dirs() -> list[Path]:
 
     1. ``$BAYESREG_MODELS`` (one folder, when set);
     2. ``./models`` in the current working directory;
-    3. the specs bundled with the package (``bayesreg/specs``, package data found through
-       :mod:`importlib.resources`, so it works from any folder after ``pip install``).
+    3. the specs bundled with the package (:func:`bundled_specs_dir`: the project's top-level
+       ``models/`` folder, shipped in the wheel as the package ``bayesreg._models``), found from
+       any folder.
     """
     out = []
     env = os.environ.get("BAYESREG_MODELS")
     if env:
         out.append(Path(env))
     out.append(Path.cwd() / "models")
-    out.append(bundled_specs_dir())
+    bundled = bundled_specs_dir()
+    if bundled is not None:
+        out.append(bundled)
     seen, uniq = set(), []
     for p in out:
         key = p.resolve() if p.exists() else p
@@ -908,11 +911,32 @@ def models_dirs() -> list[Path]:
     return uniq
 
 
-def bundled_specs_dir() -> Path:
-    """The folder of the specs (and their data) shipped inside the package."""
-    from importlib.resources import files
+#: The package under which the wheel ships the top-level ``models/`` folder (pyproject.toml maps
+#: it with ``[tool.setuptools.package-dir]``; the folder itself is the specs' one home).
+BUNDLED_PACKAGE = "bayesreg._models"
 
-    return Path(str(files("bayesreg").joinpath("specs")))
+
+def bundled_specs_dir() -> Path | None:
+    """The folder of the specs (and their data) shipped with the package, or None when there is none.
+
+    The specs live in the project's top-level ``models/`` folder. A wheel (and an editable install
+    made from this pyproject.toml) carries it as the package ``bayesreg._models``, found through
+    :mod:`importlib`; in a source checkout run without such an install (``PYTHONPATH`` pointing at
+    the checkout) that package does not exist, and the ``models/`` folder beside the package
+    directory is used instead.
+    """
+    import importlib.util
+
+    try:
+        spec = importlib.util.find_spec(BUNDLED_PACKAGE)
+    except (ImportError, ValueError):
+        spec = None
+    if spec is not None and spec.submodule_search_locations:
+        for loc in spec.submodule_search_locations:
+            if Path(loc).is_dir():
+                return Path(loc)
+    checkout = Path(__file__).resolve().parent.parent / "models"
+    return checkout if checkout.is_dir() else None
 
 
 def find_specs() -> list[Path]:
