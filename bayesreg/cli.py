@@ -5,7 +5,7 @@
     bayesreg run [SPEC] [--out DIR] [--fast] [--quiet]   fit a model spec, print a summary, write a report
     bayesreg list                                         list the specs found
     bayesreg check [SPEC ...]                             validate specs and load their data, fit nothing
-    bayesreg equivalence --data diabetes --prior laplace --scale 20 --sigma 54 [--no-find-map]
+    bayesreg equivalence --data diabetes --prior laplace --scale 20 --sigma 54 [--family F] [--no-find-map]
                                                           MAP vs scikit-learn vs find_MAP, side by side
     bayesreg init DATA.csv --target COL [--prior laplace] [--family bernoulli] [--out DIR]
                                                           write a ready spec for your own CSV data
@@ -14,7 +14,8 @@
 
 ``SPEC`` is a path to a ``.toml`` file or the name of one (``diabetes_laplace``, the default)
 in the first of: ``$BAYESREG_MODELS``, ``./models``, and the specs bundled with the package
-(``bayesreg/specs``, found from any folder after ``pip install``); the format is in
+(the project's top-level ``models/`` folder, shipped in the wheel as ``bayesreg._models``: found
+from any folder after ``pip install``); the format is in
 ``docs/specs.md``. ``--fast`` (or ``BAYESREG_FAST=1`` in the environment, read here and nowhere
 else) shrinks draws and grids.
 
@@ -142,10 +143,14 @@ def build_parser() -> argparse.ArgumentParser:
     ini.add_argument("--prior", default="laplace", choices=["laplace", "gaussian", "horseshoe"],
                      help="coefficient prior (default: laplace); its scale is chosen by empirical Bayes "
                           "(laplace, gaussian) or set to 1 (horseshoe)")
-    ini.add_argument("--family", default="gaussian", choices=["gaussian", "bernoulli", "binomial", "poisson"],
-                     help="likelihood of the target (default: gaussian, the linear model); bernoulli is logistic "
-                          "regression (a 0/1 target). A GLM has no noise scale, and its prior scale is written as 1 "
-                          "(per unit of each feature on the link scale: edit it), not chosen by empirical Bayes")
+    ini.add_argument("--family", default=None, choices=["gaussian", "bernoulli", "binomial", "poisson"],
+                     help="likelihood of the target (default: bernoulli, logistic regression, for a target of only "
+                          "0 and 1; otherwise gaussian, the linear model, with poisson suggested for a count target; "
+                          "the choice is said in the spec and on stdout). A GLM has no noise scale, and its prior "
+                          "scale is written as 1 (per unit of each feature on the link scale: edit it), not chosen "
+                          "by empirical Bayes. When the feature sds differ by a factor of 100 or more, the spec "
+                          "standardizes the features ([data] standardize = true); otherwise it offers it commented "
+                          "out")
     ini.add_argument("--trials", default=None,
                      help="with --family binomial: the CSV column of trial counts (required there)")
     ini.add_argument("--out", type=Path, default=Path("models"),
@@ -171,6 +176,13 @@ def build_parser() -> argparse.ArgumentParser:
                     help="prior scale: Laplace b, Gaussian tau, or Park-Casella lambda")
     eq.add_argument("--sigma", type=_finite("positive"), default=None,
                     help="fixed noise sd (default: the least-squares residual sd)")
+    eq.add_argument("--family", default="gaussian", choices=["gaussian", "bernoulli", "binomial", "poisson"],
+                    help="likelihood (default: gaussian, the Lasso / Ridge / ElasticNet of the linear model): "
+                         "bernoulli is logistic regression (a 0/1 target, scikit-learn's LogisticRegression), "
+                         "poisson is scikit-learn's PoissonRegressor (Gaussian prior), binomial needs --trials; a "
+                         "GLM takes no --sigma. A gaussian fit to a 0/1 target prints a warning")
+    eq.add_argument("--trials", default=None,
+                    help="with --family binomial and a CSV file: the column of trial counts")
     eq.add_argument("--no-find-map", action="store_true",
                     help="skip PyMC's find_MAP (which compiles a model): exact MAP against scikit-learn only")
     return ap
@@ -269,31 +281,59 @@ def _cmd_equivalence(args) -> int:
 
     from . import datasets
     from .noise import parse_sigma
-    from .report import estimate_sigma
+    from .report import estimate_sigma, target_kind
 
+    glm = args.family != "gaussian"
+    if glm and args.sigma is not None:
+        raise ValueError(f"--sigma is only for --family gaussian: the {args.family} likelihood has no noise scale")
+    if glm and args.prior == "park_casella":
+        raise ValueError(f"--prior park_casella is scaled by sigma, which the {args.family} likelihood does not "
+                         "have; use --prior laplace with --scale 1/lam")  # fmt: skip
+    if args.trials is not None and args.family != "binomial":
+        raise ValueError(f"--trials is only for --family binomial; got --family {args.family}")
+    csv = Path(args.data).suffix.lower() == ".csv"
+    if args.family == "binomial" and (args.trials is None or not csv):
+        raise ValueError("--family binomial needs a CSV file as --data and --trials, its column of trial counts")
     if args.sigma is not None:
         parse_sigma(args.sigma, "--sigma")  # its range, before loading anything
-    if Path(args.data).suffix.lower() == ".csv":
+    if csv:
         if args.target is None:
             raise ValueError("--target is required when --data is a CSV file")
         from .spec import DataSpec, _load_csv
 
-        data = _load_csv(DataSpec(csv=Path(args.data), target=args.target), None)
+        data = _load_csv(DataSpec(csv=Path(args.data), target=args.target), None, trials_column=args.trials)
     else:
         try:
             data = datasets.get_dataset(args.data)
         except (ValueError, TypeError) as exc:
             raise ValueError(f"--data {args.data}: {exc}") from exc
-    sigma = args.sigma
-    if sigma is None:
-        try:
-            sigma, note = estimate_sigma(data.X, data.y)
-        except ValueError as exc:
-            raise ValueError(f"--sigma not given and cannot be estimated: {exc}") from exc
-        print(f"sigma = {sigma:.6g} ({note})")
-    prior = _mapped_prior(args.prior, args.scale, sigma, len(np.asarray(data.y)))
-    report = bayesreg.check_equivalence(np.asarray(data.X), np.asarray(data.y), prior, sigma=sigma,
-                                        feature_names=list(data.feature_names), find_map=not args.no_find_map)
+    y = np.asarray(data.y)
+    trials = data.extra.get("trials") if args.family == "binomial" else None
+    if glm:
+        from .families import family as parse_family
+
+        try:  # the target as the family needs it, before anything is fitted
+            parse_family(args.family).validate_y(y, trials, n=len(y))
+        except (ValueError, TypeError) as exc:
+            raise ValueError(f"--family {args.family}: the target of --data {args.data} cannot be modelled: "
+                             f"{exc}") from exc
+        sigma = 1.0  # a GLM's penalty is the prior's at sigma = 1 (bayesreg.mapping)
+    else:
+        if target_kind(y) == "binary":
+            print(f"bayesreg equivalence: warning: the target of --data {args.data} holds only 0 and 1: a linear "
+                  "model (scikit-learn's Lasso / Ridge / ElasticNet) is fitted to the labels as asked; "
+                  "--family bernoulli maps the prior to logistic regression", file=sys.stderr)
+        sigma = args.sigma
+        if sigma is None:
+            try:
+                sigma, note = estimate_sigma(data.X, y)
+            except ValueError as exc:
+                raise ValueError(f"--sigma not given and cannot be estimated: {exc}") from exc
+            print(f"sigma = {sigma:.6g} ({note})")
+    prior = _mapped_prior(args.prior, args.scale, sigma, len(y))
+    kw = {"family": args.family, "trials": trials} if glm else {"sigma": sigma}
+    report = bayesreg.check_equivalence(np.asarray(data.X), y, prior, feature_names=list(data.feature_names),
+                                        find_map=not args.no_find_map, **kw)  # fmt: skip
     print(repr(report))
     return 0 if report.passed else 1
 
@@ -352,14 +392,41 @@ def comparison_table(sigma: float = 54.0, laplace_scale: float = 50.0, gaussian_
     return (table, worst) if return_max_diff else table
 
 
+def toml_string(text: str) -> str:
+    """``text`` as a TOML basic string (quoted; backslash, quote and control characters escaped).
+
+    Names from a user's file (a column, a path) are pasted into the spec through this, so a quote
+    or a backslash in a name reads back as itself.
+    """
+    out = []
+    for ch in str(text):
+        if ch in '"\\':
+            out.append("\\" + ch)
+        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
+            out.append(f"\\u{ord(ch):04X}")  # control characters (tab too, for one rule)
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
+
+
+#: ``bayesreg init`` writes ``standardize = true`` when the largest feature sd is at least this
+#: many times the smallest (two orders of magnitude): one prior scale cannot suit both columns.
+STANDARDIZE_RATIO = 100.0
+
+_GLM_WHAT = {"bernoulli": "logistic regression", "binomial": "binomial regression", "poisson": "Poisson regression"}
+
+
 def spec_text(csv: Path, target: str, prior: str, spec_dir: Path | None, family: str = "gaussian",
-              trials: str | None = None) -> str:  # fmt: skip
+              trials: str | None = None, *, family_note: str | None = None,
+              standardize: tuple[bool, str] | None = None) -> str:  # fmt: skip
     """The TOML of a ready spec for ``csv`` (its path relative to ``spec_dir``; absolute when None).
 
     ``family`` other than ``"gaussian"`` writes a ``[likelihood]`` table (with ``trials``, a
-    column name, for the binomial), no ``[noise]`` table and a prior scale of 1.
+    column name, for the binomial), no ``[noise]`` table and a prior scale of 1. ``family_note``
+    is a comment above the likelihood (why the family was chosen, or which other fits);
+    ``standardize`` is ``(on, reason)``: ``standardize = true`` or a commented-out line, with the
+    reason. Every name from the data is written as an escaped TOML string (:func:`toml_string`).
     """
-    import json
     import os
 
     where = csv.resolve() if spec_dir is None else Path(os.path.relpath(csv.resolve(), spec_dir.resolve()))
@@ -368,31 +435,34 @@ def spec_text(csv: Path, target: str, prior: str, spec_dir: Path | None, family:
     if prior == "horseshoe":
         scale = "global_scale = 1.0"
     elif glm:
-        scale = ("scale = 1.0                   # b (laplace) or tau (gaussian) per unit of each feature on the "
-                 "link scale: edit it")
+        scale = ("scale = 1.0                   # b (laplace) or tau (gaussian) per unit of each feature (per sd "
+                 "with standardize) on the link scale: edit it")
     else:
         scale = 'scale = "empirical_bayes"   # Monte Carlo EM (laplace) or type-II ML (gaussian)'
+    note = "".join(f"# {line}\n" for line in (family_note or "").splitlines())
     if glm:
-        what = {"bernoulli": "logistic regression", "binomial": "binomial regression",
-                "poisson": "Poisson regression"}[family]  # fmt: skip
-        fam_line, trials_line = "family = " + json.dumps(family), "trials = " + json.dumps(trials)
-        noise = f"[likelihood]\n{fam_line:<30}# {what}: no noise scale, no [noise] table\n"
+        fam_line, trials_line = "family = " + toml_string(family), "trials = " + toml_string(str(trials))
+        noise = f"{note}[likelihood]\n{fam_line:<30}# {_GLM_WHAT[family]}: no noise scale, no [noise] table\n"
         if trials is not None:
             noise += f"{trials_line:<30}# the column of trial counts\n"
     else:
-        noise = ("[noise]\nsigma = \"estimate\"            # plug-in residual sd, then fixed (the MAP is then "
-                 "exactly the penalised fit)\n")
+        noise = (f"{note}[noise]\nsigma = \"estimate\"            # plug-in residual sd, then fixed (the MAP is "
+                 "then exactly the penalised fit)\n")
+    std = ""
+    if standardize is not None:
+        on, why = standardize
+        std = f"# {why}\n" + ("standardize = true\n" if on else "# standardize = true\n")
     model = f"{family} likelihood, " if glm else ""
-
-    return f"""# Written by `bayesreg init`: a spec for {csv.name}, target column {target!r}.
-# Edit freely; `bayesreg check {csv.stem}` validates it, `bayesreg run {csv.stem}` fits it.
-name = "{csv.stem}"
-description = "{csv.name}: {target} on every other numeric column, {model}{prior} prior"
+    name = repr(csv.name)
+    return f"""# Written by `bayesreg init`: a spec for {name}, target column {target!r}.
+# Edit freely; `bayesreg check {csv.stem!r}` validates it, `bayesreg run {csv.stem!r}` fits it.
+name = {toml_string(csv.stem)}
+description = {toml_string(f"{csv.name}: {target} on every other numeric column, {model}{prior} prior")}
 
 [data]
-csv = "{rel}"
-target = "{target}"
-
+csv = {toml_string(rel)}
+target = {toml_string(target)}
+{std}
 [prior]
 family = "{prior}"
 {scale}
@@ -410,11 +480,52 @@ seed = 0
 """
 
 
+def _family_choice(y, asked: str | None, target: str) -> tuple[str, str | None]:
+    """The family for ``bayesreg init`` and what to say about it: ``(family, note)``.
+
+    Without ``--family``: a 0/1 target gets the Bernoulli family (logistic regression), said in
+    the note; a count target (non-negative integers, more than two values) stays linear with the
+    Poisson family suggested (a count-valued measurement is often modelled linearly: the choice is
+    the user's); anything else is linear. With ``--family gaussian`` on a 0/1 target the note says
+    that a linear model was asked for 0/1 labels.
+    """
+    from .report import target_kind
+
+    kind = target_kind(y)
+    if asked is None:
+        if kind == "binary":
+            return "bernoulli", (f"family bernoulli (logistic regression) chosen: the target {target!r} holds only "
+                                 "0 and 1; pass --family gaussian for a linear model instead")
+        if kind == "count":
+            return "gaussian", (f"the target {target!r} holds non-negative integers: if they are counts, "
+                                "--family poisson (Poisson regression) may fit them better than this linear model")
+        return "gaussian", None
+    if asked == "gaussian" and kind == "binary":
+        return "gaussian", (f"the target {target!r} holds only 0 and 1, fitted here by a linear model as asked "
+                            "(--family gaussian); --family bernoulli fits logistic regression")
+    return asked, None
+
+
+def _standardize_choice(X) -> tuple[bool, str]:
+    """Whether ``bayesreg init`` writes ``standardize = true``, and why (the spread of the feature sds)."""
+    sd = np.asarray(X, dtype=np.float64).std(axis=0)
+    sd = sd[sd > 0]
+    if sd.size < 2:
+        return False, "standardize = true divides each feature by its sd (the prior scale then per sd)"
+    ratio = float(sd.max() / sd.min())
+    if ratio >= STANDARDIZE_RATIO:
+        return True, (f"the feature sds differ by a factor {ratio:.3g}: each feature is divided by its sd, so one "
+                      "prior scale fits every column (coefficients per sd)")
+    return False, (f"the feature sds differ by a factor {ratio:.3g} at most: uncomment to divide each feature by "
+                   "its sd (coefficients per sd)")
+
+
 def _cmd_init(args) -> int:
     import contextlib
     import secrets
     import tomllib
 
+    from .report import prepare_run
     from .spec import SpecError, parse_spec
 
     csv = Path(args.csv)
@@ -424,20 +535,23 @@ def _cmd_init(args) -> int:
     target = out_dir / f"{csv.stem}.toml"
     if os.path.lexists(target) and not args.force:  # a link, even a dangling one, counts
         raise SpecError(target, "file", "exists; pass --force to replace it")
-    # the spec is checked as `bayesreg check` would, data loaded, before anything is written (with
-    # the CSV's absolute path: the output folder may not exist yet)
     if args.family == "binomial" and args.trials is None:
         raise ValueError("--trials is required with --family binomial (the CSV column of trial counts)")
     if args.family != "binomial" and args.trials is not None:
         raise ValueError(f"--trials is only for --family binomial; got --family {args.family}")
-    spec = parse_spec(tomllib.loads(spec_text(csv, args.target, args.prior, None, args.family, args.trials)),
+    # the data first, as a linear spec reads them (the CSV reading rules), to choose the family and
+    # standardize; then the spec written is checked as `bayesreg check` checks it, data loaded,
+    # before anything is written (with the CSV's absolute path: the output folder may not exist yet)
+    first = parse_spec(tomllib.loads(spec_text(csv, args.target, args.prior, None, args.family or "gaussian",
+                                               args.trials)), path=target)  # fmt: skip
+    data = first.load_data()
+    family, note = _family_choice(np.asarray(data.y), args.family, args.target)
+    std = _standardize_choice(data.X)
+    kw = dict(family_note=note, standardize=std)
+    spec = parse_spec(tomllib.loads(spec_text(csv, args.target, args.prior, None, family, args.trials, **kw)),
                       path=target)  # fmt: skip
-    data = spec.load_data()
-    if not spec.likelihood.is_gaussian:
-        from .report import _check_target
-
-        _check_target(spec, data)  # 0/1 labels for bernoulli, counts for poisson, ...: before writing
-    text = spec_text(csv, args.target, args.prior, out_dir, args.family, args.trials)
+    prepare_run(spec)  # every check `bayesreg check` makes: a spec it would reject is not written
+    text = spec_text(csv, args.target, args.prior, out_dir, family, args.trials, **kw)
     if out_dir.exists() and not out_dir.is_dir():
         raise ValueError(f"--out {out_dir}: exists and is not a folder")
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -454,6 +568,10 @@ def _cmd_init(args) -> int:
         raise
     print(f"wrote {target} ({data.n_samples} rows, {data.n_features} features: "
           f"{', '.join(list(data.feature_names)[:6])}{', ...' if data.n_features > 6 else ''})")  # fmt: skip
+    if note:
+        print(f"note: {note}")
+    if std[0]:
+        print(f"note: standardize = true: {std[1]}")
     print(f"next: bayesreg check {target}   and   bayesreg run {target}")
     return 0
 

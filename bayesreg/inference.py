@@ -236,7 +236,12 @@ def map_estimate(
     noise = sigma_spec.resolve(data.y_var, data.X, data.y)
     if b0_prior is not None:
         return _map_with_intercept_prior(data, prior, noise, b0_prior, tol, max_iter, sigma_tol, max_alternations)
-    return _map_estimate(data, prior, noise, tol, max_iter, sigma_tol, max_alternations)
+    res = _map_estimate(data, prior, noise, tol, max_iter, sigma_tol, max_alternations)
+    if res.coef.size and not np.any(res.coef) and res.penalty.alpha_l1 > 0:
+        # the gradient of the centred least squares at beta = 0, in the solver's (scaled) units
+        _, q, _ = data.scaled_stats().gram(data.fit_intercept)
+        warn_empty_map(prior, res.penalty, np.asarray(q) / data.n, glm=False)
+    return res
 
 
 def _intercept_given_beta(n, ybar, xbar, sigma, b0_prior):
@@ -297,6 +302,49 @@ def _map_with_intercept_prior(data, prior, noise, b0_prior, tol, max_iter, sigma
     )  # fmt: skip
 
 
+def warn_empty_map(prior, penalty, grad0, *, glm: bool) -> None:
+    """Warn that a MAP is empty (every coefficient exactly 0), with the threshold of the prior scale.
+
+    The one home of this warning (:func:`map_estimate` calls it for the linear model and the GLMs;
+    the estimators and specs reach it through there). ``grad0`` is the gradient of the data-fit
+    term at ``beta = 0`` in the units of ``penalty`` (per-coefficient weights included); zero is
+    the MAP exactly when ``|grad0_j| <= alpha_l1 w_j`` for every ``j`` (the L2 part has no
+    gradient at 0), so ``alpha_max / alpha = max_j |grad0_j| / (alpha_l1 w_j) = r <= 1`` and every
+    scale of a Laplace prior (``alpha_l1`` proportional to ``1/b``) must grow by more than ``1/r``
+    for a coefficient to leave 0. When ``r = 0`` (no penalised column moves the fit at 0: constant
+    columns, or none correlated with the target) the MAP is 0 at every scale and nothing is said.
+    """
+    import warnings
+
+    from .exceptions import EmptyMAPWarning, external_stacklevel
+
+    w = penalty.weight_vector
+    w = np.ones(len(grad0)) if w is None else np.asarray(w)
+    a1 = penalty.alpha_l1
+    pen = w > 0
+    r = float(np.max(np.abs(grad0[pen]) / (a1 * w[pen]))) if pen.any() else 0.0
+    n_coef = len(grad0)
+    if not r > 0:
+        # no penalised column moves the fit at beta = 0 (constant columns, or none correlated with the
+        # target): the MAP is 0 at every prior scale, which is the data's answer, not the prior's
+        return
+    scale = getattr(prior, "scale", None)
+    if type(prior).__name__ == "Laplace" and np.ndim(scale) == 0:
+        what = f"the prior scale b={float(scale):.6g} is at or below b_min={float(scale) / r:.6g}"
+    elif type(prior).__name__ == "ParkCasella":
+        what = f"the prior's lam={prior.lam:.6g} is at or above lam_max={prior.lam * r:.6g}"
+    else:
+        what = f"every scale of {type(prior).__name__} would have to grow by more than a factor {1 / r:.6g}"
+    why = (f"{what} (the penalty alpha={a1:.6g} is at or above alpha_max={a1 * r:.6g}, where every coefficient "
+           "becomes 0)")
+    fix = ("a larger prior scale, or the estimator's default prior (BayesianLogisticRegression() / "
+           "BayesianPoissonRegressor() with prior=None: a scale set from the data)") if glm else (
+        "a larger prior scale, one chosen from the data by bayesreg.choose_prior_scale(X, y, 'laplace') (or "
+        "'gaussian'), or BayesianRegression() with prior=None (a scale set from the data)")
+    warnings.warn(f"the MAP is empty (all {n_coef} coefficients exactly 0): {why}; for a non-empty model use "
+                  f"{fix}", EmptyMAPWarning, stacklevel=external_stacklevel())
+
+
 def _glm_map(X, y, prior, sigma, fam, trials, fit_intercept, standardize, feature_names, tol, max_iter) -> MAPResult:
     """The exact MAP of a GLM: the prior's penalty at sigma = 1, by the penalised GLM solver."""
     from .mapping import prior_to_penalty
@@ -319,6 +367,12 @@ def _glm_map(X, y, prior, sigma, fam, trials, fit_intercept, standardize, featur
     res = glm_fit(rw.working.X, data.y, data.family, n * inner.alpha_l1, n * inner.alpha_l2,
                   fit_intercept=data.fit_intercept, trials=data.trials, tol=tol, max_iter=max_iter)  # fmt: skip
     coef, intercept = rw.coef(res.coef, res.intercept)
+    if coef.size and not np.any(coef) and inner.alpha_l1 > 0:
+        # the gradient of the mean loss at the null model (intercept only, or eta = 0), on the working columns
+        fam = data.family
+        eta0 = np.full(n, fam.null_eta(data.y, data.trials) if data.fit_intercept else 0.0)
+        g = np.asarray(rw.working.X).T @ fam.gradient(data.y, eta0, data.trials) / n
+        warn_empty_map(prior, inner, g, glm=True)
     return MAPResult(
         coef=coef,
         intercept=float(intercept),

@@ -218,6 +218,7 @@ def prepare_run(spec: ModelSpec, *, fast: bool = False) -> Prepared:
                             f"chains x draws x (features + 3) = {inf.chains} x {inf.draws} x {p + 3} = {stored} "
                             f"posterior values; the usable range is up to {LIMITS['posterior_values']} (800 MB of "
                             "float64): lower draws or chains")  # fmt: skip
+    _check_rows(spec, X, y)
     if not spec.likelihood.is_gaussian:
         sigma, note = None, f"none: the {spec.family} likelihood has no noise scale"
         _check_target(spec, data)
@@ -229,6 +230,10 @@ def prepare_run(spec: ModelSpec, *, fast: bool = False) -> Prepared:
         except (ValueError, TypeError) as exc:
             raise SpecError(spec.path, "[noise] sigma", str(exc)) from exc
     elif spec.sigma == "estimate":
+        if n <= p + 1 and n < 5:
+            raise SpecError(spec.path, "[noise] sigma", f'"estimate" needs more rows than features + 1 (least '
+                            f"squares) or at least 5 rows (a 5-fold cross-validated lasso); {spec.data.label} has "
+                            f"{n} rows and {p} features: give more rows or fix sigma (a number)")  # fmt: skip
         try:
             sigma, note = estimate_sigma(X, y)
         except (ValueError, FloatingPointError, OverflowError) as exc:
@@ -265,6 +270,36 @@ def prepare_run(spec: ModelSpec, *, fast: bool = False) -> Prepared:
                                     f"{what} {problem}; use a prior scale and sigma whose ratio is within the "
                                     "float64 range")  # fmt: skip
     return Prepared(data=data, sigma=sigma, sigma_note=note)
+
+
+def _check_rows(spec: ModelSpec, X, y) -> None:
+    """Data a model can be fitted to: at least 2 rows, and (linear model) a target that varies."""
+    key = "[data] csv" if spec.data.csv is not None else "[data]"
+    if X.shape[0] < 2:
+        raise SpecError(spec.path, key, f"{spec.data.label} has {X.shape[0]} row; a model needs at least 2 rows")
+    if spec.likelihood.is_gaussian and np.all(y == y[0]):
+        raise SpecError(spec.path, "[data] target" if spec.data.csv is not None else key,
+                        f"the target of {spec.data.label} is constant ({y[0]:g} in every row): there is nothing to "
+                        "fit")  # fmt: skip
+
+
+def target_kind(y) -> str:
+    """What a target looks like, for choosing a likelihood family (``bayesreg init``, ``equivalence``).
+
+    Returns
+    -------
+    str
+        ``"binary"``: only the values 0 and 1 (both present): the Bernoulli family (logistic
+        regression); ``"count"``: non-negative integers, more than two distinct values: the Poisson
+        family may fit; ``"other"``: anything else (the linear model).
+    """
+    ya = np.asarray(y, dtype=np.float64)
+    values = np.unique(ya)
+    if values.size == 2 and values[0] == 0.0 and values[1] == 1.0:
+        return "binary"
+    if values.size > 2 and np.all(np.isfinite(values)) and values[0] >= 0.0 and np.all(values == np.round(values)):
+        return "count"
+    return "other"
 
 
 def _check_target(spec: ModelSpec, data) -> None:

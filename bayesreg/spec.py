@@ -116,7 +116,7 @@ UNPENALISED = "inf"
 #: checkers below read this table, and the docs test checks that ``docs/specs.md`` documents each key.
 SCHEMA = {
     "": ("name", "description", "data", "likelihood", "prior", "noise", "inference"),
-    "[data]": ("dataset", "generator", "csv", "target", "features", "params"),
+    "[data]": ("dataset", "generator", "csv", "target", "features", "params", "standardize"),
     "[likelihood]": ("family", "trials"),
     "[prior]": ("family", "scale", "lam", "global_scale", "hyperprior", "scales"),
     "[prior.hyperprior]": ("shape", "rate", "scale"),
@@ -182,6 +182,7 @@ class DataSpec:
     target: str | None = None
     features: tuple[str, ...] | None = None
     params: dict = field(default_factory=dict)
+    standardize: bool = False
 
     @property
     def label(self) -> str:
@@ -348,12 +349,13 @@ class ModelSpec:
         d = self.data
         if d.csv is not None:
             t = self.likelihood.trials
-            return _load_csv(d, self.path, trials_column=t if isinstance(t, str) else None)
-        name = d.dataset or d.generator
-        try:
-            return datasets.get_dataset(name, **d.params)
-        except (TypeError, ValueError) as exc:
-            raise SpecError(self.path, "[data.params]", str(exc)) from exc
+            data = _load_csv(d, self.path, trials_column=t if isinstance(t, str) else None)
+        else:
+            try:
+                data = datasets.get_dataset(d.dataset or d.generator, **d.params)
+            except (TypeError, ValueError) as exc:
+                raise SpecError(self.path, "[data.params]", str(exc)) from exc
+        return _standardized(data) if d.standardize else data
 
     def make_prior(self, scale: float | None = None, feature_names=None):
         """The :mod:`bayesreg.priors` object, at ``scale`` when the spec's scale is chosen from data.
@@ -493,8 +495,25 @@ def _check_params(c: _Checker, name: str, params) -> dict:
     return out
 
 
+def _standardized(data):
+    """``data`` with each feature column divided by its sd (``[data] standardize = true``).
+
+    The coefficients are then per sd of each feature, so one prior scale fits columns whose units
+    differ by orders of magnitude. A constant column is left as it is (its sd is 0).
+    """
+    import dataclasses
+
+    X = np.array(data.X, dtype=np.float64)
+    sd = X.std(axis=0)
+    X = X / np.where(sd > 0, sd, 1.0)
+    X.setflags(write=False)
+    return dataclasses.replace(data, X=X, description=f"{data.description}; each feature divided by its sd "
+                               "([data] standardize)")
+
+
 def _check_data(c: _Checker, doc, base: Path | None) -> DataSpec:
     c.table(doc, "[data]", SCHEMA["[data]"])
+    standardize = c.boolean(doc.get("standardize", False), "[data] standardize")
     sources = [k for k in ("dataset", "generator", "csv") if k in doc]
     if len(sources) != 1:
         c.fail("[data]", "needs exactly one of dataset, generator, csv; got "
@@ -507,7 +526,7 @@ def _check_data(c: _Checker, doc, base: Path | None) -> DataSpec:
         choices = BUNDLED if src == "dataset" else GENERATORS
         name = c.string(doc[src], f"[data] {src}", choices)
         params = _check_params(c, name, doc.get("params", {}))
-        return DataSpec(**{src: name}, params=params)
+        return DataSpec(**{src: name}, params=params, standardize=standardize)
     if "params" in doc:
         c.fail("[data] params", "is not used with csv data")
     rel = c.string(doc["csv"], "[data] csv")
@@ -527,7 +546,7 @@ def _check_data(c: _Checker, doc, base: Path | None) -> DataSpec:
         if target in f:
             c.fail("[data] features", f"contains the target column {target!r}")
         features = tuple(f)
-    return DataSpec(csv=path, target=target, features=features)
+    return DataSpec(csv=path, target=target, features=features, standardize=standardize)
 
 
 def _check_prior(c: _Checker, doc) -> PriorSpec:
@@ -841,13 +860,12 @@ def load_spec(path) -> ModelSpec:
 
 
 def _load_csv(d: DataSpec, spec_path, trials_column: str | None = None):
-    import pandas as pd
-
     from .datasets import Dataset
+    from .suffstats import read_csv_frame
 
     try:
-        df = pd.read_csv(d.csv)
-    except Exception as exc:  # parse errors, empty files, permissions
+        df = read_csv_frame(d.csv)  # the package's CSV rules: a duplicated header name is refused
+    except Exception as exc:  # parse errors, empty files, permissions, a duplicated header name
         raise SpecError(spec_path, "[data] csv", f"could not read {d.csv}: {exc}") from exc
     if d.target not in df.columns:
         raise SpecError(spec_path, "[data] target", f"column {d.target!r} not in {d.csv.name}; columns: "
@@ -890,15 +908,18 @@ def models_dirs() -> list[Path]:
 
     1. ``$BAYESREG_MODELS`` (one folder, when set);
     2. ``./models`` in the current working directory;
-    3. the specs bundled with the package (``bayesreg/specs``, package data found through
-       :mod:`importlib.resources`, so it works from any folder after ``pip install``).
+    3. the specs bundled with the package (:func:`bundled_specs_dir`: the project's top-level
+       ``models/`` folder, shipped in the wheel as the package ``bayesreg._models``), found from
+       any folder.
     """
     out = []
     env = os.environ.get("BAYESREG_MODELS")
     if env:
         out.append(Path(env))
     out.append(Path.cwd() / "models")
-    out.append(bundled_specs_dir())
+    bundled = bundled_specs_dir()
+    if bundled is not None:
+        out.append(bundled)
     seen, uniq = set(), []
     for p in out:
         key = p.resolve() if p.exists() else p
@@ -908,11 +929,32 @@ def models_dirs() -> list[Path]:
     return uniq
 
 
-def bundled_specs_dir() -> Path:
-    """The folder of the specs (and their data) shipped inside the package."""
-    from importlib.resources import files
+#: The package under which the wheel ships the top-level ``models/`` folder (pyproject.toml maps
+#: it with ``[tool.setuptools.package-dir]``; the folder itself is the specs' one home).
+BUNDLED_PACKAGE = "bayesreg._models"
 
-    return Path(str(files("bayesreg").joinpath("specs")))
+
+def bundled_specs_dir() -> Path | None:
+    """The folder of the specs (and their data) shipped with the package, or None when there is none.
+
+    The specs live in the project's top-level ``models/`` folder. A wheel (and an editable install
+    made from this pyproject.toml) carries it as the package ``bayesreg._models``, found through
+    :mod:`importlib`; in a source checkout run without such an install (``PYTHONPATH`` pointing at
+    the checkout) that package does not exist, and the ``models/`` folder beside the package
+    directory is used instead.
+    """
+    import importlib.util
+
+    try:
+        spec = importlib.util.find_spec(BUNDLED_PACKAGE)
+    except (ImportError, ValueError):
+        spec = None
+    if spec is not None and spec.submodule_search_locations:
+        for loc in spec.submodule_search_locations:
+            if Path(loc).is_dir():
+                return Path(loc)
+    checkout = Path(__file__).resolve().parent.parent / "models"
+    return checkout if checkout.is_dir() else None
 
 
 def find_specs() -> list[Path]:

@@ -892,13 +892,7 @@ class SufficientStats:
         names = None
         for path_i in paths:
             name = os.fspath(path_i)
-            try:
-                raw = pd.read_csv(
-                    path_i, header=None, nrows=1, dtype=str, keep_default_na=False, index_col=False, **read_csv_kwargs
-                )
-            except pd.errors.EmptyDataError as exc:
-                raise ValueError(f"file {name!r} is empty (no header, no rows)") from exc
-            header = [str(c) for c in raw.iloc[0].tolist()] if len(raw) else []
+            header = _raw_csv_header(path_i, name, read_csv_kwargs)
             records = _CsvRecords.open(name, read_csv_kwargs)
             try:
                 _check_header(name, header, records)
@@ -1227,6 +1221,55 @@ def _check_unique_names(name: str, columns: list[str], what: str, where: str = "
 def _check_header(name: str, header: list[str], records) -> None:
     line = records.header_line if records is not None else 1
     _check_unique_names(name, header, "CSV", f", line {line} (the header)")
+
+
+def _raw_csv_header(path, name: str, read_csv_kwargs: dict) -> list[str]:
+    """The header row as written in the file (pandas renames a repeated name ``a.1`` when it reads one)."""
+    import pandas as pd
+
+    try:
+        raw = pd.read_csv(path, header=None, nrows=1, dtype=str, keep_default_na=False, index_col=False,
+                          **read_csv_kwargs)  # fmt: skip
+    except pd.errors.EmptyDataError as exc:
+        raise ValueError(f"file {name!r} is empty (no header, no rows)") from exc
+    return [str(c) for c in raw.iloc[0].tolist()] if len(raw) else []
+
+
+def read_csv_frame(path, **read_csv_kwargs):
+    """A whole CSV file as a :class:`pandas.DataFrame`, under the package's CSV rules.
+
+    The one home of how bayesreg reads a CSV file whole (``bayesreg init``, ``check``, ``run``
+    and ``equivalence`` read through it; :meth:`SufficientStats.from_csv` reads in chunks under the
+    same header rule): a header row is required, and a column name that appears more than once is
+    an error naming it and its columns (pandas would rename the second ``a.1`` silently, and
+    results would name a feature that is not in the file).
+
+    Parameters
+    ----------
+    path : str or path-like
+    **read_csv_kwargs
+        Passed to :func:`pandas.read_csv`.
+
+    Returns
+    -------
+    pandas.DataFrame
+
+    Raises
+    ------
+    ValueError
+        For an empty file or a duplicated header name.
+    """
+    import pandas as pd
+
+    name = os.fspath(path)
+    header = _raw_csv_header(path, name, read_csv_kwargs)
+    records = _CsvRecords.open(name, read_csv_kwargs)
+    try:
+        _check_header(name, header, records)
+    finally:
+        if records is not None:
+            records.close()
+    return pd.read_csv(path, **read_csv_kwargs)
 
 
 # read_csv options under which Python's csv module splits a file into the same records as pandas

@@ -395,7 +395,8 @@ def test_a_constant_csv_target_with_sigma_estimate_is_one_line_before_fitting(tm
         rc, stdout, err = run(capsys, *argv)
         assert rc == 2 and "[1/" not in err
         err = err.split("\n", 1)[1] if err.startswith("bayesreg run:") else err
-        assert_one_line_error(err, str(path), "[noise] sigma", "estimate")
+        # named as what it is (issue 21): a constant target, not sigma's plug-in estimate of 0
+        assert_one_line_error(err, str(path), "[data] target", "constant")
     assert not (tmp_path / "r").exists()
 
 

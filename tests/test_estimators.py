@@ -25,6 +25,10 @@ def make_data(n=80, p=5, seed=0):
     return X, y
 
 
+# scikit-learn's API checks fit noise (no linear signal); there the default prior, set by empirical
+# Bayes, is concentrated at 0 and says so with an EmptyMAPWarning, which is true and tested in
+# test_issue21_defaults.py; it is not what these API checks test
+@pytest.mark.filterwarnings("ignore:BayesianRegression with the default prior:bayesreg.exceptions.EmptyMAPWarning")
 @parametrize_with_checks(
     [
         BayesianRegression(),
@@ -92,16 +96,17 @@ def test_map_equals_sklearn_under_the_mapping(prior, sk):
         np.testing.assert_array_equal(est.coef_ == 0.0, ref.coef_ == 0.0)
 
 
-def test_defaults_are_laplace_one_and_an_estimated_sigma():
+def test_default_sigma_is_estimated():
     # the default sigma is estimated ("estimate": the least-squares residual sd, then fixed), not
-    # a silent 1.0: on data with noise sd 7.9 the estimator says so
+    # a silent 1.0: on data with noise sd 7.9 the estimator says so. (The default prior, set from the
+    # data, is tested against a hand-written evidence maximum in test_issue21_defaults.py.)
     X, y = make_data()
     n, p = X.shape
     Xc, yc = X - X.mean(0), y - y.mean()
     r = yc - Xc @ np.linalg.lstsq(Xc, yc, rcond=None)[0]
     s_hat = np.sqrt(r @ r / (n - p - 1))
     a = BayesianRegression().fit(X, y)
-    b = BayesianRegression(prior=Laplace(1.0), sigma=s_hat).fit(X, y)
+    b = BayesianRegression(prior=a.prior_, sigma=s_hat).fit(X, y)
     np.testing.assert_allclose(a.coef_, b.coef_, rtol=1e-10, atol=1e-12)
     assert a.sigma_ == pytest.approx(s_hat, rel=1e-12)
     rng = np.random.default_rng(3)

@@ -119,13 +119,17 @@ def test_sklearn_compatible_count_regressor_sampled_posterior(estimator, check):
 # ------------------------------------------------------------------------------------------------
 
 
-def test_default_is_scikit_learns_default_logistic_regression():
-    # Gaussian(1.0) (the default prior) is L2 with C = tau^2 = 1: LogisticRegression()'s default
+def test_default_is_logistic_regression_on_standardised_columns_at_C_6_25():
+    # the default prior Gaussian(2.5 / s_j) on beta_j is Gaussian(2.5) on gamma_j = s_j beta_j, the
+    # coefficient of the column x_j / s_j: L2 logistic regression on those columns with C = 2.5^2
     X, y = _logistic()
+    X = X * np.array([1e-3, 1.0, 1e3, 1.0, 10.0])  # columns of very different scales
     est = BayesianLogisticRegression(tol=1e-13).fit(X, y)
     assert est.prior is None
-    ref = LogisticRegression(tol=1e-12, max_iter=10_000).fit(X, y)
-    assert ref.C == 1.0
+    s = X.std(axis=0)
+    np.testing.assert_allclose(est.prior_.scale, 2.5 / s, rtol=1e-12)
+    ref = LogisticRegression(C=6.25, solver="newton-cholesky", tol=1e-12, max_iter=10_000).fit(X / s, y)
+    ref.coef_ = ref.coef_ / s
     np.testing.assert_allclose(est.coef_, ref.coef_, rtol=1e-6)
     np.testing.assert_allclose(est.intercept_, ref.intercept_, rtol=1e-6)
     assert est.coef_.shape == (1, X.shape[1]) and est.intercept_.shape == (1,)
@@ -311,11 +315,13 @@ def test_count_map_is_poisson_regressor_with_alpha_one_over_n_tau_squared(tau):
     assert est.coef_.shape == (X.shape[1],) and isinstance(est.intercept_, float)
 
 
-def test_count_default_is_poisson_regressor_at_alpha_one_over_n():
+def test_count_default_is_poisson_regressor_on_standardised_columns():
+    # Gaussian(2.5 / s_j): PoissonRegressor on x_j / s_j at alpha = 1 / (n 2.5^2), coefficients / s_j
     X, y = _counts(n=120, seed=2)
     est = BayesianPoissonRegressor(tol=1e-13).fit(X, y)
-    ref = PoissonRegressor(alpha=1.0 / 120, tol=1e-12, max_iter=10_000).fit(X, y)
-    np.testing.assert_allclose(est.coef_, ref.coef_, rtol=1e-6)
+    s = X.std(axis=0)
+    ref = PoissonRegressor(alpha=1.0 / (120 * 6.25), tol=1e-12, max_iter=10_000).fit(X / s, y)
+    np.testing.assert_allclose(est.coef_, ref.coef_ / s, rtol=1e-6)
 
 
 def test_count_laplace_map_has_exact_zeros_and_satisfies_the_l1_optimality_conditions():

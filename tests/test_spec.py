@@ -7,7 +7,7 @@ import pytest
 from bayesreg import spec as S
 from bayesreg.priors import GammaPrior, Gaussian, Horseshoe, InverseGammaPrior, Laplace, ParkCasella
 
-REPO_MODELS = Path(__file__).resolve().parent.parent / "bayesreg" / "specs"
+REPO_MODELS = Path(__file__).resolve().parent.parent / "models"
 
 BASE = """
 [data]

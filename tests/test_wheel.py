@@ -19,8 +19,17 @@ def test_the_wheel_carries_its_specs_and_data_and_the_cli_finds_them(tmp_path):
     target = tmp_path / "site"
     subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target), str(wheel)],
                    check=True, capture_output=True, text=True)  # fmt: skip
-    assert (target / "bayesreg" / "specs" / "diabetes_laplace.toml").is_file()
-    assert (target / "bayesreg" / "specs" / "data" / "small.csv").is_file()
+    # the specs' one home is the top-level models/ folder, shipped as bayesreg._models (pyproject's
+    # package-dir mapping): every spec and data file of the checkout is in the wheel, byte for byte
+    shipped = target / "bayesreg" / "_models"
+    home = REPO / "models"
+    files = sorted(p.relative_to(home) for p in home.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    assert files and any(f.name == "diabetes_laplace.toml" for f in files)
+    for f in files:
+        assert (shipped / f).read_bytes() == (home / f).read_bytes(), f
+    # every subpackage of the checkout is in the wheel (pyproject lists packages by hand)
+    for init in (REPO / "bayesreg").rglob("__init__.py"):
+        assert (target / init.relative_to(REPO)).is_file(), init
     # -S: no site hooks, so the checkout's editable install is invisible; the dependencies come
     # from this environment's site-packages, bayesreg from the installed wheel only
     deps = [sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]]
@@ -43,6 +52,7 @@ def test_the_wheel_carries_its_specs_and_data_and_the_cli_finds_them(tmp_path):
     out = cli("check", "small_csv", "diabetes_laplace")
     assert out.returncode == 0, out.stderr
     assert "ok" in out.stdout and "small.csv" not in out.stderr
+    assert str(shipped) in out.stdout  # loaded from the wheel, not from the checkout's models/
     assert sorted(p.name for p in elsewhere.iterdir()) == []  # the CLI wrote nothing here
     # a run from the installed package writes its report folder through the package's own writer
     rep = tmp_path / "rep"
