@@ -69,6 +69,7 @@ _LAZY = {
     # warnings
     "ConvergenceWarning": "bayesreg.exceptions",
     "SamplingWarning": "bayesreg.exceptions",
+    "PriorDominatedWarning": "bayesreg.exceptions",
 }
 
 __all__ = sorted(_LAZY) + ["mapping", "solvers", "__version__"]

@@ -397,6 +397,7 @@ class _BayesianGLM(BaseEstimator):
         progressbar=False,
         tol=1e-10,
         max_iter=100,
+        intercept_prior=None,
     ):
         self.prior = prior
         self.inference = inference
@@ -409,6 +410,7 @@ class _BayesianGLM(BaseEstimator):
         self.progressbar = progressbar
         self.tol = tol
         self.max_iter = max_iter
+        self.intercept_prior = intercept_prior
 
     def set_params(self, **params):
         """Set parameters; ``prior__<name>`` replaces the prior by a new one with that field changed.
@@ -445,6 +447,9 @@ class _BayesianGLM(BaseEstimator):
                 f"sampler='exact' does not apply: the {self._family} likelihood has no closed-form posterior "
                 "(use 'auto', 'gibbs', 'nuts' or 'nutpie')"
             )
+        from .models import parse_intercept_prior
+
+        parse_intercept_prior(self.intercept_prior, bool(self.fit_intercept))
         return prior
 
     def _fit_glm(self, X, y, prior):
@@ -467,7 +472,8 @@ class _BayesianGLM(BaseEstimator):
             from .inference import map_estimate
 
             res = map_estimate(data, None, prior, family=self._family, fit_intercept=data.fit_intercept,
-                               tol=float(self.tol), max_iter=int(self.max_iter))  # fmt: skip
+                               tol=float(self.tol), max_iter=int(self.max_iter),
+                               intercept_prior=self.intercept_prior)  # fmt: skip
             self.map_result_ = res
             self.n_iter_ = max(1, int(res.n_iter))
             return np.array(res.coef, dtype=np.float64), float(res.intercept)
@@ -476,7 +482,7 @@ class _BayesianGLM(BaseEstimator):
         idata = sample_posterior(data, None, prior, family=self._family, sampler=self.sampler, draws=int(self.draws),
                                  tune=int(self.tune), chains=int(self.chains), random_seed=self.random_seed,
                                  progressbar=bool(self.progressbar), fit_intercept=data.fit_intercept,
-                                 log_likelihood=True)  # fmt: skip
+                                 log_likelihood=True, intercept_prior=self.intercept_prior)  # fmt: skip
         self.idata_ = idata
         beta, b0 = _coefficient_draws(self.idata_, X.shape[1])
         self.n_iter_ = int(self.tune) + int(self.draws)
@@ -561,6 +567,10 @@ class BayesianLogisticRegression(ClassifierMixin, _BayesianGLM):
         loss (the gap bounds the objective's distance to the optimum).
     max_iter : int, default=100
         MAP only: maximum proximal Newton iterations.
+    intercept_prior : None, NormalIntercept or (mu, s), default=None
+        Prior on the intercept: flat (``None``) or normal ``N(mu, s^2)``
+        (:class:`bayesreg.NormalIntercept`), honoured by the MAP (a term of the solver's objective
+        and certificate) and by every sampler.
 
     Attributes
     ----------
@@ -765,6 +775,10 @@ class BayesianPoissonRegressor(RegressorMixin, _BayesianGLM):
         loss.
     max_iter : int, default=100
         MAP only: maximum proximal Newton iterations.
+    intercept_prior : None, NormalIntercept or (mu, s), default=None
+        Prior on the intercept: flat (``None``) or normal ``N(mu, s^2)``
+        (:class:`bayesreg.NormalIntercept`), honoured by the MAP (a term of the solver's objective
+        and certificate) and by every sampler.
 
     Attributes
     ----------
