@@ -91,7 +91,10 @@ class BayesianRegression(RegressorMixin, BaseEstimator):
         a plug-in value from the training data (least-squares residual sd, or a cross-validated
         lasso's when ``p >= n - 1``), so the MAP is exactly the penalised fit at that sigma; a
         positive number fixes it at that value; a prior (``None`` = ``"jeffreys"``,
-        ``"default"``, an InverseGammaPrior) estimates it with the coefficients.
+        ``"default"``, an InverseGammaPrior) estimates it with the coefficients. Where the joint
+        mode does not exist (``p >= n - 1``, a Laplace / Gaussian / elastic-net prior and
+        Jeffreys' prior or a prior on sigma itself: the fit can interpolate ``y``) ``fit`` raises
+        the ValueError of :func:`bayesreg.map_estimate`, naming what works.
     inference : {"map", "posterior"}, default="map"
     fit_intercept : bool, default=True
         Fit an unpenalised (flat-prior) intercept.

@@ -213,6 +213,21 @@ def map_estimate(
     Returns
     -------
     MAPResult
+
+    Raises
+    ------
+    ValueError
+        When the joint mode does not exist (:func:`bayesreg.noise.interpolation_obstacle`): the
+        columns and the intercept can interpolate ``y`` (``p >= n - 1``; ``p >= n`` without an
+        intercept), the prior on beta is not scaled by sigma (Laplace, Gaussian, elastic net)
+        and sigma has Jeffreys' prior or a prior on sigma itself, so the joint density grows
+        without bound as sigma -> 0; raised before any solve. Also when the alternation's sigma
+        falls below :data:`bayesreg.noise.COLLAPSE_RTOL` times sd(y) (``y`` fitted to rounding,
+        e.g. noise-free data with ``p < n``). An inverse-gamma prior with a positive scale
+        (``sigma="default"``) or ParkCasella keeps the mode above 0 on such designs: it is
+        returned with a :class:`~bayesreg.PriorDominatedWarning` (its sigma is set by that prior).
+        GLMs of (quasi-)separable data under a proper prior warn the same way
+        (:func:`bayesreg.solvers.glm.glm_fit`).
     """
     from .models import parse_intercept_prior
 
@@ -515,6 +530,13 @@ def find_map(
     Returns
     -------
     FindMAPResult
+
+    Raises
+    ------
+    ValueError
+        For a model of :func:`bayesreg.build_model` whose joint mode does not exist (beta can
+        interpolate ``y`` and nothing keeps sigma from 0; the rule of :func:`map_estimate`),
+        before anything compiles, and when the optimum's sigma fell to rounding level.
     """
     from ._upstream import run_find_map
 

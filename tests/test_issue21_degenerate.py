@@ -185,29 +185,24 @@ def test_estimator_refuses_the_seen2_fit():
     assert not hasattr(est, "coef_")
 
 
-def _no_sampling(monkeypatch):
+@pytest.mark.parametrize("sampler", ["nuts", "auto"])
+def test_every_sampler_refuses_the_improper_posterior(monkeypatch, sampler):
+    # main: the Gibbs sampler ("auto") refused it, NUTS sampled it
     from bayesreg import sampling
 
     def boom(*a, **k):  # pragma: no cover - must not be reached
-        raise AssertionError("sampling started for an improper posterior")
+        raise AssertionError("NUTS started")
 
-    for cls in (sampling.NUTSSampler, sampling.GibbsSampler):
-        monkeypatch.setattr(cls, "_run", boom)
-
-
-@pytest.mark.parametrize("sampler", ["nuts", "auto"])
-def test_every_sampler_refuses_the_improper_posterior(monkeypatch, sampler):
-    # main: the Gibbs sampler refused it, NUTS sampled it
-    _no_sampling(monkeypatch)
+    monkeypatch.setattr(sampling.NUTSSampler, "_run", boom)
     X, y = _small(12, 11)
     with pytest.raises(ValueError, match=r"improper posterior .* p = 11, n = 12"):
         br.sample_posterior(X, y, Laplace(1.0), sigma="jeffreys", sampler=sampler, draws=10, tune=10, chains=1)
     est = br.BayesianRegression(prior=Gaussian(1.0), sigma="jeffreys", inference="posterior", sampler=sampler)
     with pytest.raises(ValueError, match="improper posterior"):
         est.fit(X, y)
-    # a proper prior on sigma makes it proper: accepted (reaches the sampler)
-    with pytest.raises(AssertionError, match="sampling started"):
-        br.sample_posterior(X, y, Laplace(1.0), sigma=HalfNormal(1.0), sampler=sampler, draws=10, tune=10, chains=1)
+    # a proper prior on sigma makes it proper: accepted (it reaches the sampler)
+    with pytest.raises(AssertionError, match="NUTS started"):
+        br.sample_posterior(X, y, Laplace(1.0), sigma=HalfNormal(1.0), sampler="nuts", draws=10, tune=10, chains=1)
 
 
 def test_gibbs_counts_a_normal_intercept_too(monkeypatch):
@@ -285,6 +280,29 @@ def test_separable_labels_under_a_wide_prior_warn(prior):
     assert res.converged  # the MAP exists: the warning is about what sets its size
     with pytest.warns(PriorDominatedWarning, match="separable"):
         br.BayesianLogisticRegression(prior=prior).fit(X, y)
+
+
+def _quasi(seed=5, n=120):
+    # quasi-complete separation: an indicator whose 15 rows are all 1 (or all zero counts); the rest overlaps
+    rng = np.random.default_rng(seed)
+    x1 = rng.standard_normal(n)
+    ind = np.zeros(n)
+    ind[:15] = 1.0
+    y = (rng.random(n) < 1 / (1 + np.exp(-x1))).astype(float)
+    y[:15] = 1.0
+    counts = rng.poisson(np.exp(0.5 + 0.3 * x1)).astype(float)
+    counts[:15] = 0.0
+    return np.column_stack([x1, ind]), y, counts
+
+
+def test_quasi_separation_and_poisson_zero_groups_warn_through_the_linear_program():
+    X, y, counts = _quasi()
+    with pytest.warns(PriorDominatedWarning, match=r"\(quasi-\)separable"):
+        res = map_estimate(X, y, Gaussian(1e3), family="bernoulli")
+    assert res.coef[1] > 10  # the indicator's coefficient, driven by the prior's width alone
+    with pytest.warns(PriorDominatedWarning, match="zero counts"):
+        res = map_estimate(X, counts, Gaussian(1e3), family="poisson")
+    assert res.coef[1] < -10
 
 
 def test_non_separable_labels_do_not_warn():

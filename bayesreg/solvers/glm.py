@@ -1090,11 +1090,13 @@ def glm_fit(
     whose intercept part is then :math:`(k(b_0 - \mu) + \sum_i\theta_i)^2/(2k)`, :math:`k = 1/s^2`).
 
     When a proper prior keeps the MAP of (quasi-)separable data finite, a
-    :class:`~bayesreg.PriorDominatedWarning` says so: the fit is checked by the linear program of
-    the flat-prior case (:func:`_mle_obstacle`, ``p + 1`` variables, two rows per 0/1 (or 0/trials)
-    observation) only when some such row is fitted to within ``1e-6`` of its boundary
-    (:data:`SEPARATION_TRIGGER`), which a MAP held finite only by a wide prior does and a fit of
-    non-separable data under a moderate prior rarely does; otherwise nothing extra runs.
+    :class:`~bayesreg.PriorDominatedWarning` says so. Nothing extra runs unless some 0/1 (0/trials)
+    row or zero count is fitted to within ``1e-6`` of its boundary (:data:`SEPARATION_TRIGGER`),
+    which a MAP held finite only by a wide prior does; then an O(n) check (the MAP's own
+    hyperplane separates every 0/1 row) or, failing that, the linear program of the flat-prior
+    case (:func:`_mle_obstacle`: ``p + 1`` variables, two rows per boundary observation; measured
+    0.2 s at 2000 x 20 and 14 s at 20000 x 50 on a shared 2-core machine) decides. Strong but
+    non-separable signals can trigger the program too (rows fitted beyond ``|eta| = 13.8``).
 
     Parameters
     ----------
@@ -1169,14 +1171,18 @@ def _separation_note(pb: _GLM, res: GLMResult) -> str | None:
         bnd = pb.y == 0.0
     if not np.any(bnd) or not float(np.min(rows[bnd])) < SEPARATION_TRIGGER:
         return None
-    if _mle_obstacle(pb) is None:
+    # O(n) first: every row at a boundary and strictly on its side of the MAP's own hyperplane (0/1 labels)
+    # means that (b0, beta) itself is a separating direction; otherwise the linear program decides
+    own = bool(np.all(bnd)) and pb.fam.name != "poisson" and bool(np.all(np.where(pb.y == 0.0, eta < 0.0, eta > 0.0)))
+    if not own and _mle_obstacle(pb) is None:
         return None
     top = float(np.max(np.abs(eta)))
     if pb.fam.name == "poisson":
         what = ("some direction of the coefficients lowers the log rate of rows with zero counts and leaves the "
                 "others unchanged")  # fmt: skip
     else:
-        what = "the labels are (quasi-)separable: a direction of the coefficients fits every 0/1 row ever better"
+        what = ("the labels are (quasi-)separable: a direction of the coefficients fits some 0/1 rows ever better "
+                "and no row worse")  # fmt: skip
     return (f"{what}, so without the prior the MAP would not exist (the likelihood keeps increasing along it). "
             f"This MAP (l1 = {res.l1:.4g}, l2 = {res.l2:.4g}) is finite only because of the prior: its size along "
             f"that direction (|eta| up to {top:.3g}) is set by the prior scale, not estimated from the data. Use "
