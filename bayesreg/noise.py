@@ -676,8 +676,8 @@ def interpolation_obstacle(noise: Noise | None, prior, n: int, p: int, fit_inter
                 "Horseshoe)")  # fmt: skip
     if noise.kind == "invgamma" and noise._ig()[1] > 0.0:
         return None
-    return (f"the joint mode of (beta, sigma) does not exist for {_sigma_word(noise)} with the {name} prior and "
-            f"{size}, so beta can interpolate y, so the joint density grows without bound as sigma -> 0 (the MAP "
+    return (f"the joint mode of (beta, sigma) does not exist for {_sigma_word(noise)} with the {name} prior ("
+            f"{size}): beta can interpolate y, so the joint density grows without bound as sigma -> 0 (the MAP "
             "would report a sigma at rounding level and an interpolating beta). Fix sigma (a number, or "
             "sigma='estimate' for a plug-in value), give sigma an inverse-gamma prior with a positive scale "
             "(sigma='default' or an InverseGammaPrior; its mode exists, with sigma set by that scale), use a "
