@@ -70,6 +70,7 @@ _LAZY = {
     "ConvergenceWarning": "bayesreg.exceptions",
     "SamplingWarning": "bayesreg.exceptions",
     "EmptyMAPWarning": "bayesreg.exceptions",
+    "PriorDominatedWarning": "bayesreg.exceptions",
 }
 
 __all__ = sorted(_LAZY) + ["mapping", "solvers", "__version__"]

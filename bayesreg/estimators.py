@@ -90,13 +90,13 @@ def _default_linear_prior(X, y, fit_intercept: bool, sigma):
         warnings.simplefilter("always")
         res = choose_prior_scale(Xa, ya, Gaussian(1.0 / s), sigma=sigma, fit_intercept=fit_intercept)
     no_signal = False
-    from .exceptions import external_stacklevel
+    from .exceptions import warn_caller
 
     for w in caught:
         if "tau -> 0" in str(w.message):
             no_signal = True  # said once by the estimator, in its own words
         else:
-            warnings.warn(w.message, w.category, stacklevel=external_stacklevel())
+            warn_caller(w.message, w.category)
     return Laplace(np.asarray(res.prior.scale, dtype=np.float64) / np.sqrt(2.0)), no_signal
 
 
@@ -158,7 +158,10 @@ class BayesianRegression(RegressorMixin, BaseEstimator):
         a plug-in value from the training data (least-squares residual sd, or a cross-validated
         lasso's when ``p >= n - 1``), so the MAP is exactly the penalised fit at that sigma; a
         positive number fixes it at that value; a prior (``None`` = ``"jeffreys"``,
-        ``"default"``, an InverseGammaPrior) estimates it with the coefficients.
+        ``"default"``, an InverseGammaPrior) estimates it with the coefficients. Where the joint
+        mode does not exist (``p >= n - 1``, a Laplace / Gaussian / elastic-net prior and
+        Jeffreys' prior or a prior on sigma itself: the fit can interpolate ``y``) ``fit`` raises
+        the ValueError of :func:`bayesreg.map_estimate`, naming what works.
     inference : {"map", "posterior"}, default="map"
     fit_intercept : bool, default=True
         Fit an unpenalised (flat-prior) intercept.
@@ -307,13 +310,13 @@ class BayesianRegression(RegressorMixin, BaseEstimator):
             prior, no_signal = _default_linear_prior(X, y, data.fit_intercept, noise.value if noise.fixed else None)
         self.prior_ = prior
         if no_signal:
-            from .exceptions import EmptyMAPWarning, external_stacklevel
+            from .exceptions import EmptyMAPWarning, warn_caller
 
-            warnings.warn("BayesianRegression with the default prior (prior=None): empirical Bayes finds no linear "
+            warn_caller("BayesianRegression with the default prior (prior=None): empirical Bayes finds no linear "
                           "signal in these data (the marginal likelihood grows as the prior scale -> 0), so the "
                           "prior set from the data is concentrated at 0 and every fitted coefficient is 0 (or "
                           "nearly); pass a prior (e.g. prior=Laplace(b)) to fit coefficients anyway",
-                          EmptyMAPWarning, stacklevel=external_stacklevel())  # fmt: skip
+                          EmptyMAPWarning)  # fmt: skip
         for attr in ("idata_", "posterior_", "map_result_"):
             if hasattr(self, attr):
                 delattr(self, attr)
@@ -484,6 +487,7 @@ class _BayesianGLM(BaseEstimator):
         progressbar=False,
         tol=1e-10,
         max_iter=100,
+        intercept_prior=None,
     ):
         self.prior = prior
         self.inference = inference
@@ -496,6 +500,7 @@ class _BayesianGLM(BaseEstimator):
         self.progressbar = progressbar
         self.tol = tol
         self.max_iter = max_iter
+        self.intercept_prior = intercept_prior
 
     def set_params(self, **params):
         """Set parameters; ``prior__<name>`` replaces the prior by a new one with that field changed.
@@ -533,6 +538,9 @@ class _BayesianGLM(BaseEstimator):
                 f"sampler='exact' does not apply: the {self._family} likelihood has no closed-form posterior "
                 "(use 'auto', 'gibbs', 'nuts' or 'nutpie')"
             )
+        from .models import parse_intercept_prior
+
+        parse_intercept_prior(self.intercept_prior, bool(self.fit_intercept))
         return prior
 
     def _fit_glm(self, X, y, prior):
@@ -559,7 +567,8 @@ class _BayesianGLM(BaseEstimator):
             from .inference import map_estimate
 
             res = map_estimate(data, None, prior, family=self._family, fit_intercept=data.fit_intercept,
-                               tol=float(self.tol), max_iter=int(self.max_iter))  # fmt: skip
+                               tol=float(self.tol), max_iter=int(self.max_iter),
+                               intercept_prior=self.intercept_prior)  # fmt: skip
             self.map_result_ = res
             self.n_iter_ = max(1, int(res.n_iter))
             return np.array(res.coef, dtype=np.float64), float(res.intercept)
@@ -568,7 +577,7 @@ class _BayesianGLM(BaseEstimator):
         idata = sample_posterior(data, None, prior, family=self._family, sampler=self.sampler, draws=int(self.draws),
                                  tune=int(self.tune), chains=int(self.chains), random_seed=self.random_seed,
                                  progressbar=bool(self.progressbar), fit_intercept=data.fit_intercept,
-                                 log_likelihood=True)  # fmt: skip
+                                 log_likelihood=True, intercept_prior=self.intercept_prior)  # fmt: skip
         self.idata_ = idata
         beta, b0 = _coefficient_draws(self.idata_, X.shape[1])
         self.n_iter_ = int(self.tune) + int(self.draws)
@@ -657,6 +666,10 @@ class BayesianLogisticRegression(ClassifierMixin, _BayesianGLM):
         loss (the gap bounds the objective's distance to the optimum).
     max_iter : int, default=100
         MAP only: maximum proximal Newton iterations.
+    intercept_prior : None, NormalIntercept or (mu, s), default=None
+        Prior on the intercept: flat (``None``) or normal ``N(mu, s^2)``
+        (:class:`bayesreg.NormalIntercept`), honoured by the MAP (a term of the solver's objective
+        and certificate) and by every sampler.
 
     Attributes
     ----------
@@ -866,6 +879,10 @@ class BayesianPoissonRegressor(RegressorMixin, _BayesianGLM):
         loss.
     max_iter : int, default=100
         MAP only: maximum proximal Newton iterations.
+    intercept_prior : None, NormalIntercept or (mu, s), default=None
+        Prior on the intercept: flat (``None``) or normal ``N(mu, s^2)``
+        (:class:`bayesreg.NormalIntercept`), honoured by the MAP (a term of the solver's objective
+        and certificate) and by every sampler.
 
     Attributes
     ----------

@@ -1,6 +1,10 @@
 """Warnings raised by bayesreg."""
 
-__all__ = ["ConvergenceWarning", "SamplingWarning", "EmptyMAPWarning"]
+import os
+import sys
+import warnings
+
+__all__ = ["ConvergenceWarning", "SamplingWarning", "PriorDominatedWarning", "EmptyMAPWarning"]
 
 
 class ConvergenceWarning(UserWarning):
@@ -18,17 +22,28 @@ class EmptyMAPWarning(UserWarning):
     """A MAP with every coefficient exactly 0: the prior scale is at or below the data's threshold."""
 
 
-def external_stacklevel() -> int:
-    """The ``stacklevel`` of the first frame outside the bayesreg package, for ``warnings.warn`` called here.
+class PriorDominatedWarning(UserWarning):
+    """A mode exists only because of a prior: the data alone would push it to a boundary.
 
-    Counted from the caller of this function (``warnings.warn(..., stacklevel=external_stacklevel())``
-    in a bayesreg function names the user's line, however deep the call came through bayesreg).
+    Raised when the design interpolates ``y`` and a proper prior alone holds the joint mode's sigma
+    above 0, and when separable labels would send a GLM's coefficients to infinity and a proper
+    prior alone keeps the MAP finite: the size of that part of the answer is set by the prior's
+    scale, not estimated from the data.
     """
-    import os
-    import sys
 
-    pkg = os.path.dirname(os.path.abspath(__file__)) + os.sep
-    frame, level = sys._getframe(1), 1
-    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(pkg):
-        frame, level = frame.f_back, level + 1
+
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+
+
+def caller_stacklevel() -> int:
+    """The ``stacklevel`` that points a warning issued by its caller at the first frame outside bayesreg."""
+    level, frame = 1, sys._getframe(1)
+    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(_PACKAGE_DIR + os.sep):
+        level += 1
+        frame = frame.f_back
     return level
+
+
+def warn_caller(message: str, category: type[Warning]) -> None:
+    """``warnings.warn`` pointed at the user's line (the first frame outside the bayesreg package)."""
+    warnings.warn(message, category, stacklevel=caller_stacklevel())

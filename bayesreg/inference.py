@@ -25,7 +25,7 @@ from .design import reweight
 from .families import Gaussian as GaussianFamily
 from .families import family as parse_family
 from .models import ModelData, check_prior, prepare_data
-from .noise import Noise, parse_sigma
+from .noise import COLLAPSE_RTOL, Noise, collapse_message, held_by_prior_note, interpolation_obstacle, parse_sigma
 from .suffstats import require_rows
 
 __all__ = ["map_estimate", "MAPResult", "find_map", "FindMAPResult", "sample_posterior", "pointwise_log_likelihood"]
@@ -200,8 +200,10 @@ def map_estimate(
     trials : int or array_like, optional
         Binomial trials per row (``family="binomial"``).
     intercept_prior : None, NormalIntercept or (mu, s), optional
-        A normal prior :math:`b_0 \sim N(\mu, s^2)` on the intercept (linear model, rows given,
-        ``standardize=False``). Given ``beta`` the intercept's mode is in closed form, and
+        A normal prior :math:`b_0 \sim N(\mu, s^2)` on the intercept. GLMs: the term
+        :math:`(b_0 - \mu)^2/(2s^2)` joins the solver's objective and its certificate
+        (:func:`bayesreg.solvers.glm.glm_fit`), any ``standardize``. Linear model (rows given,
+        ``standardize=False``): given ``beta`` the intercept's mode is in closed form, and
         profiling it out leaves the centred least squares plus one pseudo-row
         :math:`\sqrt\kappa\,(\bar x^T\beta - (\bar y - \mu))`, :math:`\kappa = n\rho/(n + \rho)`,
         :math:`\rho = \sigma^2/s^2` (the intercept's term at its mode); the solver runs on those
@@ -211,14 +213,34 @@ def map_estimate(
     Returns
     -------
     MAPResult
+
+    Raises
+    ------
+    ValueError
+        When the joint mode does not exist (:func:`bayesreg.noise.interpolation_obstacle`): the
+        columns and the intercept can interpolate ``y`` (``p >= n - 1``; ``p >= n`` without an
+        intercept), the prior on beta is not scaled by sigma (Laplace, Gaussian, elastic net)
+        and sigma has Jeffreys' prior or a prior on sigma itself, so the joint density grows
+        without bound as sigma -> 0; raised before any solve. Also when the alternation's sigma
+        falls below :data:`bayesreg.noise.COLLAPSE_RTOL` times sd(y) (``y`` fitted to rounding,
+        e.g. noise-free data with ``p < n``). An inverse-gamma prior with a positive scale
+        (``sigma="default"``) or ParkCasella keeps the mode above 0 on such designs: it is
+        returned with a :class:`~bayesreg.PriorDominatedWarning` (its sigma is set by that prior).
+        GLMs of (quasi-)separable data under a proper prior warn the same way
+        (:func:`bayesreg.solvers.glm.glm_fit`).
     """
+    from .models import parse_intercept_prior
+
     check_prior(prior)
     obstacle = prior.map_obstacle()
     if obstacle is not None:
         raise obstacle[0](obstacle[1])
+    # checked before any work, for every family (a wrong type is a TypeError naming intercept_prior)
+    b0_prior = parse_intercept_prior(intercept_prior, fit_intercept)
     fam = parse_family(family) if family is not None else getattr(X, "family", GaussianFamily())
     if not isinstance(fam, GaussianFamily):
-        return _glm_map(X, y, prior, sigma, fam, trials, fit_intercept, standardize, feature_names, tol, max_iter)
+        return _glm_map(X, y, prior, sigma, fam, trials, fit_intercept, standardize, feature_names, tol, max_iter,
+                        b0_prior)  # fmt: skip
     if sigma is _REQUIRED:
         raise TypeError("map_estimate() needs sigma= for the linear model (a number, 'estimate', 'jeffreys', ...)")
     sigma_spec = parse_sigma(sigma)
@@ -226,22 +248,41 @@ def map_estimate(
     max_iter = check_scalar(max_iter, "max_iter", lower=1, integer=True)
     sigma_tol = check_scalar(sigma_tol, "sigma_tol", lower=0.0, lower_inclusive=False)
     max_alternations = check_scalar(max_alternations, "max_alternations", lower=1, integer=True)
-    from .models import parse_intercept_prior
-
-    b0_prior = parse_intercept_prior(intercept_prior, fit_intercept)
     data = prepare_data(X, y, fit_intercept=fit_intercept, feature_names=feature_names, standardize=standardize)
     prior.check_size(data.p)
     if b0_prior is not None and (data.X is None or data.standardize):
         raise ValueError("map_estimate with intercept_prior needs the rows (X, y) and standardize=False")
     noise = sigma_spec.resolve(data.y_var, data.X, data.y)
+    # a joint mode that does not exist (sigma -> 0 when beta can interpolate y): refused before any solve
+    obstacle = interpolation_obstacle(noise, prior, data.n, data.p, data.fit_intercept, target="mode")
+    if obstacle is not None:
+        raise ValueError(obstacle)
     if b0_prior is not None:
-        return _map_with_intercept_prior(data, prior, noise, b0_prior, tol, max_iter, sigma_tol, max_alternations)
-    res = _map_estimate(data, prior, noise, tol, max_iter, sigma_tol, max_alternations)
-    if res.coef.size and not np.any(res.coef) and res.penalty.alpha_l1 > 0:
-        # the gradient of the centred least squares at beta = 0, in the solver's (scaled) units
-        _, q, _ = data.scaled_stats().gram(data.fit_intercept)
-        warn_empty_map(prior, res.penalty, np.asarray(q) / data.n, glm=False)
+        res = _map_with_intercept_prior(data, prior, noise, b0_prior, tol, max_iter, sigma_tol, max_alternations)
+    else:
+        res = _map_estimate(data, prior, noise, tol, max_iter, sigma_tol, max_alternations)
+        if res.coef.size and not np.any(res.coef) and res.penalty.alpha_l1 > 0:
+            # the gradient of the centred least squares at beta = 0, in the solver's (scaled) units
+            _, q, _ = data.scaled_stats().gram(data.fit_intercept)
+            warn_empty_map(prior, res.penalty, np.asarray(q) / data.n, glm=False)
+    note = held_by_prior_note(noise, prior, res.sigma, _y_sd(data), data.n, data.p, data.fit_intercept)
+    if note is not None:
+        from .exceptions import PriorDominatedWarning, warn_caller
+
+        warn_caller(note, PriorDominatedWarning)
     return res
+
+
+def _y_sd(data) -> float:
+    """sd(y), the scale a modal sigma is compared with (:data:`bayesreg.noise.COLLAPSE_RTOL`)."""
+    return math.sqrt(data.y_var) if data.y_var > 0 else 0.0
+
+
+def _check_not_collapsed(new_sigma: float, data, noise, prior) -> None:
+    """Refuse a joint mode whose sigma fell to the rounding level of the residuals (y fitted exactly)."""
+    y_sd = _y_sd(data)
+    if new_sigma <= COLLAPSE_RTOL * y_sd or new_sigma <= 0.0:
+        raise ValueError(collapse_message(noise, prior, new_sigma, y_sd, data.n, data.p))
 
 
 def _intercept_given_beta(n, ybar, xbar, sigma, b0_prior):
@@ -283,8 +324,7 @@ def _map_with_intercept_prior(data, prior, noise, b0_prior, tol, max_iter, sigma
             coef, b0, rss, gap, it, ok, pen, objective = solve_at(sig, coef)
             n_iter += it
             new = noise.modal_sigma(rss, n, *prior.sigma_terms(coef))
-            if new <= 0.0:
-                raise ValueError("the joint mode has sigma = 0 (a perfect fit with a Jeffreys prior); fix sigma")
+            _check_not_collapsed(new, data, noise, prior)
             done = abs(new - sig) <= sigma_tol * sig
             sig = new
             if done:
@@ -314,9 +354,7 @@ def warn_empty_map(prior, penalty, grad0, *, glm: bool) -> None:
     for a coefficient to leave 0. When ``r = 0`` (no penalised column moves the fit at 0: constant
     columns, or none correlated with the target) the MAP is 0 at every scale and nothing is said.
     """
-    import warnings
-
-    from .exceptions import EmptyMAPWarning, external_stacklevel
+    from .exceptions import EmptyMAPWarning, warn_caller
 
     w = penalty.weight_vector
     w = np.ones(len(grad0)) if w is None else np.asarray(w)
@@ -341,12 +379,18 @@ def warn_empty_map(prior, penalty, grad0, *, glm: bool) -> None:
            "BayesianPoissonRegressor() with prior=None: a scale set from the data)") if glm else (
         "a larger prior scale, one chosen from the data by bayesreg.choose_prior_scale(X, y, 'laplace') (or "
         "'gaussian'), or BayesianRegression() with prior=None (a scale set from the data)")
-    warnings.warn(f"the MAP is empty (all {n_coef} coefficients exactly 0): {why}; for a non-empty model use "
-                  f"{fix}", EmptyMAPWarning, stacklevel=external_stacklevel())
+    warn_caller(f"the MAP is empty (all {n_coef} coefficients exactly 0): {why}; for a non-empty model use {fix}",
+                EmptyMAPWarning)
 
 
-def _glm_map(X, y, prior, sigma, fam, trials, fit_intercept, standardize, feature_names, tol, max_iter) -> MAPResult:
-    """The exact MAP of a GLM: the prior's penalty at sigma = 1, by the penalised GLM solver."""
+def _glm_map(X, y, prior, sigma, fam, trials, fit_intercept, standardize, feature_names, tol, max_iter,
+             b0_prior=None) -> MAPResult:  # fmt: skip
+    """The exact MAP of a GLM: the prior's penalty at sigma = 1, by the penalised GLM solver.
+
+    A normal intercept prior is the solver's own (``glm_fit(intercept_prior=...)``): the working
+    model only rescales columns (:func:`bayesreg.design.reweight`; no centring), so its intercept
+    is ``b0`` itself.
+    """
     from .mapping import prior_to_penalty
     from .models import check_glm_arguments
     from .solvers.glm import glm_fit
@@ -364,8 +408,10 @@ def _glm_map(X, y, prior, sigma, fam, trials, fit_intercept, standardize, featur
     common, factors = prior.split()
     rw = reweight(data, np.ones(data.p) if factors is None else factors)
     inner = prior_to_penalty(common, sigma=1.0, n_samples=n)
+    ip = None if b0_prior is None else (b0_prior.mu, b0_prior.scale)
     res = glm_fit(rw.working.X, data.y, data.family, n * inner.alpha_l1, n * inner.alpha_l2,
-                  fit_intercept=data.fit_intercept, trials=data.trials, tol=tol, max_iter=max_iter)  # fmt: skip
+                  fit_intercept=data.fit_intercept, trials=data.trials, tol=tol, max_iter=max_iter,
+                  intercept_prior=ip)  # fmt: skip
     coef, intercept = rw.coef(res.coef, res.intercept)
     if coef.size and not np.any(coef) and inner.alpha_l1 > 0:
         # the gradient of the mean loss at the null model (intercept only, or eta = 0), on the working columns
@@ -412,8 +458,7 @@ def _map_estimate(data: ModelData, prior, noise: Noise, tol, max_iter, sigma_tol
             coef, gap, it, ok, pen = _solve_beta(source, prior, sig, n, fi, tol, max_iter, coef)
             n_iter += it
             new = noise.modal_sigma(_rss(G, q, yy, coef), n, *prior.sigma_terms(coef / s))
-            if new <= 0.0:
-                raise ValueError("the joint mode has sigma = 0 (a perfect fit with a Jeffreys prior); fix sigma")
+            _check_not_collapsed(new, data, noise, prior)
             done = abs(new - sig) <= sigma_tol * sig
             sig = new
             if done:
@@ -536,6 +581,13 @@ def find_map(
     Returns
     -------
     FindMAPResult
+
+    Raises
+    ------
+    ValueError
+        For a model of :func:`bayesreg.build_model` whose joint mode does not exist (beta can
+        interpolate ``y`` and nothing keeps sigma from 0; the rule of :func:`map_estimate`),
+        before anything compiles, and when the optimum's sigma fell to rounding level.
     """
     from ._upstream import run_find_map
 
@@ -543,6 +595,13 @@ def find_map(
     method = _check_find_map_method(method)
     options = _check_find_map_options(options, method)
     start = _check_find_map_start(model, start)
+    spec = getattr(model, "bayesreg_spec", None)
+    if spec is not None and spec.noise is not None:
+        # the same rule as map_estimate: no joint mode when beta can interpolate y (before anything compiles)
+        d = spec.data
+        obstacle = interpolation_obstacle(spec.noise, spec.prior, d.n, d.p, d.fit_intercept, target="mode")
+        if obstacle is not None:
+            raise ValueError(obstacle)
     values, raw = run_find_map(model, start=start, method=method, maxeval=maxeval, seed=seed, options=options)
     methods = [str(method)]
     n_iter = int(getattr(raw, "nit", 0) or 0) if raw is not None else 0
@@ -574,7 +633,6 @@ def find_map(
                 break
         success = bool(getattr(raw, "success", False))
         message = str(getattr(raw, "message", "stopped at maxeval")) if raw is not None else "stopped at maxeval"
-    spec = getattr(model, "bayesreg_spec", None)
     coef = values.get("beta", np.array([]))
     intercept = float(values["intercept"]) if "intercept" in values else 0.0
     if "sigma" in values:
@@ -583,6 +641,14 @@ def find_map(
         sigma = float(spec.noise.value)
     else:
         sigma = float("nan")
+    if spec is not None and spec.noise is not None and not spec.noise.fixed:
+        _check_not_collapsed(sigma, spec.data, spec.noise, spec.prior)
+        note = held_by_prior_note(spec.noise, spec.prior, sigma, _y_sd(spec.data), spec.data.n, spec.data.p,
+                                  spec.data.fit_intercept)  # fmt: skip
+        if note is not None:
+            from .exceptions import PriorDominatedWarning, warn_caller
+
+            warn_caller(note, PriorDominatedWarning)
     logp = -float(raw.fun) if raw is not None and getattr(raw, "fun", None) is not None else float("nan")
     names = list(spec.data.feature_names) if spec is not None else [f"x{j}" for j in range(np.size(coef))]
     return FindMAPResult(

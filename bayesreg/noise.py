@@ -57,7 +57,8 @@ import numpy as np
 from .priors import SCALE_RANGE, InverseGammaPrior, check_scale
 
 __all__ = ["Exponential", "HalfCauchy", "HalfNormal", "HalfStudentT", "Noise", "SigmaGibbs", "SigmaPrior", "SigmaSpec",
-           "Uniform", "default_sigma_prior", "parse_sigma", "plug_in_sigma"]  # fmt: skip
+           "Uniform", "can_interpolate", "default_sigma_prior", "interpolation_obstacle", "parse_sigma",
+           "plug_in_sigma"]  # fmt: skip
 
 _WORDS = ("default", "jeffreys", "estimate")
 _VOCABULARY = (
@@ -589,6 +590,130 @@ class Noise:
         from scipy.optimize import brentq
 
         return math.exp(brentq(dh, lo, hi, xtol=1e-15, rtol=4.0 * np.finfo(float).eps, maxiter=500))
+
+
+# ---- sigma -> 0: the design interpolates y --------------------------------------------------------
+
+#: A joint mode whose sigma is below this fraction of sd(y) is refused as collapsed (:func:`collapse_message`).
+#: The alternation of :func:`bayesreg.map_estimate` forms the residual sum of squares from the Gram matrix,
+#: ``y'y - 2 beta'X'y + beta'X'X beta``, whose rounding error is a few thousand ulps of ``||y_c||^2`` at most
+#: (eps = 2.2e-16): a residual sd below 1e-6 sd(y) (RSS below 1e-12 ||y_c||^2) is not told apart from an
+#: exact fit, so such a sigma is no estimate of the noise.
+COLLAPSE_RTOL = 1e-6
+
+
+def can_interpolate(n: int, p: int, fit_intercept: bool, n_profiled: int = 0) -> bool:
+    """Whether the columns (and the intercept) can fit ``n`` rows exactly: ``p + n_profiled + fit_intercept >= n``.
+
+    True for a design of full row rank (which a design with that many columns generically has;
+    ``n_profiled``: unpenalised columns already profiled out of a working model, see
+    :func:`bayesreg.design.reweight`). A normal prior on the intercept counts it too: it is
+    a free parameter of finite prior density either way.
+    """
+    return int(p) + int(n_profiled) + int(bool(fit_intercept)) >= int(n)
+
+
+def _sigma_word(noise: Noise) -> str:
+    return "sigma='jeffreys'" if noise.kind == "jeffreys" else f"sigma={noise.prior!r}"
+
+
+def _size_words(n: int, p: int, fit_intercept: bool, n_profiled: int = 0) -> str:
+    cols = p + n_profiled
+    return f"p >= n{' - 1' if fit_intercept else ''}: p = {cols}, n = {n}"
+
+
+def interpolation_obstacle(noise: Noise | None, prior, n: int, p: int, fit_intercept: bool, *, target: str = "mode",
+                           n_profiled: int = 0) -> str | None:  # fmt: skip
+    r"""Why the joint mode or the posterior of sigma collapses to 0 on these data's size, else ``None``.
+
+    When the design can interpolate ``y`` (:func:`can_interpolate`) some ``(b_0, \beta^*)`` has
+    ``RSS = 0``, where the likelihood is :math:`(2\pi\sigma^2)^{-n/2}`. For a coefficient prior
+    not scaled by sigma (Laplace, Gaussian, elastic net: :attr:`bayesreg.priors.Prior.scaled_by_sigma`
+    False) the joint density at :math:`(\beta^*, \sigma)` is therefore
+    :math:`\propto \sigma^{-n} p(\sigma)` as :math:`\sigma \to 0`:
+
+    - ``target="mode"``: unbounded, so no joint mode exists, unless :math:`p(\sigma)` vanishes
+      faster than any power of sigma: an inverse-gamma prior on :math:`\sigma^2` with scale
+      ``b > 0`` (``sigma="default"``; :math:`p(\sigma) \propto \sigma^{-2a-1}e^{-b/\sigma^2}`).
+      Jeffreys and every prior on sigma itself (HalfNormal, HalfCauchy, HalfStudentT,
+      Exponential, Uniform: finite and positive at 0) leave it unbounded.
+    - ``target="posterior"``: integrating the coefficients out leaves a likelihood that tends to
+      a positive constant as :math:`\sigma \to 0`, so the posterior is improper exactly when
+      :math:`p(\sigma)` is not integrable at 0: Jeffreys. The proper priors are fine.
+
+    A prior scaled by sigma (Park-Casella, the horseshoes, R2D2) adds
+    :math:`-\lambda\lVert\beta\rVert_1/\sigma` (or its Gaussian analogue), which sends the
+    density to 0 as :math:`\sigma \to 0` for any ``y`` that is not constant: the mode exists and
+    the posterior is proper. A fixed sigma (or a GLM, ``noise=None``) has nothing to collapse.
+
+    Parameters
+    ----------
+    noise : Noise or None
+    prior : Prior
+    n, p : int
+        Rows and (penalised) columns.
+    fit_intercept : bool
+    target : {"mode", "posterior"}
+    n_profiled : int, default=0
+        Unpenalised columns profiled out of a working model.
+
+    Returns
+    -------
+    str or None
+        The message for a ``ValueError``, naming sigma, the prior, ``n`` and ``p`` and what works.
+    """
+    if noise is None or noise.fixed or getattr(prior, "scaled_by_sigma", False):
+        return None
+    if not can_interpolate(n, p, fit_intercept, n_profiled):
+        return None
+    name, size = type(prior).__name__, _size_words(n, p, fit_intercept, n_profiled)
+    if target == "posterior":
+        if noise.kind != "jeffreys":
+            return None
+        return (f"{_sigma_word(noise)} with a {name} prior gives an improper posterior when beta can interpolate y "
+                f"({size}): nothing keeps sigma from 0. Use sigma='default', an InverseGammaPrior or a "
+                "prior on sigma (HalfNormal, ...), fix sigma, or a prior scaled by sigma (ParkCasella, "
+                "Horseshoe)")  # fmt: skip
+    if noise.kind == "invgamma" and noise._ig()[1] > 0.0:
+        return None
+    return (f"the joint mode of (beta, sigma) does not exist for {_sigma_word(noise)} with the {name} prior ("
+            f"{size}): beta can interpolate y, so the joint density grows without bound as sigma -> 0 (the MAP "
+            "would report a sigma at rounding level and an interpolating beta). Fix sigma (a number, or "
+            "sigma='estimate' for a plug-in value), give sigma an inverse-gamma prior with a positive scale "
+            "(sigma='default' or an InverseGammaPrior; its mode exists, with sigma set by that scale), use a "
+            "prior scaled by sigma (ParkCasella), or sample the posterior (sample_posterior, "
+            "inference='posterior'), which a proper prior on sigma keeps proper")  # fmt: skip
+
+
+def collapse_message(noise: Noise, prior, sigma: float, y_sd: float, n: int, p: int) -> str:
+    """The error text of a joint mode whose sigma fell below :data:`COLLAPSE_RTOL` sd(y) (y fitted to rounding)."""
+    return (f"the joint mode of (beta, sigma) collapses for {_sigma_word(noise) if not noise.fixed else 'sigma'} "
+            f"with the {type(prior).__name__} prior (n = {n}, p = {p}): sigma fell to {sigma:.3g}, below "
+            f"{COLLAPSE_RTOL:g} sd(y) = {COLLAPSE_RTOL * y_sd:.3g}, so y is fitted to rounding and sigma is no "
+            "estimate of the noise (the density grows as sigma -> 0). Fix sigma (a number, or sigma='estimate'), "
+            "give sigma an inverse-gamma prior with a positive scale (sigma='default' or an InverseGammaPrior), "
+            "or sample the posterior (sample_posterior) under a proper prior on sigma")  # fmt: skip
+
+
+def held_by_prior_note(noise: Noise, prior, sigma: float, y_sd: float, n: int, p: int,
+                       fit_intercept: bool) -> str | None:  # fmt: skip
+    """The warning text when the design interpolates y and only a prior holds the joint mode's sigma above 0.
+
+    ``None`` unless :func:`can_interpolate` and sigma is free (a mode that
+    :func:`interpolation_obstacle` let through: an inverse-gamma prior with a positive scale, or a
+    coefficient prior scaled by sigma).
+    """
+    if noise is None or noise.fixed or not can_interpolate(n, p, fit_intercept):
+        return None
+    if getattr(prior, "scaled_by_sigma", False):
+        what = f"the {type(prior).__name__} prior's dependence on sigma (its rate)"
+    else:
+        what = f"the scale b = {noise._ig()[1]:.4g} of the inverse-gamma prior on sigma^2"
+    return (f"the design can interpolate y ({_size_words(n, p, fit_intercept)}), so the joint mode's sigma = "
+            f"{sigma:.4g} (sd(y) = {y_sd:.4g}) is held above 0 only by {what}: its size is set by that prior, not "
+            "estimated from the residuals, and beta is a near-interpolant. Fix sigma (a number, or 'estimate'), or "
+            "sample the "
+            "posterior (sample_posterior, inference='posterior')")  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -342,6 +342,11 @@ class Prior:
     #: The field holding per-coefficient scales where the prior allows a vector (Laplace, Gaussian).
     _vector_field: ClassVar[str | None] = None
 
+    #: Whether the prior's scale is proportional to sigma (Park-Casella, the horseshoes, R2D2): its
+    #: density then vanishes as sigma -> 0 away from beta = 0, which keeps a joint mode (and the
+    #: posterior) away from sigma = 0 when beta can interpolate y (:func:`bayesreg.noise.interpolation_obstacle`).
+    scaled_by_sigma: ClassVar[bool] = False
+
     @property
     def per_coefficient(self) -> bool:
         """Whether the prior has one scale per coefficient (a vector ``scale``)."""
@@ -485,6 +490,8 @@ class ParkCasella(Prior):
     lam2_prior : GammaPrior, optional
         Gamma(r, delta) hyperprior on ``lambda^2``; ``None`` keeps ``lambda`` fixed.
     """
+
+    scaled_by_sigma: ClassVar[bool] = True
 
     lam: float = 1.0
     lam2_prior: GammaPrior | None = None
@@ -739,6 +746,8 @@ class Horseshoe(Prior):
         Scale ``s`` of the half-Cauchy prior on the global scale ``tau``.
     """
 
+    scaled_by_sigma: ClassVar[bool] = True
+
     global_scale: float = 1.0
 
     def __post_init__(self):
@@ -917,6 +926,8 @@ class RegularizedHorseshoe(Prior):
     and other shrinkage priors. Electronic Journal of Statistics 11(2), 5018-5051.
     """
 
+    scaled_by_sigma: ClassVar[bool] = True
+
     p0: float | None = None
     global_scale: float | None = None
     slab_scale: float = 2.0
@@ -1086,6 +1097,8 @@ class R2D2(Prior):
     The marginal density of ``beta`` has no closed form and no finite mode (no MAP); the PyMC
     form is non-centred (``{name}_z ~ N(0, 1)``); for a GLM :math:`\sigma = 1`. Sampled by NUTS.
     """
+
+    scaled_by_sigma: ClassVar[bool] = True
 
     mean_r2: float = 0.5
     precision: float = 2.0

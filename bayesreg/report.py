@@ -240,6 +240,14 @@ def prepare_run(spec: ModelSpec, *, fast: bool = False) -> Prepared:
             raise SpecError(spec.path, "[noise] sigma", f"\"estimate\" cannot be used with these data: {exc}") from exc
     else:
         sigma, note = None, _free_sigma_note(spec)
+        from .noise import interpolation_obstacle, parse_sigma
+
+        # sigma free: the posterior is sampled first; refused here (bayesreg check too) when it is improper
+        noise = parse_sigma(spec.sigma).resolve(float(np.var(y)))
+        obstacle = interpolation_obstacle(noise, spec.make_prior(1.0, feature_names=data.feature_names), n, p, True,
+                                          target="posterior")  # fmt: skip
+        if obstacle is not None:
+            raise SpecError(spec.path, "[noise] sigma", obstacle)
     pr = spec.prior
     key = f"[prior] {pr.scale_name}"
     spec.scale_vector(data.feature_names)  # [prior.scales]: its names against the data's features

@@ -152,15 +152,10 @@ class GibbsSampler(Sampler):
         if not data.is_gaussian:
             from .samplers.pg import run_pg_gibbs
 
-            if intercept_prior is not None:
-                raise ValueError(
-                    f"the Polya-Gamma Gibbs sampler of the {data.family.name} model has a flat intercept only; "
-                    "with intercept_prior use sampler='nuts'"
-                )
-
             return run_pg_gibbs(data, prior, draws=draws, tune=self.tune, chains=chains, random_seed=random_seed,
                                 progressbar=progressbar, log_likelihood=log_likelihood,
-                                posterior_predictive=posterior_predictive, check=check, cores=self.cores)  # fmt: skip
+                                posterior_predictive=posterior_predictive, check=check, cores=self.cores,
+                                intercept_prior=intercept_prior)  # fmt: skip
         if isinstance(prior, RegularizedHorseshoe):
             from .samplers.rhs import sample_rhs
 
@@ -285,9 +280,18 @@ def resolve_sampler(
     Raises
     ------
     ValueError
-        When the named sampler does not apply to the model (saying why and what does), or when
-        ``likelihood`` is given to a sampler other than NUTS.
+        When the named sampler does not apply to the model (saying why and what does), when
+        ``likelihood`` is given to a sampler other than NUTS, or when the posterior is improper
+        (sigma with Jeffreys' prior, a prior on beta not scaled by sigma and a design that can
+        interpolate y: :func:`bayesreg.noise.interpolation_obstacle`).
     """
+    from .noise import interpolation_obstacle
+
+    # every sampler, not only Gibbs: an improper posterior (sigma -> 0 when beta interpolates y) is refused
+    obstacle = interpolation_obstacle(noise, prior, data.n, data.p, data.fit_intercept, target="posterior",
+                                      n_profiled=data.n_profiled)  # fmt: skip
+    if obstacle is not None:
+        raise ValueError(obstacle)
     if isinstance(sampler, Sampler):
         reason = sampler.why_not(prior, noise, data)
         if reason:

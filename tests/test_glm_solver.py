@@ -345,8 +345,11 @@ def test_quasi_separable_data_with_flat_priors_has_no_map():
 
 @pytest.mark.parametrize("l1, l2", [(0.5, 0.0), (0.0, 0.1)])
 def test_separable_data_with_a_proper_prior_is_computed(l1, l2):
+    from bayesreg import PriorDominatedWarning
+
     X, y = separable()
-    res = glm_fit(X, y, "bernoulli", l1=l1, l2=l2, tol=TOL)
+    with pytest.warns(PriorDominatedWarning, match="separable"):  # issue 21: the MAP's size is the prior's
+        res = glm_fit(X, y, "bernoulli", l1=l1, l2=l2, tol=TOL)
     assert res.converged and np.all(np.isfinite(res.coef))
     sk = logreg(1.0 / (l1 + l2), 1.0 if l2 == 0 else 0.0, "saga" if l2 == 0 else "newton-cholesky").fit(X, y)
     assert rel(res.coef, sk.coef_[0]) < 1e-5  # a large-coefficient, flat-likelihood problem

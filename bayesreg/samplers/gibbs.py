@@ -22,7 +22,7 @@ from threadpoolctl import threadpool_limits
 from .._posterior import build_posterior
 from .._validation import check_scalar
 from ..models import PRIORS, parse_intercept_prior, prepare_data
-from ..noise import parse_sigma
+from ..noise import interpolation_obstacle, parse_sigma
 from ..priors import Prior
 from ..solvers import _route
 from . import _kernels as K
@@ -310,15 +310,10 @@ def sample_gibbs(
             "fix sigma or give it a proper InverseGammaPrior"
         )
     kind = _KIND[settings.kind]
-    if sig_mode == K.SIGMA_INVGAMMA and sig_b0 == 0.0 and kind in (K.GAUSSIAN, K.LAPLACE) and p >= n_eff:
-        # y_c lies in the column space of X_c (generically, once p >= n_eff), so the likelihood stays
-        # bounded as sigma -> 0 while p(sigma) ∝ 1/sigma is not integrable there
-        raise ValueError(
-            f"sigma='jeffreys' with a {type(prior).__name__} prior and p >= n{' - 1' if fit_intercept else ''} "
-            f"(p = {p}, n = {n}) gives an improper posterior: beta can interpolate y, so nothing keeps sigma "
-            "from 0. Use sigma='default' or an InverseGammaPrior, fix sigma, or a prior scaled by sigma "
-            "(ParkCasella, Horseshoe)"
-        )
+    # the one rule for a posterior that collapses at sigma -> 0 when beta can interpolate y (bayesreg.noise)
+    obstacle = interpolation_obstacle(noise, prior, n, p, fit_intercept, target="posterior", n_profiled=data.n_profiled)
+    if obstacle is not None:
+        raise ValueError(obstacle)
     seeds = _chain_seeds(random_seed, chains)
 
     # ---------------- data in the sampler's form

@@ -2,7 +2,8 @@ r"""Polya-Gamma Gibbs sampler for logistic and binomial regression (Polson, Scot
 
 Model: :math:`y_i \mid \beta \sim \mathrm{Binomial}(m_i, \mathrm{logit}^{-1}(\eta_i))`,
 :math:`\eta_i = b_0 + x_i^\top\beta` (``m_i = 1``: Bernoulli), a flat prior on the intercept
-:math:`b_0` and a Gaussian, Laplace or horseshoe prior on :math:`\beta`. With
+:math:`b_0` (or a normal one, :math:`N(\mu_0, s_0^2)`: its precision and mean join the intercept's
+row of the Gaussian conditional below) and a Gaussian, Laplace or horseshoe prior on :math:`\beta`. With
 :math:`\kappa_i = y_i - m_i/2` the likelihood is, by the Polya-Gamma identity,
 
 .. math::
@@ -162,9 +163,10 @@ class _Block:
     general product and no temporary of the design's size per sweep.
     """
 
-    def __init__(self, X, fit_intercept, block):
+    def __init__(self, X, fit_intercept, block, b0_mu=0.0, b0_prec=0.0):
         n, p = X.shape
         self.X = X
+        self.b0_mu, self.b0_prec = float(b0_mu), float(b0_prec)  # N(b0_mu, 1/b0_prec) on b0; 0: flat
         self.block = block
         self.fit_intercept = fit_intercept
         # the Cholesky block works on [1, X] (flat intercept drawn jointly), Bhattacharya's on X
@@ -227,12 +229,15 @@ class _Block:
         n, p = X.shape
         sw = np.sqrt(omega)
         if self.block == "cholesky":
-            # precision of (b0, beta) with a flat intercept (zero prior precision); lower triangle only
+            # precision of (b0, beta) with the intercept's prior precision (0: flat); lower triangle only
             np.multiply(A, sw[:, None], out=buf)
             P = dsyrk(1.0, buf, trans=1, lower=1)
             k = self.k
             P[np.arange(k, k + p), np.arange(k, k + p)] += 1.0 / d
             rhs = A.T @ kappa
+            if k:
+                P[0, 0] += self.b0_prec
+                rhs[0] += self.b0_prec * self.b0_mu
             L = linalg.cholesky(P, lower=True, check_finite=False)
             mean = linalg.cho_solve((L, True), rhs, check_finite=False)
             z = rng.standard_normal(mean.size)
@@ -258,8 +263,8 @@ class _Block:
         beta = u + sd * (buf.T @ w)  # u + D Phi' w
         if not self.fit_intercept:
             return 0.0, beta
-        prec = float(omega.sum())
-        mean = float(np.sum(kappa - omega * (X @ beta))) / prec
+        prec = float(omega.sum()) + self.b0_prec
+        mean = (float(np.sum(kappa - omega * (X @ beta))) + self.b0_prec * self.b0_mu) / prec
         return mean + rng.standard_normal() / np.sqrt(prec), beta
 
 
@@ -278,8 +283,9 @@ def sample_pg_gibbs(
     block: str = "auto",
     cores: int | None = None,
     scale_move: bool | None = None,
+    intercept_prior=None,
 ):
-    """Polya-Gamma Gibbs draws of a logistic (``trials=None``) or binomial regression.
+    r"""Polya-Gamma Gibbs draws of a logistic (``trials=None``) or binomial regression.
 
     Parameters
     ----------
@@ -292,6 +298,10 @@ def sample_pg_gibbs(
         Binomial trials per row (positive integers); ``None`` means one (Bernoulli).
     fit_intercept : bool, default=True
         Flat prior on an intercept.
+    intercept_prior : None, NormalIntercept or (mu, s), optional
+        A normal prior :math:`N(\mu, s^2)` on the intercept instead of the flat one (drawn with the
+        coefficients, its precision ``1/s^2`` and ``mu/s^2`` added to the intercept's row; the
+        scale move, which assumes a flat intercept, is then off).
     draws, tune, chains : int
         Kept draws and burn-in sweeps per chain, number of chains.
     random_seed : int or numpy.random.SeedSequence, optional
@@ -338,6 +348,13 @@ def sample_pg_gibbs(
     cores = min(chains, os.cpu_count() or 1) if cores is None else _check_int(cores, "cores", 1)
     if block == "auto":
         block = "cholesky" if p < n else "bhattacharya"
+    from ..models import parse_intercept_prior
+
+    b0_prior = parse_intercept_prior(intercept_prior, fit_intercept)
+    b0_mu, b0_prec = (0.0, 0.0) if b0_prior is None else (b0_prior.mu, 1.0 / b0_prior.scale**2)
+    if b0_prior is not None and scale_move:
+        raise ValueError("scale_move=True needs a flat intercept (it scales b0 along the ray); with intercept_prior "
+                         "leave scale_move at None")  # fmt: skip
     m = np.ones(n) if trials is None else np.asarray(trials, dtype=np.float64)
     kappa = y - m / 2.0
     _prior_state(prior, p, None)  # an unsupported prior is named before any work
@@ -358,7 +375,7 @@ def sample_pg_gibbs(
     collapse = hs and block == "bhattacharya"
     k_scaled = p + (1 if fit_intercept else 0)
     if scale_move is None:
-        scale_move = not hs
+        scale_move = not hs and b0_prior is None
     done = np.zeros(chains, dtype=np.int64)
     lock = threading.Lock()
 
@@ -366,7 +383,7 @@ def sample_pg_gibbs(
         rng = np.random.default_rng(seeds[c])
         st = _prior_state(prior, p, rng)
         st.update(tau_step=0.5, tau_n=0)
-        work = _Block(X, fit_intercept, block)
+        work = _Block(X, fit_intercept, block, b0_mu, b0_prec)
         beta = np.zeros(p)
         b0 = b0_start
         eta = np.full(n, b0)
@@ -427,7 +444,7 @@ def pg_obstacle(prior, data) -> str | None:
 
 
 def run_pg_gibbs(data, prior, *, draws, tune, chains, random_seed=None, progressbar=True, log_likelihood=False,
-                 posterior_predictive=False, check=True, cores=None):  # fmt: skip
+                 posterior_predictive=False, check=True, cores=None, intercept_prior=None):  # fmt: skip
     """Polya-Gamma Gibbs draws of a prepared GLM, as the package's posterior container.
 
     Parameters
@@ -435,7 +452,7 @@ def run_pg_gibbs(data, prior, *, draws, tune, chains, random_seed=None, progress
     data : ModelData
         A Bernoulli or binomial model (:func:`bayesreg.design.prepare_data`).
     prior : Gaussian, Laplace or Horseshoe
-    draws, tune, chains, random_seed, progressbar, cores
+    draws, tune, chains, random_seed, progressbar, cores, intercept_prior
         As :func:`sample_pg_gibbs`.
     log_likelihood, posterior_predictive, check
         As :func:`bayesreg._posterior.build_posterior`.
@@ -446,7 +463,8 @@ def run_pg_gibbs(data, prior, *, draws, tune, chains, random_seed=None, progress
     run_seed, pp_seed = ss.spawn(2)
     draws_ = sample_pg_gibbs(data.X, data.y, prior, trials=data.trials if data.family.name == "binomial" else None,
                              fit_intercept=data.fit_intercept, draws=draws, tune=tune, chains=chains,
-                             random_seed=run_seed, progressbar=progressbar, cores=cores)  # fmt: skip
+                             random_seed=run_seed, progressbar=progressbar, cores=cores,
+                             intercept_prior=intercept_prior)  # fmt: skip
     return build_posterior(
         draws_, feature_names=data.feature_names, X=data.X, y=data.y, fit_intercept=data.fit_intercept,
         log_likelihood=log_likelihood, posterior_predictive=posterior_predictive, rng=np.random.default_rng(pp_seed),

@@ -249,6 +249,8 @@ class _GLM:
     m: np.ndarray | None
     fam: Family
     fit_intercept: bool
+    b0_mu: float = 0.0  # a N(b0_mu, 1/b0_prec) prior on the intercept; b0_prec = 0: flat
+    b0_prec: float = 0.0
 
     @property
     def n(self) -> int:
@@ -265,6 +267,20 @@ class _GLM:
     def loss(self, eta) -> float:
         return float(np.sum(self._loss_rows(eta)))
 
+    def b0_pen(self, b0) -> float:
+        """The intercept prior's term of the objective, ``b0_prec/2 (b0 - b0_mu)^2`` (0 when flat)."""
+        return 0.5 * self.b0_prec * (b0 - self.b0_mu) ** 2 if self.b0_prec > 0.0 else 0.0
+
+    def b0_grad(self, b0) -> float:
+        """Its derivative, ``b0_prec (b0 - b0_mu)``."""
+        return self.b0_prec * (b0 - self.b0_mu) if self.b0_prec > 0.0 else 0.0
+
+    def intercept_terms(self, g, w, b0) -> tuple[float, float, bool]:
+        """``(G, S, centre)``: gradient and curvature of the model in ``b0`` (loss plus prior); whether to centre."""
+        G = float(g.sum()) + self.b0_grad(b0)
+        S = float(w.sum()) + self.b0_prec
+        return G, S, self.fit_intercept and S > 0.0
+
     def null(self) -> tuple[float, float]:
         """Intercept of the null model and its loss (the scale of ``tol``)."""
         b0 = self.fam.null_eta(self.y, self.m) if self.fit_intercept else 0.0
@@ -272,11 +288,36 @@ class _GLM:
         return b0, (val if val > 0.0 else float(self.n))
 
 
-def _make(X, y, family, trials, fit_intercept) -> _GLM:
+def _make(X, y, family, trials, fit_intercept, intercept_prior=None) -> _GLM:
     fam = _parse_family(family)
+    fi = check_bool(fit_intercept, "fit_intercept")
+    mu, prec = _check_intercept_prior(intercept_prior, fi)
     Xa = check_matrix(X, "X")
     ya, m = fam.validate_y(y, trials, n=Xa.shape[0])
-    return _GLM(Xa, ya, m, fam, check_bool(fit_intercept, "fit_intercept"))
+    return _GLM(Xa, ya, m, fam, fi, mu, prec)
+
+
+def _check_intercept_prior(intercept_prior, fit_intercept) -> tuple[float, float]:
+    """``(mu, 1/s^2)`` of a ``(mu, s)`` pair or an object with ``mu`` and ``scale``; ``(0, 0)`` for None (flat)."""
+    if intercept_prior is None:
+        return 0.0, 0.0
+    pair = (getattr(intercept_prior, "mu", None), getattr(intercept_prior, "scale", None))
+    if pair[0] is None or pair[1] is None:
+        if not isinstance(intercept_prior, tuple | list) or len(intercept_prior) != 2:
+            raise TypeError(
+                "intercept_prior must be None (flat) or a normal prior (mu, s) on the intercept (a pair or a "
+                f"bayesreg.NormalIntercept); got {type(intercept_prior).__name__} {intercept_prior!r}"
+            )
+        pair = tuple(intercept_prior)
+    if not fit_intercept:
+        raise ValueError("intercept_prior is a prior on the intercept; with fit_intercept=False there is none")
+    mu = check_scalar(pair[0], "intercept_prior mu")
+    scale = check_scalar(pair[1], "intercept_prior scale", lower=0.0, lower_inclusive=False)
+    with np.errstate(over="ignore"):
+        prec = 1.0 / float(scale) ** 2
+    if not np.isfinite(prec):
+        raise ValueError(f"intercept_prior scale {scale!r} is too small: 1/scale^2 overflows float64")
+    return float(mu), float(prec)
 
 
 def _penalty_value(beta, l1, l2) -> float:
@@ -291,9 +332,10 @@ def _certificate(pb: _GLM, beta, b0, l1, l2, scale, eta=None) -> GLMGap:
     if eta is None:
         eta = X @ beta + b0
     theta0 = fam.gradient(pb.y, eta, pb.m)
-    primal = pb.loss(eta) + _penalty_value(beta, l1, l2)
+    primal = pb.loss(eta) + _penalty_value(beta, l1, l2) + pb.b0_pen(b0)
     c = np.ones(pb.n)
-    if pb.fit_intercept:
+    flat_b0 = pb.fit_intercept and pb.b0_prec == 0.0
+    if flat_b0:
         # step 1: sum(theta) = 0 by shrinking the entries of the sign in excess towards 0
         r = float(theta0.sum())
         side = theta0 > 0.0 if r > 0.0 else theta0 < 0.0
@@ -308,7 +350,7 @@ def _certificate(pb: _GLM, beta, b0, l1, l2, scale, eta=None) -> GLMGap:
             c *= l1 / top
     if l2 == 0.0 and l1 == 0.0:
         # step 3: project onto {X^T theta = 0, 1^T theta = 0}
-        A = np.column_stack([np.ones(pb.n), X]) if pb.fit_intercept else X
+        A = np.column_stack([np.ones(pb.n), X]) if flat_b0 else X
         coef_ls = np.linalg.lstsq(A, theta0, rcond=None)[0]
         delta = -(A @ coef_ls)
     else:
@@ -323,15 +365,20 @@ def _certificate(pb: _GLM, beta, b0, l1, l2, scale, eta=None) -> GLMGap:
         # v is feasible up to rounding (|v_j| <= l1 (1 + eps)); the term is then >= -eps l1 |b_j|
         pen = l1 * np.abs(beta) - v * beta
     gap = float(np.sum(rows) + np.sum(np.maximum(pen, 0.0)))
-    if pb.fit_intercept:
+    if flat_b0:
         gap += abs(b0 * float(theta.sum()))
+    elif pb.fit_intercept:
+        # a N(mu, 1/k) intercept prior h(b0) = k/2 (b0 - mu)^2, h*(t) = mu t + t^2/(2k), t = -sum(theta):
+        # h(b0) + h*(t) - t b0 = (k (b0 - mu) + sum(theta))^2 / (2k), no constraint on sum(theta)
+        gap += (pb.b0_grad(b0) + float(theta.sum())) ** 2 / (2.0 * pb.b0_prec)
     if not np.isfinite(gap):
         gap = np.inf
     theta.setflags(write=False)
     return GLMGap(gap=gap, primal=primal, dual=primal - gap, scale=scale, theta=theta)
 
 
-def glm_gap(X, y, family, coef, intercept=0.0, l1=0.0, l2=0.0, *, trials=None, fit_intercept=True) -> GLMGap:
+def glm_gap(X, y, family, coef, intercept=0.0, l1=0.0, l2=0.0, *, trials=None, fit_intercept=True,
+            intercept_prior=None) -> GLMGap:  # fmt: skip
     """Duality gap of ``(coef, intercept)`` for the penalised GLM objective of :func:`glm_fit`.
 
     The dual point, its feasibility steps and the stable summation are derived in this
@@ -350,13 +397,15 @@ def glm_gap(X, y, family, coef, intercept=0.0, l1=0.0, l2=0.0, *, trials=None, f
     trials : int or array_like of shape (n,), optional
         Binomial trials.
     fit_intercept : bool, default=True
+    intercept_prior : None or (mu, s), optional
+        A normal prior on the intercept, as in :func:`glm_fit`.
 
     Returns
     -------
     GLMGap
         ``gap``, ``primal``, ``dual``, ``scale`` (the null model's loss) and the dual point ``theta``.
     """
-    pb = _make(X, y, family, trials, fit_intercept)
+    pb = _make(X, y, family, trials, fit_intercept, intercept_prior)
     beta = check_vector(coef, "coef", n=pb.p, n_name="X's columns")
     b0 = float(check_scalar(intercept, "intercept"))
     if not pb.fit_intercept and b0 != 0.0:
@@ -382,7 +431,8 @@ def _mle_obstacle(pb: _GLM) -> str | None:
         return None
     from scipy.optimize import linprog
 
-    A = np.column_stack([np.ones(pb.n), pb.X]) if pb.fit_intercept else pb.X
+    # a normal intercept prior makes the objective coercive in b0: only directions of beta remain
+    A = np.column_stack([np.ones(pb.n), pb.X]) if pb.fit_intercept and pb.b0_prec == 0.0 else pb.X
     A = A / np.maximum(np.max(np.abs(A), axis=0), np.finfo(float).tiny)
     if pb.m is not None or pb.fam.name == "bernoulli":
         m = pb.m if pb.m is not None else np.ones(pb.n)
@@ -565,12 +615,10 @@ def _l2_plan(pb: _GLM, l1, l2) -> tuple[bool, str]:
     return (l2 > 0.0 and not isinstance(pb.fam, Gaussian)), form
 
 
-def _full_direction(pb: _GLM, g, w, beta, l2):
+def _full_direction(pb: _GLM, g, w, beta, l2, b0=0.0):
     """The Newton step of the smooth problem (``l1 = 0``) in the p x p form, on ``X`` itself (no copies)."""
     X = pb.X
-    sw = float(w.sum())
-    G = float(g.sum())
-    centre = pb.fit_intercept and sw > 0.0
+    G, sw, centre = pb.intercept_terms(g, w, b0)
     WX = w[:, None] * X
     K = X.T @ WX
     q = X.T @ g
@@ -584,7 +632,7 @@ def _full_direction(pb: _GLM, g, w, beta, l2):
     return d, d0, u
 
 
-def _dual_direction(pb: _GLM, g, w, beta, l2, XXt):
+def _dual_direction(pb: _GLM, g, w, beta, l2, XXt, b0=0.0):
     r"""The Newton step of the smooth problem with ``l2 > 0`` in the n x n (push-through) form.
 
     With the intercept profiled out, the model's Hessian is :math:`Z^\top Z + l_2 I` with
@@ -597,14 +645,16 @@ def _dual_direction(pb: _GLM, g, w, beta, l2, XXt):
         \qquad Z Z^\top = P D (X X^\top) D P,
 
     an n x n Cholesky (``l_2 I + Z Z^\top \succeq l_2 I``) per iteration from ``X X^T``
-    formed once per fit.
+    formed once per fit. With a normal prior of precision ``k`` on the intercept its curvature is
+    ``S = sum w + k`` and the profiled Hessian ``X^T D (I - \sqrt w\sqrt w^T / S) D X``; then
+    ``P = I - c \sqrt w\sqrt w^T`` with ``c = 1/(S + sqrt(S k))`` (``P^T P`` is that middle factor;
+    ``c = 1/sum w``, the projector, when ``k = 0``).
     """
     from scipy.linalg import cho_factor, cho_solve
 
     X = pb.X
-    sw = float(w.sum())
-    G = float(g.sum())
-    centre = pb.fit_intercept and sw > 0.0
+    G, sw, centre = pb.intercept_terms(g, w, b0)
+    cp = 1.0 / (sw + np.sqrt(sw * pb.b0_prec)) if centre else 0.0
     rt = np.sqrt(w)
     q = X.T @ g
     if centre:
@@ -613,12 +663,12 @@ def _dual_direction(pb: _GLM, g, w, beta, l2, XXt):
     r = -(q + l2 * beta)
 
     def proj(v):
-        return v - rt * (float(rt @ v) / sw) if centre else v
+        return v - rt * (float(rt @ v) * cp) if centre else v
 
     M = rt[:, None] * XXt * rt[None, :]
     if centre:
-        Mu = M @ rt / sw
-        c = float(rt @ Mu) / sw
+        Mu = (M @ rt) * cp
+        c = float(rt @ Mu) * cp
         M -= np.outer(Mu, rt)
         M -= np.outer(rt, Mu)
         M += c * np.outer(rt, rt)
@@ -644,7 +694,7 @@ def _lbfgs_metric(pb: _GLM, w0, l2, full):
         H[np.arange(p), np.arange(p)] += l2
         if fi:
             H[p, :p] = H[:p, p] = WX.sum(axis=0)
-            H[p, p] = max(float(w0.sum()), 1e-12 * pb.n)
+            H[p, p] = max(float(w0.sum()) + pb.b0_prec, 1e-12 * pb.n)
         try:
             fac = cho_factor(H, lower=True, check_finite=False)
             return lambda v: cho_solve(fac, v, check_finite=False)
@@ -653,7 +703,7 @@ def _lbfgs_metric(pb: _GLM, w0, l2, full):
     diag = np.empty(p + 1 if fi else p)
     diag[:p] = (X * X).T @ w0 + l2
     if fi:
-        diag[p] = max(float(w0.sum()), 1e-12 * pb.n)
+        diag[p] = max(float(w0.sum()) + pb.b0_prec, 1e-12 * pb.n)
     dinv = 1.0 / diag
     return lambda v: dinv * v
 
@@ -674,14 +724,14 @@ def _lbfgs(pb: _GLM, l2, tol, scale, beta, b0, max_iter, memory=10, full=False):
     def value_grad(z):
         eta = X @ z[:p] + (z[p] if fi else 0.0)
         with np.errstate(over="ignore", invalid="ignore"):
-            F = pb.loss(eta) + 0.5 * l2 * float(z[:p] @ z[:p])
+            F = pb.loss(eta) + 0.5 * l2 * float(z[:p] @ z[:p]) + (pb.b0_pen(z[p]) if fi else 0.0)
         if not np.isfinite(F):
             return eta, np.inf, None, None
         gr = fam.gradient(y, eta, m)
         out = np.empty(k)
         out[:p] = X.T @ gr + l2 * z[:p]
         if fi:
-            out[p] = gr.sum()
+            out[p] = gr.sum() + pb.b0_grad(z[p])
         return eta, F, out, gr
 
     z = np.concatenate([beta, [b0]]) if fi else beta.copy()
@@ -736,7 +786,7 @@ def _lbfgs(pb: _GLM, l2, tol, scale, beta, b0, max_iter, memory=10, full=False):
     return z[:p].copy(), (float(z[p]) if fi else 0.0), cert, it, cert.gap <= tol * scale
 
 
-def _newton_direction(pb: _GLM, g, w, beta, ws, l1, l2, inner_tol, ws_cap):
+def _newton_direction(pb: _GLM, g, w, beta, ws, l1, l2, inner_tol, ws_cap, b0=0.0):
     """Minimise the penalised IRLS model, working set grown until no outside violation.
 
     The weighted Gram of the working set is extended by the new columns' blocks only when the
@@ -744,9 +794,7 @@ def _newton_direction(pb: _GLM, g, w, beta, ws, l1, l2, inner_tol, ws_cap):
     it by a rank-one correction.
     """
     X = pb.X
-    sw = float(w.sum())
-    G = float(g.sum())
-    centre = pb.fit_intercept and sw > 0.0
+    G, sw, centre = pb.intercept_terms(g, w, b0)
     XW = X[:, ws]
     WX = w[:, None] * XW
     K = XW.T @ WX  # raw weighted Gram of the working set
@@ -809,6 +857,8 @@ def _use_residual(pb: _GLM, k: int) -> bool:
     """
     from . import _route
 
+    if pb.b0_prec > 0.0:  # a normal intercept prior: the Gram form (its centring is exact weighted centring)
+        return False
     return k >= RESIDUAL_MIN_WS and pb.n <= RESIDUAL_MAX_ROWS * k and not _route.use_numpy_solver(pb.n, k)
 
 
@@ -878,12 +928,12 @@ def _route_notice(kernel):
     return _route.compile_notice(kernel, "GLM solver")
 
 
-def _kkt(pb: _GLM, g, beta, l1, l2) -> float:
+def _kkt(pb: _GLM, g, beta, l1, l2, b0=0.0) -> float:
     grad = pb.X.T @ g + l2 * beta
     viol = np.where(beta != 0.0, np.abs(grad + l1 * np.sign(beta)), np.maximum(np.abs(grad) - l1, 0.0))
     top = float(viol.max()) if viol.size else 0.0
     if pb.fit_intercept:
-        top = max(top, abs(float(g.sum())))
+        top = max(top, abs(float(g.sum()) + pb.b0_grad(b0)))
     return top
 
 
@@ -909,7 +959,7 @@ def _solve(pb: _GLM, l1, l2, tol, max_iter, beta, b0, scale):
             return beta, b0, cert, done, True
     XXt = X @ X.T if form == "dual" else None
     eta = X @ beta + b0
-    F = pb.loss(eta) + _penalty_value(beta, l1, l2)
+    F = pb.loss(eta) + _penalty_value(beta, l1, l2) + pb.b0_pen(b0)
     best, stall = np.inf, 0
     n_iter = 0
     for n_iter in range(1, max_iter + 1):
@@ -933,22 +983,26 @@ def _solve(pb: _GLM, l1, l2, tol, max_iter, beta, b0, scale):
         ws_size = pb.p if l1 == 0.0 else min(max(2 * nnz, 10), pb.p)
         order = np.argsort(-viol, kind="stable")
         ws = np.sort(order[: max(ws_size, nnz)])
-        kkt = _kkt(pb, g, beta, l1, l2)
+        kkt = _kkt(pb, g, beta, l1, l2, b0)
         inner_tol = max(1e-3 * kkt, 1e-16 * scale)
         if l1 == 0.0:
             ws = np.arange(pb.p)
             if form == "dual":
-                d, d0, u = _dual_direction(pb, g, w, beta, l2, XXt)
+                d, d0, u = _dual_direction(pb, g, w, beta, l2, XXt, b0)
             else:
-                d, d0, u = _full_direction(pb, g, w, beta, l2)
+                d, d0, u = _full_direction(pb, g, w, beta, l2, b0)
         else:
-            direction = _newton_direction_residual if _use_residual(pb, ws.size) else _newton_direction
-            ws, d, d0, u = direction(pb, g, w, beta, ws, l1, l2, inner_tol, max(ws_size, 2 * ws.size))
+            cap = max(ws_size, 2 * ws.size)
+            if _use_residual(pb, ws.size):
+                ws, d, d0, u = _newton_direction_residual(pb, g, w, beta, ws, l1, l2, inner_tol, cap)
+            else:
+                ws, d, d0, u = _newton_direction(pb, g, w, beta, ws, l1, l2, inner_tol, cap, b0)
         # Armijo backtracking on the true objective (Lee, Sun & Saunders 2014)
         b_ws = beta[ws]
         # the model decrease, summed from per-coordinate differences (no cancellation of large terms)
         dpen = l1 * (np.abs(b_ws + d) - np.abs(b_ws)) + l2 * d * (b_ws + 0.5 * d)
-        delta = float(grad[ws] @ d + g.sum() * d0 + dpen.sum())
+        # (the intercept prior, smooth, enters as the derivative in b0 plus its exact change)
+        delta = float(grad[ws] @ d + (g.sum() + pb.b0_grad(b0)) * d0 + 0.5 * pb.b0_prec * d0 * d0 + dpen.sum())
         if not delta < 0.0:
             break  # no descent left at this precision
         noise = 64.0 * np.finfo(float).eps * (abs(F) + scale)
@@ -957,7 +1011,7 @@ def _solve(pb: _GLM, l1, l2, tol, max_iter, beta, b0, scale):
         for _ in range(60):
             nb = b_ws + t * d
             eta_t = eta + t * (u + d0)
-            F_t = pb.loss(eta_t) + _penalty_value(nb, l1, l2)  # beta is 0 outside the working set
+            F_t = pb.loss(eta_t) + _penalty_value(nb, l1, l2) + pb.b0_pen(b0 + t * d0)  # beta is 0 off the set
             if np.isfinite(F_t) and F_t <= F + 1e-4 * t * delta:
                 accepted = True
                 break
@@ -973,7 +1027,7 @@ def _solve(pb: _GLM, l1, l2, tol, max_iter, beta, b0, scale):
         beta[ws] = nb
         b0 = b0 + t * d0
         eta = X @ beta + b0  # recomputed: no drift
-        F = pb.loss(eta) + _penalty_value(beta, l1, l2)
+        F = pb.loss(eta) + _penalty_value(beta, l1, l2) + pb.b0_pen(b0)
     cert = _certificate(pb, beta, b0, l1, l2, scale, eta)
     return beta, b0, cert, done + n_iter, cert.gap <= tol * scale
 
@@ -1019,7 +1073,7 @@ def _fit(pb, l1, l2, tol, max_iter, beta, b0, scale, warn=True) -> GLMResult:
 
 def glm_fit(
     X, y, family="gaussian", l1=0.0, l2=0.0, *, fit_intercept=True, trials=None, tol=1e-10, max_iter=100,
-    warm_start=None,
+    warm_start=None, intercept_prior=None,
 ) -> GLMResult:
     r"""Exact MAP of a penalised GLM by proximal Newton, certified by the duality gap.
 
@@ -1030,7 +1084,19 @@ def glm_fit(
         \sum_i \ell_i(b_0 + x_i^\top\beta) + l_1\lVert\beta\rVert_1 + \frac{l_2}{2}\lVert\beta\rVert_2^2
 
     (a sum over rows, not a mean): the negative log posterior under a Laplace(0, 1/l1) and/or
-    N(0, 1/l2) prior on each coefficient and a flat prior on the intercept.
+    N(0, 1/l2) prior on each coefficient and a flat prior on the intercept; with
+    ``intercept_prior = (mu, s)`` a :math:`N(\mu, s^2)` prior on it, the term
+    :math:`(b_0 - \mu)^2/(2s^2)` added (in the Newton model, the line search and the certificate,
+    whose intercept part is then :math:`(k(b_0 - \mu) + \sum_i\theta_i)^2/(2k)`, :math:`k = 1/s^2`).
+
+    When a proper prior keeps the MAP of (quasi-)separable data finite, a
+    :class:`~bayesreg.PriorDominatedWarning` says so. Nothing extra runs unless some 0/1 (0/trials)
+    row or zero count is fitted to within ``1e-6`` of its boundary (:data:`SEPARATION_TRIGGER`),
+    which a MAP held finite only by a wide prior does; then an O(n) check (the MAP's own
+    hyperplane separates every 0/1 row) or, failing that, the linear program of the flat-prior
+    case (:func:`_mle_obstacle`: ``p + 1`` variables, two rows per boundary observation; measured
+    0.2 s at 2000 x 20 and 14 s at 20000 x 50 on a shared 2-core machine) decides. Strong but
+    non-separable signals can trigger the program too (rows fitted beyond ``|eta| = 13.8``).
 
     Parameters
     ----------
@@ -1057,6 +1123,9 @@ def glm_fit(
         Maximum proximal Newton iterations (a ConvergenceWarning when reached).
     warm_start : GLMResult or (coef, intercept), optional
         Starting point (nothing passed in is modified).
+    intercept_prior : None or (mu, s), optional
+        A normal prior :math:`N(\mu, s^2)` on the intercept (an object with ``mu`` and ``scale``,
+        such as :class:`bayesreg.NormalIntercept`, works too); ``None``: flat.
 
     Returns
     -------
@@ -1064,18 +1133,61 @@ def glm_fit(
 
     Raises
     ------
-    ValueError
+    TypeError, ValueError
         On bad input (naming the argument), and when ``l1 = l2 = 0`` and the MAP does not exist
         (separable labels, or zero counts that a direction can push to rate 0).
     """
-    pb = _make(X, y, family, trials, fit_intercept)
+    pb = _make(X, y, family, trials, fit_intercept, intercept_prior)
     l1, l2, tol, max_iter = _check_solver_args(l1, l2, tol, max_iter)
     beta, b0, scale = _start(pb, warm_start)
     if l1 == 0.0 and l2 == 0.0:
         why = _mle_obstacle(pb)
         if why is not None:
             raise ValueError(why)
-    return _fit(pb, l1, l2, tol, max_iter, beta, b0, scale)
+    res = _fit(pb, l1, l2, tol, max_iter, beta, b0, scale)
+    note = _separation_note(pb, res)
+    if note is not None:
+        from ..exceptions import PriorDominatedWarning, warn_caller
+
+        warn_caller(note, PriorDominatedWarning)
+    return res
+
+
+#: A 0/1 (0/trials) row, or a zero count, fitted closer than this to its boundary (its loss below it)
+#: triggers the separation check of :func:`glm_fit` (fitted probability 1 - 1e-6: ``|eta| > 13.8``).
+SEPARATION_TRIGGER = 1e-6
+
+
+def _separation_note(pb: _GLM, res: GLMResult) -> str | None:
+    """The warning text when a proper prior alone keeps the MAP of (quasi-)separable data finite, else None."""
+    if isinstance(pb.fam, Gaussian):
+        return None
+    eta = pb.X @ res.coef + res.intercept
+    rows = pb._loss_rows(eta)  # each row's loss: 0 at its boundary
+    if pb.m is not None or pb.fam.name == "bernoulli":
+        m = pb.m if pb.m is not None else np.ones(pb.n)
+        bnd = (pb.y == 0.0) | (pb.y == m)
+    else:
+        bnd = pb.y == 0.0
+    if not np.any(bnd) or not float(np.min(rows[bnd])) < SEPARATION_TRIGGER:
+        return None
+    # O(n) first: every row at a boundary and strictly on its side of the MAP's own hyperplane (0/1 labels)
+    # means that (b0, beta) itself is a separating direction; otherwise the linear program decides
+    own = bool(np.all(bnd)) and pb.fam.name != "poisson" and bool(np.all(np.where(pb.y == 0.0, eta < 0.0, eta > 0.0)))
+    if not own and _mle_obstacle(pb) is None:
+        return None
+    top = float(np.max(np.abs(eta)))
+    if pb.fam.name == "poisson":
+        what = ("some direction of the coefficients lowers the log rate of rows with zero counts and leaves the "
+                "others unchanged")  # fmt: skip
+    else:
+        what = ("the labels are (quasi-)separable: a direction of the coefficients fits some 0/1 rows ever better "
+                "and no row worse")  # fmt: skip
+    return (f"{what}, so without the prior the MAP would not exist (the likelihood keeps increasing along it). "
+            f"This MAP (l1 = {res.l1:.4g}, l2 = {res.l2:.4g}) is finite only because of the prior: its size along "
+            f"that direction (|eta| up to {top:.3g}) is set by the prior scale, not estimated from the data. Use "
+            "a smaller prior scale, or sample the posterior (sample_posterior, inference='posterior'), whose "
+            "intervals show how little the data say about that direction")  # fmt: skip
 
 
 def glm_l1_max(X, y, family="gaussian", l2=0.0, *, fit_intercept=True, trials=None) -> float:
