@@ -231,6 +231,9 @@ def map_estimate(
     b0_prior = parse_intercept_prior(intercept_prior, fit_intercept)
     data = prepare_data(X, y, fit_intercept=fit_intercept, feature_names=feature_names, standardize=standardize)
     prior.check_size(data.p)
+    why = prior.data_obstacle(data)  # sigma free or not, the mode needs identified coefficients
+    if why is not None:
+        raise ValueError(why)
     if b0_prior is not None and (data.X is None or data.standardize):
         raise ValueError("map_estimate with intercept_prior needs the rows (X, y) and standardize=False")
     noise = sigma_spec.resolve(data.y_var, data.X, data.y)
@@ -310,14 +313,23 @@ def _glm_map(X, y, prior, sigma, fam, trials, fit_intercept, standardize, featur
     check_glm_arguments(data, prior, "default" if sigma is _REQUIRED else sigma)
     n = data.n
     prior.check_size(data.p)
+    why = prior.data_obstacle(data)
+    if why is not None:
+        raise ValueError(why)
     # the negative log prior divided by n is the penalty of the mean loss: prior_to_penalty at sigma = 1
     pen = prior_to_penalty(prior, sigma=1.0, n_samples=n)
     # per-coefficient scales: the common-scale prior on rescaled columns (design.reweight; standardize too)
     common, factors = prior.split()
     rw = reweight(data, np.ones(data.p) if factors is None else factors)
     inner = prior_to_penalty(common, sigma=1.0, n_samples=n)
-    res = glm_fit(rw.working.X, data.y, data.family, n * inner.alpha_l1, n * inner.alpha_l2,
-                  fit_intercept=data.fit_intercept, trials=data.trials, tol=tol, max_iter=max_iter)  # fmt: skip
+    try:
+        res = glm_fit(rw.working.X, data.y, data.family, n * inner.alpha_l1, n * inner.alpha_l2,
+                      fit_intercept=data.fit_intercept, trials=data.trials, tol=tol, max_iter=max_iter)  # fmt: skip
+    except ValueError as e:
+        if inner.alpha_l1 == 0.0 and inner.alpha_l2 == 0.0:  # Flat(): the maximum-likelihood fit does not exist
+            raise ValueError(f"prior={prior!r}: {e}".replace("Give a proper prior (l1 > 0 or l2 > 0)",
+                             "Give the coefficients a proper prior (Gaussian(tau), Laplace(b))")) from None
+        raise
     coef, intercept = rw.coef(res.coef, res.intercept)
     return MAPResult(
         coef=coef,
@@ -726,6 +738,9 @@ def sample_posterior(
 
         check_glm_arguments(data, prior, sigma)
         noise = None
+    why = prior.data_obstacle(data, None if noise is None or noise.fixed else noise)
+    if why is not None:
+        raise ValueError(why)
     chosen = resolve_sampler(sampler, prior, noise, data, tune=tune, target_accept=target_accept, cores=cores,
                              likelihood=likelihood, options=sample_kwargs)  # fmt: skip
     return chosen.run(data, prior, noise, draws=draws, chains=chains, random_seed=random_seed,

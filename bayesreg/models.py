@@ -55,6 +55,7 @@ from .noise import Noise, default_sigma_prior, parse_sigma
 from .priors import (
     R2D2,
     ElasticNetPrior,
+    Flat,
     Gaussian,
     Horseshoe,
     Laplace,
@@ -66,7 +67,7 @@ from .priors import (
 __all__ = ["build_model", "default_sigma_prior", "ModelData", "prepare_data", "check_prior", "check_sigma",
            "check_glm_arguments", "NormalIntercept", "parse_intercept_prior"]  # fmt: skip
 
-PRIORS = (Laplace, ParkCasella, Gaussian, ElasticNetPrior, Horseshoe, RegularizedHorseshoe, R2D2)
+PRIORS = (Laplace, ParkCasella, Gaussian, Flat, ElasticNetPrior, Horseshoe, RegularizedHorseshoe, R2D2)
 _LIKELIHOODS = ("normal", "suffstats")
 _LOG2PI = float(np.log(2.0 * np.pi))
 

@@ -305,16 +305,19 @@ def sample_gibbs(
     # (columns profiled out of a working model, bayesreg.design.reweight, are counted by data.n_eff too)
     n_eff = data.n_eff if b0_prior is None else data.n - data.n_profiled
     if sig_mode == K.SIGMA_INVGAMMA and n_eff + 2 * sig_a0 <= 0:
+        word = "a flat prior, p(sigma) ∝ 1," if noise.kind == "flat" else "a Jeffreys prior"
         raise ValueError(
-            f"sigma has a Jeffreys prior but there is no residual degree of freedom (n = {n}); "
-            "fix sigma or give it a proper InverseGammaPrior"
+            f"sigma has {word} but the data leave {n_eff} residual degree(s) of freedom (n = {n}; the posterior "
+            f"is proper with at least {noise.residual_dof_needed()}); fix sigma or give it a proper prior"
         )
     kind = _KIND[settings.kind]
-    if sig_mode == K.SIGMA_INVGAMMA and sig_b0 == 0.0 and kind in (K.GAUSSIAN, K.LAPLACE) and p >= n_eff:
+    if sig_mode == K.SIGMA_INVGAMMA and sig_b0 == 0.0 and sig_a0 >= 0.0 and kind in (K.GAUSSIAN, K.LAPLACE) \
+            and p >= n_eff:
         # y_c lies in the column space of X_c (generically, once p >= n_eff), so the likelihood stays
-        # bounded as sigma -> 0 while p(sigma) ∝ 1/sigma is not integrable there
+        # bounded as sigma -> 0 while p(sigma) ∝ sigma^-(2 a0 + 1) is not integrable there (Jeffreys: a0 = 0;
+        # the flat prior on sigma, a0 = -1/2, is integrable at 0)
         raise ValueError(
-            f"sigma='jeffreys' with a {type(prior).__name__} prior and p >= n{' - 1' if fit_intercept else ''} "
+            f"sigma={noise.argument!r} with a {type(prior).__name__} prior and p >= n{' - 1' if fit_intercept else ''} "
             f"(p = {p}, n = {n}) gives an improper posterior: beta can interpolate y, so nothing keeps sigma "
             "from 0. Use sigma='default' or an InverseGammaPrior, fix sigma, or a prior scaled by sigma "
             "(ParkCasella, Horseshoe)"
