@@ -329,16 +329,21 @@ def sample_gibbs(
     # so the sampler runs on the rescaled statistics and beta = gamma / s afterwards.
     scale = data.x_scale
     xtx, xty, yty = stats.gram(fit_intercept)
+    # the joint draw of (b0, beta) under a normal intercept prior works on the centred Gram (no cancellation
+    # when the columns are far from centred); a placeholder otherwise
+    xtx_c = xtx if b0_prior is not None else np.empty((1, 1))
     if b0_prior is not None:
         # the kernel adds n (ybar - b0) (xbar, ybar - b0) to the centred xty, yty in each sweep; xtx is raw
         xtx = xtx + stats.n * np.outer(stats.x_mean, stats.x_mean)
     xbar = np.asarray(stats.x_mean, dtype=np.float64) if fit_intercept else np.zeros(p)
     if data.standardize:
         xtx = xtx / np.outer(scale, scale)
+        xtx_c = xtx_c / np.outer(scale, scale) if b0_prior is not None else xtx_c
         xty = xty / scale
         xbar = xbar / scale
     # fresh writable C arrays: read-only inputs would compile a second specialisation of the kernel
     xtx = np.array(xtx, dtype=np.float64, order="C")
+    xtx_c = np.array(xtx_c, dtype=np.float64, order="C")
     xty = np.array(xty, dtype=np.float64, order="C")
     xbar = np.array(xbar, dtype=np.float64, order="C")
     ybar = float(stats.y_mean) if fit_intercept else 0.0
@@ -367,7 +372,7 @@ def sample_gibbs(
     )  # fmt: skip
     gdata = K.GibbsData(
         xtx=xtx, xty=xty, yty=float(yty), X=Xs, XT=XT, y=ys, n_eff=float(n_eff), n_obs=float(n),
-        fit_intercept=bool(fit_intercept), xbar=xbar, ybar=ybar, use_bcm=bool(use_bcm),
+        fit_intercept=bool(fit_intercept), xbar=xbar, ybar=ybar, use_bcm=bool(use_bcm), xtx_c=xtx_c,
     )  # fmt: skip
 
     var_y = max(float(yty) / max(n_eff, 1), 1e-12 * (1.0 + float(yty)), 1e-300)
