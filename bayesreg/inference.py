@@ -170,10 +170,10 @@ def map_estimate(
     X : array_like of shape (n, p), DataFrame, or SufficientStats
         Design matrix, or sufficient statistics with ``y`` omitted.
     y : array_like of shape (n,), optional
-    prior : Laplace, ParkCasella, Gaussian or ElasticNetPrior
+    prior : Laplace, ParkCasella, Gaussian, ElasticNetPrior or Flat
         Fixed prior scale (a hyperprior has no closed-form joint mode here: use
         :func:`find_map` or :func:`sample_posterior`).
-    sigma : float, "estimate", "default", "jeffreys", None, InverseGammaPrior or SigmaPrior
+    sigma : float, "estimate", "default", "jeffreys", "flat", None, InverseGammaPrior or SigmaPrior
         Fixed noise scale (a number, or ``"estimate"``: a plug-in value), or its prior (the joint
         mode is then returned); the vocabulary of :mod:`bayesreg.noise`.
     fit_intercept : bool, default=True
@@ -659,8 +659,8 @@ def sample_posterior(
         Design matrix (DataFrame columns become ``feature`` coordinates), or its sufficient
         statistics with ``y`` omitted (then the groups that need rows are left out).
     y : array_like of shape (n,), optional
-    prior : Laplace, ParkCasella, Gaussian, ElasticNetPrior or Horseshoe
-    sigma : float, "estimate", "default", "jeffreys", None, InverseGammaPrior or SigmaPrior, default="default"
+    prior : Laplace, ParkCasella, Gaussian, Flat, ElasticNetPrior or Horseshoe
+    sigma : float, "estimate", "default", "jeffreys", "flat", None, InverseGammaPrior or SigmaPrior, default="default"
         As in :func:`bayesreg.build_model` (the vocabulary of :mod:`bayesreg.noise`).
     sampler : {"auto", "exact", "gibbs", "nuts", "nutpie"} or bayesreg.sampling.Sampler, default="auto"
         ``"exact"``: independent draws from the closed-form posterior (Gaussian prior, fixed tau

@@ -189,12 +189,13 @@ def build_model(
         statistics with ``y`` omitted (then only ``likelihood="suffstats"`` is possible).
     y : array_like of shape (n,), optional
         Target.
-    prior : Laplace, ParkCasella, Gaussian, ElasticNetPrior or Horseshoe
-        Prior on the coefficients (see the module docstring for each model).
-    sigma : float, "estimate", "default", "jeffreys", None, InverseGammaPrior or SigmaPrior, default="default"
+    prior : Laplace, ParkCasella, Gaussian, Flat, ElasticNetPrior or Horseshoe
+        Prior on the coefficients (see the module docstring for each model; ``Flat()``: ``pm.Flat``).
+    sigma : float, "estimate", "default", "jeffreys", "flat", None, InverseGammaPrior or SigmaPrior, default="default"
         Noise standard deviation: fixed (a positive number, or ``"estimate"``: a plug-in value from
         the rows) or its prior. ``"default"`` is :func:`default_sigma_prior`, scaled to ``var(y)``;
-        ``"jeffreys"`` or ``None``: :math:`p(\sigma) \propto 1/\sigma`; an
+        ``"jeffreys"`` or ``None``: :math:`p(\sigma) \propto 1/\sigma`; ``"flat"``:
+        :math:`p(\sigma) \propto 1`; an
         :class:`~bayesreg.InverseGammaPrior` is a prior on :math:`\sigma^2`; a
         :class:`~bayesreg.noise.SigmaPrior` (``HalfNormal``, ``HalfCauchy``, ``HalfStudentT``,
         ``Exponential``, ``Uniform``) a prior on :math:`\sigma` (see :mod:`bayesreg.noise`).
