@@ -20,6 +20,7 @@ _LAZY = {
     "Laplace": "bayesreg.priors",
     "ParkCasella": "bayesreg.priors",
     "Gaussian": "bayesreg.priors",
+    "Flat": "bayesreg.priors",
     "ElasticNetPrior": "bayesreg.priors",
     "Horseshoe": "bayesreg.priors",
     "RegularizedHorseshoe": "bayesreg.priors",

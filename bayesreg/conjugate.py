@@ -72,7 +72,7 @@ from scipy import linalg, special
 from ._validation import check_scalar
 from .design import ModelData, Reweighting, prepare_data, reweight
 from .mapping import ridge_alpha
-from .priors import Gaussian, check_scale, check_scales
+from .priors import Flat, Gaussian, check_scale, check_scales
 from .solvers.ridge import Spectrum, spectrum, stable_cholesky
 
 __all__ = ["ExactPosterior", "exact_posterior", "log_marginal_likelihood"]
@@ -95,8 +95,11 @@ def _gram(X, y, fit_intercept: bool, feature_names=None) -> ModelData:
 def closed_form_obstacle(prior) -> tuple[type, str] | None:
     """``(exception type, reason)`` when the posterior under ``prior`` (sigma fixed) has no closed form, else None.
 
-    The one rule of where the exact posterior exists: a Gaussian prior with a fixed ``tau``.
+    The one rule of where the exact posterior exists: a Gaussian prior with a fixed ``tau``, or the
+    flat prior (``tau = inf``; proper where :func:`bayesreg.design.flat_obstacle` says so).
     """
+    if isinstance(prior, Flat):
+        return None
     if not isinstance(prior, Gaussian):
         return TypeError, (
             "the exact posterior exists for a Gaussian prior only (with fixed sigma); "
@@ -612,8 +615,10 @@ def exact_posterior(
         add observed data or a log-likelihood to its draws).
     y : array_like of shape (n,), optional
         Target.
-    prior : Gaussian, default=Gaussian(1.0)
-        The prior ``N(0, tau^2)``, ``tau = prior.scale``, without a hyperprior; or one scale per
+    prior : Gaussian or Flat, default=Gaussian(1.0)
+        The prior ``N(0, tau^2)``, ``tau = prior.scale``, without a hyperprior (``Flat()``: the
+        limit ``tau = inf``, ``beta ~ N(beta_ols, sigma^2 (X_c^T X_c)^-1)``, refused with the
+        reason where the design does not identify the coefficients); or one scale per
         coefficient, ``Gaussian([tau_1, ..., tau_p])`` (``inf``: a flat prior, that coefficient
         unpenalised), whose posterior is the working model's of :func:`bayesreg.design.reweight`
         mapped back exactly (module docstring). Then ``mean`` is the weighted ridge solution.
@@ -645,9 +650,22 @@ def exact_posterior(
     sigma = check_scale(sigma, "sigma")
     b0_prior = parse_intercept_prior(intercept_prior, fit_intercept)
     g = _gram(X, y, fit_intercept, feature_names)
+    if isinstance(prior, Flat):
+        return _flat_posterior(g, sigma, b0_prior)
     if prior.per_coefficient:
         return _reweighted_posterior(g, prior, sigma, b0_prior)
     return _posterior_from_gram(g, prior.scale, sigma, g.feature_names, b0_prior)
+
+
+def _flat_posterior(g: ModelData, sigma: float, b0_prior=None) -> ExactPosterior:
+    """The flat prior's posterior, ``N(beta_ols, sigma^2 (X_c^T X_c)^-1)``: the Gaussian prior's at ``tau = inf``."""
+    why = Flat().data_obstacle(g)
+    if why is not None:
+        raise ValueError(why)
+    post = _posterior_from_gram(g, float("inf"), sigma, g.feature_names, b0_prior)
+    if not isinstance(post.factor, _CholeskyCov):  # pragma: no cover - flat_obstacle checked the same factor
+        raise ValueError("the flat prior's posterior needs X_c^T X_c well conditioned (8 digits kept by its Cholesky)")
+    return post
 
 
 def _reweighted_posterior(g: ModelData, prior: Gaussian, sigma: float, b0_prior=None) -> ExactPosterior:

@@ -350,6 +350,68 @@ class Reweighting:
         return beta, b0
 
 
+def _identified_cholesky(guu: np.ndarray):
+    """``cho_factor`` of a Gram block whose columns a flat prior identifies, or ``None`` when it does not.
+
+    The pivot-free Cholesky of the form with unit diagonal must keep 8 digits (the columns,
+    centred when the model has an intercept, linearly independent with room to spare); a zero
+    column or a failed factorisation is ``None``.
+    """
+    from scipy.linalg import LinAlgError, cho_factor
+
+    d = np.sqrt(np.diag(guu))
+    if not np.all(d > 0):
+        return None
+    try:
+        chol = cho_factor(guu, lower=True)
+    except LinAlgError:
+        return None
+    return chol if np.min(np.abs(np.diag(chol[0])) / d) ** 2 > 1e-8 else None
+
+
+def flat_obstacle(data: ModelData, noise=None) -> str | None:
+    r"""Why a flat prior on every coefficient gives no unique MAP or no proper posterior here, or ``None``.
+
+    The one rule for :class:`bayesreg.Flat`. The likelihood identifies every coefficient iff the
+    design (centred with an intercept: with the intercept's column) has full column rank, which
+    needs ``p + 1 <= n`` (``p <= n`` without an intercept); checked on the Gram form as
+    :func:`reweight` checks unpenalised columns. With sigma free the posterior of sigma is, the
+    coefficients and the intercept integrated out, :math:`\sigma^{-k} e^{-S/(2\sigma^2)} p(\sigma)`
+    with ``k = n - p - 1`` (``n - p`` without an intercept); it is proper iff ``k`` reaches
+    :meth:`bayesreg.noise.Noise.residual_dof_needed` (1 for Jeffreys, 2 for the flat prior on sigma).
+
+    Parameters
+    ----------
+    data : ModelData
+    noise : Noise, optional
+        The resolved noise model (``None``: sigma fixed, or a GLM).
+
+    Returns
+    -------
+    str or None
+    """
+    n, p = data.n, data.p
+    k = n - p - int(data.fit_intercept)
+    with_b0 = " and the intercept" if data.fit_intercept else ""
+    if k < 0:
+        return (f"a flat prior on every coefficient with p = {p} coefficients{with_b0} and only n = {n} observations: "
+                "the likelihood does not identify them (no unique MAP, an improper posterior); give the "
+                "coefficients a proper prior (Gaussian, Laplace, ...)")  # fmt: skip
+    if _identified_cholesky(data.G) is None:
+        return (f"a flat prior on every coefficient with a rank-deficient design: the columns are linearly dependent"
+                f"{' (with the intercept)' if data.fit_intercept else ''} or nearly so (the Gram form loses more "
+                "than 8 digits), so the likelihood does not identify the coefficients (no unique MAP, an improper "
+                "posterior); drop the dependent columns or give the coefficients a proper prior")  # fmt: skip
+    need = 0 if noise is None else noise.residual_dof_needed()
+    if k < need:
+        return (f"a flat prior on every coefficient with sigma={noise.argument!r} leaves k = n - p"
+                f"{' - 1' if with_b0 else ''} = {k} residual degree(s) of freedom; the posterior of sigma is proper "
+                f"only with k >= {need}. "
+                "Fix sigma, give it a proper prior (an InverseGammaPrior, HalfNormal, ...), or give the coefficients "
+                "a proper prior")  # fmt: skip
+    return None
+
+
 def reweight(data: ModelData, factors) -> Reweighting:
     """The common-scale working model of per-coefficient relative scales ``factors`` (see :class:`Reweighting`).
 
@@ -401,20 +463,9 @@ def reweight(data: ModelData, factors) -> Reweighting:
             f"{unp.size} unpenalised coefficient(s){' and the intercept' if data.fit_intercept else ''} leave no "
             f"residual degree of freedom with n = {data.n} observations"
         )
-    from scipy.linalg import LinAlgError, cho_factor
-
     G, q, yy = data.G, data.q, data.yy
-    guu = G[np.ix_(unp, unp)]
-    d = np.sqrt(np.diag(guu))
-    try:
-        if not np.all(d > 0):
-            raise LinAlgError
-        # pivot-free Cholesky of the unit-diagonal form: refuse when it loses more than 8 digits
-        chol = cho_factor(guu, lower=True)
-        cond_ok = np.min(np.abs(np.diag(chol[0])) / d) ** 2 > 1e-8
-    except LinAlgError:
-        cond_ok = False
-    if not cond_ok:
+    chol = _identified_cholesky(G[np.ix_(unp, unp)])
+    if chol is None:
         cols = ", ".join(repr(data.feature_names[j]) for j in unp)
         raise ValueError(
             f"the unpenalised columns (infinite scale: {cols}) are linearly dependent"

@@ -315,9 +315,12 @@ def check_equivalence(
     common, factors = mapping.rescaled_columns(prior)
     free = np.zeros(data.p, dtype=bool) if factors is None else ~np.isfinite(factors)
     est = mapping.to_sklearn(common, sigma=sigma, n_samples=n, fit_intercept=fit_intercept and not free.any())
-    est_name = f"{type(est).__name__}(alpha={est.alpha:.6g}" + (
-        f", l1_ratio={est.l1_ratio:.6g})" if type(est).__name__ == "ElasticNet" else ")"
-    )
+    if not hasattr(est, "alpha"):  # LinearRegression: the flat prior's twin has no penalty weight
+        est_name = f"{type(est).__name__}()"
+    else:
+        est_name = f"{type(est).__name__}(alpha={est.alpha:.6g}" + (
+            f", l1_ratio={est.l1_ratio:.6g})" if type(est).__name__ == "ElasticNet" else ")"
+        )
     if factors is not None:
         est_name += " on the columns times their relative prior scales" + (
             " (the unpenalised ones and the intercept projected out first)" if free.any() else "")

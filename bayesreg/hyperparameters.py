@@ -284,7 +284,7 @@ def choose_prior_scale(
         method = "marginal_likelihood"
     sigma_spec = parse_sigma(sigma)
     if family == "gaussian":
-        if sigma_spec.word in ("default", "invgamma", "sigma_prior"):
+        if sigma_spec.word in ("default", "invgamma", "sigma_prior", "flat"):
             raise ValueError(
                 "for the Gaussian family sigma is a positive number or 'estimate' (fixed), or None / 'jeffreys' "
                 f"(estimated jointly with tau by type-II maximum likelihood); got {sigma!r}"

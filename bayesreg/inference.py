@@ -170,10 +170,10 @@ def map_estimate(
     X : array_like of shape (n, p), DataFrame, or SufficientStats
         Design matrix, or sufficient statistics with ``y`` omitted.
     y : array_like of shape (n,), optional
-    prior : Laplace, ParkCasella, Gaussian or ElasticNetPrior
+    prior : Laplace, ParkCasella, Gaussian, ElasticNetPrior or Flat
         Fixed prior scale (a hyperprior has no closed-form joint mode here: use
         :func:`find_map` or :func:`sample_posterior`).
-    sigma : float, "estimate", "default", "jeffreys", None, InverseGammaPrior or SigmaPrior
+    sigma : float, "estimate", "default", "jeffreys", "flat", None, InverseGammaPrior or SigmaPrior
         Fixed noise scale (a number, or ``"estimate"``: a plug-in value), or its prior (the joint
         mode is then returned); the vocabulary of :mod:`bayesreg.noise`.
     fit_intercept : bool, default=True
@@ -250,6 +250,9 @@ def map_estimate(
     max_alternations = check_scalar(max_alternations, "max_alternations", lower=1, integer=True)
     data = prepare_data(X, y, fit_intercept=fit_intercept, feature_names=feature_names, standardize=standardize)
     prior.check_size(data.p)
+    why = prior.data_obstacle(data)  # sigma free or not, the mode needs identified coefficients
+    if why is not None:
+        raise ValueError(why)
     if b0_prior is not None and (data.X is None or data.standardize):
         raise ValueError("map_estimate with intercept_prior needs the rows (X, y) and standardize=False")
     noise = sigma_spec.resolve(data.y_var, data.X, data.y)
@@ -402,6 +405,9 @@ def _glm_map(X, y, prior, sigma, fam, trials, fit_intercept, standardize, featur
     check_glm_arguments(data, prior, "default" if sigma is _REQUIRED else sigma)
     n = data.n
     prior.check_size(data.p)
+    why = prior.data_obstacle(data)
+    if why is not None:
+        raise ValueError(why)
     # the negative log prior divided by n is the penalty of the mean loss: prior_to_penalty at sigma = 1
     pen = prior_to_penalty(prior, sigma=1.0, n_samples=n)
     # per-coefficient scales: the common-scale prior on rescaled columns (design.reweight; standardize too)
@@ -409,9 +415,15 @@ def _glm_map(X, y, prior, sigma, fam, trials, fit_intercept, standardize, featur
     rw = reweight(data, np.ones(data.p) if factors is None else factors)
     inner = prior_to_penalty(common, sigma=1.0, n_samples=n)
     ip = None if b0_prior is None else (b0_prior.mu, b0_prior.scale)
-    res = glm_fit(rw.working.X, data.y, data.family, n * inner.alpha_l1, n * inner.alpha_l2,
-                  fit_intercept=data.fit_intercept, trials=data.trials, tol=tol, max_iter=max_iter,
-                  intercept_prior=ip)  # fmt: skip
+    try:
+        res = glm_fit(rw.working.X, data.y, data.family, n * inner.alpha_l1, n * inner.alpha_l2,
+                      fit_intercept=data.fit_intercept, trials=data.trials, tol=tol, max_iter=max_iter,
+                      intercept_prior=ip)  # fmt: skip
+    except ValueError as e:
+        if inner.alpha_l1 == 0.0 and inner.alpha_l2 == 0.0:  # Flat(): the maximum-likelihood fit does not exist
+            raise ValueError(f"prior={prior!r}: {e}".replace("Give a proper prior (l1 > 0 or l2 > 0)",
+                             "Give the coefficients a proper prior (Gaussian(tau), Laplace(b))")) from None
+        raise
     coef, intercept = rw.coef(res.coef, res.intercept)
     if coef.size and not np.any(coef) and inner.alpha_l1 > 0:
         # the gradient of the mean loss at the null model (intercept only, or eta = 0), on the working columns
@@ -767,8 +779,8 @@ def sample_posterior(
         Design matrix (DataFrame columns become ``feature`` coordinates), or its sufficient
         statistics with ``y`` omitted (then the groups that need rows are left out).
     y : array_like of shape (n,), optional
-    prior : Laplace, ParkCasella, Gaussian, ElasticNetPrior or Horseshoe
-    sigma : float, "estimate", "default", "jeffreys", None, InverseGammaPrior or SigmaPrior, default="default"
+    prior : Laplace, ParkCasella, Gaussian, Flat, ElasticNetPrior or Horseshoe
+    sigma : float, "estimate", "default", "jeffreys", "flat", None, InverseGammaPrior or SigmaPrior, default="default"
         As in :func:`bayesreg.build_model` (the vocabulary of :mod:`bayesreg.noise`).
     sampler : {"auto", "exact", "gibbs", "nuts", "nutpie"} or bayesreg.sampling.Sampler, default="auto"
         ``"exact"``: independent draws from the closed-form posterior (Gaussian prior, fixed tau
@@ -846,6 +858,9 @@ def sample_posterior(
 
         check_glm_arguments(data, prior, sigma)
         noise = None
+    why = prior.data_obstacle(data, None if noise is None or noise.fixed else noise)
+    if why is not None:
+        raise ValueError(why)
     chosen = resolve_sampler(sampler, prior, noise, data, tune=tune, target_accept=target_accept, cores=cores,
                              likelihood=likelihood, options=sample_kwargs)  # fmt: skip
     return chosen.run(data, prior, noise, draws=draws, chains=chains, random_seed=random_seed,

@@ -31,6 +31,10 @@ scikit-learn's ``Ridge`` objective with :math:`\alpha = \sigma^2/\tau^2` (Ridge 
 **Park-Casella(lambda).** :math:`\beta_j \mid \sigma \sim \mathrm{Laplace}(0, \sigma/\lambda)`,
 so for fixed sigma :math:`b = \sigma/\lambda` and :math:`\alpha = \sigma\lambda/n`.
 
+**Flat.** :math:`-\log p(\beta) = 0`: no penalty, ``L2(alpha=0)``, the least-squares fit,
+scikit-learn's ``LinearRegression`` (for GLMs the unpenalised fit: ``LogisticRegression(C=inf)``,
+``PoissonRegressor(alpha=0)``).
+
 **Per-coefficient scales.** ``Laplace([b_1, ..., b_p])`` gives
 :math:`\frac{\sigma^2}{n}\sum_j |\beta_j| / b_j`: the weighted lasso ``L1(alpha, weights)`` with
 ``alpha = sigma^2/(n b)`` at the geometric mean ``b`` of the finite scales and ``weights_j = b/b_j``
@@ -50,7 +54,7 @@ import numpy as np
 
 from ._validation import check_bool, check_positive, check_scalar
 from .penalties import L1, L2, ElasticNet, Penalty
-from .priors import SCALE_RANGE, ElasticNetPrior, Gaussian, Laplace, ParkCasella, Prior, check_scale
+from .priors import SCALE_RANGE, ElasticNetPrior, Flat, Gaussian, Laplace, ParkCasella, Prior, check_scale
 
 __all__ = [
     "lasso_alpha",
@@ -198,7 +202,7 @@ def prior_to_penalty(prior: Prior, *, sigma: float, n_samples: int) -> Penalty:
 
     Parameters
     ----------
-    prior : Laplace, ParkCasella, Gaussian or ElasticNetPrior
+    prior : Laplace, ParkCasella, Gaussian, Flat or ElasticNetPrior
         The coefficient prior.
     sigma : float
         Fixed noise standard deviation.
@@ -208,9 +212,11 @@ def prior_to_penalty(prior: Prior, *, sigma: float, n_samples: int) -> Penalty:
     Returns
     -------
     Penalty
-        ``L1``, ``L2`` or ``ElasticNet``.
+        ``L1``, ``L2`` or ``ElasticNet`` (``Flat``: ``L2(alpha=0)``).
     """
     sigma, n = _check_common(sigma, n_samples)
+    if isinstance(prior, Flat):
+        return L2(alpha=0.0)  # -log p(beta) = 0: no penalty at any sigma
     if isinstance(prior, Prior) and prior.per_coefficient:
         common, factors = prior.split()
         pen = prior_to_penalty(common, sigma=sigma, n_samples=n)
@@ -264,14 +270,14 @@ def rescaled_columns(prior: Prior):
 def penalty_to_prior(penalty: Penalty, *, sigma: float, n_samples: int) -> Prior:
     """The prior whose MAP at fixed sigma minimises ``penalty``; inverse of :func:`prior_to_penalty`.
 
-    A zero weight has no proper prior (it is a flat prior), so ``alpha = 0`` raises.
+    A zero weight is no penalty: the (improper) :class:`~bayesreg.Flat` prior.
     """
     sigma, n = _check_common(sigma, n_samples)
     if not isinstance(penalty, Penalty):
         raise TypeError(f"penalty must be L1, L2 or ElasticNet; got {type(penalty).__name__}")
     a1, a2 = penalty.alpha_l1, penalty.alpha_l2
     if a1 == 0.0 and a2 == 0.0:
-        raise ValueError("penalty has alpha = 0: that is a flat prior, which is not proper")
+        return Flat()
     with np.errstate(over="ignore", under="ignore"):
         b = _f(sigma) ** 2 / (n * _f(a1)) if a1 > 0.0 else None
         tau = _f(sigma) / np.sqrt(n * _f(a2)) if a2 > 0.0 else None
@@ -308,14 +314,18 @@ def to_sklearn(prior: Prior, *, sigma: float, n_samples: int, fit_intercept: boo
 
     Returns
     -------
-    sklearn.linear_model.Lasso, Ridge or ElasticNet
+    sklearn.linear_model.Lasso, Ridge, ElasticNet or LinearRegression
         Unfitted, configured estimator: ``Lasso(alpha = sigma^2/(n b))``,
-        ``Ridge(alpha = sigma^2/tau^2)`` or ``ElasticNet(alpha, l1_ratio)`` as derived above.
+        ``Ridge(alpha = sigma^2/tau^2)`` or ``ElasticNet(alpha, l1_ratio)`` as derived above;
+        ``LinearRegression`` for :class:`~bayesreg.Flat` (no penalty at any sigma).
     """
     from sklearn.linear_model import ElasticNet as SkElasticNet
-    from sklearn.linear_model import Lasso, Ridge
+    from sklearn.linear_model import Lasso, LinearRegression, Ridge
 
     fit_intercept = check_bool(fit_intercept, "fit_intercept")
+    if isinstance(prior, Flat):
+        check_scale(sigma, "sigma")
+        return LinearRegression(fit_intercept=fit_intercept, **kwargs)
     _refuse_per_coefficient(prior)
     for key in ("alpha", "l1_ratio"):
         if key in kwargs:
@@ -368,14 +378,17 @@ def from_sklearn(estimator, *, sigma: float, n_samples: int) -> Prior:
 
     Returns
     -------
-    Laplace, Gaussian or ElasticNetPrior
+    Laplace, Gaussian, ElasticNetPrior or Flat
         The inverse of :func:`to_sklearn`: ``Laplace(b = sigma^2/(n alpha))``,
-        ``Gaussian(tau = sigma / sqrt(alpha))``, or the elastic-net product.
+        ``Gaussian(tau = sigma / sqrt(alpha))``, the elastic-net product, or ``Flat()`` for a
+        ``LinearRegression``.
     """
     from sklearn.linear_model import ElasticNet as SkElasticNet
-    from sklearn.linear_model import ElasticNetCV, Lasso, LassoCV, Ridge, RidgeCV
+    from sklearn.linear_model import ElasticNetCV, Lasso, LassoCV, LinearRegression, Ridge, RidgeCV
 
     sigma, n = _check_common(sigma, n_samples)
+    if isinstance(estimator, LinearRegression):
+        return Flat()
     cv = isinstance(estimator, LassoCV | ElasticNetCV | RidgeCV)
     if not (cv or isinstance(estimator, Lasso | SkElasticNet | Ridge)):
         raise TypeError(
@@ -448,6 +461,8 @@ def to_sklearn_glm(prior: Prior, *, family, n_samples: int, fit_intercept: bool 
       ``alpha = 1/(n tau^2)``. scikit-learn has no L1-penalised Poisson regression: ``None`` for
       ``Laplace`` and ``ElasticNetPrior`` (skglm's ``Poisson`` datafit with ``L1(alpha = 1/(n b))``
       is one).
+    - :class:`~bayesreg.Flat`: the unpenalised fits, ``LogisticRegression(C=inf)`` and
+      ``PoissonRegressor(alpha=0)`` (both with the ``newton-cholesky`` solver).
     - Binomial counts: ``None`` (scikit-learn's logistic regression takes labels; the binomial
       MAP equals the Bernoulli MAP on the expanded rows).
 
@@ -470,6 +485,19 @@ def to_sklearn_glm(prior: Prior, *, family, n_samples: int, fit_intercept: bool 
     fit_intercept = check_bool(fit_intercept, "fit_intercept")
     _refuse_per_coefficient(prior)
     pen = glm_penalty(prior, n_samples=n_samples)
+    if isinstance(prior, Flat):
+        # no penalty: the maximum-likelihood fits (C = inf is LogisticRegression's "no penalty")
+        if fam.name == "bernoulli":
+            from sklearn.linear_model import LogisticRegression
+
+            kwargs = {"solver": "newton-cholesky", **kwargs}
+            return LogisticRegression(C=np.inf, l1_ratio=0.0, fit_intercept=fit_intercept, **kwargs)
+        if fam.name == "poisson":
+            from sklearn.linear_model import PoissonRegressor
+
+            kwargs = {"solver": "newton-cholesky", **kwargs}
+            return PoissonRegressor(alpha=0.0, fit_intercept=fit_intercept, **kwargs)
+        return None
     n = float(n_samples)
     l1, l2 = n * pen.alpha_l1, n * pen.alpha_l2  # the sum-scale weights 1/b and 1/tau^2
     if fam.name == "bernoulli":

@@ -55,6 +55,7 @@ from .noise import Noise, default_sigma_prior, parse_sigma
 from .priors import (
     R2D2,
     ElasticNetPrior,
+    Flat,
     Gaussian,
     Horseshoe,
     Laplace,
@@ -66,7 +67,7 @@ from .priors import (
 __all__ = ["build_model", "default_sigma_prior", "ModelData", "prepare_data", "check_prior", "check_sigma",
            "check_glm_arguments", "NormalIntercept", "parse_intercept_prior"]  # fmt: skip
 
-PRIORS = (Laplace, ParkCasella, Gaussian, ElasticNetPrior, Horseshoe, RegularizedHorseshoe, R2D2)
+PRIORS = (Laplace, ParkCasella, Gaussian, Flat, ElasticNetPrior, Horseshoe, RegularizedHorseshoe, R2D2)
 _LIKELIHOODS = ("normal", "suffstats")
 _LOG2PI = float(np.log(2.0 * np.pi))
 
@@ -188,12 +189,13 @@ def build_model(
         statistics with ``y`` omitted (then only ``likelihood="suffstats"`` is possible).
     y : array_like of shape (n,), optional
         Target.
-    prior : Laplace, ParkCasella, Gaussian, ElasticNetPrior or Horseshoe
-        Prior on the coefficients (see the module docstring for each model).
-    sigma : float, "estimate", "default", "jeffreys", None, InverseGammaPrior or SigmaPrior, default="default"
+    prior : Laplace, ParkCasella, Gaussian, Flat, ElasticNetPrior or Horseshoe
+        Prior on the coefficients (see the module docstring for each model; ``Flat()``: ``pm.Flat``).
+    sigma : float, "estimate", "default", "jeffreys", "flat", None, InverseGammaPrior or SigmaPrior, default="default"
         Noise standard deviation: fixed (a positive number, or ``"estimate"``: a plug-in value from
         the rows) or its prior. ``"default"`` is :func:`default_sigma_prior`, scaled to ``var(y)``;
-        ``"jeffreys"`` or ``None``: :math:`p(\sigma) \propto 1/\sigma`; an
+        ``"jeffreys"`` or ``None``: :math:`p(\sigma) \propto 1/\sigma`; ``"flat"``:
+        :math:`p(\sigma) \propto 1`; an
         :class:`~bayesreg.InverseGammaPrior` is a prior on :math:`\sigma^2`; a
         :class:`~bayesreg.noise.SigmaPrior` (``HalfNormal``, ``HalfCauchy``, ``HalfStudentT``,
         ``Exponential``, ``Uniform``) a prior on :math:`\sigma` (see :mod:`bayesreg.noise`).

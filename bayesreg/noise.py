@@ -19,6 +19,11 @@ a positive number          ``sigma`` fixed at that value (the MAP is then exactl
                            (``None`` always means this: sigma unknown, no information about it;
                            in type-II maximum likelihood, :func:`bayesreg.choose_prior_scale`,
                            it is estimated jointly with the prior scale)
+``"flat"``                 sampled under the flat prior :math:`p(\sigma) \propto 1` on
+                           :math:`(0, \infty)`, Stan's default when a program states no prior
+                           on sigma; the inverse-gamma family's :math:`a = -1/2, b = 0` on
+                           :math:`\sigma^2` (:meth:`Noise.log_prior`). Proper when the data
+                           leave more than one residual degree of freedom (see below)
 an ``InverseGammaPrior``   sampled under that inverse-gamma prior on :math:`\sigma^2`
 ``HalfNormal(scale)``      sampled under a half-normal prior on :math:`\sigma`
 ``HalfCauchy(scale)``      sampled under a half-Cauchy prior on :math:`\sigma`
@@ -38,7 +43,7 @@ itself (:class:`SigmaPrior`); their densities are on :math:`\sigma`, not :math:`
 :class:`SigmaSpec`; :meth:`SigmaSpec.resolve` turns it, given the data, into a :class:`Noise`:
 ``"fixed"``, ``"jeffreys"``, ``"invgamma"`` or the :attr:`SigmaPrior.kind` of a prior on
 sigma (``"halfnormal"``, ``"halfcauchy"``, ``"halfstudentt"``, ``"exponential"``,
-``"uniform"``). The :class:`Noise` owns everything the rest of
+``"uniform"``), or ``"flat"``. The :class:`Noise` owns everything the rest of
 the package needs to know about sigma: its log prior density (NumPy and PyMC forms), the settings
 of the Gibbs samplers' sigma update, and the modal sigma of the joint MAP (closed form for the
 inverse-gamma family, a safeguarded 1-D root search in log sigma for the others).
@@ -60,10 +65,10 @@ __all__ = ["Exponential", "HalfCauchy", "HalfNormal", "HalfStudentT", "Noise", "
            "Uniform", "can_interpolate", "default_sigma_prior", "interpolation_obstacle", "parse_sigma",
            "plug_in_sigma"]  # fmt: skip
 
-_WORDS = ("default", "jeffreys", "estimate")
+_WORDS = ("default", "jeffreys", "flat", "estimate")
 _VOCABULARY = (
-    "a positive number, 'estimate', 'default', 'jeffreys', None (Jeffreys), an InverseGammaPrior on sigma^2 or a "
-    "prior on sigma (HalfNormal, HalfCauchy, HalfStudentT, Exponential, Uniform)"
+    "a positive number, 'estimate', 'default', 'jeffreys', None (Jeffreys), 'flat', an InverseGammaPrior on "
+    "sigma^2 or a prior on sigma (HalfNormal, HalfCauchy, HalfStudentT, Exponential, Uniform)"
 )
 
 
@@ -428,7 +433,7 @@ class Noise:
     Attributes
     ----------
     kind : str
-        ``"fixed"``, ``"jeffreys"``, ``"invgamma"`` or the ``kind`` of a :class:`SigmaPrior`
+        ``"fixed"``, ``"jeffreys"``, ``"flat"``, ``"invgamma"`` or the ``kind`` of a :class:`SigmaPrior`
         (``"halfnormal"``, ``"halfcauchy"``, ``"halfstudentt"``, ``"exponential"``, ``"uniform"``).
     value : float or None
         The fixed sigma.
@@ -455,16 +460,18 @@ class Noise:
 
     @property
     def argument(self):
-        """The resolved spelling: the number, ``"jeffreys"`` or the prior object."""
+        """The resolved spelling: the number, ``"jeffreys"``, ``"flat"`` or the prior object."""
         if self.fixed:
             return self.value
-        return "jeffreys" if self.kind == "jeffreys" else self.prior
+        return self.kind if self.kind in ("jeffreys", "flat") else self.prior
 
     def __repr__(self) -> str:
         if self.kind == "fixed":
             what = f"sigma={self.value:.6g}"
         elif self.kind == "jeffreys":
             what = "p(sigma) ∝ 1/sigma"
+        elif self.kind == "flat":
+            what = "p(sigma) ∝ 1"
         elif self.on_sigma:
             what = f"sigma ~ {self.prior!r}"
         else:
@@ -474,10 +481,27 @@ class Noise:
     # ---- densities -----------------------------------------------------------------------------
 
     def _ig(self) -> tuple[float, float]:
-        """``(a, b)`` of the inverse-gamma prior on sigma^2; Jeffreys is the limit ``(0, 0)``."""
+        r"""``(a, b)`` of the inverse-gamma prior on sigma^2; Jeffreys is the limit ``(0, 0)``, flat ``(-1/2, 0)``.
+
+        :math:`p(\sigma) \propto 1` and :math:`d\sigma^2 = 2\sigma\,d\sigma` give
+        :math:`p(\sigma^2) \propto (\sigma^2)^{-1/2} = (\sigma^2)^{-a-1}` with ``a = -1/2``.
+        """
         if self.kind == "invgamma":
             return float(self.prior.shape), float(self.prior.scale)
-        return 0.0, 0.0
+        return (-0.5, 0.0) if self.kind == "flat" else (0.0, 0.0)
+
+    def residual_dof_needed(self) -> int:
+        r"""The least number of residual degrees of freedom ``k`` for which the posterior of sigma is proper.
+
+        Integrating the coefficients out leaves, in sigma, :math:`\sigma^{-k} e^{-S/(2\sigma^2)}`
+        times the prior, with ``k`` the residual degrees of freedom (``n - 1`` with a flat
+        intercept and a proper coefficient prior, ``n - p - 1`` with flat coefficients too) and
+        :math:`S > 0`. With :math:`p(\sigma) \propto \sigma^{-c}` the tail at infinity is integrable
+        iff :math:`k + c > 1`: ``k >= 1`` for Jeffreys (``c = 1``), ``k >= 2`` for the flat prior
+        (``c = 0``). A fixed sigma or a proper prior needs nothing (0; a proper inverse-gamma
+        prior is ``c = 2a + 1 > 1``).
+        """
+        return {"jeffreys": 1, "flat": 2}.get(self.kind, 0)
 
     def log_prior(self, sigma) -> np.ndarray:
         r"""Log prior density of ``sigma`` on the sigma scale (up to a constant for the inverse-gamma family).
@@ -525,8 +549,9 @@ class Noise:
     def gibbs_settings(self) -> SigmaGibbs:
         """The samplers' sigma update (:class:`SigmaGibbs`).
 
-        ``"fixed"``; ``"invgamma"`` (Jeffreys is IG(0, 0) on sigma^2): the conditional
-        ``sigma^2 | . ~ IG(a0 + n_eff/2, b0 + RSS/2)``; or the update of a :class:`SigmaPrior`
+        ``"fixed"``; ``"invgamma"`` (Jeffreys is IG(0, 0) on sigma^2, the flat prior on sigma
+        IG(-1/2, 0)): the conditional ``sigma^2 | . ~ IG(a0 + n_eff/2, b0 + RSS/2)`` (flat:
+        shape ``(n_eff - 1)/2``); or the update of a :class:`SigmaPrior`
         (:meth:`SigmaPrior.gibbs`).
         """
         if self.fixed:
@@ -545,7 +570,8 @@ class Noise:
         :math:`m = n +` ``extra_count``, :math:`A = \mathrm{RSS}/2`, :math:`B =` ``extra_linear``
         (the coefficient prior's own dependence on sigma, :meth:`bayesreg.priors.Prior.sigma_terms`).
 
-        - Inverse-gamma(a, b) on :math:`\sigma^2` (Jeffreys: ``a = b = 0``): ``m += 2a + 1``,
+        - Inverse-gamma(a, b) on :math:`\sigma^2` (Jeffreys: ``a = b = 0``; flat on sigma:
+          ``a = -1/2, b = 0``, so ``m = n``: :math:`\sigma^2 = \mathrm{RSS}/n`): ``m += 2a + 1``,
           ``A += b``, and the maximiser is the root of :math:`m s^2 - B s - 2A = 0`.
         - A :class:`SigmaPrior`: in :math:`u = \log\sigma` every term of :math:`h` is concave
           (the prior's too: :math:`-c\,e^{2u}`, :math:`-c\,e^{u}`,
@@ -720,7 +746,7 @@ def held_by_prior_note(noise: Noise, prior, sigma: float, y_sd: float, n: int, p
 class SigmaSpec:
     """A checked spelling of ``sigma``, not yet resolved against data (see :func:`parse_sigma`)."""
 
-    word: str  # "fixed", "default", "jeffreys", "estimate", "invgamma", "sigma_prior"
+    word: str  # "fixed", "default", "jeffreys", "flat", "estimate", "invgamma", "sigma_prior"
     value: float | None = None
     prior: InverseGammaPrior | SigmaPrior | None = None
 
@@ -752,8 +778,8 @@ class SigmaSpec:
         if self.word == "sigma_prior":
             _check_upper(self.prior, X, y)
             return Noise(self.prior.kind, prior=self.prior)
-        if self.word == "jeffreys":
-            return Noise("jeffreys")
+        if self.word in ("jeffreys", "flat"):
+            return Noise(self.word)
         if self.word == "default":
             if y_var is None:  # pragma: no cover - internal contract
                 raise ValueError("sigma='default' is resolved against var(y)")
@@ -808,7 +834,9 @@ def parse_sigma(sigma, name: str = "sigma") -> SigmaSpec:
             return SigmaSpec("fixed", value=sigma.value)
         if sigma.on_sigma:
             return SigmaSpec("sigma_prior", prior=sigma.prior)
-        return SigmaSpec("invgamma" if sigma.kind == "invgamma" else "jeffreys", prior=sigma.prior)
+        if sigma.kind in ("jeffreys", "flat"):
+            return SigmaSpec(sigma.kind)
+        return SigmaSpec("invgamma", prior=sigma.prior)
     if sigma is None:
         return SigmaSpec("jeffreys")
     if isinstance(sigma, str):

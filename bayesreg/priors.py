@@ -37,6 +37,7 @@ __all__ = [
     "Laplace",
     "ParkCasella",
     "Gaussian",
+    "Flat",
     "ElasticNetPrior",
     "Horseshoe",
     "RegularizedHorseshoe",
@@ -121,8 +122,9 @@ def check_scales(value, name: str):
                          "unpenalised coefficient)")  # fmt: skip
     finite = np.isfinite(v)
     if not finite.any():
-        raise ValueError(f"{name}: every scale is infinite, which is a flat prior on every coefficient (least "
-                         "squares, not a regularised model); give at least one finite scale")  # fmt: skip
+        raise ValueError(f"{name}: every scale is infinite, which is a flat prior on every coefficient: write it "
+                         "bayesreg.Flat() (its MAP is least squares / the unpenalised GLM fit), or give at least one "
+                         "finite scale")  # fmt: skip
     for j in np.flatnonzero(finite):
         check_scale(v[j], f"{name}[{j}]")
     out = tuple(float(x) for x in v)
@@ -402,6 +404,15 @@ class Prior:
         self.check_size(p)
         return self
 
+    def data_obstacle(self, data, noise=None) -> str | None:
+        """Why these data give no unique MAP or no proper posterior under this prior, or ``None``.
+
+        ``None`` for every proper prior; :class:`Flat` asks :func:`bayesreg.design.flat_obstacle`.
+        ``data`` is the prepared design, ``noise`` the resolved noise model (``None``: sigma fixed
+        or a GLM).
+        """
+        return None
+
     @property
     def has_mode(self) -> bool:
         """Whether the posterior under this prior has a finite mode to compute exactly."""
@@ -641,6 +652,53 @@ class Gaussian(Prior):
         pm.Potential(f"{name}_prior", pm.logp(pm.Normal.dist(mu=_f64(0.0), sigma=_f64(tau) * factors[on]),
                                               beta[on]).sum())  # fmt: skip
         return beta
+
+
+@dataclass(frozen=True)
+class Flat(Prior):
+    r"""The flat (improper) prior :math:`p(\beta) \propto 1` on every coefficient.
+
+    Stan's default when a program states no prior on its coefficients (posteriordb's earnings,
+    kidiq, wells, ... regressions). Its density is 1, the convention of the flat intercept. The
+    MAP is the unpenalised fit: least squares for the linear model (with sigma fixed or free), the
+    maximum-likelihood logistic / binomial / Poisson regression for a GLM (which does not exist
+    when the data are separable: refused). Its penalty twin is ``L2(alpha=0)``; scikit-learn's
+    twins are ``LinearRegression``, ``LogisticRegression(C=inf)`` and ``PoissonRegressor(alpha=0)``
+    (:mod:`bayesreg.mapping`).
+
+    The posterior is proper only where the data identify every coefficient: the centred design
+    (uncentred without an intercept) of full column rank, hence ``p + 1 <= n`` with an intercept;
+    with sigma free, the residual degrees of freedom ``n - p - 1`` must be at least 1 under
+    Jeffreys' prior and 2 under the flat prior on sigma
+    (:meth:`bayesreg.noise.Noise.residual_dof_needed`). Where they do not, the MAP, the exact
+    posterior and the samplers refuse with the reason (:func:`bayesreg.design.flat_obstacle`).
+    With sigma fixed the posterior is Gaussian, ``beta ~ N(beta_ols, sigma^2 (X_c^T X_c)^-1)``
+    (:func:`bayesreg.exact_posterior`).
+    """
+
+    def logp(self, beta) -> float:
+        """0: the (improper) density 1 at every ``beta``."""
+        _as_beta(beta)
+        return 0.0
+
+    def sample(self, size, rng=None) -> np.ndarray:
+        """Refused: an improper prior has no draws."""
+        raise ValueError("Flat is an improper prior (density 1 on the whole line): it cannot be drawn from")
+
+    def to_pymc(self, name: str, dims=None, sigma=None):
+        """``pm.Flat`` (inside a model context); ``sigma`` is not used."""
+        from ._upstream import import_pymc
+
+        return import_pymc().Flat(name, dims=dims)
+
+    def data_obstacle(self, data, noise=None) -> str | None:  # noqa: D102
+        from .design import flat_obstacle
+
+        return flat_obstacle(data, noise)
+
+    def gibbs_settings(self) -> GibbsSettings:  # noqa: D102
+        # the Gaussian kernel with an infinite prior variance: the beta conditional's precision is X^T X / sigma^2
+        return GibbsSettings("gaussian", tau2=float("inf"))
 
 
 def _elastic_net_log_norm(b: float, tau: float) -> float:

@@ -31,7 +31,7 @@ from typing import ClassVar
 import numpy as np
 
 from ._validation import check_choice, check_scalar
-from .priors import RegularizedHorseshoe
+from .priors import Flat, RegularizedHorseshoe
 
 __all__ = ["ExactSampler", "GibbsSampler", "NUTSSampler", "NutpieSampler", "Sampler", "SAMPLER_NAMES",
            "resolve_sampler"]  # fmt: skip
@@ -140,6 +140,9 @@ class GibbsSampler(Sampler):
             return "standardize=True is available with NUTS only" if data.standardize else None
         if not gibbs_supports(prior, noise.argument):
             return f"no Gibbs sampler for the prior {type(prior).__name__} with sigma={noise.argument!r}"
+        if isinstance(prior, Flat) and not noise.fixed and data.p >= data.n_eff:
+            # the kernels' p >= n step of log sigma^2 needs log|prior variances|, infinite under a flat prior
+            return "the flat prior with sigma free and p >= n - 1 (no residual degree of freedom) is sampled by NUTS"
         if data.standardize:
             return "standardize=True is available with NUTS only"
         return None

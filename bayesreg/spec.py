@@ -22,7 +22,7 @@ Layout of a spec (every table and key; defaults in brackets)::
     n_samples = 50
 
     [prior]
-    family = "laplace"                 # "laplace", "park_casella", "gaussian", "horseshoe"
+    family = "laplace"                 # "laplace", "park_casella", "gaussian", "horseshoe", "flat" (no scale)
     scale = 50.0                       # laplace b / gaussian tau: a number, "empirical_bayes" or "hyperprior"
     lam = 0.3                          # park_casella lambda: a number, "empirical_bayes" or "hyperprior"
     global_scale = 1.0                 # horseshoe [1.0]
@@ -40,7 +40,8 @@ Layout of a spec (every table and key; defaults in brackets)::
 
     [noise]                            # gaussian likelihood only (required there; a GLM has no sigma)
     sigma = 54.0                       # a number (fixed), "estimate" (plug-in, then fixed),
-                                       # "jeffreys" (free in the posterior, p(sigma) ~ 1/sigma) or a
+                                       # "jeffreys" (free in the posterior, p(sigma) ~ 1/sigma),
+                                       # "flat" (free, p(sigma) ~ 1, Stan's default) or a
                                        # prior on sigma, free in the posterior: "halfnormal(s)",
                                        # "halfcauchy(s)", "halfstudentt(nu, s)", "exponential(rate)",
                                        # "uniform(upper)"
@@ -99,7 +100,7 @@ __all__ = [
 ]
 
 DEFAULT_SPEC = "diabetes_laplace"
-FAMILIES = ("laplace", "park_casella", "gaussian", "horseshoe")
+FAMILIES = ("laplace", "park_casella", "gaussian", "horseshoe", "flat")
 CHOOSERS = ("empirical_bayes", "hyperprior")
 SAMPLERS = ("auto", "gibbs", "nuts")
 SIGMA_WORDS = ("estimate", "jeffreys")
@@ -367,9 +368,11 @@ class ModelSpec:
         ``scale = "empirical_bayes"`` the relative vector times ``scale`` (1 when omitted: the
         relative factors that :func:`bayesreg.choose_prior_scale` holds fixed).
         """
-        from .priors import GammaPrior, Gaussian, Horseshoe, InverseGammaPrior, Laplace, ParkCasella
+        from .priors import Flat, GammaPrior, Gaussian, Horseshoe, InverseGammaPrior, Laplace, ParkCasella
 
         p = self.prior
+        if p.family == "flat":
+            return Flat()
         if p.scales:
             if feature_names is None:
                 raise ValueError("the spec gives per-feature scales ([prior.scales]): pass the data's feature_names=")
@@ -552,6 +555,11 @@ def _check_data(c: _Checker, doc, base: Path | None) -> DataSpec:
 def _check_prior(c: _Checker, doc) -> PriorSpec:
     c.table(doc, "[prior]", SCHEMA["[prior]"], required=("family",))
     family = c.string(doc["family"], "[prior] family", FAMILIES)
+    if family == "flat":  # p(beta) ∝ 1: nothing to set
+        for k in ("scale", "lam", "global_scale", "hyperprior", "scales"):
+            if k in doc:
+                c.fail(f"[prior] {k}", "the flat prior has no parameters (p(beta) ∝ 1 on every coefficient): remove it")
+        return PriorSpec(family="flat")
     scale_key = {"park_casella": "lam", "horseshoe": "global_scale"}.get(family, "scale")
     for k in ("scale", "lam", "global_scale"):
         if k in doc and k != scale_key:
@@ -720,7 +728,7 @@ def _check_sigma(c: _Checker, doc):
         except (TypeError, ValueError) as exc:
             c.fail("[noise] sigma", f"must be a number, {' or '.join(repr(w) for w in SIGMA_WORDS)}, or a prior on "
                    f"sigma such as \"halfcauchy(2.5)\"; {exc}")  # fmt: skip
-        if word != "sigma_prior":
+        if word not in ("sigma_prior", "flat"):
             c.fail("[noise] sigma", f"must be a number, {' or '.join(repr(w) for w in SIGMA_WORDS)}, or a prior on "
                    f"sigma such as \"halfcauchy(2.5)\"; got {v!r}")  # fmt: skip
         return v
@@ -754,6 +762,8 @@ def _check_inference(c: _Checker, doc, prior: PriorSpec, lik: LikelihoodSpec | N
                 c.fail(key, f"needs lo < hi; got [{lo:g}, {hi:g}]")
             kw[k] = (lo, hi)
     inf = InferenceSpec(**kw)
+    if prior.family == "flat" and inf.shrinkage:
+        c.fail("[inference] shrinkage", "the flat prior has no scale to run a shrinkage grid over: set it to false")
     if prior.family == "horseshoe":
         for k in ("map", "sklearn", "find_map", "shrinkage"):
             if doc.get(k, False):

@@ -267,7 +267,7 @@ def test_refit_as_map_drops_the_posterior():
         ({"prior": Laplace}, TypeError, "prior"),
         ({"sigma": 0.0}, ValueError, "sigma"),
         ({"sigma": -1}, ValueError, "sigma"),
-        ({"sigma": "flat"}, ValueError, "sigma"),
+        ({"sigma": "flatt"}, ValueError, "sigma"),
         ({"sigma": [1.0]}, TypeError, "sigma"),
         ({"inference": "mcmc"}, ValueError, "inference"),
         ({"sampler": "hmc"}, ValueError, "sampler"),

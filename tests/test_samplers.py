@@ -362,7 +362,7 @@ def test_prior_without_gibbs_sampler_names_the_alternatives():
         (dict(tune=-1), ValueError, "tune"),
         (dict(cores=0), ValueError, "cores"),
         (dict(sigma=-1.0), ValueError, "sigma"),
-        (dict(sigma="flat"), ValueError, "sigma"),
+        (dict(sigma="flatt"), ValueError, "sigma"),
         (dict(sigma=[1.0]), TypeError, "sigma"),
         (dict(random_seed=-3), ValueError, "random_seed"),
         (dict(random_seed="a"), TypeError, "random_seed"),

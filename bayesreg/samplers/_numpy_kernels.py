@@ -192,7 +192,8 @@ def run_block(config, data, state, it0, n_iter, tune, trace, rng):
         else:
             w = tau2 * loc
         w = np.maximum(w, _W_MIN)  # the kernel's _factor floors w in place
-        L, v, quad, logdet = _factor(xtx, xty_e, yty_e, w)
+        if not b0_prior or blocked or marginal_s2:  # the draw of (b0, beta) factors its own system
+            L, v, quad, logdet = _factor(xtx, xty_e, yty_e, w)
         # ---- horseshoe: tau^2 by Metropolis on log tau^2 with beta (and sigma^2) integrated out
         if kind == HORSESHOE:
             t2 = tau2
@@ -234,10 +235,25 @@ def run_block(config, data, state, it0, n_iter, tune, trace, rng):
             s2 = math.exp(2.0 * _slice_log_sigma(rng, 0.5 * math.log(s2), n_eff, quad, c1, c2, log_upper))
         elif blocked and sigma_mode != SIGMA_FIXED:
             s2 = _inv_gamma(rng, shape0, rate0 + 0.5 * quad)
-        # ---- beta | sigma^2, rest: L^-T (v + sd z)
+        # ---- beta | sigma^2, rest: L^-T (v + sd z); with a normal-prior intercept (b0, beta) as one block:
+        # beta with b0 integrated out, then b0 | beta (the kernel's docstring)
         sd = math.sqrt(s2)
+        if b0_prior:
+            rho = s2 / config.b0_s2
+            kappa = n_obs * rho / (n_obs + rho) if rho < 1e300 else n_obs
+            dm = data.ybar - config.b0_mu
+            xbar = data.xbar
+            L, v, _, _ = _factor(data.xtx_c + kappa * np.outer(xbar, xbar), xty + (kappa * dm) * xbar,
+                                 yty + kappa * dm * dm, w)  # fmt: skip
         beta = solve_triangular(L, v + sd * rng.standard_normal(p), lower=True, trans="T", check_finite=False)
-        rss = max(yty_e - 2.0 * float(beta @ xty_e) + float(beta @ (xtx @ beta)), 0.0)
+        if b0_prior:
+            prec = n_obs / s2 + 1.0 / config.b0_s2
+            m0 = (n_obs * (data.ybar - float(data.xbar @ beta)) / s2 + config.b0_mu / config.b0_s2) / prec
+            b0 = m0 + rng.standard_normal() / math.sqrt(prec)
+            e0 = data.ybar - b0 - float(data.xbar @ beta)
+            rss = max(yty - 2.0 * float(beta @ xty) + float(beta @ (data.xtx_c @ beta)) + n_obs * e0 * e0, 0.0)
+        else:
+            rss = max(yty_e - 2.0 * float(beta @ xty_e) + float(beta @ (xtx @ beta)), 0.0)
         if not blocked and sigma_mode == SIGMA_SLICE:
             s2 = math.exp(2.0 * _slice_log_sigma(rng, 0.5 * math.log(s2), n_eff, rss, c1, c2, log_upper))
         elif not blocked and sigma_mode != SIGMA_FIXED:
@@ -259,11 +275,6 @@ def run_block(config, data, state, it0, n_iter, tune, trace, rng):
         else:
             loc = _inv_gamma(rng, 1.0, 1.0 / nu + 0.5 * beta * beta / (tau2 * s2))
             nu = _inv_gamma(rng, 1.0, 1.0 + 1.0 / loc)
-        # ---- intercept with a N(mu, s^2) prior | beta, sigma^2
-        if b0_prior:
-            prec = n_obs / s2 + 1.0 / config.b0_s2
-            m0 = (n_obs * (data.ybar - float(data.xbar @ beta)) / s2 + config.b0_mu / config.b0_s2) / prec
-            b0 = m0 + rng.standard_normal() / math.sqrt(prec)
         # ---- intercept | rest and storage
         if g >= tune:
             k = g - tune

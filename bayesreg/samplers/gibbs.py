@@ -305,9 +305,10 @@ def sample_gibbs(
     # (columns profiled out of a working model, bayesreg.design.reweight, are counted by data.n_eff too)
     n_eff = data.n_eff if b0_prior is None else data.n - data.n_profiled
     if sig_mode == K.SIGMA_INVGAMMA and n_eff + 2 * sig_a0 <= 0:
+        word = "a flat prior, p(sigma) ∝ 1," if noise.kind == "flat" else "a Jeffreys prior"
         raise ValueError(
-            f"sigma has a Jeffreys prior but there is no residual degree of freedom (n = {n}); "
-            "fix sigma or give it a proper InverseGammaPrior"
+            f"sigma has {word} but the data leave {n_eff} residual degree(s) of freedom (n = {n}; the posterior "
+            f"is proper with at least {noise.residual_dof_needed()}); fix sigma or give it a proper prior"
         )
     kind = _KIND[settings.kind]
     # the one rule for a posterior that collapses at sigma -> 0 when beta can interpolate y (bayesreg.noise)
@@ -321,16 +322,21 @@ def sample_gibbs(
     # so the sampler runs on the rescaled statistics and beta = gamma / s afterwards.
     scale = data.x_scale
     xtx, xty, yty = stats.gram(fit_intercept)
+    # the joint draw of (b0, beta) under a normal intercept prior works on the centred Gram (no cancellation
+    # when the columns are far from centred); a placeholder otherwise
+    xtx_c = xtx if b0_prior is not None else np.empty((1, 1))
     if b0_prior is not None:
         # the kernel adds n (ybar - b0) (xbar, ybar - b0) to the centred xty, yty in each sweep; xtx is raw
         xtx = xtx + stats.n * np.outer(stats.x_mean, stats.x_mean)
     xbar = np.asarray(stats.x_mean, dtype=np.float64) if fit_intercept else np.zeros(p)
     if data.standardize:
         xtx = xtx / np.outer(scale, scale)
+        xtx_c = xtx_c / np.outer(scale, scale) if b0_prior is not None else xtx_c
         xty = xty / scale
         xbar = xbar / scale
     # fresh writable C arrays: read-only inputs would compile a second specialisation of the kernel
     xtx = np.array(xtx, dtype=np.float64, order="C")
+    xtx_c = np.array(xtx_c, dtype=np.float64, order="C")
     xty = np.array(xty, dtype=np.float64, order="C")
     xbar = np.array(xbar, dtype=np.float64, order="C")
     ybar = float(stats.y_mean) if fit_intercept else 0.0
@@ -359,7 +365,7 @@ def sample_gibbs(
     )  # fmt: skip
     gdata = K.GibbsData(
         xtx=xtx, xty=xty, yty=float(yty), X=Xs, XT=XT, y=ys, n_eff=float(n_eff), n_obs=float(n),
-        fit_intercept=bool(fit_intercept), xbar=xbar, ybar=ybar, use_bcm=bool(use_bcm),
+        fit_intercept=bool(fit_intercept), xbar=xbar, ybar=ybar, use_bcm=bool(use_bcm), xtx_c=xtx_c,
     )  # fmt: skip
 
     var_y = max(float(yty) / max(n_eff, 1), 1e-12 * (1.0 + float(yty)), 1e-300)
