@@ -846,6 +846,16 @@ def _load_csv(d: DataSpec, spec_path, trials_column: str | None = None):
     from .datasets import Dataset
 
     try:
+        width = len(pd.read_csv(d.csv, nrows=0).columns)  # the header only: refuse a file too wide first
+    except Exception as exc:  # parse errors, empty files, permissions
+        raise SpecError(spec_path, "[data] csv", f"could not read {d.csv}: {exc}") from exc
+    from .suffstats import check_gram_memory
+
+    try:
+        check_gram_memory(len(d.features) if d.features is not None else width - 1, f"{d.csv.name}")
+    except MemoryError as exc:
+        raise SpecError(spec_path, "[data] csv", str(exc)) from None
+    try:
         df = pd.read_csv(d.csv)
     except Exception as exc:  # parse errors, empty files, permissions
         raise SpecError(spec_path, "[data] csv", f"could not read {d.csv}: {exc}") from exc
