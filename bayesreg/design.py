@@ -72,6 +72,7 @@ class ModelData:
     family: Family = field(default_factory=Gaussian)
     trials: np.ndarray | None = field(default=None, repr=False)
     n_profiled: int = 0
+    _wide: bool = field(default=False, repr=False)  # rows with p >= n: see stats_deferred
 
     @property
     def is_gaussian(self) -> bool:
@@ -90,18 +91,22 @@ class ModelData:
 
     @property
     def stats_deferred(self) -> bool:
-        """Whether the statistics (the Gram) of the rows have not been formed (rows with ``p >= n``)."""
-        return self._stats is None
+        """Whether these are rows with ``p >= n``, whose statistics (the Gram) are formed only when asked for.
+
+        Then ``n``, ``p``, ``y_var``, the offsets, the standardisation scales and :meth:`rss` always
+        come from the rows (the same numbers before and after anything forms the statistics).
+        """
+        return self._wide
 
     @property
     def n(self) -> int:
         """Number of observations."""
-        return self.X.shape[0] if self._stats is None else self.stats.n
+        return self.X.shape[0] if self._wide else self.stats.n
 
     @property
     def p(self) -> int:
         """Number of features."""
-        return self.X.shape[1] if self._stats is None else self.stats.n_features
+        return self.X.shape[1] if self._wide else self.stats.n_features
 
     @property
     def n_eff(self) -> int:
@@ -111,7 +116,7 @@ class ModelData:
     @property
     def y_var(self) -> float:
         """Sample variance of y (centred, ``ddof=1`` when ``n > 1``)."""
-        if self._stats is None:
+        if self._wide:
             yc = self.y - self.y.mean()
             return float(yc @ yc) / max(self.n - 1, 1)
         return self.stats.yty / max(self.n - 1, 1)
@@ -141,23 +146,23 @@ class ModelData:
         """Column means with an intercept, zeros without (what centring subtracts)."""
         if not self.fit_intercept:
             return np.zeros(self.p)
-        return self.X.mean(axis=0) if self._stats is None else np.array(self.stats.x_mean, dtype=np.float64)
+        return self.X.mean(axis=0) if self._wide else np.array(self.stats.x_mean, dtype=np.float64)
 
     @property
     def y_offset(self) -> float:
         """Mean of y with an intercept, 0 without."""
         if not self.fit_intercept:
             return 0.0
-        return float(self.y.mean()) if self._stats is None else float(self.stats.y_mean)
+        return float(self.y.mean()) if self._wide else float(self.stats.y_mean)
 
     def rss(self, coef) -> float:
         """``||y_c - X_c coef||^2`` for coefficients ``coef`` of the standardised columns (``X / x_scale``).
 
-        From the Gram form when the statistics exist (``yy - 2 coef^T q + coef^T G coef``, floored at
-        0), else from the rows (one product ``X b``, no copy of ``X``).
+        From the Gram form (``yy - 2 coef^T q + coef^T G coef``, floored at 0), or for rows with
+        ``p >= n`` (:attr:`stats_deferred`) from the rows (one product ``X b``, no copy of ``X``).
         """
         coef = np.asarray(coef, dtype=np.float64)
-        if self._stats is None:
+        if self._wide:
             b = coef / self.x_scale
             r = (self.y - self.y_offset) - (self.X @ b - float(self.x_offset @ b))
             return float(r @ r)
@@ -268,6 +273,7 @@ def prepare_data(
         fit_intercept=fit_intercept,
         standardize=standardize,
         x_scale=_scale(stats, standardize) if stats is not None else _row_scale(Xa, standardize),
+        _wide=Xa is not None and stats is None,
         family=fam,
         trials=m,
     )
