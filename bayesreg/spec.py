@@ -841,18 +841,23 @@ def load_spec(path) -> ModelSpec:
 
 
 def _load_csv(d: DataSpec, spec_path, trials_column: str | None = None):
+    import csv
+
     import pandas as pd
 
     from .datasets import Dataset
-
-    try:
-        width = len(pd.read_csv(d.csv, nrows=0).columns)  # the header only: refuse a file too wide first
-    except Exception as exc:  # parse errors, empty files, permissions
-        raise SpecError(spec_path, "[data] csv", f"could not read {d.csv}: {exc}") from exc
     from .suffstats import check_gram_memory
 
     try:
-        check_gram_memory(len(d.features) if d.features is not None else width - 1, f"{d.csv.name}")
+        # the header's width by the csv module (pandas takes minutes over a 1e6-column header): a file
+        # whose statistics cannot fit in memory is refused before it is parsed
+        with open(d.csv, newline="", encoding="utf-8") as fh:
+            width = len(next(csv.reader(fh), []))
+    except (OSError, UnicodeDecodeError, csv.Error):
+        width = 0  # read_csv below says what is wrong with the file
+    try:
+        if width > 1:
+            check_gram_memory(len(d.features) if d.features is not None else width - 1, f"{d.csv.name}")
     except MemoryError as exc:
         raise SpecError(spec_path, "[data] csv", str(exc)) from None
     try:

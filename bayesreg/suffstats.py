@@ -79,7 +79,7 @@ def memory_available() -> int | None:
     """Bytes of memory this process can still allocate, as far as the system says; ``None`` if unknown.
 
     The smaller of Linux's ``MemAvailable`` (``/proc/meminfo``) and the room left under a cgroup
-    (v2) memory limit; ``None`` where neither can be read (then nothing is refused in advance).
+    (v2 or v1) memory limit; ``None`` where none can be read (then nothing is refused in advance).
     """
     found = []
     try:
@@ -90,13 +90,15 @@ def memory_available() -> int | None:
                     break
     except (OSError, ValueError, IndexError):
         pass
-    try:
-        limit = Path("/sys/fs/cgroup/memory.max").read_text().strip()
-        if limit != "max":
-            used = int(Path("/sys/fs/cgroup/memory.current").read_text().strip())
-            found.append(max(int(limit) - used, 0))
-    except (OSError, ValueError):
-        pass
+    for limit_file, used_file in (("memory.max", "memory.current"),  # cgroup v2
+                                  ("memory/memory.limit_in_bytes", "memory/memory.usage_in_bytes")):  # v1
+        try:
+            limit = Path("/sys/fs/cgroup", limit_file).read_text().strip()
+            if limit != "max":
+                used = int(Path("/sys/fs/cgroup", used_file).read_text().strip())
+                found.append(max(int(limit) - used, 0))
+        except (OSError, ValueError):
+            pass
     return min(found) if found else None
 
 
@@ -1036,14 +1038,26 @@ class SufficientStats:
         names = None
         for path_i in paths:
             name = os.fspath(path_i)
+            records = _CsvRecords.open(name, read_csv_kwargs)
+            if records is not None and records.width > 1:
+                # the header's width, read by the csv module (pandas takes minutes over a 1e6-column
+                # header): statistics that cannot fit are refused before anything else is parsed
+                try:
+                    check_gram_memory(records.width - 1 if features is None else len(features), f"file {name!r}")
+                except MemoryError:
+                    records.close()
+                    raise
             try:
                 raw = pd.read_csv(
                     path_i, header=None, nrows=1, dtype=str, keep_default_na=False, index_col=False, **read_csv_kwargs
                 )
-            except pd.errors.EmptyDataError as exc:
-                raise ValueError(f"file {name!r} is empty (no header, no rows)") from exc
+            except BaseException as exc:
+                if records is not None:
+                    records.close()
+                if isinstance(exc, pd.errors.EmptyDataError):
+                    raise ValueError(f"file {name!r} is empty (no header, no rows)") from exc
+                raise
             header = [str(c) for c in raw.iloc[0].tolist()] if len(raw) else []
-            records = _CsvRecords.open(name, read_csv_kwargs)
             try:
                 _check_header(name, header, records)
                 feats = _select_columns(header, target, features, f"file {name!r}")
