@@ -8,9 +8,13 @@ A :class:`ModelData` passed to a public function is used as it is (no second val
 It holds
 
 - the validated rows ``X, y`` (float64) when given, ``None`` for sufficient statistics;
-- the centred sufficient statistics (``stats``) always, and the Gram form the closed-form
+- the centred sufficient statistics (``stats``), and the Gram form the closed-form
   formulas use, :math:`G = X_c^T X_c`, :math:`q = X_c^T y_c`, :math:`y_c^T y_c` (centred with an
-  intercept, raw without), with the offsets ``x_offset``, ``y_offset`` (the means, or zeros);
+  intercept, raw without), with the offsets ``x_offset``, ``y_offset`` (the means, or zeros).
+  For rows with ``p >= n`` the statistics (a ``(p + 1) x (p + 1)`` matrix, larger than the data)
+  are formed only when something asks for them (:attr:`ModelData.stats`), after checking that
+  they fit in memory (:func:`bayesreg.suffstats.check_gram_memory`); the MAP of
+  :func:`bayesreg.map_estimate` never asks, it solves on the rows (:meth:`ModelData.rss`);
 - the feature names, the intercept flag, and the column scaling of ``standardize=True``;
 - the likelihood family (:mod:`bayesreg.families`: Gaussian for the linear model, Bernoulli,
   binomial or Poisson for a GLM), which checked ``y``, and the binomial ``trials``. A GLM needs
@@ -41,7 +45,8 @@ class ModelData:
     X, y : ndarray or None
         Float64 copies of the data (``None`` when built from a SufficientStats).
     stats : SufficientStats
-        Centred sufficient statistics.
+        Centred sufficient statistics (for rows with ``p >= n`` formed on first use, see
+        :attr:`stats_deferred`).
     feature_names : list of str
     fit_intercept : bool
     x_scale : ndarray of shape (p,)
@@ -59,7 +64,7 @@ class ModelData:
 
     X: np.ndarray | None
     y: np.ndarray | None
-    stats: SufficientStats
+    _stats: SufficientStats | None
     feature_names: list[str]
     fit_intercept: bool
     standardize: bool
@@ -67,6 +72,7 @@ class ModelData:
     family: Family = field(default_factory=Gaussian)
     trials: np.ndarray | None = field(default=None, repr=False)
     n_profiled: int = 0
+    _wide: bool = field(default=False, repr=False)  # rows with p >= n: see stats_deferred
 
     @property
     def is_gaussian(self) -> bool:
@@ -74,14 +80,33 @@ class ModelData:
         return isinstance(self.family, Gaussian)
 
     @property
+    def stats(self) -> SufficientStats:
+        """The centred sufficient statistics (formed now, memory permitting, when they were deferred)."""
+        if self._stats is None:
+            from .suffstats import check_gram_memory
+
+            check_gram_memory(self.p, f"the data ({self.n} x {self.p})", self.n)
+            object.__setattr__(self, "_stats", SufficientStats._from_valid_arrays(self.X, self.y))
+        return self._stats
+
+    @property
+    def stats_deferred(self) -> bool:
+        """Whether these are rows with ``p >= n``, whose statistics (the Gram) are formed only when asked for.
+
+        Then ``n``, ``p``, ``y_var``, the offsets, the standardisation scales and :meth:`rss` always
+        come from the rows (the same numbers before and after anything forms the statistics).
+        """
+        return self._wide
+
+    @property
     def n(self) -> int:
         """Number of observations."""
-        return self.stats.n
+        return self.X.shape[0] if self._wide else self.stats.n
 
     @property
     def p(self) -> int:
         """Number of features."""
-        return self.stats.n_features
+        return self.X.shape[1] if self._wide else self.stats.n_features
 
     @property
     def n_eff(self) -> int:
@@ -91,6 +116,9 @@ class ModelData:
     @property
     def y_var(self) -> float:
         """Sample variance of y (centred, ``ddof=1`` when ``n > 1``)."""
+        if self._wide:
+            yc = self.y - self.y.mean()
+            return float(yc @ yc) / max(self.n - 1, 1)
         return self.stats.yty / max(self.n - 1, 1)
 
     @cached_property
@@ -116,20 +144,38 @@ class ModelData:
     @property
     def x_offset(self) -> np.ndarray:
         """Column means with an intercept, zeros without (what centring subtracts)."""
-        return np.array(self.stats.x_mean, dtype=np.float64) if self.fit_intercept else np.zeros(self.p)
+        if not self.fit_intercept:
+            return np.zeros(self.p)
+        return self.X.mean(axis=0) if self._wide else np.array(self.stats.x_mean, dtype=np.float64)
 
     @property
     def y_offset(self) -> float:
         """Mean of y with an intercept, 0 without."""
-        return float(self.stats.y_mean) if self.fit_intercept else 0.0
+        if not self.fit_intercept:
+            return 0.0
+        return float(self.y.mean()) if self._wide else float(self.stats.y_mean)
+
+    def rss(self, coef) -> float:
+        """``||y_c - X_c coef||^2`` for coefficients ``coef`` of the standardised columns (``X / x_scale``).
+
+        From the Gram form (``yy - 2 coef^T q + coef^T G coef``, floored at 0), or for rows with
+        ``p >= n`` (:attr:`stats_deferred`) from the rows (one product ``X b``, no copy of ``X``).
+        """
+        coef = np.asarray(coef, dtype=np.float64)
+        if self._wide:
+            b = coef / self.x_scale
+            r = (self.y - self.y_offset) - (self.X @ b - float(self.x_offset @ b))
+            return float(r @ r)
+        G, q, yy = self.scaled_stats().gram(self.fit_intercept)
+        return max(float(yy - 2.0 * coef @ q + coef @ G @ coef), 0.0)
 
     def scaled_stats(self) -> SufficientStats:
         """The statistics of the columns divided by ``x_scale`` (the standardised design)."""
         st, s = self.stats, self.x_scale
         if not self.standardize:
             return st
-        # a diagonal rescaling of valid statistics is valid: no second O(p^3) check
-        return SufficientStats._trusted(
+        # a diagonal rescaling of valid statistics is valid: derived, not re-validated
+        return SufficientStats._derived(
             st.n, st.x_mean / s, st.y_mean, st.xtx / np.outer(s, s), st.xty / s, st.yty, st.feature_names,
             st.x_mean_lo / s, st.y_mean_lo,
         )  # fmt: skip
@@ -195,8 +241,9 @@ def prepare_data(
         names = data.feature_names if feature_names is None else check_feature_names(feature_names, data.p)
         if (data.fit_intercept, data.standardize, list(data.feature_names)) == (fit_intercept, standardize, names):
             return data
+        scale = _row_scale(data.X, standardize) if data.stats_deferred else _scale(data.stats, standardize)
         return replace(data, fit_intercept=fit_intercept, standardize=standardize, feature_names=names,
-                       x_scale=_scale(data.stats, standardize))  # fmt: skip
+                       x_scale=scale)  # fmt: skip
     fam = Gaussian() if fam is None else fam
     if isinstance(X, SufficientStats):
         if y is not None:
@@ -215,19 +262,29 @@ def prepare_data(
         Xa, ya = check_Xy(X, y)
         ya, m = fam.validate_y(ya, trials, n=Xa.shape[0])
         ya = np.array(ya, dtype=np.float64)
-        stats = SufficientStats._from_valid_arrays(Xa, ya)
-    p = stats.n_features
+        # p >= n: the (p + 1)^2 statistics are larger than the data; formed only if asked for
+        stats = None if Xa.shape[1] >= Xa.shape[0] else SufficientStats._from_valid_arrays(Xa, ya)
+    p = Xa.shape[1] if stats is None else stats.n_features
     return ModelData(
         X=Xa,
         y=ya,
-        stats=stats,
+        _stats=stats,
         feature_names=_names(X, stats, feature_names, p),
         fit_intercept=fit_intercept,
         standardize=standardize,
-        x_scale=_scale(stats, standardize),
+        x_scale=_scale(stats, standardize) if stats is not None else _row_scale(Xa, standardize),
+        _wide=Xa is not None and stats is None,
         family=fam,
         trials=m,
     )
+
+
+def _row_scale(X: np.ndarray, standardize: bool) -> np.ndarray:
+    # _scale from the rows (deferred statistics): population sd, constant columns keep 1
+    if not standardize:
+        return np.ones(X.shape[1])
+    sd = X.std(axis=0)
+    return np.where(sd > 0, sd, 1.0)
 
 
 def _scale(stats: SufficientStats, standardize: bool) -> np.ndarray:
@@ -308,7 +365,7 @@ class Reweighting:
         d = self.full
         if not d.fit_intercept:
             return np.zeros(beta.shape[:-1])
-        return float(d.stats.y_mean) - beta @ np.asarray(d.stats.x_mean, dtype=np.float64)
+        return d.y_offset - beta @ d.x_offset
 
     def coef(self, gamma, intercept: float | None = None) -> tuple[np.ndarray, float]:
         """``(beta, intercept)`` at the mode given the working coefficients ``gamma``.
@@ -439,16 +496,21 @@ def reweight(data: ModelData, factors) -> Reweighting:
     pen = np.flatnonzero(np.isfinite(m))
     unp = np.flatnonzero(~np.isfinite(m))
     names = [data.feature_names[j] for j in pen]
-    st = data.stats
     if unp.size == 0 and np.all(m == 1.0):
         # nothing moves (a common scale, unstandardised columns): the data are the working model
         return Reweighting(full=data, working=replace(data, standardize=False), multipliers=m)
+    if unp.size == 0 and data.stats_deferred:
+        # rows with p >= n: the rescaled rows, their statistics deferred as the data's are
+        work = replace(data, X=data.X * m, _stats=None, feature_names=names, standardize=False,
+                       x_scale=np.ones(data.p))  # fmt: skip
+        return Reweighting(full=data, working=work, multipliers=m)
+    st = data.stats
     if unp.size == 0:
-        stats = SufficientStats._trusted(
+        stats = SufficientStats._derived(
             st.n, st.x_mean * m, st.y_mean, st.xtx * np.outer(m, m), st.xty * m, st.yty, names, st.x_mean_lo * m,
             st.y_mean_lo,
         )  # fmt: skip
-        work = replace(data, X=None if data.X is None else data.X * m, stats=stats, feature_names=names,
+        work = replace(data, X=None if data.X is None else data.X * m, _stats=stats, feature_names=names,
                        standardize=False, x_scale=np.ones(data.p))  # fmt: skip
         return Reweighting(full=data, working=work, multipliers=m)
     if not data.is_gaussian:
@@ -482,7 +544,7 @@ def reweight(data: ModelData, factors) -> Reweighting:
     qw = (q[pen] - g_up.T @ au) * m[pen]
     yyw = max(float(yy - q[unp] @ au), 0.0)
     z = np.zeros(pen.size)
-    stats = SufficientStats._trusted(st.n, z, 0.0, gw, qw, yyw, names, z.copy(), 0.0)
-    work = ModelData(X=None, y=None, stats=stats, feature_names=names, fit_intercept=False, standardize=False,
+    stats = SufficientStats._derived(st.n, z, 0.0, gw, qw, yyw, names, z.copy(), 0.0)
+    work = ModelData(X=None, y=None, _stats=stats, feature_names=names, fit_intercept=False, standardize=False,
                      x_scale=np.ones(pen.size), family=data.family, n_profiled=k)  # fmt: skip
     return Reweighting(full=data, working=work, multipliers=m, _cond=(np.tril(chol[0]), K, au))

@@ -469,6 +469,23 @@ def _log_mean_exp(a, axis):
     return logsumexp(a, axis=axis) - np.log(a.shape[axis])
 
 
+_LOG_MAX = float(np.log(np.finfo(np.float64).max))
+
+
+def _warn_rate_overflow(log_rate, where: str) -> None:
+    """Warn (never silently return ``inf``) when a Poisson rate ``exp(log_rate)`` overflows float64."""
+    over = np.flatnonzero(~(np.asarray(log_rate) <= _LOG_MAX))
+    if over.size:
+        shown = ", ".join(f"{int(i)} ({float(log_rate[i]):.6g})" for i in over[:5]) + (", ..." if over.size > 5 else "")
+        warnings.warn(
+            f"{where}: the rate exp(b0 + x^T beta) overflows float64 at {over.size} row(s) and is returned as inf: "
+            f"rows (log-rate) {shown}; float64 holds rates up to exp({_LOG_MAX:.2f}) = 1.8e308. The rows are far "
+            "outside the training data on the scale of the coefficients",
+            RuntimeWarning,
+            stacklevel=3,
+        )
+
+
 class _BayesianGLM(BaseEstimator):
     """Shared parameters, validation and fitting of the GLM estimators (not public)."""
 
@@ -597,6 +614,25 @@ class _BayesianGLM(BaseEstimator):
         check_is_fitted(self)
         check_numeric_columns(X, "X")
         return validate_data(self, X, reset=False, dtype=np.float64)
+
+    def _require_draws(self, what: str) -> None:
+        """Refuse a method that needs posterior draws on a MAP fit (before any work)."""
+        check_is_fitted(self)
+        if not hasattr(self, "idata_"):
+            raise ValueError(
+                f"{what} needs posterior draws, and this estimator holds a point estimate (inference='map', the "
+                "posterior mode, with no uncertainty); refit with inference='posterior'"
+            )
+
+    def _central_over_draws(self, X, level, transform):
+        """Central ``level`` interval over the draws of ``transform(eta)`` (monotone increasing), row by row."""
+        level = check_scalar(level, "level", lower=0.0, upper=1.0, lower_inclusive=False, upper_inclusive=False)
+        self._require_draws("predict_interval")
+        X = self._validated_X(X)
+        probs = (0.5 * (1.0 - level), 0.5 * (1.0 + level))
+        # quantiles of eta, then the transform: exact for a monotone transform (no interpolation of
+        # the transformed values, whose curvature would bias it), and no overflow before the end
+        return self._over_draws(X, lambda eta: transform(np.quantile(eta, probs, axis=1).T), 2)
 
 
 class BayesianLogisticRegression(ClassifierMixin, _BayesianGLM):
@@ -793,6 +829,32 @@ class BayesianLogisticRegression(ClassifierMixin, _BayesianGLM):
         positive = self.decision_function(X) > 0.0  # checks the fit first
         return self.classes_[positive.astype(np.intp)]
 
+    def predict_interval(self, X, level=0.95):
+        r"""Central credible interval of the probability ``P(y = classes_[1] | x)`` at each row.
+
+        The posterior of the probability :math:`\operatorname{expit}(b_0 + x^\top\beta)` of the
+        positive class is summarised by its ``(1 - level)/2`` and ``(1 + level)/2`` quantiles over
+        the posterior draws (NumPy's default, linearly interpolated quantiles of the linear
+        predictor, mapped through the sigmoid, which is increasing). ``predict_proba``'s value,
+        the posterior mean of that probability, lies between them up to the draws' quantile
+        interpolation. A predictive interval of a 0/1 outcome would be {0, 1}; this is the
+        uncertainty of the probability. Needs ``inference="posterior"``.
+
+        Parameters
+        ----------
+        X : array_like of shape (n_samples, n_features)
+        level : float, default=0.95
+            Probability in (0, 1).
+
+        Returns
+        -------
+        ndarray of shape (n_samples, 2)
+            Lower and upper ends, in [0, 1].
+        """
+        from scipy.special import expit
+
+        return self._central_over_draws(X, level, expit)
+
     def predict_log_proba(self, X):
         """Log of :meth:`predict_proba`, computed without forming the probabilities.
 
@@ -941,22 +1003,96 @@ class BayesianPoissonRegressor(RegressorMixin, _BayesianGLM):
         self.intercept_ = intercept
         return self
 
-    def predict(self, X):
+    def predict(self, X, return_std=False):
         """Mean count: ``exp(b0 + x^T beta)`` at the MAP, or the posterior mean of the rate.
+
+        A rate beyond float64's range (a log-rate above ``log(1.8e308) = 709.78``) is returned as
+        ``inf``, its correctly rounded value, with a :class:`RuntimeWarning` naming the rows and
+        their log-rates (never silently).
 
         Parameters
         ----------
         X : array_like of shape (n_samples, n_features)
+        return_std : bool, default=False
+            Also return the sd of the posterior predictive distribution of a new count: by the law
+            of total variance, ``sqrt(E[mu] + Var[mu])`` over the posterior draws of the rate
+            ``mu = exp(b0 + x^T beta)`` (the Poisson variance ``mu`` averaged, plus the variance of
+            the rate across draws, population variance over the draws). Needs
+            ``inference="posterior"``.
 
         Returns
         -------
-        ndarray of shape (n_samples,)
+        y_mean : ndarray of shape (n_samples,)
+        y_std : ndarray of shape (n_samples,), only when ``return_std``
         """
+        if return_std:
+            self._require_draws("return_std=True")
         X = self._validated_X(X)
-        with np.errstate(over="ignore"):  # a rate past exp(709) is inf in float64: its true value
-            if hasattr(self, "idata_"):
-                return np.exp(self._over_draws(X, lambda eta: _log_mean_exp(eta, axis=1)[:, None], 1)[:, 0])
-            return np.exp(X @ self.coef_ + self.intercept_)
+        if hasattr(self, "idata_"):
+            log_rate = self._over_draws(X, lambda eta: _log_mean_exp(eta, axis=1)[:, None], 1)[:, 0]
+        else:
+            log_rate = X @ self.coef_ + self.intercept_
+        _warn_rate_overflow(log_rate, "predict")
+        with np.errstate(over="ignore"):  # said just above
+            mean = np.exp(log_rate)
+        if not return_std:
+            return mean
+
+        def moments(eta):
+            # E[mu] and E[mu^2] over the draws, from their logs (log E[mu^2] = log mean exp(2 eta))
+            return np.column_stack([_log_mean_exp(eta, axis=1), _log_mean_exp(2.0 * eta, axis=1)])
+
+        lm = self._over_draws(X, moments, 2)
+        _warn_rate_overflow(0.5 * lm[:, 1], "predict(return_std=True)")
+        with np.errstate(over="ignore", invalid="ignore"):
+            # Var[mu] = E[mu^2] - E[mu]^2 = E[mu]^2 (exp(log E[mu^2] - 2 log E[mu]) - 1): no cancellation
+            # of two large numbers (expm1 of the gap, which Jensen makes >= 0)
+            var_mu = np.exp(2.0 * lm[:, 0]) * np.expm1(np.maximum(lm[:, 1] - 2.0 * lm[:, 0], 0.0))
+            return mean, np.sqrt(mean + var_mu)
+
+    def predict_interval(self, X, level=0.95, kind="count"):
+        """Posterior predictive interval of a new count, or credible interval of the rate, at each row.
+
+        ``kind="count"``: the central interval ``[L, U]`` of the posterior predictive distribution
+        of a new count, the equal mixture of ``Poisson(mu_d)`` over the draws ``d`` of the rate:
+        ``L`` and ``U`` are its ``(1 - level)/2`` and ``(1 + level)/2`` quantiles (the smallest
+        integers where the mixture's CDF reaches them), computed exactly from the mixture's CDF (no
+        simulation; :func:`bayesreg._posterior.poisson_mixture_quantiles`). The distribution is
+        discrete, so the interval holds a new count with probability at least ``level``.
+
+        ``kind="rate"``: the central credible interval of the rate ``mu = exp(b0 + x^T beta)``,
+        its quantiles over the draws (NumPy's default, linearly interpolated quantiles of the
+        log-rate, then ``exp``).
+
+        Both need ``inference="posterior"``.
+
+        Parameters
+        ----------
+        X : array_like of shape (n_samples, n_features)
+        level : float, default=0.95
+            Probability in (0, 1).
+        kind : {"count", "rate"}, default="count"
+
+        Returns
+        -------
+        ndarray of shape (n_samples, 2)
+            Lower and upper ends.
+        """
+        kind = check_choice(kind, "kind", ("count", "rate"))
+        if kind == "rate":
+            out = self._central_over_draws(X, level, lambda q: q)
+            _warn_rate_overflow(out[:, 1], "predict_interval")
+            with np.errstate(over="ignore"):
+                return np.exp(out)
+        from ._posterior import poisson_mixture_quantiles
+
+        level = check_scalar(level, "level", lower=0.0, upper=1.0, lower_inclusive=False, upper_inclusive=False)
+        self._require_draws("predict_interval")
+        X = self._validated_X(X)
+        probs = (0.5 * (1.0 - level), 0.5 * (1.0 + level))
+        _warn_rate_overflow(self._over_draws(X, lambda eta: eta.max(axis=1)[:, None], 1)[:, 0], "predict_interval")
+        with np.errstate(over="ignore"):
+            return self._over_draws(X, lambda eta: poisson_mixture_quantiles(np.exp(eta), probs), 2)
 
     def score(self, X, y, sample_weight=None):
         """:math:`D^2`, the fraction of Poisson deviance explained (1 is perfect; it can be negative).

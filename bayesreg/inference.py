@@ -124,10 +124,6 @@ def _solve_beta(source, prior, sigma, n, fit_intercept, tol, max_iter, coef_init
     return np.array(res.coef), res.gap, res.n_iter, res.converged, pen
 
 
-def _rss(G, q, yy, coef) -> float:
-    return max(float(yy - 2.0 * coef @ q + coef @ G @ coef), 0.0)
-
-
 def map_estimate(
     X,
     y=None,
@@ -449,11 +445,13 @@ def _glm_map(X, y, prior, sigma, fam, trials, fit_intercept, standardize, featur
 def _map_estimate(data: ModelData, prior, noise: Noise, tol, max_iter, sigma_tol, max_alternations) -> MAPResult:
     from .penalties import L2
 
-    st = data.stats
-    n, p = data.n, data.p
+    n = data.n
     s = data.x_scale
     if data.X is not None and not data.standardize:
         source = (data.X, data.y)
+    elif data.X is not None and data.stats_deferred:
+        # p >= n: the solvers work on the (standardised) rows; no (p + 1)^2 Gram is formed
+        source = (data.X / s, data.y)
     else:
         source = (data.scaled_stats(), None)
     fi = data.fit_intercept
@@ -462,14 +460,13 @@ def _map_estimate(data: ModelData, prior, noise: Noise, tol, max_iter, sigma_tol
         coef, gap, n_iter, conv, pen = _solve_beta(source, prior, noise.value, n, fi, tol, max_iter, None)
         sig, n_alt = noise.value, 0
     else:
-        G, q, yy = data.scaled_stats().gram(fi)
         sig = math.sqrt(data.y_var) if data.y_var > 0 else 1.0
         coef = None
         n_iter, conv = 0, False
         for n_alt in range(1, max_alternations + 1):
             coef, gap, it, ok, pen = _solve_beta(source, prior, sig, n, fi, tol, max_iter, coef)
             n_iter += it
-            new = noise.modal_sigma(_rss(G, q, yy, coef), n, *prior.sigma_terms(coef / s))
+            new = noise.modal_sigma(data.rss(coef), n, *prior.sigma_terms(coef / s))
             _check_not_collapsed(new, data, noise, prior)
             done = abs(new - sig) <= sigma_tol * sig
             sig = new
@@ -480,11 +477,9 @@ def _map_estimate(data: ModelData, prior, noise: Noise, tol, max_iter, sigma_tol
         coef, gap, it, ok, pen = _solve_beta(source, prior, sig, n, fi, tol, max_iter, coef)
         n_iter += it
         conv = conv and ok
-    G, q, yy = data.scaled_stats().gram(fi)
-    objective = _rss(G, q, yy, coef) / (2.0 * n) + pen.value(coef)
+    objective = data.rss(coef) / (2.0 * n) + pen.value(coef)
     coef_orig = coef / s
-    x_mean = np.asarray(st.x_mean) if fi else np.zeros(p)
-    intercept = float(st.y_mean - x_mean @ coef_orig) if fi else 0.0
+    intercept = float(data.y_offset - data.x_offset @ coef_orig) if fi else 0.0
     return MAPResult(
         coef=np.array(coef_orig),
         intercept=intercept,

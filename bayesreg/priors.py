@@ -24,6 +24,7 @@ prior, or on ``sigma^2``).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import ClassVar, NamedTuple
 
@@ -96,6 +97,11 @@ def check_scales(value, name: str):
     coefficient (it is unpenalised, as the intercept is); at least one entry must be finite. The
     vector is stored as a tuple (priors stay immutable and hashable).
 
+    The vector is positional: entry ``j`` is the scale of column ``j`` of ``X``. A container keyed
+    by feature name (a dict, a pandas Series with a non-default index, an xarray DataArray with
+    coordinates) is refused with a TypeError saying how to order it, never applied with its labels
+    dropped.
+
     Parameters
     ----------
     value : float or sequence of float
@@ -106,6 +112,7 @@ def check_scales(value, name: str):
     -------
     float or tuple of float
     """
+    _refuse_labels(value, name)
     if np.ndim(value) == 0:
         return check_scale(value, name)
     try:
@@ -130,6 +137,44 @@ def check_scales(value, name: str):
     out = tuple(float(x) for x in v)
     # a valid tuple is kept as it is (scikit-learn's clone checks that parameters come back identical)
     return value if isinstance(value, tuple) and all(type(x) is float for x in value) and value == out else out
+
+
+def _labels_of(value):
+    """The labels of a labelled container (a mapping, a pandas Series, an xarray DataArray), else ``None``.
+
+    A pandas Series whose index is its positions ``0 .. k-1`` (``pd.Series([...])``) carries no names.
+    """
+    if isinstance(value, Mapping):
+        return list(value.keys())
+    coords = getattr(value, "coords", None)
+    if coords is not None and hasattr(value, "dims") and len(coords):
+        return [str(c) for c in coords]
+    index = getattr(value, "index", None)
+    if index is not None and not callable(index) and hasattr(value, "to_numpy"):
+        labels = list(index)
+        return None if labels == list(range(len(labels))) else labels
+    return None
+
+
+def _refuse_labels(value, name: str) -> None:
+    """Per-coefficient scales are positional: refuse a container keyed by feature name.
+
+    A prior is built before it meets the data, and it reaches many consumers (solvers, samplers,
+    PyMC models, empirical Bayes) that know columns by position only. Rather than drop the labels
+    (a Series ``{"d": inf, "c": .01, ...}`` applied in its own order would leave the wrong column
+    unpenalised), a labelled vector is refused with the one-line way to align it. A model spec's
+    ``[prior.scales]`` table is aligned by name (the spec knows the data's columns).
+    """
+    labels = _labels_of(value)
+    if labels is None:
+        return
+    shown = ", ".join(repr(x) for x in labels[:4]) + (", ..." if len(labels) > 4 else "")
+    raise TypeError(
+        f"{name} was given with labels ({type(value).__name__} keyed by {shown}), but per-coefficient scales are "
+        "matched to the columns of X by position, not by name. Give them in the column order of X, e.g. "
+        f"{name}=s.reindex(X.columns).to_numpy() for a pandas Series s, or {name}=[d[c] for c in X.columns] for a "
+        "dict d (reindex leaves NaN, refused, for a column the labels miss)"
+    )
 
 
 def _scales_array(scale) -> np.ndarray:

@@ -214,6 +214,17 @@ def _read_posterior(posterior, X, method: str):
             f"posterior has no variable 'beta' (the coefficients, dims chain, draw, feature); "
             f"its variables are {sorted(map(str, post.data_vars))}"
         )
+    family = str(post.attrs.get("family", "gaussian"))
+    if method in ("dss", "kappa") and family != "gaussian":
+        what = ("the variance explained by a linear predictor with Gaussian noise (the noise scale sigma)"
+                if method == "dss" else
+                "the shrinkage factor of the linear model, 1 / (1 + n s_j^2 tau^2 lam_j^2), whose unit noise "
+                "precision a GLM does not have")  # fmt: skip
+        raise ValueError(
+            f"method={method!r} is for the linear model (family 'gaussian'), but this posterior is of "
+            f"family {family!r}: it is built on {what}. For a GLM posterior use method='interval' (credible-"
+            "interval selection, which needs only the draws of beta)"
+        )
     dims = tuple(post["beta"].dims)
     if len(dims) != 3 or dims[:2] != ("chain", "draw"):
         raise ValueError(f"posterior's 'beta' must have dims (chain, draw, feature); got {dims}")
@@ -552,7 +563,10 @@ def sparse_summary(
         Its width must be the posterior's number of features.
     method : {"dss", "interval", "kappa"}, default="dss"
         Decoupled shrinkage and selection, credible-interval selection, or horseshoe
-        shrinkage-factor selection (see the module docstring for the formulas).
+        shrinkage-factor selection (see the module docstring for the formulas). ``"dss"`` and
+        ``"kappa"`` are defined for the linear model only; a GLM posterior (its
+        ``posterior.attrs["family"]`` is not ``"gaussian"``) takes ``"interval"``, and the others
+        are refused with a ValueError saying so.
     level : float in (0, 1), optional
         ``"dss"``: probability of the bands of the variance explained (default 0.9);
         ``"interval"``: of the central credible intervals (default 0.95); ``"kappa"``: of the bands

@@ -870,9 +870,23 @@ def load_spec(path) -> ModelSpec:
 
 
 def _load_csv(d: DataSpec, spec_path, trials_column: str | None = None):
-    from .datasets import Dataset
-    from .suffstats import read_csv_frame
+    import csv
 
+    from .datasets import Dataset
+    from .suffstats import check_gram_memory, read_csv_frame
+
+    try:
+        # the header's width by the csv module (pandas takes minutes over a 1e6-column header): a file
+        # whose statistics cannot fit in memory is refused before it is parsed
+        with open(d.csv, newline="", encoding="utf-8") as fh:
+            width = len(next(csv.reader(fh), []))
+    except (OSError, UnicodeDecodeError, csv.Error):
+        width = 0  # read_csv_frame below says what is wrong with the file
+    try:
+        if width > 1:
+            check_gram_memory(len(d.features) if d.features is not None else width - 1, f"{d.csv.name}")
+    except MemoryError as exc:
+        raise SpecError(spec_path, "[data] csv", str(exc)) from None
     try:
         df = read_csv_frame(d.csv)  # the package's CSV rules: a duplicated header name is refused
     except Exception as exc:  # parse errors, empty files, permissions, a duplicated header name

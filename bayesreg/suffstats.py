@@ -70,6 +70,79 @@ def _two_sum(a, b):
     return s, err
 
 
+# Forming the statistics of k columns holds the (k + 1) x (k + 1) product, its centred copy and
+# the rank-one correction at once (_centred_moments), and a merge adds one more: four k^2 arrays.
+_GRAM_COPIES = 4
+
+
+def memory_available() -> int | None:
+    """Bytes of memory this process can still allocate, as far as the system says; ``None`` if unknown.
+
+    The smaller of Linux's ``MemAvailable`` (``/proc/meminfo``) and the room left under a cgroup
+    (v2 or v1) memory limit; ``None`` where none can be read (then nothing is refused in advance).
+    """
+    found = []
+    try:
+        with open("/proc/meminfo") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    found.append(int(line.split()[1]) * 1024)
+                    break
+    except (OSError, ValueError, IndexError):
+        pass
+    for limit_file, used_file in (("memory.max", "memory.current"),  # cgroup v2
+                                  ("memory/memory.limit_in_bytes", "memory/memory.usage_in_bytes")):  # v1
+        try:
+            limit = Path("/sys/fs/cgroup", limit_file).read_text().strip()
+            if limit != "max":
+                used = int(Path("/sys/fs/cgroup", used_file).read_text().strip())
+                found.append(max(int(limit) - used, 0))
+        except (OSError, ValueError):
+            pass
+    return min(found) if found else None
+
+
+def _gib(nbytes: float) -> str:
+    return f"{nbytes / 2**30:.3g} GiB" if nbytes >= 2**27 else f"{nbytes / 2**20:.3g} MiB"
+
+
+def check_gram_memory(p: int, where: str, n: int | None = None) -> None:
+    """Refuse, before allocating it, a Gram ``X^T X`` (with ``y``: ``(p + 1)^2`` floats) that does not fit in memory.
+
+    The statistics of ``p`` features are a ``(p + 1) x (p + 1)`` float64 matrix (``8 (p + 1)^2``
+    bytes; forming and merging it holds about four of them). When that exceeds the memory the
+    system reports as available (:func:`memory_available`), a MemoryError says so, naming the
+    shape, the bytes it needs and what to do, instead of NumPy's allocation error after the data
+    are read.
+
+    Parameters
+    ----------
+    p : int
+        Number of feature columns.
+    where : str
+        What is being computed, for the message.
+    n : int, optional
+        Number of rows, when known (the message then points to the row routes for ``p >= n``).
+    """
+    k = int(p) + 1
+    need = _GRAM_COPIES * 8.0 * k * k
+    have = memory_available()
+    if have is None or need <= have:
+        return
+    rows = (
+        f"With p >= n (here n = {n}), map_estimate and bayesreg.lasso / elastic_net / ridge solve on the rows "
+        "without it: pass X and y (not SufficientStats) with a common or finite per-coefficient prior scale. "
+        if n is not None and p >= n
+        else ""
+    )
+    raise MemoryError(
+        f"{where}: the sufficient statistics of {p} features are a {k} x {k} float64 matrix (X^T X with y), "
+        f"which needs about {_gib(need)} to form ({_gib(8.0 * k * k)} each, {_GRAM_COPIES} held at once) but only "
+        f"{_gib(have)} of memory is available. {rows}Otherwise select fewer features (features= for the readers), "
+        "or use a machine with more memory"
+    )
+
+
 def _default_chunk_rows(n_columns: int) -> int:
     return max(1024, _CHUNK_BYTES // (8 * max(int(n_columns), 1)))
 
@@ -305,6 +378,9 @@ def _check_gram(n, x_mean, y_mean, xtx, xty, yty, *, factorize: bool = True) -> 
 # --------------------------------------------------------------------------- the per-chunk kernel
 
 
+_TINY = float(np.finfo(np.float64).tiny)
+
+
 def _shifted_gram(blocks: Sequence[np.ndarray], m: int, shift: np.ndarray, rows: int) -> np.ndarray:
     """``[Z, 1]^T [Z, 1]`` with ``Z`` the stacked ``blocks`` minus ``shift``, ``rows`` rows at a time.
 
@@ -347,6 +423,7 @@ def _centred_moments(
     column, which the caller checks.
     """
     k = sum(b.shape[1] for b in blocks)
+    check_gram_memory(k - 1, "the statistics of the data")
     # cache-sized blocks, but at least k rows when that fits in a chunk's budget: each block
     # updates the whole k x k product, which would otherwise dominate for wide data
     rows = max(256, _SUB_BYTES // (8 * (k + 1)), min(k, _CHUNK_BYTES // (8 * (k + 1))))
@@ -397,6 +474,36 @@ def _nonfinite_message(chunk: _Chunk, name: str, column: np.ndarray) -> str:
     return f"{chunk.where}: column {name} contains {count} {' and '.join(kinds)} value(s) (first at {row})"
 
 
+def _refuse_underflow(G: np.ndarray, column_names, columns_of, chunk: _Chunk) -> list[int]:
+    """Refuse a column whose squares underflow float64, saying so (not "no data set has these statistics").
+
+    A column whose deviations from its mean are below about 1e-154 has squares below float64's
+    smallest normal number (2.2e-308): its centred sum of squares is 0 or subnormal (digits lost)
+    while its cross-products with other columns need not be, and the checks of the statistics then
+    refuse them as impossible. Called when they do: only columns with such a diagonal are looked at
+    (one pass over that column). Returns the exactly constant ones among them (their centred
+    statistics are exactly 0; the rounding of a tiny mean may have left subnormal entries).
+    """
+    diag = np.diag(G)
+    suspect = np.flatnonzero(diag < _TINY)
+    constant = []
+    for j in suspect:
+        col = np.asarray(columns_of(int(j)), dtype=np.float64)
+        spread = float(np.max(col) - np.min(col))
+        if spread == 0.0:
+            constant.append(int(j))
+            continue
+        size = float(np.max(np.abs(col - np.median(col))))
+        raise ValueError(
+            f"{chunk.where}: column {column_names[j]} differs from its median by at most {size:.3g}; the squares of "
+            f"such values (about 1e{2 * np.log10(size):.0f}) are below float64's range for squares (smallest normal "
+            f"number {_TINY:.3g}), so its sum of squares underflows and the column cannot be used as it is. Multiply "
+            "the column by a power of ten that brings its values nearer 1 (its coefficient, and the prior scale of "
+            "that coefficient, then change by the inverse factor)"
+        )
+    return constant
+
+
 def _stats_of_block(
     blocks: Sequence[np.ndarray],
     column_names: Sequence[str],
@@ -431,9 +538,24 @@ def _stats_of_block(
     else:
         xtx, xty = G[np.ix_(f, f)], G[f, target]
     # the Gram of actual rows is positive semi-definite by construction: no O(p^3) test
-    return SufficientStats._trusted(
-        m, mean[f], float(mean[target]), xtx, xty, float(G[target, target]), names, mean_lo[f], mean_lo[target]
-    )
+    try:
+        return SufficientStats._trusted(
+            m, mean[f], float(mean[target]), xtx, xty, float(G[target, target]), names, mean_lo[f], mean_lo[target]
+        )
+    except InvalidStatisticsError:
+        # actual rows always have valid statistics: a refusal here is squares underflowing. A column
+        # that varies is refused with that said; one that is exactly constant has centred statistics
+        # exactly 0, whatever the rounding of its (tiny) mean left in G
+        constant = _refuse_underflow(G, column_names, columns_of, chunk)
+        if not constant:
+            raise
+        G = G.copy()
+        G[constant, :] = 0.0
+        G[:, constant] = 0.0
+        xtx, xty = G[np.ix_(f, f)], G[f, target]
+        return SufficientStats._trusted(
+            m, mean[f], float(mean[target]), xtx, xty, float(G[target, target]), names, mean_lo[f], mean_lo[target]
+        )
 
 
 def _display_names(names: tuple[str, ...] | None, p: int, target_name: str = "y") -> list[str]:
@@ -585,7 +707,28 @@ class SufficientStats:
         self._set_fields(x_lo, y_lo, full=False)
         return self
 
-    def _set_fields(self, x_lo, y_lo, *, full: bool) -> None:
+    @classmethod
+    def _derived(cls, n, x_mean, y_mean, xtx, xty, yty, feature_names, x_lo, y_lo) -> SufficientStats:
+        """Statistics computed from valid ones by the library (private): no data-consistency checks.
+
+        For :func:`bayesreg.design.reweight` (a Schur complement, a diagonal rescaling) and
+        ``ModelData.scaled_stats``: their inputs were validated, and the checks written for user
+        input (a zero row where the diagonal is zero, correlations within ``1 + k delta``) would
+        refuse the rounding of the derivation itself (a column that the profiled ones span has a
+        residual diagonal of exactly 0 but off-diagonal entries of 1e-17), or squares that
+        underflow after a rescaling, with the false message that no data set has them. Shapes
+        and finite numbers are still checked (an overflow is named, not passed on).
+        """
+        self = object.__new__(cls)
+        for name, value in zip(
+            ("n", "x_mean", "y_mean", "xtx", "xty", "yty", "feature_names"),
+            (n, x_mean, y_mean, xtx, xty, yty, feature_names),
+        ):
+            object.__setattr__(self, name, value)
+        self._set_fields(x_lo, y_lo, full=False, derived=True)
+        return self
+
+    def _set_fields(self, x_lo, y_lo, *, full: bool, derived: bool = False) -> None:
         n = self.n
         if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 1:
             raise InvalidStatisticsError("n", f"n must be a positive integer (the number of rows); got {n!r}")
@@ -610,10 +753,13 @@ class SufficientStats:
             raise InvalidStatisticsError("x_mean_lo", f"x_mean_lo must have shape ({p},); got {x_lo.shape}")
         for name, lo, hi in (("x_mean_lo", x_lo, x_mean), ("y_mean_lo", y_lo, y_mean)):
             # the low part of a mean is the rounding error of its high part: at most half an ulp
-            if not np.all(np.isfinite(lo)) or np.any(np.abs(lo) > np.spacing(np.abs(hi))):
+            # (a rescaled pair may round to just over it: derived statistics check finiteness only)
+            if not np.all(np.isfinite(lo)) or (not derived and np.any(np.abs(lo) > np.spacing(np.abs(hi)))):
                 raise InvalidStatisticsError(name, f"{name} must be finite and below one ulp of the mean")
         names = _names_tuple(self.feature_names, p)
-        xtx = _readonly(_check_gram(n, x_mean, y_mean, xtx, xty, yty, factorize=full))
+        if not derived:
+            xtx = _check_gram(n, x_mean, y_mean, xtx, xty, yty, factorize=full)
+        xtx = _readonly(xtx)
         object.__setattr__(self, "n", n)
         object.__setattr__(self, "x_mean", x_mean)
         object.__setattr__(self, "xtx", xtx)
@@ -892,11 +1038,25 @@ class SufficientStats:
         names = None
         for path_i in paths:
             name = os.fspath(path_i)
-            header = _raw_csv_header(path_i, name, read_csv_kwargs)
             records = _CsvRecords.open(name, read_csv_kwargs)
+            if records is not None and records.width > 1:
+                # the header's width, read by the csv module (pandas takes minutes over a 1e6-column
+                # header): statistics that cannot fit are refused before anything else is parsed
+                try:
+                    check_gram_memory(records.width - 1 if features is None else len(features), f"file {name!r}")
+                except MemoryError:
+                    records.close()
+                    raise
+            try:
+                header = _raw_csv_header(path_i, name, read_csv_kwargs)
+            except BaseException:
+                if records is not None:
+                    records.close()
+                raise
             try:
                 _check_header(name, header, records)
                 feats = _select_columns(header, target, features, f"file {name!r}")
+                check_gram_memory(len(feats), f"file {name!r}")  # from the header, before any row is read
                 if names is None:
                     names = tuple(feats)
                 elif tuple(feats) != names:
@@ -984,6 +1144,7 @@ class SufficientStats:
                 schema = pf.schema_arrow
                 _check_unique_names(name, list(schema.names), "Parquet")
                 feats = _select_columns(list(schema.names), target, features, f"file {name!r}")
+                check_gram_memory(len(feats), f"file {name!r}")  # from the schema, before any row is read
                 for col in [*feats, target]:
                     typ = schema.field(col).type
                     if not (pa.types.is_integer(typ) or pa.types.is_floating(typ) or pa.types.is_boolean(typ)):
@@ -1515,6 +1676,7 @@ def _dask_frame_parts(df, target, features, feature_names) -> list:
     if list(df.columns) != columns:
         df = df.rename(columns=str)
     feats = _select_columns(columns, target, features, "the dask DataFrame")
+    check_gram_memory(len(feats), "the dask DataFrame")
     for col in [*feats, target]:
         dtype = df.dtypes[col]
         if not _pandas_numeric(dtype):
