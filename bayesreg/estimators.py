@@ -140,8 +140,9 @@ class BayesianRegression(RegressorMixin, BaseEstimator):
 
     Parameters
     ----------
-    prior : Laplace, ParkCasella, Gaussian, ElasticNetPrior or Horseshoe, default=None
-        Prior on the coefficients. ``None`` (the default) means a Laplace prior set from the data
+    prior : Laplace, ParkCasella, Gaussian, ElasticNetPrior, Flat, Horseshoe, RegularizedHorseshoe or R2D2, default=None
+        Prior on the coefficients (Horseshoe, RegularizedHorseshoe and R2D2 have no MAP: use them
+        with ``inference="posterior"``). ``None`` (the default) means a Laplace prior set from the data
         in ``fit`` and stored as ``prior_``: ``Laplace(b_j)``, ``b_j = tau / (sqrt(2) s_j)`` with
         ``s_j`` the sd of column ``j`` (the same prior on every column in units of its sd, so
         rescaling a column does not change the fit) and ``tau`` chosen by empirical Bayes, the
@@ -151,8 +152,7 @@ class BayesianRegression(RegressorMixin, BaseEstimator):
         scale on the diabetes data but takes seconds and is random.) When the evidence grows as
         ``tau -> 0`` (no linear signal) the coefficients are 0 and an ``EmptyMAPWarning`` says so.
         A fixed scale such as ``Laplace(1.0)`` is in the units of the coefficients (target units
-        per feature unit): on the diabetes data it leaves every coefficient 0. (The
-        horseshoe has no MAP: use it with ``inference="posterior"``.)
+        per feature unit): on the diabetes data it leaves every coefficient 0.
     sigma : float, "estimate", "jeffreys", "default", InverseGammaPrior or None, default="estimate"
         Noise sd, the vocabulary of :mod:`bayesreg.noise`. ``"estimate"`` (the default) fixes it at
         a plug-in value from the training data (least-squares residual sd, or a cross-validated

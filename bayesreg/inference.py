@@ -168,7 +168,8 @@ def map_estimate(
     y : array_like of shape (n,), optional
     prior : Laplace, ParkCasella, Gaussian, ElasticNetPrior or Flat
         Fixed prior scale (a hyperprior has no closed-form joint mode here: use
-        :func:`find_map` or :func:`sample_posterior`).
+        :func:`find_map` or :func:`sample_posterior`). Horseshoe, RegularizedHorseshoe and R2D2
+        have no penalty twin and no finite mode: a TypeError that names what to use instead.
     sigma : float, "estimate", "default", "jeffreys", "flat", None, InverseGammaPrior or SigmaPrior
         Fixed noise scale (a number, or ``"estimate"``: a plug-in value), or its prior (the joint
         mode is then returned); the vocabulary of :mod:`bayesreg.noise`.
@@ -774,7 +775,11 @@ def sample_posterior(
         Design matrix (DataFrame columns become ``feature`` coordinates), or its sufficient
         statistics with ``y`` omitted (then the groups that need rows are left out).
     y : array_like of shape (n,), optional
-    prior : Laplace, ParkCasella, Gaussian, Flat, ElasticNetPrior or Horseshoe
+    prior : Laplace, ParkCasella, Gaussian, Flat, ElasticNetPrior, Horseshoe, RegularizedHorseshoe or R2D2
+        Prior on the coefficients. ``sampler="auto"`` takes the exact posterior where it exists
+        (Gaussian or Flat, sigma fixed), the Gibbs samplers where one exists (every prior here but
+        R2D2; the Polya-Gamma sampler for logistic and binomial models with Gaussian, Laplace and
+        Horseshoe priors), NUTS otherwise (R2D2 always).
     sigma : float, "estimate", "default", "jeffreys", "flat", None, InverseGammaPrior or SigmaPrior, default="default"
         As in :func:`bayesreg.build_model` (the vocabulary of :mod:`bayesreg.noise`).
     sampler : {"auto", "exact", "gibbs", "nuts", "nutpie"} or bayesreg.sampling.Sampler, default="auto"

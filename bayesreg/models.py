@@ -189,7 +189,7 @@ def build_model(
         statistics with ``y`` omitted (then only ``likelihood="suffstats"`` is possible).
     y : array_like of shape (n,), optional
         Target.
-    prior : Laplace, ParkCasella, Gaussian, Flat, ElasticNetPrior or Horseshoe
+    prior : Laplace, ParkCasella, Gaussian, Flat, ElasticNetPrior, Horseshoe, RegularizedHorseshoe or R2D2
         Prior on the coefficients (see the module docstring for each model; ``Flat()``: ``pm.Flat``).
     sigma : float, "estimate", "default", "jeffreys", "flat", None, InverseGammaPrior or SigmaPrior, default="default"
         Noise standard deviation: fixed (a positive number, or ``"estimate"``: a plug-in value from
