@@ -58,6 +58,7 @@ _LAZY = {
     "find_map": "bayesreg.inference",
     "map_estimate": "bayesreg.inference",
     "sample_posterior": "bayesreg.inference",
+    "add_log_likelihood": "bayesreg._posterior",
     "exact_posterior": "bayesreg.conjugate",
     "log_marginal_likelihood": "bayesreg.conjugate",
     "check_equivalence": "bayesreg.equivalence",
@@ -67,6 +68,7 @@ _LAZY = {
     "BayesianLogisticRegression": "bayesreg.estimators",
     "BayesianPoissonRegressor": "bayesreg.estimators",
     # warnings
+    "BayesregWarning": "bayesreg.exceptions",
     "ConvergenceWarning": "bayesreg.exceptions",
     "SamplingWarning": "bayesreg.exceptions",
 }

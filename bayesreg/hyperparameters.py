@@ -56,6 +56,7 @@ import numpy as np
 from scipy import optimize
 
 from ._validation import check_choice, check_positive, check_scalar
+from ._warnings import warn
 from .conjugate import _Evidence, _flat_log_offset, _gram, _working
 from .design import reweight
 from .exceptions import ConvergenceWarning, SamplingWarning
@@ -413,21 +414,19 @@ def _gaussian_evidence(g, sigma, start) -> PriorScaleResult:
         lt = lg + ls
         s2 = float(np.exp(ls))
         if i == grid.size - 1:
-            warnings.warn(
+            warn(
                 "the marginal likelihood increases as sigma -> 0: the design fits y (almost) exactly "
                 f"(n = {g.n}, p = {g.p}), so sigma is not identified; fix sigma instead",
                 ConvergenceWarning,
-                stacklevel=3,
             )
             conv = False
         tau_to_zero = i == 0
     tau = float(np.exp(0.5 * lt))
     if tau_to_zero:
-        warnings.warn(
+        warn(
             "the marginal likelihood increases as tau -> 0: the data show no linear signal, and "
             f"the returned tau = {tau:.3g} is the edge of the search range",
             ConvergenceWarning,
-            stacklevel=3,
         )
         conv = False
     s = float(np.sqrt(s2))
@@ -565,12 +564,11 @@ def _mcem(sample, g, sigma, sigma_fixed, lam, update, draws, max_iter, tol, n_av
         sig = float(sigma) if sigma_fixed else float(np.mean(sigmas))
     else:
         last = rows[-1]
-        warnings.warn(
+        warn(
             f"MCEM did not settle within max_iter={max_iter} iterations (last relative step "
             f"{abs(last['lam_next'] - last['lam']) / last['lam']:.2g}); increase max_iter or draws, "
             "or use update='newton'",
             ConvergenceWarning,
-            stacklevel=3,
         )
         lam_hat, mc_se = lam, None
         sig = float(sigma) if sigma_fixed else float(s.mean())

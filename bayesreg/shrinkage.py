@@ -41,6 +41,7 @@ import numpy as np
 
 from ._posterior import hdi_from_draws
 from ._validation import check_choice, check_positive, check_scalar, check_vector
+from ._warnings import warn
 from .conjugate import _gram, _mapped_posterior, _posterior_from_gram, _z
 from .design import reweight
 from .exceptions import SamplingWarning
@@ -321,11 +322,10 @@ def _warn_troubled(troubled, k, what):
     if troubled:
         at = sorted({b for b, _ in troubled})
         shown = ", ".join(f"{b:.4g}" for b in at[:5]) + (", ..." if len(at) > 5 else "")
-        warnings.warn(
+        warn(
             f"sampling diagnostics flagged {len(at)} of {k} prior scales ({what} = {shown}); the first: "
             f"{troubled[0][1]} The mcse_mean column gives the Monte Carlo error of each mean.",
             SamplingWarning,
-            stacklevel=4,
         )
 
 

@@ -36,11 +36,10 @@ references are in :mod:`bayesreg.solvers._kernels`; what each technique earns is
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 
 from .._validation import check_choice, check_scalar, check_vector
+from .._warnings import warn
 from ..exceptions import ConvergenceWarning
 from ..penalties import L1, ElasticNet, Penalty
 from . import _gapmath, _route, _small
@@ -290,12 +289,11 @@ def _certify(problem: Problem, w: np.ndarray, l1: float, l2: float, gap: float, 
 
 def _warn_not_converged(gap, tol, problem, n_iter, where=""):
     target = tol * problem.y_norm2() / problem.n
-    warnings.warn(
+    warn(
         f"coordinate descent did not converge{where} after {n_iter} sweeps: duality gap "
         f"{gap:.3g} > tol * ||y||^2 / n = {target:.3g}. Increase max_iter, loosen tol, or "
         "scale the columns of X.",
         ConvergenceWarning,
-        stacklevel=3,
     )
 
 
