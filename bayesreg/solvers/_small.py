@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._gapmath import LeastSquaresDual, certified_gap
+from ._gapmath import LeastSquaresDual, certified_gap, rounding_bound
 
 
 def _objective(G, q, yy, w, Gw, l1, l2):
@@ -51,7 +51,9 @@ def enet_gram_numpy(G, q, yy, w, xtr, l1, l2, tol_abs, max_iter):
     Arguments and returns as :func:`bayesreg.solvers._kernels.enet_gram` (sum scale):
     ``(gap, n_sweeps, converged)``; ``xtr`` receives ``X^T r = q - G w`` at the returned ``w``.
     The gap is :func:`._gapmath.certified_gap`: never below its rounding floor, and valid for least
-    squares and vanishing penalties too.
+    squares and vanishing penalties too. ``converged`` is ``gap <= max(tol_abs, bound)`` with
+    ``bound`` the :func:`._gapmath.rounding_bound` at ``w``: a gap at rounding level stops the
+    sweeps (none could lower it) and counts as converged.
     """
     p = w.shape[0]
     diag = np.diag(G).tolist()
@@ -62,7 +64,8 @@ def enet_gram_numpy(G, q, yy, w, xtr, l1, l2, tol_abs, max_iter):
         # (G w afresh: the sweeps' running updates drift by rounding, and q - G w cancels)
         Gw = G @ w
         gap = certified_gap(G, q, yy, w, Gw, l1, l2, tol_abs, ls)
-        if gap <= tol_abs:
+        if gap <= tol_abs or gap <= rounding_bound(G, q, yy, w, Gw, l1, l2):
+            # (the second: the gap is at what float64 can certify here; more sweeps cannot lower it)
             converged = True
             break
         if n_iter >= max_iter:
@@ -86,7 +89,7 @@ def enet_gram_numpy(G, q, yy, w, xtr, l1, l2, tol_abs, max_iter):
             # cannot fall (it is at what rounding of q - G w lets the Gram form certify)
             Gw = G @ w
             gap = certified_gap(G, q, yy, w, Gw, l1, l2, tol_abs, ls)
-            converged = gap <= tol_abs
+            converged = gap <= max(tol_abs, rounding_bound(G, q, yy, w, Gw, l1, l2))
             break
     xtr[:] = q - Gw
     return gap, n_iter, converged

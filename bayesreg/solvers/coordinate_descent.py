@@ -191,7 +191,7 @@ def _run(
         # alpha >= alpha_max: zero is optimal, exactly (no rounding from the sweeps)
         if xtr is not None:
             xtr[:] = problem.xty()
-        return 0.0, 0, True
+        return 0.0, 0, True, 0.0
     if xtr is None:
         xtr = np.empty(problem.p)
         xtr_valid = False
@@ -200,7 +200,7 @@ def _run(
         # only speed up large problems)
         problem.ensure_gram()
         gap, n_iter, conv = _small.enet_gram_numpy(problem.G, problem.q, problem.yy, w, xtr, l1, l2, tol_abs, max_iter)
-        return gap / n, int(n_iter), bool(conv)
+        return gap / n, int(n_iter), bool(conv), _bound(problem, w, l1, l2) / n
     from . import _kernels, covariance
 
     opts = (_on(working_set), _on(screening), _on(extrapolation), _P0, float(l1_prev), bool(strong))
@@ -247,11 +247,23 @@ def _run(
             _small._polish(problem.G, problem.q, problem.yy, w, Gw, l1, l2)
             gap = _certify(problem, w, l1, l2, gap, tol_abs, Gw)
             xtr[:] = problem.q - Gw
-        if gap <= tol_abs or conv or remaining <= 0:
+        bound = _bound(problem, w, l1, l2) if gap > tol_abs else 0.0
+        if gap <= max(tol_abs, bound) or conv or remaining <= 0:
             # (conv with gap > tol_abs: the kernel's own gap is met but not the certificate, and
-            # more sweeps would not change the kernel's mind)
-            return gap / n, n_done, bool(gap <= tol_abs)
+            # more sweeps would not change the kernel's mind; gap <= bound: at rounding level)
+            return gap / n, n_done, bool(gap <= max(tol_abs, bound)), bound / n
         chunk = remaining
+
+
+def _bound(problem: Problem, w: np.ndarray, l1: float, l2: float) -> float:
+    """:func:`._gapmath.rounding_bound` at ``w`` (sum scale) where the Gram form is at hand, else 0.
+
+    (Without the Gram the kernels' gap is only raised to its floor, :func:`_certify`; the bound
+    is then that floor, already in the gap, and nothing more is claimed.)
+    """
+    if problem.G is None:
+        return 0.0
+    return _gapmath.rounding_bound(problem.G, problem.q, problem.yy, w, problem.G @ w, l1, l2)
 
 
 def _certify(problem: Problem, w: np.ndarray, l1: float, l2: float, gap: float, tol_abs: float, Gw=None) -> float:
@@ -291,8 +303,8 @@ def _warn_not_converged(gap, tol, problem, n_iter, where=""):
     target = tol * problem.y_norm2() / problem.n
     warn(
         f"coordinate descent did not converge{where} after {n_iter} sweeps: duality gap "
-        f"{gap:.3g} > tol * ||y||^2 / n = {target:.3g}. Increase max_iter, loosen tol, or "
-        "scale the columns of X.",
+        f"{gap:.3g} > tol * ||y||^2 / n = {target:.3g} (and above the gap rounding allows to certify). "
+        "Increase max_iter, or scale the columns of X.",
         ConvergenceWarning,
     )
 
@@ -367,7 +379,7 @@ def solve(
                                extrapolation=extrapolation)  # fmt: skip
     problem = make_problem(X, y, fit_intercept, _form(mode))
     w = _check_init(coef_init, problem.p)
-    gap, n_iter, conv = _run(
+    gap, n_iter, conv, bound = _run(
         problem, penalty, w, tol, max_iter, _resolve_mode(problem, mode), working_set, screening, extrapolation
     )
     if not conv:
@@ -380,6 +392,8 @@ def solve(
         converged=conv,
         penalty=penalty,
         tol=tol,
+        target=tol * problem.y_norm2() / problem.n,
+        rounding_bound=bound,
     )
 
 
@@ -414,12 +428,14 @@ def _solve_weighted(X, y, penalty, *, fit_intercept, coef_init, **options) -> So
     if inner.alpha_l1 > 0.0 or isinstance(inner, L1):  # (ridge, weighted L2, has its closed form)
         res = solve(*source, inner, fit_intercept=work.fit_intercept, coef_init=coef_init, **options)
         gamma, b0, gap, n_iter, conv, tol = res.coef, res.intercept, res.gap, res.n_iter, res.converged, res.tol
+        target, bound = res.target, res.rounding_bound
     else:
         r = ridge(*source, inner.alpha, fit_intercept=work.fit_intercept)
         gamma, b0, gap, n_iter, conv, tol = r.coef, r.intercept, 0.0, 0, True, options["tol"]
+        target, bound = float("nan"), 0.0
     coef, intercept = rw.coef(gamma, b0 if work.fit_intercept else None)
     return SolverResult(coef=coef, intercept=intercept, gap=gap, n_iter=n_iter, converged=conv, penalty=penalty,
-                        tol=tol)  # fmt: skip
+                        tol=tol, target=target, rounding_bound=bound)  # fmt: skip
 
 
 def lasso(X, y=None, alpha: float = 1.0, **kwargs) -> SolverResult:
@@ -511,7 +527,7 @@ def _path_covariance(problem, grid, l1_ratio, tol, max_iter, warm_start, switche
         if not warm_start:
             w[:] = 0.0
         mode = "covariance" if problem.X_raw is not None else "gram"  # (gram after a handover)
-        gaps[i], n_iters[i], conv[i] = _run(problem, ElasticNet(a, l1_ratio), w, tol, max_iter, mode, *switches)
+        gaps[i], n_iters[i], conv[i], _ = _run(problem, ElasticNet(a, l1_ratio), w, tol, max_iter, mode, *switches)
         coefs[i] = w
     return coefs, gaps * problem.n, n_iters, conv
 
@@ -614,7 +630,7 @@ def enet_path(
             if l1s[i] > 0.0 and not coefs[i].any() and l1s[i] >= xty_max:
                 continue  # (the zero solution above alpha_max: exact)
             gaps[i] = _certify(problem, coefs[i], l1s[i], l2s[i], gaps[i], tol_abs)
-            conv[i] = gaps[i] <= tol_abs
+            conv[i] = gaps[i] <= max(tol_abs, _bound(problem, coefs[i], l1s[i], l2s[i]))
     gaps = gaps / n
     intercepts = problem.y_mean - coefs @ problem.x_mean
     if not conv.all():
