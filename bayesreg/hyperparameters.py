@@ -212,7 +212,7 @@ def choose_prior_scale(
     n_average: int = 10,
     chains: int = 2,
     random_seed=None,
-    progressbar: bool = False,
+    progressbar: bool = True,
     hdi_prob: float = 0.94,
 ) -> PriorScaleResult:
     r"""Choose the prior scale by empirical Bayes (or a hyperprior) from the data.
@@ -267,7 +267,9 @@ def choose_prior_scale(
         Chains for ``method="hyperprior"``.
     random_seed : int or numpy SeedSequence, optional
         Seed of the Gibbs runs.
-    progressbar : bool, default=False
+    progressbar : bool, default=True
+        Show progress once a step has lasted a second: MCEM, one line with the round and the
+        current ``lam``; the hyperprior, the Gibbs sampler's bar.
     hdi_prob : float, default=0.94
         Probability of the HDI of ``lam`` reported with ``method="hyperprior"``.
 
@@ -335,13 +337,14 @@ def choose_prior_scale(
     ss = random_seed if isinstance(random_seed, np.random.SeedSequence) else np.random.SeedSequence(random_seed)
     gibbs = GibbsSampler(tune=tune)
 
-    def sample(prior, n_chains, seed):
+    def sample(prior, n_chains, seed, bar=progressbar):
         # the one run contract of the sampler objects, on the design prepared above
-        return gibbs.run(g, prior, noise, draws=draws, chains=n_chains, random_seed=seed, progressbar=progressbar,
+        return gibbs.run(g, prior, noise, draws=draws, chains=n_chains, random_seed=seed, progressbar=bar,
                          log_likelihood=False)  # fmt: skip
 
     if method == "mcem":
-        res = _mcem(sample, g, sigma, sigma_fixed, lam_init, update, draws, max_iter, tol, n_average, ss)
+        res = _mcem(sample, g, sigma, sigma_fixed, lam_init, update, draws, max_iter, tol, n_average, ss,
+                    progressbar=progressbar)  # fmt: skip
         if factors is None:
             return res
         # Laplace(b c_j) at b = sigma / lam (sigma's posterior mean when sampled: the Park-Casella form,
@@ -487,9 +490,20 @@ def _abs_over_sigma(idata, sigma_fixed: float | None):
     return np.abs(beta) / s[:, None], s
 
 
-def _mcem(sample, g, sigma, sigma_fixed, lam, update, draws, max_iter, tol, n_average, ss):
+def _mcem(sample, g, sigma, sigma_fixed, lam, update, draws, max_iter, tol, n_average, ss, progressbar=True):
     import pandas as pd
 
+    from ._progress import Progress
+
+    # one line for the whole EM (rounds, current lambda), not a sampler's bar per round
+    bar = Progress("MCEM", max_iter + n_average, progressbar, unit="rounds")
+    try:
+        return _mcem_rounds(sample, g, sigma, sigma_fixed, lam, update, draws, max_iter, tol, n_average, ss, bar, pd)
+    finally:
+        bar.close()
+
+
+def _mcem_rounds(sample, g, sigma, sigma_fixed, lam, update, draws, max_iter, tol, n_average, ss, bar, pd):
     p = g.p
     rows = []
     converged = False
@@ -503,7 +517,7 @@ def _mcem(sample, g, sigma, sigma_fixed, lam, update, draws, max_iter, tol, n_av
         # per-run sampling diagnostics of these inner runs are recorded, not raised
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            idata = sample(ParkCasella(lam), 1, ss.spawn(1)[0])
+            idata = sample(ParkCasella(lam), 1, ss.spawn(1)[0], False)
         flagged = 0
         for w in caught:
             if issubclass(w.category, SamplingWarning):
@@ -538,6 +552,8 @@ def _mcem(sample, g, sigma, sigma_fixed, lam, update, draws, max_iter, tol, n_av
              "lam_next": new, "mc_se_next": se_new, "rate": rate, "draws": draws, "sampling_warnings": flagged}
         )  # fmt: skip
         k += 1
+        stage = f"averaging {len(averaged) + 1}/{n_average}" if converged else f"round {k}"
+        bar.update(k, f"MCEM {stage}: lam = {new:.4g} (Laplace scale b = sigma/lam)")
         if converged:
             # lam_next - lam* = rate (lam - lam*) + noise, so (lam_next - rate lam) / (1 - rate)
             # estimates lam* without the lag of iterates still drifting towards it

@@ -89,15 +89,20 @@ def rounding_bound(G, q, yy, w, Gw, l1, l2):
     The bound returned is twice that sum (so that iterates approaching the optimum reach it at a
     finite sweep, not only in the limit). On an uncentred-scale design (columns ~1e5, ``|q|``
     ~1e10) this is far above ``1e-14 ||y||^2``: a solver asked for less stops here and reports the
-    gap as at rounding level, not as "did not converge". Without an L1 part: the floor alone.
+    gap as at rounding level, not as "did not converge". Where ``l1 <= 20 e`` (no L1 part, or one
+    at the rounding level of ``grad``, where the anchored dual point of :func:`certified_gap`
+    certifies instead and ``1 - c`` is not small): the floor alone.
     """
     w_l1 = float(np.abs(w).sum())
     w_norm2 = float(w @ w)
     t, err = size_gram(G, q, w, l2)
     floor = rounding_floor(yy, t, l1, w_l1, l2, w_norm2)
-    if l1 <= 0.0 or not err.size:
+    e = float(err.max()) if err.size else 0.0
+    if not 20.0 * e < l1:
+        # a penalty within a factor 20 of the rounding of grad (or none): the dual point anchored at
+        # the least-squares residual certifies there (certified_gap), and this expansion about c = 1
+        # says nothing; the floor alone
         return floor
-    e = float(err.max())
     r_norm2 = max(yy - 2.0 * float(w @ q) + float(w @ Gw), 0.0)
     return floor + 2.0 * (2.0 * e * w_l1 + 2.0 * (e / l1) ** 2 * (r_norm2 + l2 * w_norm2))
 

@@ -17,6 +17,9 @@ import numpy as np
 
 from ._gapmath import LeastSquaresDual, certified_gap, rounding_bound
 
+#: a gap at the rounding bound stops the sweeps once a sweep (or a chunk of them) lowers it by less than this factor
+STALL = 0.5
+
 
 def _objective(G, q, yy, w, Gw, l1, l2):
     return 0.5 * yy - float(q @ w) + 0.5 * float(w @ Gw) + l1 * float(np.abs(w).sum()) + 0.5 * l2 * float(w @ w)
@@ -52,22 +55,25 @@ def enet_gram_numpy(G, q, yy, w, xtr, l1, l2, tol_abs, max_iter):
     ``(gap, n_sweeps, converged)``; ``xtr`` receives ``X^T r = q - G w`` at the returned ``w``.
     The gap is :func:`._gapmath.certified_gap`: never below its rounding floor, and valid for least
     squares and vanishing penalties too. ``converged`` is ``gap <= max(tol_abs, bound)`` with
-    ``bound`` the :func:`._gapmath.rounding_bound` at ``w``: a gap at rounding level stops the
-    sweeps (none could lower it) and counts as converged.
+    ``bound`` the :func:`._gapmath.rounding_bound` at ``w``: a gap at rounding level that a sweep
+    no longer halves (:data:`STALL`) stops the sweeps and counts as converged.
     """
     p = w.shape[0]
     diag = np.diag(G).tolist()
     n_iter = 0
     converged = False
     ls = LeastSquaresDual(G, l2)
+    prev = np.inf
     while True:
         # (G w afresh: the sweeps' running updates drift by rounding, and q - G w cancels)
         Gw = G @ w
         gap = certified_gap(G, q, yy, w, Gw, l1, l2, tol_abs, ls)
-        if gap <= tol_abs or gap <= rounding_bound(G, q, yy, w, Gw, l1, l2):
-            # (the second: the gap is at what float64 can certify here; more sweeps cannot lower it)
+        if gap <= tol_abs or (gap > STALL * prev and gap <= rounding_bound(G, q, yy, w, Gw, l1, l2)):
+            # (the second: the gap is at what float64 can certify here and the last sweep did not
+            # halve it; more sweeps cannot lower it below rounding)
             converged = True
             break
+        prev = gap
         if n_iter >= max_iter:
             break
         before = w.copy()

@@ -210,6 +210,7 @@ def _run(
     # anchored at the least-squares residual) and the active-set candidate decide, and only an
     # uncertified iterate gets the remaining sweeps.
     n_done, chunk, remaining = 0, min(max_iter, _CHUNK), max_iter
+    prev = np.inf
     while True:
         if mode == "covariance":
             if _on(working_set) and l1 > 0.0 and not np.any(w) and _subsample_pays(n, problem.p):
@@ -248,11 +249,15 @@ def _run(
             gap = _certify(problem, w, l1, l2, gap, tol_abs, Gw)
             xtr[:] = problem.q - Gw
         bound = _bound(problem, w, l1, l2) if gap > tol_abs else 0.0
-        if gap <= max(tol_abs, bound) or conv or remaining <= 0:
+        at_rounding = gap <= bound and gap > _small.STALL * prev  # (at the bound, and a chunk no longer halves it)
+        if gap <= tol_abs or at_rounding or conv or remaining <= 0:
             # (conv with gap > tol_abs: the kernel's own gap is met but not the certificate, and
-            # more sweeps would not change the kernel's mind; gap <= bound: at rounding level)
+            # more sweeps would not change the kernel's mind)
             return gap / n, n_done, bool(gap <= max(tol_abs, bound)), bound / n
-        chunk = remaining
+        # the next chunk: all remaining sweeps unless the gap is already at rounding level (then a
+        # chunk at a time, until it stops falling)
+        prev = gap
+        chunk = min(remaining, _CHUNK) if gap <= bound else remaining
 
 
 def _bound(problem: Problem, w: np.ndarray, l1: float, l2: float) -> float:
@@ -631,6 +636,8 @@ def enet_path(
                 continue  # (the zero solution above alpha_max: exact)
             gaps[i] = _certify(problem, coefs[i], l1s[i], l2s[i], gaps[i], tol_abs)
             conv[i] = gaps[i] <= max(tol_abs, _bound(problem, coefs[i], l1s[i], l2s[i]))
+    # what rounding lets each point certify (package scale; 0 without the Gram form)
+    bounds = np.array([_bound(problem, coefs[i], l1s[i], l2s[i]) for i in range(k)]) / n
     gaps = gaps / n
     intercepts = problem.y_mean - coefs @ problem.x_mean
     if not conv.all():
@@ -646,6 +653,7 @@ def enet_path(
         n_iters=n_iters,
         converged=conv,
         l1_ratio=l1_ratio,
+        rounding_bounds=bounds,
     )
 
 

@@ -114,6 +114,10 @@ class PathResult:
         ``"coordinate descent"``, or the factorisation of the ridge path (``"svd"``, ``"eigh"``).
     residuals : ndarray of shape (n_alphas,) or None
         Ridge: relative residual of the normal equations per alpha.
+    rounding_bounds : ndarray of shape (n_alphas,) or None
+        Coordinate descent: per alpha, the gap rounding lets the Gram form certify
+        (:attr:`SolverResult.rounding_bound`); ``converged`` is ``gaps <= max(tol ||y_c||^2 / n,
+        rounding_bounds)``.
     """
 
     alphas: np.ndarray
@@ -125,9 +129,11 @@ class PathResult:
     l1_ratio: float
     method: str = "coordinate descent"
     residuals: np.ndarray | None = None
+    rounding_bounds: np.ndarray | None = None
 
     def __post_init__(self):
-        for a in (self.alphas, self.coefs, self.intercepts, self.gaps, self.n_iters, self.converged, self.residuals):
+        for a in (self.alphas, self.coefs, self.intercepts, self.gaps, self.n_iters, self.converged, self.residuals,
+                  self.rounding_bounds):  # fmt: skip
             if a is not None:
                 a.setflags(write=False)
 
