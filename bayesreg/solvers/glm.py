@@ -1002,9 +1002,9 @@ def _start(pb: _GLM, warm_start):
     return beta, b0, pb.null()[1]
 
 
-def _fit(pb, l1, l2, tol, max_iter, beta, b0, scale, warn=True) -> GLMResult:
+def _fit(pb, l1, l2, tol, max_iter, beta, b0, scale, say=True) -> GLMResult:
     beta, b0, cert, n_iter, conv = _solve(pb, l1, l2, tol, max_iter, beta, b0, scale)
-    if warn and not conv:
+    if say and not conv:
         warn(
             f"glm_fit ({pb.fam.name}, l1={l1:.4g}, l2={l2:.4g}) stopped after {n_iter} Newton iterations with "
             f"duality gap {cert.gap:.3g} > tol * scale = {tol * scale:.3g}. Increase max_iter or loosen tol",
@@ -1139,7 +1139,7 @@ def glm_path(
     beta = np.zeros(pb.p)
     out = []
     for l1 in grid:
-        res = _fit(pb, float(l1), l2, tol, max_iter, beta, b0, scale, warn=False)
+        res = _fit(pb, float(l1), l2, tol, max_iter, beta, b0, scale, say=False)
         out.append(res)
         beta, b0 = np.array(res.coef), res.intercept
     conv = np.array([r.converged for r in out])
