@@ -125,7 +125,8 @@ def test_nuts_advice_differs_from_gibbs_advice():
     from bayesreg.diagnostics import warn_sampling
 
     s = {"nonfinite": [], "unchecked": [], "divergences": 0, "chains": 2, "draws": 50, "rhat_bad": [],
-         "ess_bad": ["beta[x0]"], "n_params": 3, "ess_bulk_min": 40.0, "ess_tail_min": 50.0, "rhat_max": 1.0}  # fmt: skip
+         "ess_bad": ["beta[x0]"], "n_params": 3, "ess_bulk_min": 40.0, "ess_tail_min": 50.0,
+         "rhat_max": 1.0}  # fmt: skip
     msgs = {}
     for sampler in ("nuts", "gibbs", "exact"):
         with pytest.warns(SamplingWarning) as rec:
