@@ -31,11 +31,16 @@ def chain_workers(chains: int, cores: int | None = None) -> int:
 
 
 def _current_blas_threads() -> int | None:
-    """The largest thread count of the loaded BLAS libraries now (None when none is loaded)."""
+    """The smallest thread count of the loaded BLAS libraries now (None when none is loaded).
+
+    The smallest: a limit set by the user applies to the libraries loaded at that time, and one
+    loaded later (SciPy's own OpenBLAS, say) starts at its default; the user's limit is the one
+    to keep.
+    """
     from threadpoolctl import threadpool_info
 
     counts = [int(d["num_threads"]) for d in threadpool_info() if d.get("user_api") == "blas"]
-    return max(counts) if counts else None
+    return min(counts) if counts else None
 
 
 def blas_threads(cores: int, chains: int) -> int:
