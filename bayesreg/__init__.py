@@ -59,6 +59,7 @@ _LAZY = {
     "find_map": "bayesreg.inference",
     "map_estimate": "bayesreg.inference",
     "sample_posterior": "bayesreg.inference",
+    "add_log_likelihood": "bayesreg._posterior",
     "exact_posterior": "bayesreg.conjugate",
     "log_marginal_likelihood": "bayesreg.conjugate",
     "check_equivalence": "bayesreg.equivalence",
@@ -68,10 +69,12 @@ _LAZY = {
     "BayesianLogisticRegression": "bayesreg.estimators",
     "BayesianPoissonRegressor": "bayesreg.estimators",
     # warnings
+    "BayesregWarning": "bayesreg.exceptions",
     "ConvergenceWarning": "bayesreg.exceptions",
     "SamplingWarning": "bayesreg.exceptions",
     "EmptyMAPWarning": "bayesreg.exceptions",
     "PriorDominatedWarning": "bayesreg.exceptions",
+    "RateOverflowWarning": "bayesreg.exceptions",
 }
 
 __all__ = sorted(_LAZY) + ["mapping", "solvers", "__version__"]

@@ -21,12 +21,91 @@ import math
 
 import numpy as np
 
-__all__ = ["build_posterior", "hdi_from_draws", "normal_mixture_quantiles", "pointwise_log_likelihood"]
+__all__ = [
+    "LOG_LIKELIHOOD_AUTO_MAX", "add_log_likelihood", "build_posterior", "check_draws_memory", "hdi_from_draws",
+    "normal_mixture_quantiles", "pointwise_log_likelihood", "resolve_log_likelihood",
+]  # fmt: skip
 
 _LOG_SQRT_2PI = 0.5 * math.log(2.0 * math.pi)
 
+#: ``log_likelihood="auto"`` (the default) stores the pointwise log-likelihood when it has at most
+#: this many values, ``n x chains x draws`` (25 million float64: 200 MB); above, it is left out
+#: and :func:`add_log_likelihood` adds it on request.
+LOG_LIKELIHOOD_AUTO_MAX = 25_000_000
 
-def pointwise_log_likelihood(X, y, beta, intercept, sigma, *, chunk: int = 256) -> np.ndarray:
+
+def resolve_log_likelihood(log_likelihood, *, n: int | None, chains: int, draws: int) -> bool:
+    """Whether the pointwise log-likelihood is stored: the one home of that rule.
+
+    Parameters
+    ----------
+    log_likelihood : {"auto", True, False} or None
+        ``True``: always (needs the rows). ``False``: never. ``"auto"`` (or None): when the rows
+        are given and ``n * chains * draws <= LOG_LIKELIHOOD_AUTO_MAX``.
+    n : int or None
+        Rows (None: only sufficient statistics, no rows).
+    chains, draws : int
+
+    Raises
+    ------
+    ValueError
+        For another value, or ``True`` without rows.
+    """
+    if log_likelihood is None or (isinstance(log_likelihood, str) and log_likelihood == "auto"):
+        return n is not None and n * chains * draws <= LOG_LIKELIHOOD_AUTO_MAX
+    if not isinstance(log_likelihood, bool | np.bool_):
+        raise ValueError(f"log_likelihood must be 'auto', True or False; got {log_likelihood!r}")
+    if log_likelihood and n is None:
+        raise ValueError("log_likelihood=True needs the rows (X, y); a SufficientStats has none")
+    return bool(log_likelihood)
+
+
+def _log_likelihood_note(n: int, chains: int, draws: int) -> str:
+    values = n * chains * draws
+    return (f"not stored: n x chains x draws = {values:.3g} values ({values * 8 / 1e9:.3g} GB) is above "
+            f"log_likelihood='auto''s limit of {LOG_LIKELIHOOD_AUTO_MAX:.3g}; add it with "
+            "bayesreg.add_log_likelihood(posterior) (then az.loo), or sample with log_likelihood=True")  # fmt: skip
+
+
+def check_draws_memory(*, draws: int, chains: int, per_draw: int, tune_kept: int = 0) -> None:
+    """Refuse, before any work, draws that could not be held in this machine's memory.
+
+    Parameters
+    ----------
+    draws, chains : int
+    per_draw : int
+        float64 values stored per draw and chain (coefficients, hyperparameters, and the
+        pointwise log-likelihood's ``n`` when it is stored).
+    tune_kept : int
+        Tuning iterations the sampler keeps in memory while it runs (PyMC's NUTS records them).
+
+    Raises
+    ------
+    ValueError
+        Naming ``draws`` (and ``chains``), the memory the draws need and the memory there is.
+    """
+    need = 8.0 * chains * (draws + tune_kept) * per_draw
+    have = _physical_memory()
+    if have is not None and need > have:
+        tune = f" plus tune={tune_kept}" if tune_kept else ""
+        raise ValueError(
+            f"draws={draws}{tune} with chains={chains} would need {need / 1e9:.3g} GB to store "
+            f"({per_draw} float64 values per draw and chain), more than this machine's {have / 1e9:.3g} GB of memory: "
+            "lower draws= (or chains=)"
+        )
+
+
+def _physical_memory() -> float | None:
+    """Bytes of physical memory, where the platform says (None otherwise)."""
+    import os
+
+    try:
+        return float(os.sysconf("SC_PAGE_SIZE")) * float(os.sysconf("SC_PHYS_PAGES"))
+    except (AttributeError, ValueError, OSError):  # pragma: no cover - platforms without sysconf
+        return None
+
+
+def pointwise_log_likelihood(X, y, beta, intercept, sigma, *, chunk: int = 256, progressbar: bool = False):
     """``log N(y_i | b0 + x_i beta, sigma^2)`` for every draw: shape ``(chain, draw, n)``.
 
     Parameters
@@ -37,7 +116,10 @@ def pointwise_log_likelihood(X, y, beta, intercept, sigma, *, chunk: int = 256) 
     intercept, sigma : ndarray of shape (chain, draw) or float
     chunk : int
         Draws per block (bounds the temporary memory).
+    progressbar : bool, default=False
+        Show progress (blocks of draws) once the computation has lasted a second.
     """
+    from ._progress import Progress
     from .suffstats import require_rows
 
     require_rows(X, "the pointwise log-likelihood")
@@ -47,10 +129,12 @@ def pointwise_log_likelihood(X, y, beta, intercept, sigma, *, chunk: int = 256) 
     b0 = np.broadcast_to(np.asarray(intercept, dtype=np.float64), (c, d)).reshape(-1)
     sd = np.broadcast_to(np.asarray(sigma, dtype=np.float64), (c, d)).reshape(-1)
     out = np.empty((c * d, n))
-    for start in range(0, c * d, chunk):
-        sl = slice(start, start + chunk)
-        z = (y[None, :] - b0[sl, None] - b[sl] @ X.T) / sd[sl, None]
-        out[sl] = -_LOG_SQRT_2PI - np.log(sd[sl, None]) - 0.5 * z * z
+    with Progress("pointwise log-likelihood", c * d, progressbar, unit="draws") as bar:
+        for start in range(0, c * d, chunk):
+            sl = slice(start, start + chunk)
+            z = (y[None, :] - b0[sl, None] - b[sl] @ X.T) / sd[sl, None]
+            out[sl] = -_LOG_SQRT_2PI - np.log(sd[sl, None]) - 0.5 * z * z
+            bar.update(min(start + chunk, c * d))
     return out.reshape(c, d, n)
 
 
@@ -198,6 +282,70 @@ def _dataset(values, feature_names, p: int):
     return xr.Dataset(data_vars, coords=coords)
 
 
+def _log_likelihood_group(X, y, post, fit_intercept, sigma, family, trials, progressbar=False):
+    """The ``log_likelihood`` group: ``y`` ``(chain, draw, obs)``, Gaussian or the GLM family's."""
+    import xarray as xr
+
+    obs = np.arange(X.shape[0])
+    cd = {"chain": post.coords["chain"].values, "draw": post.coords["draw"].values, "obs": obs}
+    if family is not None and family.name != "gaussian":
+        ll = -family.nll(y[None, None, :], _linear_predictor(X, post, fit_intercept), trials)
+    else:
+        intercept = post["intercept"].values if fit_intercept else 0.0
+        sig = post["sigma"].values if "sigma" in post else float(sigma)
+        ll = pointwise_log_likelihood(X, y, post["beta"].values, intercept, sig, progressbar=progressbar)
+    return xr.Dataset({"y": (("chain", "draw", "obs"), ll)}, coords=cd)
+
+
+def add_log_likelihood(posterior, *, progressbar: bool = True):
+    """The posterior with its pointwise log-likelihood group added (for ``az.loo`` / ``az.compare``).
+
+    ``sample_posterior`` stores the group by default only when it is small
+    (``n x chains x draws <= LOG_LIKELIHOOD_AUTO_MAX``, 25 million values, 200 MB; see
+    ``posterior.posterior.attrs["log_likelihood"]`` when it was left out). This computes it from
+    the stored rows and draws, in blocks of draws, with the same formula as at sampling time:
+    ``az.loo(bayesreg.add_log_likelihood(posterior))``.
+
+    Parameters
+    ----------
+    posterior : arviz.InferenceData or xarray.DataTree
+        A posterior of :func:`bayesreg.sample_posterior` (or the estimators), sampled with the rows
+        (``constant_data`` holds ``X``, ``observed_data`` ``y``).
+    progressbar : bool, default=True
+        Show progress once the computation has lasted a second.
+
+    Returns
+    -------
+    arviz.InferenceData or xarray.DataTree
+        A new container with the same groups (shared, not copied) plus ``log_likelihood``
+        (``y``, ``(chain, draw, obs)``). The posterior passed in is not modified.
+
+    Raises
+    ------
+    ValueError
+        When the posterior has no rows (sampled from a SufficientStats).
+    """
+    from ._upstream import group_dataset, group_names, has_group, make_posterior_data
+    from .families import family as parse_family
+
+    if not (has_group(posterior, "constant_data") and has_group(posterior, "observed_data")):
+        raise ValueError("posterior has no rows (constant_data X, observed_data y): the pointwise log-likelihood "
+                         "needs them; sample from (X, y), not a SufficientStats")  # fmt: skip
+    groups = {g: group_dataset(posterior, g) for g in group_names(posterior)}
+    post, const = groups["posterior"], groups["constant_data"]
+    X = np.asarray(const["X"].values, dtype=np.float64)
+    y = np.asarray(groups["observed_data"]["y"].values, dtype=np.float64)
+    fam = parse_family(post.attrs.get("family", "gaussian"))
+    trials = np.asarray(const["trials"].values) if "trials" in const else None
+    sigma = float(const["sigma"].values) if "sigma" in const else None
+    groups["log_likelihood"] = _log_likelihood_group(X, y, post, "intercept" in post, sigma, fam, trials,
+                                                     progressbar=progressbar)  # fmt: skip
+    attrs = {k: v for k, v in post.attrs.items() if k != "log_likelihood"}
+    groups["posterior"] = post.copy(deep=False)
+    groups["posterior"].attrs = {}
+    return make_posterior_data(groups, attrs=attrs)
+
+
 def build_posterior(
     posterior,
     *,
@@ -207,12 +355,11 @@ def build_posterior(
     fit_intercept: bool = True,
     sigma=None,
     sample_stats=None,
-    log_likelihood: bool = False,
+    log_likelihood: bool | str | None = False,
     posterior_predictive: bool = False,
     rng=None,
     attrs=None,
     check: bool = False,
-    stacklevel: int = 3,
     family=None,
     trials=None,
 ):
@@ -231,20 +378,23 @@ def build_posterior(
     sigma : float, optional
         The fixed noise scale when ``sigma`` is not among the draws.
     sample_stats : dict of ndarray or xarray.Dataset, optional
-    log_likelihood, posterior_predictive : bool
-        Add the pointwise log-likelihood of ``y`` / replicated ``y`` (need the rows).
+    log_likelihood : {"auto", True, False} or None
+        Add the pointwise log-likelihood of ``y`` (needs the rows): as
+        :func:`resolve_log_likelihood` decides (``"auto"``/None: when
+        ``n x chains x draws <= LOG_LIKELIHOOD_AUTO_MAX``; when it is left out by that rule,
+        ``posterior.attrs["log_likelihood"]`` says so and how to add it).
+    posterior_predictive : bool
+        Add replicated ``y`` (needs the rows).
     rng : numpy.random.Generator, optional
         Source of the posterior predictive draws.
     attrs : dict, optional
         Attributes of the posterior group.
     check : bool, default=False
-        Compute the sampling diagnostics, store them in ``posterior.attrs``
-        (:func:`bayesreg.diagnostics.summary_attrs`: chains, draws, divergences, largest R-hat,
-        smallest bulk and tail ESS, largest relative MCSE, ``diagnostics_ok`` and what went
-        unchecked) and warn (:class:`~bayesreg.SamplingWarning`) on divergences, R-hat above
-        1.01, low ESS, a single chain or too few draws.
-    stacklevel : int, default=3
-        Of those warnings.
+        Warn (:class:`~bayesreg.SamplingWarning`) on divergences, R-hat above 1.01, low ESS, a
+        single chain or too few draws. The diagnostics are computed and stored in
+        ``posterior.attrs`` whatever ``check`` is (:func:`bayesreg.diagnostics.summary_attrs`:
+        chains, draws, divergences, largest R-hat, smallest bulk and tail ESS, largest relative
+        MCSE, ``diagnostics_ok`` and what went unchecked).
     family : Family, optional
         The likelihood (:mod:`bayesreg.families`); default Gaussian. For a GLM the pointwise
         log-likelihood is ``-family.nll`` at the linear predictor and the replicated ``y`` are
@@ -272,38 +422,34 @@ def build_posterior(
         constant = {"X": (("obs", "feature"), X)}
         if sigma is not None and "sigma" not in post:
             constant["sigma"] = ((), np.float64(sigma))  # a fixed sigma is data, as pm.Data("sigma") for NUTS
+        if trials is not None:
+            constant["trials"] = (("obs",), np.broadcast_to(np.asarray(trials, dtype=np.float64), (X.shape[0],)))
         groups["constant_data"] = xr.Dataset(constant, coords={"obs": obs, "feature": names})
-        glm = family is not None and family.name != "gaussian"
-        if (log_likelihood or posterior_predictive) and glm:
+        chains, draws = int(post.sizes["chain"]), int(post.sizes["draw"])
+        keep_ll = resolve_log_likelihood(log_likelihood, n=X.shape[0], chains=chains, draws=draws)
+        if not keep_ll and (log_likelihood is None or isinstance(log_likelihood, str)):
+            attrs = {**(attrs or {}), "log_likelihood": _log_likelihood_note(X.shape[0], chains, draws)}
+        if keep_ll:
+            groups["log_likelihood"] = _log_likelihood_group(X, y, post, fit_intercept, sigma, family, trials)
+        if posterior_predictive:
+            glm = family is not None and family.name != "gaussian"
             cd = {"chain": post.coords["chain"].values, "draw": post.coords["draw"].values, "obs": obs}
             eta = _linear_predictor(X, post, fit_intercept)
-            if log_likelihood:
-                ll = -family.nll(y[None, None, :], eta, trials)
-                groups["log_likelihood"] = xr.Dataset({"y": (("chain", "draw", "obs"), ll)}, coords=cd)
-            if posterior_predictive:
+            if glm:
                 yrep = family.draw(eta, trials, np.random.default_rng(rng))
-                groups["posterior_predictive"] = xr.Dataset({"y": (("chain", "draw", "obs"), yrep)}, coords=cd)
-        elif log_likelihood or posterior_predictive:
-            beta = post["beta"].values
-            intercept = post["intercept"].values if fit_intercept else 0.0
-            sig = post["sigma"].values if "sigma" in post else float(sigma)
-            cd = {"chain": post.coords["chain"].values, "draw": post.coords["draw"].values, "obs": obs}
-            if log_likelihood:
-                ll = pointwise_log_likelihood(X, y, beta, intercept, sig)
-                groups["log_likelihood"] = xr.Dataset({"y": (("chain", "draw", "obs"), ll)}, coords=cd)
-            if posterior_predictive:
-                c, d, _ = beta.shape
-                mu = _linear_predictor(X, post, fit_intercept)
-                sd = np.broadcast_to(np.asarray(sig, dtype=np.float64), (c, d))[..., None]
-                yrep = mu + sd * np.random.default_rng(rng).standard_normal(mu.shape)
-                groups["posterior_predictive"] = xr.Dataset({"y": (("chain", "draw", "obs"), yrep)}, coords=cd)
-    elif log_likelihood or posterior_predictive:  # pragma: no cover - callers check first
+            else:
+                sig = post["sigma"].values if "sigma" in post else float(sigma)
+                sd = np.broadcast_to(np.asarray(sig, dtype=np.float64), eta.shape[:2])[..., None]
+                yrep = eta + sd * np.random.default_rng(rng).standard_normal(eta.shape)
+            groups["posterior_predictive"] = xr.Dataset({"y": (("chain", "draw", "obs"), yrep)}, coords=cd)
+    elif log_likelihood is True or posterior_predictive:  # pragma: no cover - callers check first
         raise ValueError("the log-likelihood and posterior predictive groups need the rows (X, y)")
     idata = make_posterior_data(groups, attrs=attrs)
-    if check:
-        from .diagnostics import check_sampling, summary_attrs
+    from .diagnostics import sampling_summary, summary_attrs, warn_sampling
 
-        mcmc = (attrs or {}).get("sampler") != "exact"  # independent draws need no R-hat
-        s = check_sampling(idata, mcmc=mcmc, stacklevel=stacklevel + 1)
-        idata.posterior.attrs.update(summary_attrs(s))  # the node itself (a DataTree node on ArviZ >= 1)
+    sampler = (attrs or {}).get("sampler", "")
+    s = sampling_summary(idata, mcmc=sampler != "exact")  # independent draws need no R-hat
+    idata.posterior.attrs.update(summary_attrs(s))  # the node itself (a DataTree node on ArviZ >= 1)
+    if check:
+        warn_sampling(s, sampler)
     return idata

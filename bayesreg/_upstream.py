@@ -281,10 +281,19 @@ def pymc_sample(model, **kwargs):
 
     PyMC's own pointwise log-likelihood is never asked for (the posterior builder computes it the
     same way for every sampler): PyMC 5 computes it unless told not to, PyMC 6 only when asked.
+
+    ``cores`` (when given) reaches the sampler that runs: PyMC's own NUTS and, on PyMC >= 6, nutpie
+    take it from ``pm.sample(cores=)`` (PyMC 6 passes it on to ``nutpie.sample`` itself, so giving
+    it again in ``nuts_sampler_kwargs`` is an error there); PyMC 5 does not pass it to nutpie, so
+    there it goes in ``nuts_sampler_kwargs``.
     """
     pm = import_pymc()
     if _major(pm) < 6 and kwargs.get("nuts_sampler", "pymc") == "pymc":
         kwargs["idata_kwargs"] = {"log_likelihood": False, **kwargs.get("idata_kwargs", {})}
+    if _major(pm) < 6 and kwargs.get("nuts_sampler") == "nutpie" and kwargs.get("cores") is not None:
+        kwargs["nuts_sampler_kwargs"] = {"cores": kwargs.pop("cores"), **kwargs.get("nuts_sampler_kwargs", {})}
+    elif kwargs.get("cores", 0) is None:
+        del kwargs["cores"]
     return pm.sample(model=model, **kwargs)
 
 
@@ -362,6 +371,13 @@ def group_dataset(idata, group: str = "posterior"):
     """One group of a posterior container as an ``xarray.Dataset`` (either ArviZ version)."""
     node = idata[group]
     return node.to_dataset() if hasattr(node, "to_dataset") and not _is_dataset_type(node) else node
+
+
+def group_names(idata) -> list[str]:
+    """The names of the groups of a posterior container (either ArviZ version)."""
+    if hasattr(idata, "groups") and callable(idata.groups) and not hasattr(idata, "children"):
+        return list(idata.groups())
+    return list(idata.children)
 
 
 def _is_dataset_type(obj) -> bool:

@@ -538,8 +538,9 @@ class ExactPosterior:
         chains : int, default=4
             Number of (independent) chains; R-hat and ESS are then those of i.i.d. draws.
         random_seed : int or numpy Generator, optional
-        log_likelihood : bool, default=True
-            Add the pointwise log-likelihood group (needs the data arrays, not a SufficientStats).
+        log_likelihood : {"auto", True, False}, default=True
+            Add the pointwise log-likelihood group (needs the data arrays, not a SufficientStats;
+            ``"auto"``: when small, :func:`bayesreg._posterior.resolve_log_likelihood`).
         posterior_predictive : bool, default=False
             Add a ``posterior_predictive`` group with draws of ``y`` (needs the data arrays).
         check : bool, default=False
@@ -561,7 +562,7 @@ class ExactPosterior:
         posterior = {"beta": beta, "intercept": intercept, "sigma": np.full((chains, draws), self.sigma)}
         return build_posterior(
             posterior, feature_names=self.feature_names, X=self._X, y=self._y, fit_intercept=True,
-            log_likelihood=log_likelihood and self._X is not None,
+            log_likelihood=log_likelihood if self._X is not None else False,
             posterior_predictive=posterior_predictive and self._X is not None, rng=rng,
             attrs=self._attrs(), check=check,
         )  # fmt: skip

@@ -15,9 +15,10 @@ import warnings
 
 import numpy as np
 
+from ._warnings import warn
 from .exceptions import SamplingWarning
 
-__all__ = ["check_sampling", "sampling_summary", "summary_attrs"]
+__all__ = ["check_sampling", "sampling_summary", "summary_attrs", "warn_sampling"]
 
 RHAT_MAX = 1.01
 ESS_PER_CHAIN_MIN = 100.0
@@ -148,7 +149,7 @@ def _names(labels, k=3) -> str:
     return head + (f" and {len(labels) - k} more" if len(labels) > k else "")
 
 
-def check_sampling(idata, var_names=None, *, mcmc: bool = True, stacklevel: int = 2) -> dict:
+def check_sampling(idata, var_names=None, *, mcmc: bool = True, sampler: str | None = None) -> dict:
     """Warn on divergences, R-hat above 1.01, low effective sample sizes and what went unchecked.
 
     Each problem gives one :class:`~bayesreg.SamplingWarning` that says how many and what to
@@ -163,8 +164,10 @@ def check_sampling(idata, var_names=None, *, mcmc: bool = True, stacklevel: int 
         Variables to check (default: all posterior variables).
     mcmc : bool, default=True
         Whether the draws come from Markov chains (see :func:`sampling_summary`).
-    stacklevel : int, default=2
-        Passed to :func:`warnings.warn`.
+    sampler : str, optional
+        The sampler that made the draws (default: the posterior's ``sampler`` attribute). The
+        advice names only what that sampler has (``target_accept=`` for NUTS's divergences, ``tune=``
+        and ``chains=`` for every Markov chain sampler); no sampler of the package thins, so thinning is never advised.
 
     Returns
     -------
@@ -172,43 +175,64 @@ def check_sampling(idata, var_names=None, *, mcmc: bool = True, stacklevel: int 
         :func:`sampling_summary`'s numbers.
     """
     s = sampling_summary(idata, var_names, mcmc=mcmc)
+    warn_sampling(s, _sampler_of(idata) if sampler is None else sampler)
+    return s
+
+
+def _sampler_of(idata) -> str:
+    from ._upstream import group_dataset
+
+    return str(group_dataset(idata, "posterior").attrs.get("sampler", ""))
+
+
+def _more_draws(sampler: str) -> str:
+    """What gives more effective draws, with the options ``sampler`` has."""
+    if sampler in ("nuts", "nutpie"):
+        return ("Increase draws= (and tune=), or try standardize=True or sampler='gibbs' where the prior has a "
+                "Gibbs sampler (sampler='auto' picks it)")  # fmt: skip
+    if sampler == "gibbs":
+        return "Increase draws= (and tune=), or run more chains (chains=)"
+    return "Increase draws="
+
+
+def warn_sampling(s: dict, sampler: str = "") -> None:
+    """The warnings of :func:`check_sampling` for :func:`sampling_summary`'s numbers ``s``.
+
+    ``sampler`` (``"nuts"``, ``"nutpie"``, ``"gibbs"``, ``"exact"``) chooses the advice.
+    """
     if s["nonfinite"]:
-        warnings.warn(
+        warn(
             f"the draws of {', '.join(s['nonfinite'])} contain NaN or infinite values: the sampler failed "
             "numerically and these draws are not a posterior sample. Check the data and the prior's scale "
             "(standardize=True can help), or try another sampler.",
             SamplingWarning,
-            stacklevel=stacklevel,
         )
     for note in s["unchecked"]:
-        warnings.warn(note[0].upper() + note[1:] + ".", SamplingWarning, stacklevel=stacklevel)
+        warn(note[0].upper() + note[1:] + ".", SamplingWarning)
     total = s["chains"] * s["draws"]
     if s["divergences"]:
-        warnings.warn(
+        warn(
             f"{s['divergences']} of {total} post-tuning transitions diverged: the sampler could not follow the "
             "posterior's curvature and the draws may be biased. Try target_accept=0.95 or 0.99, "
-            "standardize=True, or sampler='gibbs' where the prior has one.",
+            "standardize=True, or sampler='gibbs' where the prior has a Gibbs sampler.",
             SamplingWarning,
-            stacklevel=stacklevel,
         )
     if s["rhat_bad"]:
-        warnings.warn(
+        warn(
             f"R-hat above {RHAT_MAX} for {len(s['rhat_bad'])} of {s['n_params']} parameters (largest "
-            f"{s['rhat_max']:.3f}: {_names(s['rhat_bad'])}): the {s['chains']} chains disagree. Run more tuning "
-            "and draws (tune=, draws=), more chains, or check the model for multimodality.",
+            f"{s['rhat_max']:.3f}: {_names(s['rhat_bad'])}): the {s['chains']} chains disagree. "
+            + ("Run more tuning and draws (tune=, draws=), more chains, or check the model for multimodality."
+               if sampler != "exact" else "Check the model for multimodality."),
             SamplingWarning,
-            stacklevel=stacklevel,
         )
     if s["ess_bad"]:
-        warnings.warn(
+        warn(
             f"effective sample size below {ESS_PER_CHAIN_MIN:.0f} per chain ({ESS_PER_CHAIN_MIN * s['chains']:.0f} "
             f"in all) for {len(s['ess_bad'])} of {s['n_params']} parameters (smallest bulk ESS "
             f"{s['ess_bulk_min']:.0f}, tail ESS {s['ess_tail_min']:.0f}: {_names(s['ess_bad'])}): posterior "
-            "means and intervals are imprecise. Increase draws= (or thin less), or use sampler='gibbs'.",
+            f"means and intervals are imprecise. {_more_draws(sampler)}.",
             SamplingWarning,
-            stacklevel=stacklevel,
         )
-    return s
 
 
 def summary_attrs(s: dict) -> dict:

@@ -90,13 +90,13 @@ def _default_linear_prior(X, y, fit_intercept: bool, sigma):
         warnings.simplefilter("always")
         res = choose_prior_scale(Xa, ya, Gaussian(1.0 / s), sigma=sigma, fit_intercept=fit_intercept)
     no_signal = False
-    from .exceptions import warn_caller
+    from ._warnings import warn
 
     for w in caught:
         if "tau -> 0" in str(w.message):
             no_signal = True  # said once by the estimator, in its own words
         else:
-            warn_caller(w.message, w.category)
+            warn(w.message, w.category)
     return Laplace(np.asarray(res.prior.scale, dtype=np.float64) / np.sqrt(2.0)), no_signal
 
 
@@ -310,9 +310,10 @@ class BayesianRegression(RegressorMixin, BaseEstimator):
             prior, no_signal = _default_linear_prior(X, y, data.fit_intercept, noise.value if noise.fixed else None)
         self.prior_ = prior
         if no_signal:
-            from .exceptions import EmptyMAPWarning, warn_caller
+            from ._warnings import warn
+            from .exceptions import EmptyMAPWarning
 
-            warn_caller("BayesianRegression with the default prior (prior=None): empirical Bayes finds no linear "
+            warn("BayesianRegression with the default prior (prior=None): empirical Bayes finds no linear "
                           "signal in these data (the marginal likelihood grows as the prior scale -> 0), so the "
                           "prior set from the data is concentrated at 0 and every fitted coefficient is 0 (or "
                           "nearly); pass a prior (e.g. prior=Laplace(b)) to fit coefficients anyway",
@@ -477,12 +478,14 @@ def _warn_rate_overflow(log_rate, where: str) -> None:
     over = np.flatnonzero(~(np.asarray(log_rate) <= _LOG_MAX))
     if over.size:
         shown = ", ".join(f"{int(i)} ({float(log_rate[i]):.6g})" for i in over[:5]) + (", ..." if over.size > 5 else "")
-        warnings.warn(
+        from ._warnings import warn
+        from .exceptions import RateOverflowWarning
+
+        warn(
             f"{where}: the rate exp(b0 + x^T beta) overflows float64 at {over.size} row(s) and is returned as inf: "
             f"rows (log-rate) {shown}; float64 holds rates up to exp({_LOG_MAX:.2f}) = 1.8e308. The rows are far "
             "outside the training data on the scale of the coefficients",
-            RuntimeWarning,
-            stacklevel=3,
+            RateOverflowWarning,
         )
 
 

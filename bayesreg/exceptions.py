@@ -1,28 +1,28 @@
 """Warnings raised by bayesreg."""
 
-import os
-import sys
-import warnings
-
-__all__ = ["ConvergenceWarning", "SamplingWarning", "PriorDominatedWarning", "EmptyMAPWarning"]
+__all__ = ["BayesregWarning", "ConvergenceWarning", "SamplingWarning", "PriorDominatedWarning", "EmptyMAPWarning", "RateOverflowWarning"]
 
 
-class ConvergenceWarning(UserWarning):
+class BayesregWarning(UserWarning):
+    """Base class of every warning bayesreg emits (each points at the caller's line)."""
+
+
+class ConvergenceWarning(BayesregWarning):
     """A solver or optimiser stopped before reaching its tolerance.
 
     (Not a subclass of scikit-learn's warning, whose import would cost a second at start-up.)
     """
 
 
-class SamplingWarning(UserWarning):
+class SamplingWarning(BayesregWarning):
     """A posterior sample shows divergences, R-hat above 1.01 or a low effective sample size."""
 
 
-class EmptyMAPWarning(UserWarning):
+class EmptyMAPWarning(BayesregWarning):
     """A MAP with every coefficient exactly 0: the prior scale is at or below the data's threshold."""
 
 
-class PriorDominatedWarning(UserWarning):
+class PriorDominatedWarning(BayesregWarning):
     """A mode exists only because of a prior: the data alone would push it to a boundary.
 
     Raised when the design interpolates ``y`` and a proper prior alone holds the joint mode's sigma
@@ -32,18 +32,5 @@ class PriorDominatedWarning(UserWarning):
     """
 
 
-_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
-
-
-def caller_stacklevel() -> int:
-    """The ``stacklevel`` that points a warning issued by its caller at the first frame outside bayesreg."""
-    level, frame = 1, sys._getframe(1)
-    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(_PACKAGE_DIR + os.sep):
-        level += 1
-        frame = frame.f_back
-    return level
-
-
-def warn_caller(message: str, category: type[Warning]) -> None:
-    """``warnings.warn`` pointed at the user's line (the first frame outside the bayesreg package)."""
-    warnings.warn(message, category, stacklevel=caller_stacklevel())
+class RateOverflowWarning(BayesregWarning, RuntimeWarning):
+    """A predicted rate ``exp(eta)`` overflows float64 and is returned as ``inf`` (rows far outside the data)."""

@@ -56,6 +56,7 @@ import numpy as np
 from scipy import optimize
 
 from ._validation import check_choice, check_positive, check_scalar
+from ._warnings import warn
 from .conjugate import _Evidence, _flat_log_offset, _gram, _working
 from .design import reweight
 from .exceptions import ConvergenceWarning, SamplingWarning
@@ -211,7 +212,7 @@ def choose_prior_scale(
     n_average: int = 10,
     chains: int = 2,
     random_seed=None,
-    progressbar: bool = False,
+    progressbar: bool = True,
     hdi_prob: float = 0.94,
 ) -> PriorScaleResult:
     r"""Choose the prior scale by empirical Bayes (or a hyperprior) from the data.
@@ -266,7 +267,9 @@ def choose_prior_scale(
         Chains for ``method="hyperprior"``.
     random_seed : int or numpy SeedSequence, optional
         Seed of the Gibbs runs.
-    progressbar : bool, default=False
+    progressbar : bool, default=True
+        Show progress once a step has lasted a second: MCEM, one line with the round and the
+        current ``lam``; the hyperprior, the Gibbs sampler's bar.
     hdi_prob : float, default=0.94
         Probability of the HDI of ``lam`` reported with ``method="hyperprior"``.
 
@@ -334,13 +337,14 @@ def choose_prior_scale(
     ss = random_seed if isinstance(random_seed, np.random.SeedSequence) else np.random.SeedSequence(random_seed)
     gibbs = GibbsSampler(tune=tune)
 
-    def sample(prior, n_chains, seed):
+    def sample(prior, n_chains, seed, bar=progressbar):
         # the one run contract of the sampler objects, on the design prepared above
-        return gibbs.run(g, prior, noise, draws=draws, chains=n_chains, random_seed=seed, progressbar=progressbar,
+        return gibbs.run(g, prior, noise, draws=draws, chains=n_chains, random_seed=seed, progressbar=bar,
                          log_likelihood=False)  # fmt: skip
 
     if method == "mcem":
-        res = _mcem(sample, g, sigma, sigma_fixed, lam_init, update, draws, max_iter, tol, n_average, ss)
+        res = _mcem(sample, g, sigma, sigma_fixed, lam_init, update, draws, max_iter, tol, n_average, ss,
+                    progressbar=progressbar)  # fmt: skip
         if factors is None:
             return res
         # Laplace(b c_j) at b = sigma / lam (sigma's posterior mean when sampled: the Park-Casella form,
@@ -413,21 +417,19 @@ def _gaussian_evidence(g, sigma, start) -> PriorScaleResult:
         lt = lg + ls
         s2 = float(np.exp(ls))
         if i == grid.size - 1:
-            warnings.warn(
+            warn(
                 "the marginal likelihood increases as sigma -> 0: the design fits y (almost) exactly "
                 f"(n = {g.n}, p = {g.p}), so sigma is not identified; fix sigma instead",
                 ConvergenceWarning,
-                stacklevel=3,
             )
             conv = False
         tau_to_zero = i == 0
     tau = float(np.exp(0.5 * lt))
     if tau_to_zero:
-        warnings.warn(
+        warn(
             "the marginal likelihood increases as tau -> 0: the data show no linear signal, and "
             f"the returned tau = {tau:.3g} is the edge of the search range",
             ConvergenceWarning,
-            stacklevel=3,
         )
         conv = False
     s = float(np.sqrt(s2))
@@ -488,9 +490,20 @@ def _abs_over_sigma(idata, sigma_fixed: float | None):
     return np.abs(beta) / s[:, None], s
 
 
-def _mcem(sample, g, sigma, sigma_fixed, lam, update, draws, max_iter, tol, n_average, ss):
+def _mcem(sample, g, sigma, sigma_fixed, lam, update, draws, max_iter, tol, n_average, ss, progressbar=True):
     import pandas as pd
 
+    from ._progress import Progress
+
+    # one line for the whole EM (rounds, current lambda), not a sampler's bar per round
+    bar = Progress("MCEM", max_iter + n_average, progressbar, unit="rounds")
+    try:
+        return _mcem_rounds(sample, g, sigma, sigma_fixed, lam, update, draws, max_iter, tol, n_average, ss, bar, pd)
+    finally:
+        bar.close()
+
+
+def _mcem_rounds(sample, g, sigma, sigma_fixed, lam, update, draws, max_iter, tol, n_average, ss, bar, pd):
     p = g.p
     rows = []
     converged = False
@@ -504,7 +517,7 @@ def _mcem(sample, g, sigma, sigma_fixed, lam, update, draws, max_iter, tol, n_av
         # per-run sampling diagnostics of these inner runs are recorded, not raised
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            idata = sample(ParkCasella(lam), 1, ss.spawn(1)[0])
+            idata = sample(ParkCasella(lam), 1, ss.spawn(1)[0], False)
         flagged = 0
         for w in caught:
             if issubclass(w.category, SamplingWarning):
@@ -539,6 +552,8 @@ def _mcem(sample, g, sigma, sigma_fixed, lam, update, draws, max_iter, tol, n_av
              "lam_next": new, "mc_se_next": se_new, "rate": rate, "draws": draws, "sampling_warnings": flagged}
         )  # fmt: skip
         k += 1
+        stage = f"averaging {len(averaged) + 1}/{n_average}" if converged else f"round {k}"
+        bar.update(k, f"MCEM {stage}: lam = {new:.4g} (Laplace scale b = sigma/lam)")
         if converged:
             # lam_next - lam* = rate (lam - lam*) + noise, so (lam_next - rate lam) / (1 - rate)
             # estimates lam* without the lag of iterates still drifting towards it
@@ -565,12 +580,11 @@ def _mcem(sample, g, sigma, sigma_fixed, lam, update, draws, max_iter, tol, n_av
         sig = float(sigma) if sigma_fixed else float(np.mean(sigmas))
     else:
         last = rows[-1]
-        warnings.warn(
+        warn(
             f"MCEM did not settle within max_iter={max_iter} iterations (last relative step "
             f"{abs(last['lam_next'] - last['lam']) / last['lam']:.2g}); increase max_iter or draws, "
             "or use update='newton'",
             ConvergenceWarning,
-            stacklevel=3,
         )
         lam_hat, mc_se = lam, None
         sig = float(sigma) if sigma_fixed else float(s.mean())

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._posterior import pointwise_log_likelihood
+from ._posterior import pointwise_log_likelihood, resolve_log_likelihood
 from ._validation import check_scalar
 from .design import reweight
 from .families import Gaussian as GaussianFamily
@@ -267,9 +267,10 @@ def map_estimate(
             warn_empty_map(prior, res.penalty, np.asarray(q) / data.n, glm=False)
     note = held_by_prior_note(noise, prior, res.sigma, _y_sd(data), data.n, data.p, data.fit_intercept)
     if note is not None:
-        from .exceptions import PriorDominatedWarning, warn_caller
+        from ._warnings import warn
+        from .exceptions import PriorDominatedWarning
 
-        warn_caller(note, PriorDominatedWarning)
+        warn(note, PriorDominatedWarning)
     return res
 
 
@@ -354,7 +355,8 @@ def warn_empty_map(prior, penalty, grad0, *, glm: bool) -> None:
     for a coefficient to leave 0. When ``r = 0`` (no penalised column moves the fit at 0: constant
     columns, or none correlated with the target) the MAP is 0 at every scale and nothing is said.
     """
-    from .exceptions import EmptyMAPWarning, warn_caller
+    from ._warnings import warn
+    from .exceptions import EmptyMAPWarning
 
     w = penalty.weight_vector
     w = np.ones(len(grad0)) if w is None else np.asarray(w)
@@ -379,7 +381,7 @@ def warn_empty_map(prior, penalty, grad0, *, glm: bool) -> None:
            "BayesianPoissonRegressor() with prior=None: a scale set from the data)") if glm else (
         "a larger prior scale, one chosen from the data by bayesreg.choose_prior_scale(X, y, 'laplace') (or "
         "'gaussian'), or BayesianRegression() with prior=None (a scale set from the data)")
-    warn_caller(f"the MAP is empty (all {n_coef} coefficients exactly 0): {why}; for a non-empty model use {fix}",
+    warn(f"the MAP is empty (all {n_coef} coefficients exactly 0): {why}; for a non-empty model use {fix}",
                 EmptyMAPWarning)
 
 
@@ -654,9 +656,10 @@ def find_map(
         note = held_by_prior_note(spec.noise, spec.prior, sigma, _y_sd(spec.data), spec.data.n, spec.data.p,
                                   spec.data.fit_intercept)  # fmt: skip
         if note is not None:
-            from .exceptions import PriorDominatedWarning, warn_caller
+            from ._warnings import warn
+            from .exceptions import PriorDominatedWarning
 
-            warn_caller(note, PriorDominatedWarning)
+            warn(note, PriorDominatedWarning)
     logp = -float(raw.fun) if raw is not None and getattr(raw, "fun", None) is not None else float("nan")
     names = list(spec.data.feature_names) if spec is not None else [f"x{j}" for j in range(np.size(coef))]
     return FindMAPResult(
@@ -758,7 +761,7 @@ def sample_posterior(
     feature_names=None,
     standardize: bool = False,
     likelihood: str | None = None,
-    log_likelihood: bool | None = None,
+    log_likelihood: bool | str | None = "auto",
     posterior_predictive: bool = False,
     target_accept: float = 0.9,
     check: bool = True,
@@ -801,17 +804,21 @@ def sample_posterior(
         As in :func:`bayesreg.build_model`.
     likelihood : {"normal", "suffstats"}, optional
         NUTS only. Default: ``"suffstats"`` (O(p^2) per gradient) when ``n > p``, else ``"normal"``.
-    log_likelihood : bool, optional
+    log_likelihood : {"auto", True, False}, default="auto"
         Add the ``log_likelihood`` group (pointwise ``y``, for ``az.loo``/``az.compare``); needs rows.
-        Default: added when rows are given, left out for a SufficientStats (asking for it then is
-        an error).
+        ``"auto"`` (or None): added when rows are given and ``n x chains x draws`` is at most
+        :data:`bayesreg._posterior.LOG_LIKELIHOOD_AUTO_MAX` (25 million values, 200 MB); above
+        that it is left out, ``posterior.posterior.attrs["log_likelihood"]`` says so, and
+        :func:`bayesreg.add_log_likelihood` adds it (``az.loo(bayesreg.add_log_likelihood(post))``).
+        ``True``: always (asking for it with a SufficientStats is an error).
     posterior_predictive : bool, default=False
         Add the ``posterior_predictive`` group (replicated ``y``); needs rows.
     target_accept : float, default=0.9
         NUTS step-size adaptation target (higher for fewer divergences).
     check : bool, default=True
         Warn (:class:`~bayesreg.SamplingWarning`) on divergences, R-hat > 1.01 and low ESS
-        (:func:`bayesreg.diagnostics.check_sampling`).
+        (:func:`bayesreg.diagnostics.check_sampling`). The diagnostics are stored in
+        ``posterior.attrs`` whether or not ``check`` is set.
     family : {"gaussian", "bernoulli", "binomial", "poisson"}, optional
         The likelihood (:mod:`bayesreg.families`; default Gaussian, or a prepared ModelData's).
         For logistic and binomial regression ``sampler="auto"`` is the Polya-Gamma Gibbs
@@ -842,7 +849,7 @@ def sample_posterior(
     b0_prior = parse_intercept_prior(intercept_prior, fit_intercept)
     draws = check_scalar(draws, "draws", lower=1, integer=True)
     chains = check_scalar(chains, "chains", lower=1, integer=True)
-    if log_likelihood:
+    if log_likelihood is True:
         require_rows(X, "log_likelihood=True (the pointwise log-likelihood)")
     if posterior_predictive:
         require_rows(X, "posterior_predictive=True")
@@ -850,7 +857,8 @@ def sample_posterior(
                         family=family, trials=trials)  # fmt: skip
     prior = prior.resolve(data.n, data.p)  # settings that depend on the data's size (RegularizedHorseshoe's p0)
     if log_likelihood is None:
-        log_likelihood = data.X is not None
+        log_likelihood = "auto"
+    resolve_log_likelihood(log_likelihood, n=data.n if data.X is not None else None, chains=chains, draws=draws)
     if data.is_gaussian:
         noise = parse_sigma(sigma).resolve(data.y_var, data.X, data.y)
     else:

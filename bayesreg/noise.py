@@ -53,12 +53,13 @@ from __future__ import annotations
 
 import math
 import re
-import warnings
 from dataclasses import dataclass, field
 from typing import ClassVar, NamedTuple
 
 import numpy as np
 
+from ._warnings import warn
+from .exceptions import BayesregWarning
 from .priors import SCALE_RANGE, InverseGammaPrior, check_scale
 
 __all__ = ["Exponential", "HalfCauchy", "HalfNormal", "HalfStudentT", "Noise", "SigmaGibbs", "SigmaPrior", "SigmaSpec",
@@ -418,11 +419,10 @@ def _check_upper(prior: SigmaPrior, X, y) -> None:
         return
     sd = _residual_sd(X, y)
     if sd is not None and prior.upper < sd:
-        warnings.warn(
+        warn(
             f"sigma={prior!r}: the upper bound {prior.upper:.4g} lies below the least-squares residual sd "
             f"{sd:.4g} of the data, so the posterior of sigma piles up at the bound; raise upper",
-            UserWarning,
-            stacklevel=4,
+            BayesregWarning,
         )
 
 

@@ -64,6 +64,8 @@ class Sampler:
         :func:`bayesreg.design.reweight` (rescaled columns, unpenalised ones profiled out), and
         the draws are mapped back (:func:`_run_reweighted`).
         """
+        self.check_memory(data, draws=draws, chains=chains, log_likelihood=log_likelihood,
+                          posterior_predictive=posterior_predictive)  # fmt: skip
         kw = dict(draws=draws, chains=chains, random_seed=random_seed, progressbar=progressbar,
                   log_likelihood=log_likelihood, posterior_predictive=posterior_predictive, check=check,
                   intercept_prior=intercept_prior)  # fmt: skip
@@ -73,6 +75,26 @@ class Sampler:
 
     def _run(self, data, prior, noise, **kw):  # pragma: no cover - overridden
         raise NotImplementedError
+
+    #: Whether the sampler holds its tuning iterations in memory while it runs (PyMC's NUTS does).
+    keeps_tuning: ClassVar[bool] = False
+
+    def check_memory(self, data, *, draws, chains, log_likelihood="auto", posterior_predictive=False) -> None:
+        """Refuse, before any sampling, draws that would not fit this machine's memory (naming ``draws``).
+
+        Per draw and chain: the per-feature variables (coefficients and their local scales), a few
+        scalars, and ``n`` values for each of the pointwise log-likelihood and the replicated
+        ``y`` when they are stored (:func:`bayesreg._posterior.check_draws_memory`).
+        """
+        from ._posterior import check_draws_memory, resolve_log_likelihood
+
+        n = data.n if data.X is not None else None
+        rows = 0
+        if n is not None:
+            rows = n * (int(resolve_log_likelihood(log_likelihood, n=n, chains=chains, draws=draws))
+                        + int(bool(posterior_predictive)))  # fmt: skip
+        tune = int(getattr(self, "tune", 0)) if self.keeps_tuning else 0
+        check_draws_memory(draws=draws, chains=chains, per_draw=2 * data.p + 8 + rows, tune_kept=tune)
 
 
 @dataclass(frozen=True)
@@ -199,6 +221,7 @@ class NUTSSampler(Sampler):
 
     name: ClassVar[str] = "nuts"
     takes_vector_scales: ClassVar[bool] = True
+    keeps_tuning: ClassVar[bool] = True
     tune: int = 1000
     target_accept: float = 0.9
     cores: int | None = None
@@ -348,15 +371,10 @@ def _sample_nuts(model, *, sampler, draws, tune, chains, cores, random_seed, pro
         draws=draws, tune=tune, chains=chains, random_seed=random_seed, progressbar=progressbar,
         compute_convergence_checks=False, return_inferencedata=True, target_accept=target_accept,
     )  # fmt: skip
-    if sampler == "nutpie":
-        kwargs["nuts_sampler"] = "nutpie"
-        if cores is not None:
-            kwargs["nuts_sampler_kwargs"] = {"cores": cores}
-    else:
-        # PyMC 6 picks nutpie by default when it is installed: "nuts" means PyMC's own NUTS on every stack
-        kwargs["nuts_sampler"] = "pymc"
-        if cores is not None:
-            kwargs["cores"] = cores
+    # PyMC 6 picks nutpie by default when it is installed: "nuts" means PyMC's own NUTS on every stack
+    kwargs["nuts_sampler"] = "nutpie" if sampler == "nutpie" else "pymc"
+    if cores is not None:
+        kwargs["cores"] = cores  # (the upstream adapter hands it to nutpie as this PyMC wants)
     kwargs.update(sample_kwargs)
     raw = pymc_sample(model, **kwargs)
     rng = None
@@ -369,7 +387,7 @@ def _sample_nuts(model, *, sampler, draws, tune, chains, cores, random_seed, pro
         family=data.family, trials=data.trials,
         attrs={"sampler": "nutpie" if sampler == "nutpie" else "nuts", "likelihood": spec.likelihood,
                "prior": type(spec.prior).__name__, "family": data.family.name},
-        check=check, stacklevel=4,
+        check=check,
     )  # fmt: skip
 
 
@@ -431,5 +449,5 @@ def _run_reweighted(sampler: Sampler, data, prior, noise, *, draws, chains, rand
         posterior, feature_names=data.feature_names, X=data.X, y=data.y, fit_intercept=data.fit_intercept,
         sigma=noise.value if fixed else None, sample_stats=sample_stats, log_likelihood=log_likelihood,
         posterior_predictive=posterior_predictive, rng=rng, attrs=attrs, check=check, family=data.family,
-        trials=data.trials, stacklevel=5,
+        trials=data.trials,
     )  # fmt: skip

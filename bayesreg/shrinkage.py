@@ -40,7 +40,9 @@ import warnings
 import numpy as np
 
 from ._posterior import hdi_from_draws
+from ._progress import Progress
 from ._validation import check_choice, check_positive, check_scalar, check_vector
+from ._warnings import warn
 from .conjugate import _gram, _mapped_posterior, _posterior_from_gram, _z
 from .design import reweight
 from .exceptions import SamplingWarning
@@ -87,7 +89,7 @@ def shrinkage_table(
     n_scales: int = 20,
     sampler: str = "auto",
     tol: float = 1e-10,
-    progressbar: bool = False,
+    progressbar: bool = True,
     output: str = "dataframe",
     family=None,
     trials=None,
@@ -127,7 +129,9 @@ def shrinkage_table(
         applies, else NUTS; :func:`bayesreg.sampling.resolve_sampler`).
     tol : float, default=1e-10
         Relative duality-gap tolerance of the lasso path (MAP).
-    progressbar : bool, default=False
+    progressbar : bool, default=True
+        One progress line over the grid (the scale being sampled), shown once the table has
+        taken a second.
     output : {"dataframe", "dataset"}, default="dataframe"
         A tidy pandas DataFrame, or an xarray Dataset with dims ``(scale, feature)``.
     family : {"gaussian", "bernoulli", "binomial", "poisson"}, optional
@@ -295,11 +299,13 @@ def _glm_rows(pfam, data, grid, hdi_prob, draws, tune, chains, random_seed, tol,
     seeds = ss.spawn(k)
     troubled: list[tuple[float, str]] = []
     used = sampler
+    bar = Progress("shrinkage grid", k, progressbar, unit="scales")
     for i, scale in enumerate(grid):
+        bar.update(i, f"shrinkage grid: prior scale {scale:.4g}")
         prior = _prior_at(Laplace if pfam == "laplace" else Gaussian, scale, rw)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            idata, used = _sample(data, prior, None, draws, tune, chains, seeds[i], sampler, progressbar,
+            idata, used = _sample(data, prior, None, draws, tune, chains, seeds[i], sampler, False,
                                   with_name=True)  # fmt: skip
         for w in caught:
             if issubclass(w.category, SamplingWarning):
@@ -312,6 +318,7 @@ def _glm_rows(pfam, data, grid, hdi_prob, draws, tune, chains, random_seed, tol,
         out["sd"][i] = flat.std(axis=0, ddof=1)
         out["hdi_low"][i], out["hdi_high"][i] = hdi_from_draws(flat, hdi_prob).T
         out["mcse_mean"][i] = mcse(group_dataset(idata)[["beta"]], method="mean")["beta"].values
+    bar.close()
     _warn_troubled(troubled, k, "scale")
     out["sampler"] = used
     return out
@@ -321,11 +328,10 @@ def _warn_troubled(troubled, k, what):
     if troubled:
         at = sorted({b for b, _ in troubled})
         shown = ", ".join(f"{b:.4g}" for b in at[:5]) + (", ..." if len(at) > 5 else "")
-        warnings.warn(
+        warn(
             f"sampling diagnostics flagged {len(at)} of {k} prior scales ({what} = {shown}); the first: "
             f"{troubled[0][1]} The mcse_mean column gives the Monte Carlo error of each mean.",
             SamplingWarning,
-            stacklevel=4,
         )
 
 
@@ -382,11 +388,13 @@ def _laplace_rows(g, grid, sigma, hdi_prob, names, draws, tune, chains, random_s
     ss = random_seed if isinstance(random_seed, np.random.SeedSequence) else np.random.SeedSequence(random_seed)
     seeds = ss.spawn(k)
     troubled: list[tuple[float, str]] = []
+    bar = Progress("shrinkage grid", k, progressbar, unit="scales")
     for i, b in enumerate(grid):
+        bar.update(i, f"shrinkage grid: Laplace scale b = {b:.4g}")
         # the sampler warns per run; collect its SamplingWarnings into one for the whole table
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            idata = _sample(g, _prior_at(Laplace, b, rw), sigma, draws, tune, chains, seeds[i], sampler, progressbar)
+            idata = _sample(g, _prior_at(Laplace, b, rw), sigma, draws, tune, chains, seeds[i], sampler, False)
         for w in caught:
             if issubclass(w.category, SamplingWarning):
                 troubled.append((float(b), str(w.message)))
@@ -399,6 +407,7 @@ def _laplace_rows(g, grid, sigma, hdi_prob, names, draws, tune, chains, random_s
         out["sd"][i] = flat.std(axis=0, ddof=1)
         out["hdi_low"][i], out["hdi_high"][i] = hdi_from_draws(flat, hdi_prob).T
         out["mcse_mean"][i] = mcse(group_dataset(idata)[["beta"]], method="mean")["beta"].values
+    bar.close()
     _warn_troubled(troubled, k, "b")
     return out
 

@@ -11,15 +11,14 @@ noise model (:meth:`bayesreg.noise.Noise.gibbs_settings`).
 from __future__ import annotations
 
 import math
-import os
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
-from threadpoolctl import threadpool_limits
 
 from .._posterior import build_posterior
+from .._threads import chain_threads, chain_workers
 from .._validation import check_scalar
 from ..models import PRIORS, parse_intercept_prior, prepare_data
 from ..noise import interpolation_obstacle, parse_sigma
@@ -230,12 +229,16 @@ def sample_gibbs(
         Show a progress bar on stderr for runs longer than a second.
     feature_names : sequence of str, optional
         Names of the columns (default: DataFrame columns, else ``x0, x1, ...``).
-    log_likelihood : bool, optional
-        Store the pointwise log-likelihood (needed by ``az.loo``). Default: when rows are given.
+    log_likelihood : {"auto", True, False}, optional
+        Store the pointwise log-likelihood (needed by ``az.loo``). Default ``"auto"``: when rows
+        are given and ``n x chains x draws`` is at most
+        :data:`bayesreg._posterior.LOG_LIKELIHOOD_AUTO_MAX` (else :func:`bayesreg.add_log_likelihood`
+        adds it later).
     posterior_predictive : bool, default False
         Also draw replicated data ``y`` for the ``posterior_predictive`` group.
     cores : int, optional
-        Number of chains run at once in threads (default: ``min(chains, os.cpu_count())``).
+        Number of chains run at once in threads (default: one per chain, up to the CPUs this process
+        may run on; :func:`bayesreg._threads.chain_workers`).
     check : bool, default True
         Run :func:`bayesreg.diagnostics.check_sampling` on the result, which warns
         (:class:`~bayesreg.SamplingWarning`) about R-hat above 1.01 or a low effective sample size.
@@ -279,10 +282,7 @@ def sample_gibbs(
     draws = _check_int(draws, "draws", 1)
     tune = _check_int(tune, "tune", 0)
     chains = _check_int(chains, "chains", 1)
-    if cores is None:
-        cores = min(chains, os.cpu_count() or 1)
-    else:
-        cores = _check_int(cores, "cores", 1)
+    cores = chain_workers(chains, None if cores is None else _check_int(cores, "cores", 1))
     sigma_spec = parse_sigma(sigma)
     b0_prior = parse_intercept_prior(intercept_prior, fit_intercept)
     data = prepare_data(X, y, fit_intercept=fit_intercept, feature_names=feature_names, standardize=standardize)
@@ -292,8 +292,8 @@ def sample_gibbs(
     sig_mode, sg = _sigma_settings(noise)
     sig_fixed, sig_a0, sig_b0 = sg.fixed, sg.a0, sg.b0
     if log_likelihood is None:
-        log_likelihood = have_rows
-    if not have_rows and log_likelihood:
+        log_likelihood = "auto"  # (stored when small: bayesreg._posterior.resolve_log_likelihood)
+    if not have_rows and log_likelihood is True:
         raise ValueError(
             "log_likelihood=True needs the rows (X, y); with a SufficientStats input pass log_likelihood=False"
         )
@@ -425,8 +425,7 @@ def sample_gibbs(
     bar = _Progress(total, chains, progressbar, compiling=compiling)
     t0 = time.perf_counter()
     # Chains already fill the cores: BLAS threads inside each chain would only oversubscribe them.
-    blas_threads = max(1, (os.cpu_count() or 1) // min(cores, chains))
-    with threadpool_limits(limits=blas_threads), ThreadPoolExecutor(max_workers=cores) as pool:
+    with chain_threads(cores, chains), ThreadPoolExecutor(max_workers=cores) as pool:
         futures = [pool.submit(run_chain, c) for c in range(chains)]
         while not all(f.done() for f in futures):
             time.sleep(0.02)

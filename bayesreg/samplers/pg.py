@@ -314,8 +314,9 @@ def sample_pg_gibbs(
         ``n x n`` algorithm. (The two are exact draws of the same conditional.)
     cores : int, optional
         Chains run at once in threads (default: one per chain, up to the CPU count). The
-        Polya-Gamma draws and BLAS release the GIL; BLAS gets ``cpu_count // cores`` threads
-        per chain, so the chains do not oversubscribe the cores.
+        Polya-Gamma draws and BLAS release the GIL; BLAS gets the available CPUs divided among
+        the chains (never more than a limit the user set; :func:`bayesreg._threads.blas_threads`),
+        so the chains do not oversubscribe the cores.
     scale_move : bool, optional
         After each coefficient draw, a Metropolis-Hastings move of ``(b0, beta)`` along its ray
         (:func:`_scale_move`): exact, O(n), and the direction plain Polya-Gamma Gibbs is slowest in
@@ -329,13 +330,11 @@ def sample_pg_gibbs(
         ``beta`` ``(chains, draws, p)``, ``intercept`` ``(chains, draws)`` when fitted, and for the
         horseshoe ``tau`` and ``lam_local`` (the names of the linear horseshoe sampler).
     """
-    import os
     import threading
     import time
     from concurrent.futures import ThreadPoolExecutor
 
-    from threadpoolctl import threadpool_limits
-
+    from .._threads import chain_threads, chain_workers
     from .gibbs import _chain_seeds, _check_int, _Progress
 
     X = np.asarray(X, dtype=np.float64)
@@ -345,7 +344,7 @@ def sample_pg_gibbs(
         raise ValueError(f"scale_move must be True, False or None, got {scale_move!r}")
     if block not in ("auto", "cholesky", "bhattacharya"):
         raise ValueError(f"block must be 'auto', 'cholesky' or 'bhattacharya', got {block!r}")
-    cores = min(chains, os.cpu_count() or 1) if cores is None else _check_int(cores, "cores", 1)
+    cores = chain_workers(chains, None if cores is None else _check_int(cores, "cores", 1))
     if block == "auto":
         block = "cholesky" if p < n else "bhattacharya"
     from ..models import parse_intercept_prior
@@ -414,8 +413,7 @@ def sample_pg_gibbs(
 
     bar = _Progress(total, chains, progressbar)
     # chains already fill the cores: BLAS threads inside each chain would only oversubscribe them
-    blas_threads = max(1, (os.cpu_count() or 1) // min(cores, chains))
-    with threadpool_limits(limits=blas_threads), ThreadPoolExecutor(max_workers=cores) as pool:
+    with chain_threads(cores, chains), ThreadPoolExecutor(max_workers=cores) as pool:
         futures = [pool.submit(run_chain, c) for c in range(chains)]
         while not all(f.done() for f in futures):
             time.sleep(0.02)
@@ -471,5 +469,5 @@ def run_pg_gibbs(data, prior, *, draws, tune, chains, random_seed=None, progress
         family=data.family, trials=data.trials,
         attrs={"sampler": "gibbs", "inference": "Polya-Gamma Gibbs", "prior": type(prior).__name__,
                "family": data.family.name},
-        check=check, stacklevel=5,
+        check=check,
     )  # fmt: skip

@@ -380,8 +380,8 @@ def sample_rhs(
     stats, Xa, ya = data.stats, data.X, data.y
     have_rows = Xa is not None
     if log_likelihood is None:
-        log_likelihood = have_rows
-    if not have_rows and (log_likelihood or posterior_predictive):
+        log_likelihood = "auto"  # (stored when small: bayesreg._posterior.resolve_log_likelihood)
+    if not have_rows and (log_likelihood is True or posterior_predictive):
         raise ValueError("log_likelihood and posterior_predictive need the rows (X, y), not a SufficientStats")
     fit_intercept = data.fit_intercept
     n, p = data.n, data.p

@@ -15,7 +15,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._gapmath import LeastSquaresDual, certified_gap
+from ._gapmath import LeastSquaresDual, certified_gap, rounding_bound
+
+#: a gap at the rounding bound stops the sweeps once a sweep (or a chunk of them) lowers it by less than this factor
+STALL = 0.5
 
 
 def _objective(G, q, yy, w, Gw, l1, l2):
@@ -51,20 +54,26 @@ def enet_gram_numpy(G, q, yy, w, xtr, l1, l2, tol_abs, max_iter):
     Arguments and returns as :func:`bayesreg.solvers._kernels.enet_gram` (sum scale):
     ``(gap, n_sweeps, converged)``; ``xtr`` receives ``X^T r = q - G w`` at the returned ``w``.
     The gap is :func:`._gapmath.certified_gap`: never below its rounding floor, and valid for least
-    squares and vanishing penalties too.
+    squares and vanishing penalties too. ``converged`` is ``gap <= max(tol_abs, bound)`` with
+    ``bound`` the :func:`._gapmath.rounding_bound` at ``w``: a gap at rounding level that a sweep
+    no longer halves (:data:`STALL`) stops the sweeps and counts as converged.
     """
     p = w.shape[0]
     diag = np.diag(G).tolist()
     n_iter = 0
     converged = False
     ls = LeastSquaresDual(G, l2)
+    prev = np.inf
     while True:
         # (G w afresh: the sweeps' running updates drift by rounding, and q - G w cancels)
         Gw = G @ w
         gap = certified_gap(G, q, yy, w, Gw, l1, l2, tol_abs, ls)
-        if gap <= tol_abs:
+        if gap <= tol_abs or (gap > STALL * prev and gap <= rounding_bound(G, q, yy, w, Gw, l1, l2)):
+            # (the second: the gap is at what float64 can certify here and the last sweep did not
+            # halve it; more sweeps cannot lower it below rounding)
             converged = True
             break
+        prev = gap
         if n_iter >= max_iter:
             break
         before = w.copy()
@@ -86,7 +95,7 @@ def enet_gram_numpy(G, q, yy, w, xtr, l1, l2, tol_abs, max_iter):
             # cannot fall (it is at what rounding of q - G w lets the Gram form certify)
             Gw = G @ w
             gap = certified_gap(G, q, yy, w, Gw, l1, l2, tol_abs, ls)
-            converged = gap <= tol_abs
+            converged = gap <= max(tol_abs, rounding_bound(G, q, yy, w, Gw, l1, l2))
             break
     xtr[:] = q - Gw
     return gap, n_iter, converged

@@ -36,11 +36,10 @@ references are in :mod:`bayesreg.solvers._kernels`; what each technique earns is
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 
 from .._validation import check_choice, check_scalar, check_vector
+from .._warnings import warn
 from ..exceptions import ConvergenceWarning
 from ..penalties import L1, ElasticNet, Penalty
 from . import _gapmath, _route, _small
@@ -192,7 +191,7 @@ def _run(
         # alpha >= alpha_max: zero is optimal, exactly (no rounding from the sweeps)
         if xtr is not None:
             xtr[:] = problem.xty()
-        return 0.0, 0, True
+        return 0.0, 0, True, 0.0
     if xtr is None:
         xtr = np.empty(problem.p)
         xtr_valid = False
@@ -201,7 +200,7 @@ def _run(
         # only speed up large problems)
         problem.ensure_gram()
         gap, n_iter, conv = _small.enet_gram_numpy(problem.G, problem.q, problem.yy, w, xtr, l1, l2, tol_abs, max_iter)
-        return gap / n, int(n_iter), bool(conv)
+        return gap / n, int(n_iter), bool(conv), _bound(problem, w, l1, l2) / n
     from . import _kernels, covariance
 
     opts = (_on(working_set), _on(screening), _on(extrapolation), _P0, float(l1_prev), bool(strong))
@@ -211,6 +210,7 @@ def _run(
     # anchored at the least-squares residual) and the active-set candidate decide, and only an
     # uncertified iterate gets the remaining sweeps.
     n_done, chunk, remaining = 0, min(max_iter, _CHUNK), max_iter
+    prev = np.inf
     while True:
         if mode == "covariance":
             if _on(working_set) and l1 > 0.0 and not np.any(w) and _subsample_pays(n, problem.p):
@@ -248,11 +248,27 @@ def _run(
             _small._polish(problem.G, problem.q, problem.yy, w, Gw, l1, l2)
             gap = _certify(problem, w, l1, l2, gap, tol_abs, Gw)
             xtr[:] = problem.q - Gw
-        if gap <= tol_abs or conv or remaining <= 0:
+        bound = _bound(problem, w, l1, l2) if gap > tol_abs else 0.0
+        at_rounding = gap <= bound and gap > _small.STALL * prev  # (at the bound, and a chunk no longer halves it)
+        if gap <= tol_abs or at_rounding or conv or remaining <= 0:
             # (conv with gap > tol_abs: the kernel's own gap is met but not the certificate, and
             # more sweeps would not change the kernel's mind)
-            return gap / n, n_done, bool(gap <= tol_abs)
-        chunk = remaining
+            return gap / n, n_done, bool(gap <= max(tol_abs, bound)), bound / n
+        # the next chunk: all remaining sweeps unless the gap is already at rounding level (then a
+        # chunk at a time, until it stops falling)
+        prev = gap
+        chunk = min(remaining, _CHUNK) if gap <= bound else remaining
+
+
+def _bound(problem: Problem, w: np.ndarray, l1: float, l2: float) -> float:
+    """:func:`._gapmath.rounding_bound` at ``w`` (sum scale) where the Gram form is at hand, else 0.
+
+    (Without the Gram the kernels' gap is only raised to its floor, :func:`_certify`; the bound
+    is then that floor, already in the gap, and nothing more is claimed.)
+    """
+    if problem.G is None:
+        return 0.0
+    return _gapmath.rounding_bound(problem.G, problem.q, problem.yy, w, problem.G @ w, l1, l2)
 
 
 def _certify(problem: Problem, w: np.ndarray, l1: float, l2: float, gap: float, tol_abs: float, Gw=None) -> float:
@@ -290,12 +306,11 @@ def _certify(problem: Problem, w: np.ndarray, l1: float, l2: float, gap: float, 
 
 def _warn_not_converged(gap, tol, problem, n_iter, where=""):
     target = tol * problem.y_norm2() / problem.n
-    warnings.warn(
+    warn(
         f"coordinate descent did not converge{where} after {n_iter} sweeps: duality gap "
-        f"{gap:.3g} > tol * ||y||^2 / n = {target:.3g}. Increase max_iter, loosen tol, or "
-        "scale the columns of X.",
+        f"{gap:.3g} > tol * ||y||^2 / n = {target:.3g} (and above the gap rounding allows to certify). "
+        "Increase max_iter, or scale the columns of X.",
         ConvergenceWarning,
-        stacklevel=3,
     )
 
 
@@ -369,7 +384,7 @@ def solve(
                                extrapolation=extrapolation)  # fmt: skip
     problem = make_problem(X, y, fit_intercept, _form(mode))
     w = _check_init(coef_init, problem.p)
-    gap, n_iter, conv = _run(
+    gap, n_iter, conv, bound = _run(
         problem, penalty, w, tol, max_iter, _resolve_mode(problem, mode), working_set, screening, extrapolation
     )
     if not conv:
@@ -382,6 +397,8 @@ def solve(
         converged=conv,
         penalty=penalty,
         tol=tol,
+        target=tol * problem.y_norm2() / problem.n,
+        rounding_bound=bound,
     )
 
 
@@ -416,12 +433,14 @@ def _solve_weighted(X, y, penalty, *, fit_intercept, coef_init, **options) -> So
     if inner.alpha_l1 > 0.0 or isinstance(inner, L1):  # (ridge, weighted L2, has its closed form)
         res = solve(*source, inner, fit_intercept=work.fit_intercept, coef_init=coef_init, **options)
         gamma, b0, gap, n_iter, conv, tol = res.coef, res.intercept, res.gap, res.n_iter, res.converged, res.tol
+        target, bound = res.target, res.rounding_bound
     else:
         r = ridge(*source, inner.alpha, fit_intercept=work.fit_intercept)
         gamma, b0, gap, n_iter, conv, tol = r.coef, r.intercept, 0.0, 0, True, options["tol"]
+        target, bound = float("nan"), 0.0
     coef, intercept = rw.coef(gamma, b0 if work.fit_intercept else None)
     return SolverResult(coef=coef, intercept=intercept, gap=gap, n_iter=n_iter, converged=conv, penalty=penalty,
-                        tol=tol)  # fmt: skip
+                        tol=tol, target=target, rounding_bound=bound)  # fmt: skip
 
 
 def lasso(X, y=None, alpha: float = 1.0, **kwargs) -> SolverResult:
@@ -513,7 +532,7 @@ def _path_covariance(problem, grid, l1_ratio, tol, max_iter, warm_start, switche
         if not warm_start:
             w[:] = 0.0
         mode = "covariance" if problem.X_raw is not None else "gram"  # (gram after a handover)
-        gaps[i], n_iters[i], conv[i] = _run(problem, ElasticNet(a, l1_ratio), w, tol, max_iter, mode, *switches)
+        gaps[i], n_iters[i], conv[i], _ = _run(problem, ElasticNet(a, l1_ratio), w, tol, max_iter, mode, *switches)
         coefs[i] = w
     return coefs, gaps * problem.n, n_iters, conv
 
@@ -616,7 +635,9 @@ def enet_path(
             if l1s[i] > 0.0 and not coefs[i].any() and l1s[i] >= xty_max:
                 continue  # (the zero solution above alpha_max: exact)
             gaps[i] = _certify(problem, coefs[i], l1s[i], l2s[i], gaps[i], tol_abs)
-            conv[i] = gaps[i] <= tol_abs
+            conv[i] = gaps[i] <= max(tol_abs, _bound(problem, coefs[i], l1s[i], l2s[i]))
+    # what rounding lets each point certify (package scale; 0 without the Gram form)
+    bounds = np.array([_bound(problem, coefs[i], l1s[i], l2s[i]) for i in range(k)]) / n
     gaps = gaps / n
     intercepts = problem.y_mean - coefs @ problem.x_mean
     if not conv.all():
@@ -632,6 +653,7 @@ def enet_path(
         n_iters=n_iters,
         converged=conv,
         l1_ratio=l1_ratio,
+        rounding_bounds=bounds,
     )
 
 

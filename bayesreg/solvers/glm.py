@@ -94,7 +94,6 @@ linear program before any iteration, and refused with a ValueError; any ``l1 > 0
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 from functools import cached_property
 from typing import NamedTuple
@@ -102,6 +101,7 @@ from typing import NamedTuple
 import numpy as np
 
 from .._validation import check_bool, check_matrix, check_nonnegative, check_scalar, check_vector
+from .._warnings import warn
 from ..exceptions import ConvergenceWarning
 from ..families import Family, Gaussian
 from ..families import family as _parse_family
@@ -1056,14 +1056,13 @@ def _start(pb: _GLM, warm_start):
     return beta, b0, pb.null()[1]
 
 
-def _fit(pb, l1, l2, tol, max_iter, beta, b0, scale, warn=True) -> GLMResult:
+def _fit(pb, l1, l2, tol, max_iter, beta, b0, scale, say=True) -> GLMResult:
     beta, b0, cert, n_iter, conv = _solve(pb, l1, l2, tol, max_iter, beta, b0, scale)
-    if warn and not conv:
-        warnings.warn(
+    if say and not conv:
+        warn(
             f"glm_fit ({pb.fam.name}, l1={l1:.4g}, l2={l2:.4g}) stopped after {n_iter} Newton iterations with "
             f"duality gap {cert.gap:.3g} > tol * scale = {tol * scale:.3g}. Increase max_iter or loosen tol",
             ConvergenceWarning,
-            stacklevel=3,
         )
     return GLMResult(
         coef=beta, intercept=float(b0), gap=cert.gap, converged=bool(conv), n_iter=int(n_iter),
@@ -1147,9 +1146,10 @@ def glm_fit(
     res = _fit(pb, l1, l2, tol, max_iter, beta, b0, scale)
     note = _separation_note(pb, res)
     if note is not None:
-        from ..exceptions import PriorDominatedWarning, warn_caller
+        from .._warnings import warn
+        from ..exceptions import PriorDominatedWarning
 
-        warn_caller(note, PriorDominatedWarning)
+        warn(note, PriorDominatedWarning)
     return res
 
 
@@ -1252,17 +1252,16 @@ def glm_path(
     beta = np.zeros(pb.p)
     out = []
     for l1 in grid:
-        res = _fit(pb, float(l1), l2, tol, max_iter, beta, b0, scale, warn=False)
+        res = _fit(pb, float(l1), l2, tol, max_iter, beta, b0, scale, say=False)
         out.append(res)
         beta, b0 = np.array(res.coef), res.intercept
     conv = np.array([r.converged for r in out])
     if not conv.all():
         bad = ", ".join(f"{r.l1:.4g}" for r in out if not r.converged)
-        warnings.warn(
+        warn(
             f"glm_path: {int((~conv).sum())} grid point(s) did not reach tol={tol:g} (l1 = {bad}); "
             "increase max_iter or loosen tol",
             ConvergenceWarning,
-            stacklevel=2,
         )
     return GLMPathResult(
         l1s=grid,

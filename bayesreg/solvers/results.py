@@ -34,11 +34,20 @@ class SolverResult:
     n_iter : int
         Number of coordinate-descent sweeps.
     converged : bool
-        Whether ``gap <= tol * ||y||^2 / n``.
+        ``gap <= max(target, rounding_bound)``: the tolerance asked for is met, or the gap is at
+        the level rounding allows to certify on this data (then no sweep could lower it; see
+        :attr:`status`).
     penalty : Penalty
         The penalty solved for.
     tol : float
         Relative tolerance asked for.
+    target : float
+        ``tol * ||y_c||^2 / n``, the gap asked for (package scale; NaN when not recorded).
+    rounding_bound : float
+        The smallest gap float64 can certify at the solution on the Gram form
+        (:func:`bayesreg.solvers._gapmath.rounding_bound`: the rounding floor plus what the
+        rounding of ``X^T r`` costs the dual point, about ``4 eps (|X^T y| + |X^T X| |w|)_max
+        ||w||_1``), package scale; 0 when not computed (the gap met ``target``, or no Gram form).
     """
 
     coef: np.ndarray
@@ -48,6 +57,19 @@ class SolverResult:
     converged: bool
     penalty: Penalty
     tol: float
+    target: float = float("nan")
+    rounding_bound: float = 0.0
+
+    @property
+    def status(self) -> str:
+        """``"converged"``, ``"rounding level"`` or ``"not converged"``.
+
+        ``"rounding level"``: the target is below what rounding can certify on this data and
+        the gap is at that level (``target < gap <= rounding_bound``).
+        """
+        if not self.converged:
+            return "not converged"
+        return "rounding level" if self.gap > self.target else "converged"
 
     def __post_init__(self):
         self.coef.setflags(write=False)
@@ -61,7 +83,8 @@ class SolverResult:
         return (
             f"SolverResult(penalty={self.penalty}, coef={_fmt_coef(self.coef)}, "
             f"intercept={self.intercept:.6g}, nonzero={self.support.size}/{self.coef.size}, "
-            f"gap={self.gap:.3g}, n_iter={self.n_iter}, converged={self.converged})"
+            f"gap={self.gap:.3g}, n_iter={self.n_iter}, converged={self.converged}"
+            + (", gap at rounding level" if self.status == "rounding level" else "") + ")"
         )
 
 
@@ -91,6 +114,10 @@ class PathResult:
         ``"coordinate descent"``, or the factorisation of the ridge path (``"svd"``, ``"eigh"``).
     residuals : ndarray of shape (n_alphas,) or None
         Ridge: relative residual of the normal equations per alpha.
+    rounding_bounds : ndarray of shape (n_alphas,) or None
+        Coordinate descent: per alpha, the gap rounding lets the Gram form certify
+        (:attr:`SolverResult.rounding_bound`); ``converged`` is ``gaps <= max(tol ||y_c||^2 / n,
+        rounding_bounds)``.
     """
 
     alphas: np.ndarray
@@ -102,9 +129,11 @@ class PathResult:
     l1_ratio: float
     method: str = "coordinate descent"
     residuals: np.ndarray | None = None
+    rounding_bounds: np.ndarray | None = None
 
     def __post_init__(self):
-        for a in (self.alphas, self.coefs, self.intercepts, self.gaps, self.n_iters, self.converged, self.residuals):
+        for a in (self.alphas, self.coefs, self.intercepts, self.gaps, self.n_iters, self.converged, self.residuals,
+                  self.rounding_bounds):  # fmt: skip
             if a is not None:
                 a.setflags(write=False)
 
