@@ -74,8 +74,28 @@ _POISSON_XFAIL = {
 }
 
 
+# scikit-learn's classifier checks fit separable toy data, where the MAP of a proper prior exists only
+# because of the prior: the estimator says so (PriorDominatedWarning, true and tested in
+# test_issue21_degenerate.py), and these checks, which fit under warnings-as-errors, read that as a failure
+_SEPARABLE = "the check's toy labels are separable: the estimator's true PriorDominatedWarning fails the check"
+_LOGISTIC_XFAIL = {
+    BayesianLogisticRegression().__repr__(): {
+        "check_positive_only_tag_during_fit": _SEPARABLE, "check_non_transformer_estimators_n_iter": _SEPARABLE,
+    },
+    BayesianLogisticRegression(prior=Laplace(1.0), fit_intercept=False).__repr__(): {
+        "check_positive_only_tag_during_fit": _SEPARABLE, "check_estimators_nan_inf": _SEPARABLE,
+    },
+    BayesianLogisticRegression(prior=ElasticNetPrior(1.0, 2.0)).__repr__(): {
+        "check_positive_only_tag_during_fit": _SEPARABLE, "check_estimators_nan_inf": _SEPARABLE,
+        "check_non_transformer_estimators_n_iter": _SEPARABLE,
+    },
+}
+
+
 def _expected_failures(estimator):
-    return _POISSON_XFAIL if isinstance(estimator, BayesianPoissonRegressor) else {}
+    if isinstance(estimator, BayesianPoissonRegressor):
+        return _POISSON_XFAIL
+    return _LOGISTIC_XFAIL.get(repr(estimator), {})
 
 
 @parametrize_with_checks(
@@ -261,6 +281,9 @@ def test_horseshoe_needs_the_posterior_and_gets_it():
 # ------------------------------------------------------------------------------------------------
 
 
+# a grid reaches scales below b_min, where the MAP is empty and says so (EmptyMAPWarning, true, tested in
+# test_issue21_defaults.py); scoring those points is the grid's job
+@pytest.mark.filterwarnings("ignore::bayesreg.exceptions.EmptyMAPWarning")
 def test_grid_search_over_prior_scale_picks_the_best_held_out_log_loss():
     X, y01 = _logistic(n=240, seed=7)
     y = np.array(["a", "b"])[y01]
