@@ -192,8 +192,11 @@ class BayesianRegression(RegressorMixin, BaseEstimator):
         The fixed sigma, its MAP, or its posterior mean.
     prior_ : prior
         The prior used: ``prior``, or the one set from the data when ``prior=None``.
-    idata_ : arviz.InferenceData
-        The posterior draws (``inference="posterior"`` only).
+    idata_ : arviz.InferenceData or xarray.DataTree
+        The posterior draws (``inference="posterior"`` only), the pointwise log-likelihood under
+        ``sample_posterior``'s ``log_likelihood="auto"`` rule (:func:`bayesreg.add_log_likelihood`). The pointwise log-likelihood is stored
+        under ``sample_posterior``'s ``log_likelihood="auto"`` rule (only up to a stated size;
+        :func:`bayesreg.add_log_likelihood` adds it later, then ``az.loo``).
     map_result_ : MAPResult
         The exact MAP result with its certificate (``inference="map"`` only).
     n_iter_ : int
@@ -358,7 +361,7 @@ class BayesianRegression(RegressorMixin, BaseEstimator):
         from .models import parse_intercept_prior
 
         idata = chosen.run(data, prior, noise, draws=int(self.draws), chains=int(self.chains), random_seed=seed,
-                           progressbar=bool(self.progressbar), log_likelihood=True,
+                           progressbar=bool(self.progressbar), log_likelihood="auto",
                            intercept_prior=parse_intercept_prior(self.intercept_prior, data.fit_intercept))  # fmt: skip
         self.idata_ = idata
         post = idata.posterior
@@ -597,7 +600,7 @@ class _BayesianGLM(BaseEstimator):
         idata = sample_posterior(data, None, prior, family=self._family, sampler=self.sampler, draws=int(self.draws),
                                  tune=int(self.tune), chains=int(self.chains), random_seed=self.random_seed,
                                  progressbar=bool(self.progressbar), fit_intercept=data.fit_intercept,
-                                 log_likelihood=True, intercept_prior=self.intercept_prior)  # fmt: skip
+                                 log_likelihood="auto", intercept_prior=self.intercept_prior)  # fmt: skip
         self.idata_ = idata
         beta, b0 = _coefficient_draws(self.idata_, X.shape[1])
         self.n_iter_ = int(self.tune) + int(self.draws)
@@ -722,7 +725,8 @@ class BayesianLogisticRegression(ClassifierMixin, _BayesianGLM):
     intercept_ : ndarray of shape (1,)
         MAP or posterior-mean intercept (0.0 with ``fit_intercept=False``).
     idata_ : arviz.InferenceData or xarray.DataTree
-        The posterior draws (``inference="posterior"`` only).
+        The posterior draws (``inference="posterior"`` only), the pointwise log-likelihood under
+        ``sample_posterior``'s ``log_likelihood="auto"`` rule (:func:`bayesreg.add_log_likelihood`).
     map_result_ : MAPResult
         The exact MAP with its duality-gap certificate (``inference="map"`` only).
     n_iter_ : int
@@ -958,7 +962,8 @@ class BayesianPoissonRegressor(RegressorMixin, _BayesianGLM):
     intercept_ : float
         MAP or posterior-mean intercept (0.0 with ``fit_intercept=False``).
     idata_ : arviz.InferenceData or xarray.DataTree
-        The posterior draws (``inference="posterior"`` only).
+        The posterior draws (``inference="posterior"`` only), the pointwise log-likelihood under
+        ``sample_posterior``'s ``log_likelihood="auto"`` rule (:func:`bayesreg.add_log_likelihood`).
     map_result_ : MAPResult
         The exact MAP with its duality-gap certificate (``inference="map"`` only).
     n_iter_ : int

@@ -1,6 +1,13 @@
 """Warnings raised by bayesreg."""
 
-__all__ = ["BayesregWarning", "ConvergenceWarning", "SamplingWarning", "PriorDominatedWarning", "EmptyMAPWarning", "RateOverflowWarning"]
+__all__ = [
+    "BayesregWarning",
+    "ConvergenceWarning",
+    "SamplingWarning",
+    "PriorDominatedWarning",
+    "EmptyMAPWarning",
+    "RateOverflowWarning",
+]
 
 
 class BayesregWarning(UserWarning):

@@ -314,7 +314,7 @@ def test_validation_errors():
     with pytest.raises(ValueError, match="sigma"):
         choose_prior_scale(X, y, "gaussian", sigma=-1.0)
     with pytest.raises(ValueError, match="sigma"):
-        choose_prior_scale(X, y, "laplace", sigma="flat")
+        choose_prior_scale(X, y, "laplace", sigma="flatt")  # not a sigma spelling ("flat" is one now)
     with pytest.raises(ValueError, match="type-II"):
         choose_prior_scale(X, y, "gaussian", sigma="default")
     with pytest.raises(TypeError, match="lam2_prior"):

@@ -95,3 +95,20 @@ def test_log_likelihood_argument_is_checked():
     assert not has_group(post, "log_likelihood")
     with pytest.raises(ValueError, match="no rows"):
         br.add_log_likelihood(post)
+
+
+@pytest.mark.parametrize("est", [br.BayesianRegression(prior=br.Laplace(1.0), sigma=1.0, inference="posterior",
+                                                       draws=200, chains=2, random_seed=3, progressbar=False),
+                                 br.BayesianLogisticRegression(prior=br.Gaussian(1.0), inference="posterior",
+                                                               draws=200, chains=2, random_seed=3,
+                                                               progressbar=False)])  # fmt: skip
+@pytest.mark.filterwarnings("ignore::bayesreg.exceptions.SamplingWarning")  # 200 draws: precision is not tested
+def test_estimators_follow_the_auto_rule(monkeypatch, est):
+    # the estimators store the pointwise log-likelihood under the same size rule (they passed True on main)
+    X, y = _data()
+    if isinstance(est, br.BayesianLogisticRegression):
+        y = (y > 0).astype(int)
+    monkeypatch.setattr(P, "LOG_LIKELIHOOD_AUTO_MAX", 60 * 2 * 200 - 1)
+    assert not has_group(est.fit(X, y).idata_, "log_likelihood")
+    monkeypatch.setattr(P, "LOG_LIKELIHOOD_AUTO_MAX", 60 * 2 * 200)
+    assert has_group(est.fit(X, y).idata_, "log_likelihood")
