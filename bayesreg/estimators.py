@@ -193,8 +193,7 @@ class BayesianRegression(RegressorMixin, BaseEstimator):
     prior_ : prior
         The prior used: ``prior``, or the one set from the data when ``prior=None``.
     idata_ : arviz.InferenceData or xarray.DataTree
-        The posterior draws (``inference="posterior"`` only), the pointwise log-likelihood under
-        ``sample_posterior``'s ``log_likelihood="auto"`` rule (:func:`bayesreg.add_log_likelihood`). The pointwise log-likelihood is stored
+        The posterior draws (``inference="posterior"`` only). The pointwise log-likelihood is stored
         under ``sample_posterior``'s ``log_likelihood="auto"`` rule (only up to a stated size;
         :func:`bayesreg.add_log_likelihood` adds it later, then ``az.loo``).
     map_result_ : MAPResult
