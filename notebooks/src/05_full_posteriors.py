@@ -76,8 +76,9 @@ table
 scales = b * np.logspace(-1, 1, N_SCALES)
 shrink = {
     "Laplace": bayesreg.shrinkage_table(X, y, "laplace", scales=scales, sigma=sigma, draws=2 * DRAWS,
-                                        tune=DRAWS, chains=4, random_seed=3),
-    "Gaussian": bayesreg.shrinkage_table(X, y, "gaussian", scales=np.sqrt(2) * scales, sigma=sigma),
+                                        tune=DRAWS, chains=4, random_seed=3, progressbar=False),
+    "Gaussian": bayesreg.shrinkage_table(X, y, "gaussian", scales=np.sqrt(2) * scales, sigma=sigma,
+                                         progressbar=False),
 }
 plotting.plot_shrinkage(shrink["Laplace"], xlabel="Laplace scale b", title="Laplace prior", zeros=True);
 

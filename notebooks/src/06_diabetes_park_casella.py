@@ -41,7 +41,8 @@ n, p = X.shape
 # $\lambda = 0.237$.
 
 # %%
-eb = bayesreg.choose_prior_scale(X, y, "laplace", method="mcem", draws=500 if FAST else 2000, random_seed=11)
+eb = bayesreg.choose_prior_scale(X, y, "laplace", method="mcem", draws=500 if FAST else 2000, random_seed=11,
+                                 progressbar=False)
 eb
 
 # %% [markdown]
@@ -92,7 +93,7 @@ plotting.plot_credible_intervals(
 # maximised over $(\tau, \sigma)$ directly (scikit-learn's `BayesianRidge` finds the same point).
 
 # %%
-eb_ridge = bayesreg.choose_prior_scale(X, y, "gaussian")
+eb_ridge = bayesreg.choose_prior_scale(X, y, "gaussian", progressbar=False)
 ridge_post = bayesreg.exact_posterior(X, y, eb_ridge.prior, sigma=eb_ridge.sigma)
 eb_ridge
 
@@ -130,7 +131,7 @@ plotting.plot_map_vs_sklearn(estimates);
 sigma_hat = float(idata_eb.posterior["sigma"].mean())
 b_eb = sigma_hat / eb.lam  # the Laplace scale of the empirical-Bayes lambda
 lap_table = bayesreg.shrinkage_table(X, y, "laplace", scales=b_eb * np.logspace(-1.5, 1, N_SCALES), sigma=sigma_hat,
-                                     draws=DRAWS, tune=1000, chains=4, random_seed=7, hdi_prob=LEVEL)
+                                     draws=DRAWS, tune=1000, chains=4, random_seed=7, hdi_prob=LEVEL, progressbar=False)
 fig = plotting.plot_shrinkage(lap_table, center="median", xlabel=r"Laplace scale $b = \sigma/\lambda$", zeros=True,
                               title=f"Laplace prior: lasso path | Bayesian lasso median and {LEVEL:.0%} HDI")
 for ax in fig.axes[:3]:
@@ -139,7 +140,7 @@ for ax in fig.axes[:3]:
 # %%
 tau_eb = eb_ridge.scale
 ridge_table = bayesreg.shrinkage_table(X, y, "gaussian", scales=tau_eb * np.logspace(-2, 1, N_SCALES),
-                                       sigma=eb_ridge.sigma, hdi_prob=LEVEL)
+                                       sigma=eb_ridge.sigma, hdi_prob=LEVEL, progressbar=False)
 fig = plotting.plot_shrinkage(ridge_table, center="median", xlabel=r"Gaussian sd $\tau$",
                               title=f"Gaussian prior: ridge path | exact posterior median and {LEVEL:.0%} HDI")
 for ax in fig.axes[:2]:

@@ -117,7 +117,8 @@ plotting.plot_credible_intervals(idata, hdi_prob=LEVEL, point_estimates={"exact 
 # %%
 top = [names[j] for j in np.argsort(-np.abs(exact.coef))[:8]]
 table = bayesreg.shrinkage_table(X, y, "laplace", scales=b * np.logspace(-1, 1, N_SCALES), family="bernoulli",
-                                 draws=DRAWS, tune=500, chains=2, random_seed=3, hdi_prob=LEVEL)
+                                 draws=DRAWS, tune=500, chains=2, random_seed=3, hdi_prob=LEVEL,
+                                 progressbar=False)
 fig = plotting.plot_shrinkage(table, features=top, zeros=True, xlabel="Laplace scale b (= C)",
                               title="L1 logistic regression: MAP path | posterior mean and HDI")
 for ax in fig.axes[:3]:
