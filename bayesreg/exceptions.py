@@ -35,7 +35,8 @@ class PriorDominatedWarning(BayesregWarning):
     Raised when the design interpolates ``y`` and a proper prior alone holds the joint mode's sigma
     above 0, and when separable labels would send a GLM's coefficients to infinity and a proper
     prior alone keeps the MAP finite: the size of that part of the answer is set by the prior's
-    scale, not estimated from the data.
+    scale, not estimated from the data. Also raised when a sampled posterior is its prior (every
+    coefficient's posterior sd and mean as the prior's: the data move nothing at that scale).
     """
 
 

@@ -871,6 +871,46 @@ def sample_posterior(
         raise ValueError(why)
     chosen = resolve_sampler(sampler, prior, noise, data, tune=tune, target_accept=target_accept, cores=cores,
                              likelihood=likelihood, options=sample_kwargs)  # fmt: skip
-    return chosen.run(data, prior, noise, draws=draws, chains=chains, random_seed=random_seed,
-                      progressbar=progressbar, log_likelihood=log_likelihood,
-                      posterior_predictive=posterior_predictive, check=check, intercept_prior=b0_prior)  # fmt: skip
+    idata = chosen.run(data, prior, noise, draws=draws, chains=chains, random_seed=random_seed,
+                       progressbar=progressbar, log_likelihood=log_likelihood,
+                       posterior_predictive=posterior_predictive, check=check, intercept_prior=b0_prior)  # fmt: skip
+    if check and not data.standardize:
+        warn_if_posterior_is_prior(idata, prior, data.p)
+    return idata
+
+
+# The posterior is called "the prior" when the data moved no coefficient: each posterior sd within
+# POSTERIOR_IS_PRIOR_SD of the prior's and each posterior mean within POSTERIOR_IS_PRIOR_MEAN prior sds
+# of 0. The Monte Carlo error of a sd from N draws is sqrt((kurtosis - 1) / (4 N)) relative: 2.5% for a
+# Laplace (kurtosis 6) at N = 2000, so a 10% band is 4 standard errors (a 5% band missed a Laplace prior
+# sampled by Gibbs, min ratio 0.949); a mean's error is 1 / sqrt(N) = 2.2% of the sd there.
+POSTERIOR_IS_PRIOR_SD = 0.1
+POSTERIOR_IS_PRIOR_MEAN = 0.2
+
+
+def warn_if_posterior_is_prior(idata, prior, p: int) -> bool:
+    """Warn (PriorDominatedWarning) when every coefficient's posterior is its prior; return whether it did.
+
+    Only for priors with a fixed prior sd per coefficient (:meth:`bayesreg.priors.Prior.coefficient_sd`:
+    Laplace ``sqrt(2) b``, Gaussian ``tau``); unpenalised coefficients are left out.
+    """
+    sd0 = prior.coefficient_sd(p)
+    if sd0 is None:
+        return False
+    on = np.isfinite(sd0)
+    if not on.any():
+        return False
+    beta = np.asarray(idata.posterior["beta"].values, dtype=np.float64).reshape(-1, p)[:, on]
+    ratio = beta.std(axis=0) / sd0[on]
+    shift = np.abs(beta.mean(axis=0)) / sd0[on]
+    if np.all(np.abs(ratio - 1.0) <= POSTERIOR_IS_PRIOR_SD) and np.all(shift <= POSTERIOR_IS_PRIOR_MEAN):
+        from ._warnings import warn
+        from .exceptions import PriorDominatedWarning
+
+        warn(f"the posterior is the prior: every coefficient's posterior sd is within "
+             f"{POSTERIOR_IS_PRIOR_SD:.0%} of its prior sd (ratios {ratio.min():.3f}..{ratio.max():.3f}) and every "
+             f"posterior mean within {POSTERIOR_IS_PRIOR_MEAN} prior sds of 0 (largest {shift.max():.3f}): at this "
+             f"prior scale the data move no coefficient. A larger scale lets them (bayesreg.choose_prior_scale "
+             "chooses one from the data)", PriorDominatedWarning)  # fmt: skip
+        return True
+    return False

@@ -463,6 +463,15 @@ class Prior:
         """Whether the posterior under this prior has a finite mode to compute exactly."""
         return self.map_obstacle() is None
 
+    def coefficient_sd(self, p: int) -> np.ndarray | None:
+        """Each coefficient's prior standard deviation, where it is fixed; ``None`` where it is not.
+
+        ``None`` for priors scaled by sigma, with a hyperprior, or with no finite variance (the
+        horseshoes); ``inf`` for an unpenalised coefficient. What the posterior is compared with
+        when it may be the prior (:func:`bayesreg.sample_posterior`).
+        """
+        return None
+
     def gibbs_settings(self) -> GibbsSettings | None:
         """What the Gibbs samplers need for this prior, or ``None`` when there is no Gibbs sampler."""
         return None
@@ -500,6 +509,9 @@ class Laplace(Prior):
 
     def gibbs_settings(self) -> GibbsSettings:  # noqa: D102
         return GibbsSettings("laplace", lam2=1.0 / self.split()[0].scale ** 2)
+
+    def coefficient_sd(self, p: int) -> np.ndarray:  # noqa: D102
+        return np.broadcast_to(np.sqrt(2.0) * np.asarray(self.scale, dtype=np.float64), (p,)).copy()
 
     def logp(self, beta) -> float:  # noqa: D102
         b = _as_beta(beta)
@@ -640,6 +652,11 @@ class Gaussian(Prior):
                 "tau2_prior must be an InverseGammaPrior or None; "
                 f"got {type(self.tau2_prior).__name__}"
             )
+
+    def coefficient_sd(self, p: int) -> np.ndarray | None:  # noqa: D102
+        if self.tau2_prior is not None:
+            return None
+        return np.broadcast_to(np.asarray(self.scale, dtype=np.float64), (p,)).copy()
 
     def gibbs_settings(self) -> GibbsSettings:  # noqa: D102
         t = self.split()[0].scale
