@@ -10,13 +10,12 @@ standard errors computed from the chains' own effective sample size.
 from __future__ import annotations
 
 import numpy as np
+import polyagamma  # noqa: E402,F401  (a required dependency: imported, never skipped)
 import pytest
 
 import bayesreg as br
 from bayesreg._upstream import ess
 from bayesreg.samplers.pg import sample_pg_gibbs
-
-pytest.importorskip("polyagamma")
 
 
 def _mcse(draws):

@@ -9,13 +9,12 @@ Carlo tolerances: 4 Monte Carlo standard errors from the chains' own bulk ESS.
 from __future__ import annotations
 
 import numpy as np
+import polyagamma  # noqa: E402,F401  (a required dependency: imported, never skipped)
 import pytest
 
 import bayesreg as br
 from bayesreg._upstream import ess
 from bayesreg.samplers.pg import _scale_move, sample_pg_gibbs
-
-pytest.importorskip("polyagamma")
 
 
 def _mcse(draws):

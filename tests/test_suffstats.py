@@ -92,7 +92,7 @@ def test_pickle_round_trip_keeps_read_only_fields():
 
 
 def test_dataframe_names_are_kept():
-    pd = pytest.importorskip("pandas")
+    import pandas as pd  # a required dependency: imported, never skipped
     X, y = _data(p=3)
     df = pd.DataFrame(X, columns=["age", "bmi", "bp"])
     s = SufficientStats.from_arrays(df, pd.Series(y))
@@ -183,7 +183,7 @@ def test_merge_rejects_mismatches():
 
 
 def test_from_chunks_skips_empty_chunks_and_keeps_dataframe_names():
-    pd = pytest.importorskip("pandas")
+    import pandas as pd  # a required dependency: imported, never skipped
     X, y = _data(n=50, p=2)
     df = pd.DataFrame(X, columns=["u", "v"])
     chunks = [(df.iloc[:20], y[:20]), (df.iloc[20:20], y[20:20]), (df.iloc[20:], y[20:])]
@@ -322,7 +322,7 @@ def test_check_stats_or_arrays_and_require_rows():
 
 @pytest.fixture
 def frame():
-    pd = pytest.importorskip("pandas")
+    import pandas as pd  # a required dependency: imported, never skipped
     X, y = _data(n=500, p=4, seed=9, shift=10.0)
     df = pd.DataFrame(X, columns=["a", "b", "c", "d"])
     df.insert(2, "target", y)
