@@ -27,6 +27,9 @@ def test_the_wheel_carries_its_specs_and_data_and_the_cli_finds_them(tmp_path):
     assert files and any(f.name == "diabetes_laplace.toml" for f in files)
     for f in files:
         assert (shipped / f).read_bytes() == (home / f).read_bytes(), f
+    # the licence pyproject states ships with it (license-files), the same text as the repository's
+    (lic,) = target.glob("bayesreg-*.dist-info/licenses/LICENSE")
+    assert lic.read_bytes() == (REPO / "LICENSE").read_bytes()
     # every subpackage of the checkout is in the wheel (pyproject lists packages by hand)
     for init in (REPO / "bayesreg").rglob("__init__.py"):
         assert (target / init.relative_to(REPO)).is_file(), init
