@@ -75,6 +75,7 @@ _LAZY = {
     "EmptyMAPWarning": "bayesreg.exceptions",
     "PriorDominatedWarning": "bayesreg.exceptions",
     "RateOverflowWarning": "bayesreg.exceptions",
+    "NoSignalWarning": "bayesreg.exceptions",
 }
 
 __all__ = sorted(_LAZY) + ["mapping", "solvers", "__version__"]

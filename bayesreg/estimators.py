@@ -91,9 +91,10 @@ def _default_linear_prior(X, y, fit_intercept: bool, sigma):
         res = choose_prior_scale(Xa, ya, Gaussian(1.0 / s), sigma=sigma, fit_intercept=fit_intercept)
     no_signal = False
     from ._warnings import warn
+    from .exceptions import NoSignalWarning
 
     for w in caught:
-        if "tau -> 0" in str(w.message):
+        if issubclass(w.category, NoSignalWarning):
             no_signal = True  # said once by the estimator, in its own words
         else:
             warn(w.message, w.category)

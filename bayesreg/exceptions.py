@@ -7,6 +7,7 @@ __all__ = [
     "PriorDominatedWarning",
     "EmptyMAPWarning",
     "RateOverflowWarning",
+    "NoSignalWarning",
 ]
 
 
@@ -19,6 +20,10 @@ class ConvergenceWarning(BayesregWarning):
 
     (Not a subclass of scikit-learn's warning, whose import would cost a second at start-up.)
     """
+
+
+class NoSignalWarning(ConvergenceWarning):
+    """Type-II maximum likelihood drives the Gaussian prior's tau to 0: the data show no linear signal."""
 
 
 class SamplingWarning(BayesregWarning):

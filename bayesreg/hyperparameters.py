@@ -59,7 +59,7 @@ from ._validation import check_choice, check_positive, check_scalar
 from ._warnings import warn
 from .conjugate import _Evidence, _flat_log_offset, _gram, _working
 from .design import reweight
-from .exceptions import ConvergenceWarning, SamplingWarning
+from .exceptions import ConvergenceWarning, NoSignalWarning, SamplingWarning
 from .mapping import park_casella_alpha, ridge_alpha
 from .noise import parse_sigma
 from .priors import SCALE_RANGE, GammaPrior, Gaussian, Laplace, ParkCasella
@@ -429,7 +429,7 @@ def _gaussian_evidence(g, sigma, start) -> PriorScaleResult:
         warn(
             "the marginal likelihood increases as tau -> 0: the data show no linear signal, and "
             f"the returned tau = {tau:.3g} is the edge of the search range",
-            ConvergenceWarning,
+            NoSignalWarning,
         )
         conv = False
     s = float(np.sqrt(s2))
