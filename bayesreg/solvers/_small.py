@@ -55,8 +55,9 @@ def enet_gram_numpy(G, q, yy, w, xtr, l1, l2, tol_abs, max_iter):
     ``(gap, n_sweeps, converged)``; ``xtr`` receives ``X^T r = q - G w`` at the returned ``w``.
     The gap is :func:`._gapmath.certified_gap`: never below its rounding floor, and valid for least
     squares and vanishing penalties too. ``converged`` is ``gap <= max(tol_abs, bound)`` with
-    ``bound`` the :func:`._gapmath.rounding_bound` at ``w``: a gap at rounding level that a sweep
-    no longer halves (:data:`STALL`) stops the sweeps and counts as converged.
+    ``bound`` the :func:`._gapmath.rounding_bound` at ``w``, at every exit (the target met, a fixed
+    point of the sweep, ``max_iter``): a gap at rounding level that a sweep no longer halves
+    (:data:`STALL`) stops the sweeps and counts as converged.
     """
     p = w.shape[0]
     diag = np.diag(G).tolist()
@@ -75,6 +76,9 @@ def enet_gram_numpy(G, q, yy, w, xtr, l1, l2, tol_abs, max_iter):
             break
         prev = gap
         if n_iter >= max_iter:
+            # out of sweeps: the flag as at the other exits (the gap within the target, or at the level
+            # rounding lets the data certify), so SolverResult.converged is gap <= max(target, rounding_bound)
+            converged = gap <= max(tol_abs, rounding_bound(G, q, yy, w, Gw, l1, l2))
             break
         before = w.copy()
         for j in range(p):
