@@ -134,7 +134,8 @@ def test_documented_target_is_tol_times_the_null_loss():
     # what the equivalences below test is what the docstrings say
     assert "gap <= tol * scale" in glm_fit.__doc__ and "null model's loss" in glm_fit.__doc__
     assert "Whether ``gap <= tol * scale``" in GLMResult.__doc__
-    assert "X, y, family, fit_intercept, trials, tol, max_iter\n        As in :func:`glm_fit`" in glm_path.__doc__
+    path_doc = " ".join(glm_path.__doc__.split())  # (Python 3.13 dedents docstrings)
+    assert "X, y, family, fit_intercept, trials, tol, max_iter As in :func:`glm_fit`" in path_doc
 
 
 @pytest.mark.parametrize("family", FAMILIES)
@@ -171,6 +172,15 @@ def test_glm_fit_converged_is_gap_within_tol_times_null_loss(family):
             counts["window"] += bool((res.converged and gap > tol) or (not res.converged and gap <= tol))
             # the working-set route's last Newton step, certified only by the final certificate
             counts["last_step"] += bool(res.converged and res.n_iter == max_iter and pen_name != "l2")
+            if res.converged and pen_name != "l2" and res.n_iter >= 1:
+                # it stopped at the first certified iterate (its iterates do not depend on tol): one step fewer is not
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", ConvergenceWarning)
+                    fewer = glm_fit(X, y, family, l1, l2, trials=trials, tol=tol, max_iter=max(res.n_iter, 1))
+                    assert fewer.converged  # (max_iter = n_iter steps: the same point)
+                    if res.n_iter >= 2:
+                        short = glm_fit(X, y, family, l1, l2, trials=trials, tol=tol, max_iter=res.n_iter - 1)
+                        assert not short.converged and short.gap > tol * scale
     # not vacuous: both flags occur, the targets disagree somewhere, and rounding decided nothing
     assert counts["true"] > 0 and counts["false"] > 0, counts
     assert counts["window"] > 0, counts
@@ -250,6 +260,20 @@ def linear_data(y_scale, seed=3, n=60, p=15):
     beta[:6] = [1.0, -0.8, 0.6, 0.5, -0.3, 0.2]
     y = y_scale * (X @ beta + r.standard_normal(n) + 3.0)
     return X, y
+
+
+def hadamard_data():
+    """16 x 5 columns of a Hadamard matrix (+-1, centred, orthogonal: X^T X = 16 I) and an integer target of mean 7.
+
+    Every sum the NumPy route forms on these is exact or adds exact zeros, so what it does at the rounding
+    level (a sweep that leaves the iterate unchanged, a gap below the rounding bound after one sweep) is the
+    same under every BLAS kernel.
+    """
+    from scipy.linalg import hadamard
+
+    X = hadamard(16).astype(float)[:, 1:6]
+    noise = np.array([1, -2, 0, 3, -1, 2, 1, -1, 0, 2, -3, 1, 0, -1, 2, -4], dtype=float)
+    return X, X @ np.array([5.0, -3.0, 2.0, 1.0, 0.0]) + noise + 7.0
 
 
 def _linear_case(res, X, y, a1, a2, tol, counts, scaled=None):
@@ -350,31 +374,33 @@ def test_numpy_route_max_iter_exit_above_target_is_not_converged():
             assert ref > 1e3 * (tol * (yc @ yc) / len(y) + stated_floor(X, y, res.coef, a, 0.0))
 
 
-@pytest.mark.parametrize("seed, frac, max_iter", [(3, 0.02, 2), (0, 0.02, 5), (1, 0.1, 2)])
-def test_numpy_route_max_iter_exit_at_rounding_level_is_converged(seed, frac, max_iter):
-    # the last allowed sweep brings the gap to the level rounding lets the data certify (tol = 1e-300 is
-    # below it): converged, status "rounding level", no warning, as at the route's other exits and on the
-    # compiled route. (It said "not converged" with a warning claiming the gap was above that level: the
-    # max_iter exit kept the flag's initial False.)
-    X, y = linear_data(1.0, seed=seed)
-    a = frac * alpha_max(X, y)
+@pytest.mark.parametrize("l1_ratio", [1.0, 0.5])
+def test_numpy_route_max_iter_exit_at_rounding_level_is_converged(l1_ratio):
+    # one sweep and the active-set solve land on the optimum (orthogonal columns), so with max_iter = 1 the
+    # route leaves by max_iter with a gap at the level rounding lets the data certify (tol = 1e-300 is below
+    # it): converged, status "rounding level", no warning, as at the route's other exits and on the compiled
+    # route. (It said "not converged" with a warning claiming the gap was above that level: the max_iter exit
+    # kept the flag's initial False.)
+    X, y = hadamard_data()
+    a = 0.1 * alpha_max(X, y, l1_ratio=l1_ratio)
+    a1, a2 = a * l1_ratio, a * (1 - l1_ratio)
     with force_route("numpy"):
-        res = lasso(X, y, a, tol=1e-300, max_iter=max_iter, mode="gram")
-    assert res.n_iter == max_iter
+        res = elastic_net(X, y, a, l1_ratio, tol=1e-300, max_iter=1, mode="gram")
+    assert res.n_iter == 1
     assert res.target < res.gap <= res.rounding_bound
     assert res.converged and res.status == "rounding level"
-    ref = assert_gap_matches(res.gap, X, y, res.coef, a, 0.0)
-    assert ref <= res.rounding_bound + stated_floor(X, y, res.coef, a, 0.0)
+    ref = assert_gap_matches(res.gap, X, y, res.coef, a1, a2)
+    assert ref <= res.rounding_bound + stated_floor(X, y, res.coef, a1, a2)
 
 
 @pytest.mark.parametrize("l1_ratio, tol", [(1.0, 1e-16), (1.0, 1e-300), (0.5, 1e-300)])
 def test_numpy_route_fixed_point_exit_at_the_rounding_floor_is_converged(monkeypatch, l1_ratio, tol):
     # the stall exit disabled (STALL = inf: "the last sweep halved the gap" always), so with a target below
     # the gap's floor the loop ends at a sweep that leaves the iterate unchanged, before max_iter (on these
-    # data it does, after 2-3 sweeps: on others the last bits cycle and the stall exit is what stops them)
+    # data after the second sweep; on generic data the last bits may cycle, and the stall exit stops them)
     monkeypatch.setattr(_small, "STALL", np.inf)
-    X, y = linear_data(1.0, seed=0)
-    a = 0.3 * alpha_max(X, y, l1_ratio=l1_ratio)
+    X, y = hadamard_data()
+    a = 0.1 * alpha_max(X, y, l1_ratio=l1_ratio)
     with force_route("numpy"):
         res = elastic_net(X, y, a, l1_ratio, tol=tol, max_iter=500, mode="gram")
     assert res.n_iter < 500  # not the max_iter exit; nor the target's: the certified gap is never below its floor
@@ -387,14 +413,27 @@ def test_numpy_route_fixed_point_exit_at_the_rounding_floor_is_converged(monkeyp
     assert ref <= res.rounding_bound + stated_floor(X, y, res.coef, a1, a2)
 
 
+def test_compiled_route_at_rounding_level_is_converged():
+    # the compiled Gram kernel given a target below what rounding can certify (tol = 1e-300): it stops at the
+    # rounding level, converged with status "rounding level", as documented (gap <= max(target, rounding_bound))
+    X, y = hadamard_data()
+    a = 0.1 * alpha_max(X, y)
+    with force_route("compiled"):
+        res = lasso(X, y, a, tol=1e-300, max_iter=10_000, mode="gram")
+    assert res.n_iter < 10_000 and res.target < res.gap <= res.rounding_bound
+    assert res.converged and res.status == "rounding level"
+    ref = assert_gap_matches(res.gap, X, y, res.coef, a, 0.0)
+    assert ref <= res.rounding_bound + stated_floor(X, y, res.coef, a, 0.0)
+
+
 def test_numpy_route_fixed_point_above_the_target_is_not_converged(monkeypatch):
     # the same fixed point, with the rounding bound set to 0 (as on data where rounding certifies nothing above
     # the target): its gap is above the target and the bound, so not converged, and said
     monkeypatch.setattr(_small, "STALL", np.inf)
     monkeypatch.setattr(_small, "rounding_bound", lambda *a: 0.0)
     monkeypatch.setattr(_gapmath, "rounding_bound", lambda *a: 0.0)
-    X, y = linear_data(1.0, seed=0)
-    a = 0.3 * alpha_max(X, y)
+    X, y = hadamard_data()
+    a = 0.1 * alpha_max(X, y)
     with force_route("numpy"), pytest.warns(ConvergenceWarning, match="did not converge"):
         res = lasso(X, y, a, tol=1e-300, max_iter=500, mode="gram")
     assert res.n_iter < 500 and res.rounding_bound == 0.0
@@ -416,5 +455,11 @@ def test_numpy_route_converged_is_gap_within_target_on_the_grid(y_scale):
                 _linear_case(res, X, y, a * l1_ratio, a * (1 - l1_ratio), tol, counts)
                 if not res.converged:
                     assert res.n_iter == max_iter
+                elif res.n_iter >= 2:
+                    # it stopped at the first sweep that met the target (the sweeps do not depend on tol)
+                    with warnings.catch_warnings(), force_route("numpy"):
+                        warnings.simplefilter("ignore", ConvergenceWarning)
+                        short = elastic_net(X, y, a, l1_ratio, tol=tol, max_iter=res.n_iter - 1, mode="gram")
+                    assert not short.converged and short.gap > short.target
     assert counts["true"] > 0 and counts["false"] > 0, counts
     assert counts["window"] > 0, counts
