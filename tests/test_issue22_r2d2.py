@@ -235,6 +235,7 @@ def test_sampled_posterior_against_quadrature():
             mj, sj = np.atleast_1d(mean)[j], np.atleast_1d(sd)[j]
             _assert_mean(d, mj, sj, f"{name}[{j}]")
             _assert_sd(d, sj, f"{name}[{j}]")
+
     # the stated power: each slip moves some compared moment by more than 2 K_SE of its standard error
     # (the mean's MCSE; the sd's standard error by the delta method of _assert_sd)
     def se_sd(d, sd):
