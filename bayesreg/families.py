@@ -56,8 +56,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._validation import check_scalar, check_vector
+from .priors import ParkCasella
 
-__all__ = ["Family", "Gaussian", "Bernoulli", "Binomial", "Poisson", "family", "FAMILY_NAMES"]
+__all__ = ["Family", "Gaussian", "Bernoulli", "Binomial", "Poisson", "family", "FAMILY_NAMES", "check_glm_arguments"]
 
 FAMILY_NAMES = ("gaussian", "bernoulli", "binomial", "poisson")
 
@@ -605,3 +606,27 @@ def family(name) -> Family:
     if key not in _FAMILIES:
         raise ValueError(f"family must be one of {', '.join(map(repr, FAMILY_NAMES))}; got {name!r}")
     return _FAMILIES[key]()
+
+
+def check_glm_arguments(data, prior, sigma="default") -> None:
+    """Refuse what a GLM (a non-Gaussian family) does not have: a noise scale, a prior defined through it.
+
+    Parameters
+    ----------
+    data : bayesreg.design.ModelData
+        The prepared design (its ``family`` names the likelihood in the messages).
+    prior : Prior
+        The coefficient prior; :class:`~bayesreg.ParkCasella` (``Laplace(0, sigma/lam)``) is refused.
+    sigma : object, default="default"
+        The user's ``sigma`` argument: anything but its default (``"default"`` or ``None``) is refused.
+    """
+    if sigma not in ("default", None):
+        raise ValueError(
+            f"sigma is the noise scale of the Gaussian family; family={data.family.name!r} has none (leave sigma "
+            f"out); got sigma={sigma!r}"
+        )
+    if isinstance(prior, ParkCasella):
+        raise ValueError(
+            f"ParkCasella is defined through the noise scale sigma (Laplace(0, sigma/lam)); family="
+            f"{data.family.name!r} has none: use Laplace(b) (b = 1/lam is the same prior at sigma = 1)"
+        )

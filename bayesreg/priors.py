@@ -13,6 +13,10 @@ Each prior is a small frozen dataclass with
   of the joint MAP);
 - ``gibbs_settings()``: what the Gibbs samplers need (kind, hyperparameters, initial scales,
   output names), or ``None`` when there is no Gibbs sampler for the prior;
+- ``word``: the prior's name in specs, the command line and reports (``"laplace"``, ...). The
+  :class:`Prior` base keeps the registry of the coefficient priors (every subclass that sets a
+  ``word``): :meth:`Prior.registered`, :meth:`Prior.named`, :data:`PRIOR_WORDS` and
+  :func:`check_prior` ask it, so a new prior is known everywhere once its class exists;
 
 The exact relations to the penalties (``alpha = sigma^2 / (n b)`` and friends) live in
 :mod:`bayesreg.mapping` and nowhere else.
@@ -35,6 +39,8 @@ from ._validation import check_positive, check_scalar
 
 __all__ = [
     "Prior",
+    "PRIOR_WORDS",
+    "check_prior",
     "Laplace",
     "ParkCasella",
     "Gaussian",
@@ -353,7 +359,44 @@ class GibbsSettings(NamedTuple):
 
 @dataclass(frozen=True)
 class Prior:
-    """Base class of the coefficient priors."""
+    """Base class of the coefficient priors, and their registry.
+
+    A subclass that sets the class attribute ``word`` (its name in specs, the command line and
+    reports) is registered when it is defined: :meth:`registered` lists the registered classes in
+    the order of definition, :meth:`named` finds one by its word.
+    """
+
+    #: The prior's name in specs, the command line and reports; ``None``: not a usable prior (the base).
+    word: ClassVar[str | None] = None
+    _registry: ClassVar[dict[str, type]] = {}
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        word = cls.__dict__.get("word")
+        if word is not None:
+            Prior._registry[word] = cls
+
+    @classmethod
+    def registered(cls) -> tuple[type, ...]:
+        """The coefficient prior classes (every subclass with a ``word``), in the order of definition."""
+        return tuple(Prior._registry.values())
+
+    @classmethod
+    def named(cls, word: str) -> type:
+        """The prior class whose ``word`` is ``word``; a ValueError naming the known words otherwise.
+
+        Parameters
+        ----------
+        word : str
+            E.g. ``"laplace"``, ``"park_casella"``, ``"gaussian"``, ``"horseshoe"``, ``"flat"``.
+
+        Returns
+        -------
+        type
+        """
+        if not isinstance(word, str) or word not in Prior._registry:
+            raise ValueError(f"prior must be one of {', '.join(map(repr, Prior._registry))}; got {word!r}")
+        return Prior._registry[word]
 
     def logp(self, beta) -> float:  # pragma: no cover - overridden
         """Joint log density of independent coordinates ``beta``."""
@@ -501,6 +544,8 @@ class Laplace(Prior):
         scales are the weighted lasso ``sigma^2/n sum_j |beta_j| / b_j``.
     """
 
+    word: ClassVar[str] = "laplace"
+
     scale: float | tuple = 1.0
     _vector_field: ClassVar[str] = "scale"
 
@@ -558,6 +603,8 @@ class ParkCasella(Prior):
     lam2_prior : GammaPrior, optional
         Gamma(r, delta) hyperprior on ``lambda^2``; ``None`` keeps ``lambda`` fixed.
     """
+
+    word: ClassVar[str] = "park_casella"
 
     scaled_by_sigma: ClassVar[bool] = True
 
@@ -640,6 +687,8 @@ class Gaussian(Prior):
     tau2_prior : InverseGammaPrior, optional
         Inverse-gamma hyperprior on ``tau^2``; ``None`` keeps ``tau`` fixed.
     """
+
+    word: ClassVar[str] = "gaussian"
 
     scale: float | tuple = 1.0
     tau2_prior: InverseGammaPrior | None = None
@@ -738,6 +787,8 @@ class Flat(Prior):
     (:func:`bayesreg.exact_posterior`).
     """
 
+    word: ClassVar[str] = "flat"
+
     def logp(self, beta) -> float:
         """0: the (improper) density 1 at every ``beta``."""
         _as_beta(beta)
@@ -814,6 +865,8 @@ class ElasticNetPrior(Prior):
         Gaussian standard deviation ``tau`` > 0.
     """
 
+    word: ClassVar[str] = "elastic_net"
+
     l1_scale: float = 1.0
     l2_scale: float = 1.0
 
@@ -865,6 +918,8 @@ class Horseshoe(Prior):
     global_scale : float
         Scale ``s`` of the half-Cauchy prior on the global scale ``tau``.
     """
+
+    word: ClassVar[str] = "horseshoe"
 
     scaled_by_sigma: ClassVar[bool] = True
 
@@ -1046,6 +1101,8 @@ class RegularizedHorseshoe(Prior):
     and other shrinkage priors. Electronic Journal of Statistics 11(2), 5018-5051.
     """
 
+    word: ClassVar[str] = "regularized_horseshoe"
+
     scaled_by_sigma: ClassVar[bool] = True
 
     p0: float | None = None
@@ -1218,6 +1275,8 @@ class R2D2(Prior):
     form is non-centred (``{name}_z ~ N(0, 1)``); for a GLM :math:`\sigma = 1`. Sampled by NUTS.
     """
 
+    word: ClassVar[str] = "r2d2"
+
     scaled_by_sigma: ClassVar[bool] = True
 
     mean_r2: float = 0.5
@@ -1295,3 +1354,25 @@ class R2D2(Prior):
         z = pm.Normal(f"{name}_z", _f64(0.0), _f64(1.0), dims=dims)
         omega = r2 / (1.0 - r2)
         return pm.Deterministic(name, z * sigma * pm.math.sqrt(omega * phi), dims=dims)
+
+
+#: Every coefficient prior's word, in the order of definition (the registry of :class:`Prior`).
+PRIOR_WORDS = tuple(Prior._registry)
+
+
+def check_prior(prior):
+    """Return ``prior`` if it is a coefficient prior (an instance of a registered class), else raise a TypeError.
+
+    Parameters
+    ----------
+    prior : object
+
+    Returns
+    -------
+    Prior
+    """
+    classes = Prior.registered()
+    if not isinstance(prior, classes):
+        names = ", ".join(p.__name__ for p in classes)
+        raise TypeError(f"prior must be one of {names} (from bayesreg); got {type(prior).__name__} {prior!r}")
+    return prior

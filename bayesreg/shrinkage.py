@@ -163,7 +163,8 @@ def shrinkage_table(
     check_choice(output, "output", ("dataframe", "dataset"))
     lik = parse_family(family) if family is not None else getattr(X, "family", parse_family("gaussian"))
     if lik.name != "gaussian":
-        from .models import check_glm_arguments, prepare_data
+        from .design import prepare_data
+        from .families import check_glm_arguments
 
         g = prepare_data(X, y, fit_intercept=fit_intercept, feature_names=feature_names, family=lik, trials=trials)
         check_glm_arguments(g, Laplace(1.0) if pfam == "laplace" else Gaussian(1.0), sigma)
