@@ -22,7 +22,7 @@ import numpy as np
 from ._posterior import pointwise_log_likelihood, resolve_log_likelihood
 from ._validation import check_scalar
 from .design import ModelData, prepare_data, reweight
-from .families import Gaussian as GaussianFamily
+from .families import GaussianFamily
 from .families import family as parse_family
 from .noise import COLLAPSE_RTOL, Noise, collapse_message, held_by_prior_note, interpolation_obstacle, parse_sigma
 from .priors import check_prior

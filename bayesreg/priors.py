@@ -368,6 +368,14 @@ class Prior:
 
     #: The prior's name in specs, the command line and reports; ``None``: not a usable prior (the base).
     word: ClassVar[str | None] = None
+    #: The constructor's parameter that holds the prior's one scale (``None``: none, or several).
+    scale_field: ClassVar[str | None] = None
+    #: The symbol of that scale in formulas and notes (``b`` of Laplace(0, b), ``tau`` of N(0, tau^2)).
+    scale_symbol: ClassVar[str | None] = None
+    #: Whether the prior is a sparsity prior (a sparse mode, or mass piled near 0 with heavy tails) whose
+    #: posterior mean is shrunk but never sparse: its posterior is worth a sparse summary (DSS,
+    #: :func:`bayesreg.sparse_summary`).
+    sparsity_inducing: ClassVar[bool] = False
     _registry: ClassVar[dict[str, type]] = {}
 
     def __init_subclass__(cls, **kwargs):
@@ -519,6 +527,25 @@ class Prior:
         """What the Gibbs samplers need for this prior, or ``None`` when there is no Gibbs sampler."""
         return None
 
+    def fixed_at(self, hyper: float, sigma: float) -> Prior:
+        """The fixed-scale prior at a value of this prior's sampled scale (its posterior mean, say).
+
+        Only for a prior with a hyperprior on its scale (the sampled scale is the posterior variable
+        ``gibbs_settings().hyper_name``); a TypeError for the others.
+
+        Parameters
+        ----------
+        hyper : float
+            The value of the sampled scale (``tau`` of the Gaussian prior, ``lam`` of Park-Casella).
+        sigma : float
+            The noise scale at which the prior is fixed (a prior scaled by sigma needs it).
+
+        Returns
+        -------
+        Prior
+        """
+        raise TypeError(f"{type(self).__name__} has no sampled scale to fix")
+
     def sigma_terms(self, beta) -> tuple[float, float]:
         r"""``(count, linear)``: the prior's log density depends on sigma as ``-count log sigma - linear / sigma``.
 
@@ -545,6 +572,9 @@ class Laplace(Prior):
     """
 
     word: ClassVar[str] = "laplace"
+    scale_field: ClassVar[str] = "scale"
+    scale_symbol: ClassVar[str] = "b"
+    sparsity_inducing: ClassVar[bool] = True
 
     scale: float | tuple = 1.0
     _vector_field: ClassVar[str] = "scale"
@@ -605,6 +635,9 @@ class ParkCasella(Prior):
     """
 
     word: ClassVar[str] = "park_casella"
+    scale_field: ClassVar[str] = "lam"
+    scale_symbol: ClassVar[str] = "lam"
+    sparsity_inducing: ClassVar[bool] = True
 
     scaled_by_sigma: ClassVar[bool] = True
 
@@ -631,6 +664,10 @@ class ParkCasella(Prior):
             return GibbsSettings("park_casella", lam2=self.lam**2)
         return GibbsSettings("park_casella", hyper=True, r=self.lam2_prior.shape, delta=self.lam2_prior.rate,
                              lam2=self.lam**2, hyper_name="lam")  # fmt: skip
+
+    def fixed_at(self, hyper: float, sigma: float) -> Laplace:  # noqa: D102
+        # Laplace(0, sigma / lam): at a fixed sigma the Park-Casella prior is a Laplace prior
+        return Laplace(float(sigma) / float(hyper))
 
     def sigma_terms(self, beta) -> tuple[float, float]:  # noqa: D102
         b = _as_beta(beta)
@@ -689,6 +726,8 @@ class Gaussian(Prior):
     """
 
     word: ClassVar[str] = "gaussian"
+    scale_field: ClassVar[str] = "scale"
+    scale_symbol: ClassVar[str] = "tau"
 
     scale: float | tuple = 1.0
     tau2_prior: InverseGammaPrior | None = None
@@ -713,6 +752,9 @@ class Gaussian(Prior):
             return GibbsSettings("gaussian", tau2=t**2)
         return GibbsSettings("gaussian", hyper=True, ha=self.tau2_prior.shape, hb=self.tau2_prior.scale,
                              tau2=t**2, hyper_name="tau")  # fmt: skip
+
+    def fixed_at(self, hyper: float, sigma: float) -> Gaussian:  # noqa: D102
+        return Gaussian(float(hyper))
 
     def map_obstacle(self):  # noqa: D102
         if self.tau2_prior is not None:
@@ -866,6 +908,7 @@ class ElasticNetPrior(Prior):
     """
 
     word: ClassVar[str] = "elastic_net"
+    sparsity_inducing: ClassVar[bool] = True
 
     l1_scale: float = 1.0
     l2_scale: float = 1.0
@@ -920,6 +963,9 @@ class Horseshoe(Prior):
     """
 
     word: ClassVar[str] = "horseshoe"
+    scale_field: ClassVar[str] = "global_scale"
+    scale_symbol: ClassVar[str] = "s"
+    sparsity_inducing: ClassVar[bool] = True
 
     scaled_by_sigma: ClassVar[bool] = True
 
@@ -1102,6 +1148,7 @@ class RegularizedHorseshoe(Prior):
     """
 
     word: ClassVar[str] = "regularized_horseshoe"
+    sparsity_inducing: ClassVar[bool] = True
 
     scaled_by_sigma: ClassVar[bool] = True
 
@@ -1276,6 +1323,7 @@ class R2D2(Prior):
     """
 
     word: ClassVar[str] = "r2d2"
+    sparsity_inducing: ClassVar[bool] = True
 
     scaled_by_sigma: ClassVar[bool] = True
 

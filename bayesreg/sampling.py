@@ -34,9 +34,8 @@ from ._validation import check_choice, check_scalar
 from .priors import Flat, RegularizedHorseshoe
 
 __all__ = ["ExactSampler", "GibbsSampler", "NUTSSampler", "NutpieSampler", "Sampler", "SAMPLER_NAMES",
-           "resolve_sampler"]  # fmt: skip
+           "GRID_SAMPLER_NAMES", "resolve_sampler"]  # fmt: skip
 
-SAMPLER_NAMES = ("auto", "exact", "gibbs", "nuts", "nutpie")
 
 
 @dataclass(frozen=True)
@@ -270,7 +269,12 @@ class NutpieSampler(NUTSSampler):
         return super().why_not(prior, noise, data)
 
 
-_CLASSES = {"exact": ExactSampler, "gibbs": GibbsSampler, "nuts": NUTSSampler, "nutpie": NutpieSampler}
+_CLASSES = {cls.name: cls for cls in (ExactSampler, GibbsSampler, NUTSSampler, NutpieSampler)}
+#: Every sampler name :func:`resolve_sampler` takes: ``"auto"`` and each sampler class's ``name``.
+SAMPLER_NAMES = ("auto", *_CLASSES)
+#: The names a spec's ``[inference] sampler`` and :func:`bayesreg.shrinkage_table` take: ``"auto"``
+#: (the exact posterior where it exists) or a choice between Gibbs and NUTS.
+GRID_SAMPLER_NAMES = ("auto", GibbsSampler.name, NUTSSampler.name)
 
 
 def resolve_sampler(

@@ -101,3 +101,122 @@ def test_each_home_imports_first_in_a_fresh_interpreter(name):
     import sys
 
     subprocess.run([sys.executable, "-c", f"import {name}"], check=True)
+
+
+# ---- issue 23, item 3: the CLI asks the library ------------------------------------------------------------------
+
+SPEC = """
+name = "s"
+[data]
+dataset = "diabetes"
+[prior]
+family = "{prior}"
+{scale}
+[noise]
+sigma = {sigma}
+[inference]
+posterior = {posterior}
+"""
+
+
+def _spec(prior="laplace", scale="scale = 20.0", sigma="54.0"):
+    import tomllib
+
+    from bayesreg.spec import parse_spec
+
+    posterior = "true" if prior == "horseshoe" else "false"  # the horseshoe has no MAP: its spec samples
+    return parse_spec(tomllib.loads(SPEC.format(prior=prior, scale=scale, sigma=sigma, posterior=posterior)))
+
+
+def test_one_vocabulary_per_kind_from_the_library():
+    from bayesreg import cli, sampling, spec
+
+    assert spec.LIKELIHOODS is families.FAMILY_NAMES
+    assert families.FAMILY_NAMES == tuple(families._FAMILIES) == tuple(c.name for c in families._FAMILIES.values())
+    assert spec.SAMPLERS is sampling.GRID_SAMPLER_NAMES and set(spec.SAMPLERS) <= set(sampling.SAMPLER_NAMES)
+    assert sampling.SAMPLER_NAMES == ("auto", *(c.name for c in sampling._CLASSES.values()))
+    assert set(spec.SIGMA_WORDS) == set(noise.SIGMA_WORDS) - {"default"}
+    assert set(spec.PRIOR_WORDS) <= set(PRIOR_WORDS)
+    # the command's choices are those words
+    sub = next(a for a in cli.build_parser()._actions if a.choices and "init" in a.choices).choices
+    for cmd, prior_words in (("init", ("laplace", "gaussian", "horseshoe")),
+                             ("equivalence", ("laplace", "gaussian", "park_casella"))):  # fmt: skip
+        acts = {a.dest: a for a in sub[cmd]._actions}
+        assert tuple(acts["family"].choices) == families.FAMILY_NAMES
+        assert tuple(acts["prior"].choices) == prior_words and set(prior_words) <= set(PRIOR_WORDS)
+
+
+@pytest.mark.parametrize("sigma, word, value", [
+    ("54.0", "fixed", 54.0), ('"estimate"', "estimate", None), ('"jeffreys"', "jeffreys", None),
+    ('"flat"', "flat", None), ('"halfcauchy(2.5)"', "sigma_prior", None),
+])  # fmt: skip
+def test_the_spec_parses_sigma_once_into_the_noise_models_object(sigma, word, value):
+    s = _spec(sigma=sigma)
+    assert isinstance(s.noise, noise.SigmaSpec) and s.noise.word == word and s.noise.value == value
+    assert s.noise.free == (word not in ("fixed", "estimate"))
+
+
+def test_a_sigma_out_of_the_noise_models_range_is_refused_when_the_spec_is_read():
+    from bayesreg.spec import SpecError
+
+    with pytest.raises(SpecError, match=r"\[noise\] sigma"):
+        _spec(sigma="1e300")
+
+
+def test_prepare_run_does_not_read_the_sigma_spelling_again(monkeypatch):
+    # on main, prepare_run re-parsed a fixed sigma with noise.parse_sigma; now it asks spec.noise
+    from bayesreg import report
+
+    s = _spec(sigma="54.0")
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the sigma spelling was parsed again")
+
+    monkeypatch.setattr(noise, "parse_sigma", refuse)
+    prepared = report.prepare_run(s)
+    assert prepared.sigma == 54.0 and prepared.sigma_note == "fixed by the spec"
+
+
+def test_prior_spec_word_and_its_deprecated_family_name():
+    s = _spec(prior="park_casella", scale="lam = 0.3")
+    assert s.prior.word == "park_casella" and s.prior.prior_class is bayesreg.ParkCasella
+    assert s.prior.scale_name == "lam"
+    with pytest.warns(DeprecationWarning, match="PriorSpec.word"):
+        assert s.prior.family == "park_casella"
+    assert s.family == "gaussian"  # ModelSpec.family is the likelihood's
+
+
+@pytest.mark.parametrize("prior, scale, expected", [
+    ("laplace", "scale = 20.0", bayesreg.Laplace(20.0)), ("gaussian", "scale = 3.0", bayesreg.Gaussian(3.0)),
+    ("park_casella", "lam = 0.3", bayesreg.ParkCasella(0.3)), ("horseshoe", "", bayesreg.Horseshoe(1.0)),
+    ("horseshoe", "global_scale = 0.2", bayesreg.Horseshoe(0.2)), ("flat", "", bayesreg.Flat()),
+])  # fmt: skip
+def test_make_prior_builds_the_class_its_word_names(prior, scale, expected):
+    assert _spec(prior=prior, scale=scale).make_prior() == expected
+
+
+def test_fixed_at_is_the_prior_at_the_sampled_scale():
+    beta = np.array([0.7, -1.3, 0.0, 2.1])
+    # Park-Casella: Laplace(0, sigma / lam); its density at sigma = 2, lam = 4 is Laplace(0.5)'s
+    pc = bayesreg.ParkCasella(1.0, lam2_prior=bayesreg.GammaPrior(1.0, 1.78))
+    fixed = pc.fixed_at(4.0, 2.0)
+    assert fixed == bayesreg.Laplace(0.5)
+    assert fixed.logp(beta) == pytest.approx(bayesreg.ParkCasella(4.0).logp(beta, sigma=2.0), rel=1e-13)
+    g = bayesreg.Gaussian(1.0, tau2_prior=bayesreg.InverseGammaPrior(1.0, 1.0))
+    assert g.fixed_at(0.25, 2.0) == bayesreg.Gaussian(0.25)
+    assert pc.gibbs_settings().hyper_name == "lam" and g.gibbs_settings().hyper_name == "tau"
+    with pytest.raises(TypeError, match="Horseshoe has no sampled scale"):
+        bayesreg.Horseshoe(1.0).fixed_at(1.0, 1.0)
+
+
+def test_the_likelihood_class_is_not_named_gaussian():
+    assert families.family("gaussian").__class__.__name__ == "GaussianFamily"
+    with pytest.warns(DeprecationWarning, match="GaussianFamily"):
+        assert families.Gaussian is families.GaussianFamily
+
+
+def test_default_method_is_what_auto_runs():
+    from bayesreg.hyperparameters import default_method
+
+    assert default_method("gaussian") == default_method(bayesreg.Gaussian) == "marginal_likelihood"
+    assert default_method(bayesreg.ParkCasella) == default_method(bayesreg.Laplace(1.0)) == "mcem"
