@@ -33,7 +33,7 @@ _LAZY = {
     "HalfStudentT": "bayesreg.noise",
     "Exponential": "bayesreg.noise",
     "Uniform": "bayesreg.noise",
-    "NormalIntercept": "bayesreg.models",
+    "NormalIntercept": "bayesreg.intercept",
     "L1": "bayesreg.penalties",
     "L2": "bayesreg.penalties",
     "ElasticNet": "bayesreg.penalties",

@@ -36,7 +36,14 @@ from pathlib import Path
 
 import numpy as np
 
+from .families import FAMILY_NAMES
+from .priors import Gaussian, Horseshoe, Laplace, ParkCasella, Prior
+
 __all__ = ["main", "build_parser", "comparison_table"]
+
+# the words are the library's (Prior.word, families.FAMILY_NAMES); each command takes these priors
+_INIT_PRIORS = tuple(cls.word for cls in (Laplace, Gaussian, Horseshoe))
+_EQUIVALENCE_PRIORS = tuple(cls.word for cls in (Laplace, Gaussian, ParkCasella))
 
 DEFAULT_OUT = Path("bayesreg-report")
 DOCS = "docs/specs.md\n(in the bayesreg sources; in an installed copy: python -m pydoc bayesreg.spec)"
@@ -140,10 +147,10 @@ def build_parser() -> argparse.ArgumentParser:
     ini = sub.add_parser("init", help="write a ready model spec for a CSV file (checked by loading the data)")
     ini.add_argument("csv", type=Path, help="the data: a CSV file with a header row of column names")
     ini.add_argument("--target", required=True, help="the column to predict")
-    ini.add_argument("--prior", default="laplace", choices=["laplace", "gaussian", "horseshoe"],
+    ini.add_argument("--prior", default="laplace", choices=_INIT_PRIORS,
                      help="coefficient prior (default: laplace); its scale is chosen by empirical Bayes "
                           "(laplace, gaussian) or set to 1 (horseshoe)")
-    ini.add_argument("--family", default=None, choices=["gaussian", "bernoulli", "binomial", "poisson"],
+    ini.add_argument("--family", default=None, choices=FAMILY_NAMES,
                      help="likelihood of the target (default: bernoulli, logistic regression, for a target of only "
                           "0 and 1; otherwise gaussian, the linear model, with poisson suggested for a count target; "
                           "the choice is said in the spec and on stdout). A GLM has no noise scale, and its prior "
@@ -170,13 +177,13 @@ def build_parser() -> argparse.ArgumentParser:
     eq.add_argument("--data", default="diabetes",
                     help="data set: diabetes, cosine, polynomial, sparse, or a CSV file (with --target)")
     eq.add_argument("--target", default=None, help="target column when --data is a CSV file")
-    eq.add_argument("--prior", default="laplace", choices=["laplace", "gaussian", "park_casella"],
+    eq.add_argument("--prior", default="laplace", choices=_EQUIVALENCE_PRIORS,
                     help="coefficient prior (default: laplace)")
     eq.add_argument("--scale", type=_finite("positive"), required=True,
                     help="prior scale: Laplace b, Gaussian tau, or Park-Casella lambda")
     eq.add_argument("--sigma", type=_finite("positive"), default=None,
                     help="fixed noise sd (default: the least-squares residual sd)")
-    eq.add_argument("--family", default="gaussian", choices=["gaussian", "bernoulli", "binomial", "poisson"],
+    eq.add_argument("--family", default="gaussian", choices=FAMILY_NAMES,
                     help="likelihood (default: gaussian, the Lasso / Ridge / ElasticNet of the linear model): "
                          "bernoulli is logistic regression (a 0/1 target, scikit-learn's LogisticRegression), "
                          "poisson is scikit-learn's PoissonRegressor (Gaussian prior), binomial needs --trials; a "
@@ -215,7 +222,7 @@ def _cmd_check(args) -> int:
         s = load_spec(f)
         d = prepare_run(s).data  # every check `bayesreg run` makes before fitting
         noise = f"sigma {s.sigma}" if s.likelihood.is_gaussian else f"likelihood {s.family}"
-        print(f"ok  {f}  ({d.n_samples} x {d.n_features}, prior {s.prior.family}, {noise})")
+        print(f"ok  {f}  ({d.n_samples} x {d.n_features}, prior {s.prior.word}, {noise})")
     return 0
 
 
@@ -257,10 +264,9 @@ def _mapped_prior(name: str, scale: float, sigma: float, n: int, scale_option: s
     penalty; ``sigma**2`` overflows past about 1e154) fail here, naming the options.
     """
     from .mapping import prior_to_penalty
-    from .priors import Gaussian, Laplace, ParkCasella
 
     try:
-        prior = {"laplace": Laplace, "gaussian": Gaussian, "park_casella": ParkCasella}[name](scale)
+        prior = Prior.named(name)(scale)
     except (ValueError, TypeError, OverflowError) as exc:
         raise ValueError(f"{scale_option} {scale:g}: {exc}") from exc
     try:
@@ -286,7 +292,7 @@ def _cmd_equivalence(args) -> int:
     glm = args.family != "gaussian"
     if glm and args.sigma is not None:
         raise ValueError(f"--sigma is only for --family gaussian: the {args.family} likelihood has no noise scale")
-    if glm and args.prior == "park_casella":
+    if glm and Prior.named(args.prior) is ParkCasella:
         raise ValueError(f"--prior park_casella is scaled by sigma, which the {args.family} likelihood does not "
                          "have; use --prior laplace with --scale 1/lam")  # fmt: skip
     if args.trials is not None and args.family != "binomial":
@@ -362,7 +368,7 @@ def comparison_table(sigma: float = 54.0, laplace_scale: float = 50.0, gaussian_
     import bayesreg
 
     from .datasets import load_diabetes
-    from .priors import ElasticNetPrior, Gaussian, Laplace
+    from .priors import ElasticNetPrior
 
     data = load_diabetes(scaled=True)
     X, y, names = np.asarray(data.X), np.asarray(data.y), list(data.feature_names)
@@ -432,8 +438,11 @@ def spec_text(csv: Path, target: str, prior: str, spec_dir: Path | None, family:
     where = csv.resolve() if spec_dir is None else Path(os.path.relpath(csv.resolve(), spec_dir.resolve()))
     rel = where.as_posix()
     glm = family != "gaussian"
-    if prior == "horseshoe":
-        scale = "global_scale = 1.0"
+    cls = Prior.named(prior)
+    # a prior with no mode (the horseshoe) has no penalised twin and no empirical-Bayes scale: its scale is set
+    penalised = cls().has_mode
+    if not penalised:
+        scale = f"{cls.scale_field} = 1.0"
     elif glm:
         scale = ("scale = 1.0                   # b (laplace) or tau (gaussian) per unit of each feature (per sd "
                  "with standardize) on the link scale: edit it")
@@ -469,8 +478,8 @@ family = "{prior}"
 
 {noise}
 [inference]
-map = {"false" if prior == "horseshoe" else "true"}
-sklearn = {"false" if prior == "horseshoe" else "true"}
+map = {"true" if penalised else "false"}
+sklearn = {"true" if penalised else "false"}
 find_map = false
 posterior = true
 draws = 2000
@@ -581,8 +590,8 @@ def _cmd_compare(args) -> int:
 
     parse_sigma(args.sigma, "--sigma")
     n = 442  # the diabetes data: every check before the table is computed
-    _mapped_prior("laplace", args.laplace_scale, args.sigma, n, "--laplace-scale")
-    _mapped_prior("gaussian", args.gaussian_scale, args.sigma, n, "--gaussian-scale")
+    _mapped_prior(Laplace.word, args.laplace_scale, args.sigma, n, "--laplace-scale")
+    _mapped_prior(Gaussian.word, args.gaussian_scale, args.sigma, n, "--gaussian-scale")
     table, worst = comparison_table(args.sigma, args.laplace_scale, args.gaussian_scale, return_max_diff=True)
     print(table)
     return 0 if worst < 1e-7 else 1

@@ -645,7 +645,7 @@ def exact_posterior(
         ``mean``, ``cov``, ``sd``, intercept moments, ``hdi``, ``summary``, ``predict`` and
         ``sample`` (an ``arviz.InferenceData`` of exact draws).
     """
-    from .models import parse_intercept_prior
+    from .intercept import parse_intercept_prior
 
     prior = _check_gaussian_prior(Gaussian(1.0) if prior is None else prior)
     sigma = check_scale(sigma, "sigma")

@@ -29,7 +29,7 @@ from functools import cached_property
 import numpy as np
 
 from ._validation import check_feature_names, check_Xy
-from .families import Family, Gaussian
+from .families import Family, GaussianFamily
 from .families import family as parse_family
 from .suffstats import SufficientStats
 
@@ -53,7 +53,7 @@ class ModelData:
         Column standard deviations used by ``standardize=True`` (ones otherwise).
     standardize : bool
     family : Family
-        The likelihood family (:class:`bayesreg.families.Gaussian` for the linear model).
+        The likelihood family (:class:`bayesreg.families.GaussianFamily` for the linear model).
     trials : ndarray or None
         Binomial trials per row (``None`` for the other families).
     n_profiled : int
@@ -69,7 +69,7 @@ class ModelData:
     fit_intercept: bool
     standardize: bool
     x_scale: np.ndarray = field(repr=False)
-    family: Family = field(default_factory=Gaussian)
+    family: Family = field(default_factory=GaussianFamily)
     trials: np.ndarray | None = field(default=None, repr=False)
     n_profiled: int = 0
     _wide: bool = field(default=False, repr=False)  # rows with p >= n: see stats_deferred
@@ -77,7 +77,7 @@ class ModelData:
     @property
     def is_gaussian(self) -> bool:
         """Whether the likelihood is the linear model's (Gaussian noise)."""
-        return isinstance(self.family, Gaussian)
+        return isinstance(self.family, GaussianFamily)
 
     @property
     def stats(self) -> SufficientStats:
@@ -244,11 +244,11 @@ def prepare_data(
         scale = _row_scale(data.X, standardize) if data.stats_deferred else _scale(data.stats, standardize)
         return replace(data, fit_intercept=fit_intercept, standardize=standardize, feature_names=names,
                        x_scale=scale)  # fmt: skip
-    fam = Gaussian() if fam is None else fam
+    fam = GaussianFamily() if fam is None else fam
     if isinstance(X, SufficientStats):
         if y is not None:
             raise ValueError("y must be omitted (None) when X is a SufficientStats")
-        if not isinstance(fam, Gaussian):
+        if not isinstance(fam, GaussianFamily):
             raise ValueError(
                 f"family={fam.name!r} needs the rows (X, y): sufficient statistics describe the Gaussian "
                 "likelihood (the linear model) only"

@@ -39,8 +39,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ._validation import check_positive
-from .models import check_prior, prepare_data
+from .design import prepare_data
 from .noise import parse_sigma
+from .priors import check_prior
 
 __all__ = ["check_equivalence", "EquivalenceReport", "SolutionRow"]
 
@@ -406,8 +407,8 @@ def _check_glm(X, y, prior, sigma, fit_intercept, feature_names, find_map, rtol,
     import warnings
 
     from . import mapping
+    from .families import check_glm_arguments
     from .inference import map_estimate
-    from .models import check_glm_arguments
 
     for name, v in (("rtol", rtol), ("find_map_objective_rtol", find_map_objective_rtol),
                     ("find_map_coef_rtol", find_map_coef_rtol), ("tol", tol)):  # fmt: skip

@@ -17,9 +17,8 @@ from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._validation import check_choice, check_numeric_columns, check_positive, check_scalar
-from .models import check_prior
 from .noise import parse_sigma
-from .priors import Gaussian, Laplace
+from .priors import Gaussian, Laplace, check_prior
 from .sampling import SAMPLER_NAMES
 
 __all__ = ["BayesianRegression", "BayesianLogisticRegression", "BayesianPoissonRegressor"]
@@ -281,7 +280,7 @@ class BayesianRegression(RegressorMixin, BaseEstimator):
         check_scalar(self.max_iter, "max_iter", lower=1, integer=True)
         if self.inference == "map" and prior is not None and not prior.has_mode:
             raise ValueError(f"{prior.map_obstacle()[1]}; with this estimator use inference='posterior'")
-        from .models import parse_intercept_prior
+        from .intercept import parse_intercept_prior
 
         parse_intercept_prior(self.intercept_prior, bool(self.fit_intercept))
         return prior, sigma
@@ -298,7 +297,7 @@ class BayesianRegression(RegressorMixin, BaseEstimator):
         -------
         self
         """
-        from .models import prepare_data
+        from .design import prepare_data
 
         prior, sigma_spec = self._checked_params()
         check_numeric_columns(X, "X")
@@ -358,7 +357,7 @@ class BayesianRegression(RegressorMixin, BaseEstimator):
             self.sigma_ = sigma
             self.n_iter_ = int(self.draws)
             return self
-        from .models import parse_intercept_prior
+        from .intercept import parse_intercept_prior
 
         idata = chosen.run(data, prior, noise, draws=int(self.draws), chains=int(self.chains), random_seed=seed,
                            progressbar=bool(self.progressbar), log_likelihood="auto",
@@ -561,7 +560,7 @@ class _BayesianGLM(BaseEstimator):
                 f"sampler='exact' does not apply: the {self._family} likelihood has no closed-form posterior "
                 "(use 'auto', 'gibbs', 'nuts' or 'nutpie')"
             )
-        from .models import parse_intercept_prior
+        from .intercept import parse_intercept_prior
 
         parse_intercept_prior(self.intercept_prior, bool(self.fit_intercept))
         return prior
@@ -575,7 +574,7 @@ class _BayesianGLM(BaseEstimator):
         from .design import prepare_data
 
         names = [str(c) for c in self.feature_names_in_] if hasattr(self, "feature_names_in_") else None
-        from .models import check_glm_arguments
+        from .families import check_glm_arguments
 
         data = prepare_data(X, y, fit_intercept=bool(self.fit_intercept), feature_names=names, family=self._family)
         if prior is None:

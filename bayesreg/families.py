@@ -56,9 +56,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._validation import check_scalar, check_vector
+from .priors import ParkCasella
 
-__all__ = ["Family", "Gaussian", "Bernoulli", "Binomial", "Poisson", "family", "FAMILY_NAMES"]
+__all__ = ["Family", "GaussianFamily", "Bernoulli", "Binomial", "Poisson", "family", "FAMILY_NAMES",
+           "check_glm_arguments"]  # fmt: skip
 
+#: The likelihood families' names (each class's ``name``; :func:`family` takes them): the one vocabulary.
 FAMILY_NAMES = ("gaussian", "bernoulli", "binomial", "poisson")
 
 
@@ -213,7 +216,7 @@ class Family:
 
 
 @dataclass(frozen=True)
-class Gaussian(Family):
+class GaussianFamily(Family):
     """Gaussian likelihood, identity link, ``sigma = 1``: loss ``(y - eta)^2 / 2``.
 
     This is the package's least-squares convention (the solvers' ``1/(2n)||y - X beta||^2`` is
@@ -572,7 +575,7 @@ class Poisson(Family):
         return float(np.log(np.mean(y)))
 
 
-_FAMILIES = {"gaussian": Gaussian, "bernoulli": Bernoulli, "binomial": Binomial, "poisson": Poisson}
+_FAMILIES = {cls.name: cls for cls in (GaussianFamily, Bernoulli, Binomial, Poisson)}
 
 
 def family(name) -> Family:
@@ -605,3 +608,38 @@ def family(name) -> Family:
     if key not in _FAMILIES:
         raise ValueError(f"family must be one of {', '.join(map(repr, FAMILY_NAMES))}; got {name!r}")
     return _FAMILIES[key]()
+
+
+def check_glm_arguments(data, prior, sigma="default") -> None:
+    """Refuse what a GLM (a non-Gaussian family) does not have: a noise scale, a prior defined through it.
+
+    Parameters
+    ----------
+    data : bayesreg.design.ModelData
+        The prepared design (its ``family`` names the likelihood in the messages).
+    prior : Prior
+        The coefficient prior; :class:`~bayesreg.ParkCasella` (``Laplace(0, sigma/lam)``) is refused.
+    sigma : object, default="default"
+        The user's ``sigma`` argument: anything but its default (``"default"`` or ``None``) is refused.
+    """
+    if sigma not in ("default", None):
+        raise ValueError(
+            f"sigma is the noise scale of the Gaussian family; family={data.family.name!r} has none (leave sigma "
+            f"out); got sigma={sigma!r}"
+        )
+    if isinstance(prior, ParkCasella):
+        raise ValueError(
+            f"ParkCasella is defined through the noise scale sigma (Laplace(0, sigma/lam)); family="
+            f"{data.family.name!r} has none: use Laplace(b) (b = 1/lam is the same prior at sigma = 1)"
+        )
+
+
+def __getattr__(name: str):
+    # the Gaussian likelihood's class was named Gaussian, like the Gaussian prior (bayesreg.Gaussian)
+    if name == "Gaussian":
+        import warnings
+
+        warnings.warn("bayesreg.families.Gaussian is now GaussianFamily (bayesreg.Gaussian is the prior)",
+                      DeprecationWarning, stacklevel=2)  # fmt: skip
+        return GaussianFamily
+    raise AttributeError(f"module 'bayesreg.families' has no attribute {name!r}")

@@ -64,7 +64,7 @@ from .mapping import park_casella_alpha, ridge_alpha
 from .noise import parse_sigma
 from .priors import SCALE_RANGE, GammaPrior, Gaussian, Laplace, ParkCasella
 
-__all__ = ["PriorScaleResult", "choose_prior_scale"]
+__all__ = ["PriorScaleResult", "choose_prior_scale", "default_method"]
 
 _FAMILIES = {
     "gaussian": "gaussian",
@@ -154,6 +154,31 @@ class PriorScaleResult:
         """Whether per-coefficient relative factors were held fixed (only the common scale was chosen)."""
         return self.factors is not None
 
+    def prior_as(self, prior_class: type):
+        """The chosen scale as a prior of ``prior_class`` (the class the user tuned), at a fixed scale.
+
+        ``Laplace(b)`` for :class:`~bayesreg.Laplace` (also when sigma was sampled, where
+        :attr:`prior` is ``ParkCasella(lam)``), ``ParkCasella(lam)`` for
+        :class:`~bayesreg.ParkCasella`; :attr:`prior` otherwise (the Gaussian prior, and
+        per-coefficient scales).
+
+        Parameters
+        ----------
+        prior_class : type
+            A :class:`~bayesreg.priors.Prior` subclass.
+
+        Returns
+        -------
+        Prior
+        """
+        if self.factors is not None:
+            return self.prior
+        if issubclass(prior_class, ParkCasella):
+            return ParkCasella(float(self.lam)) if self.lam is not None else self.prior
+        if issubclass(prior_class, Laplace):
+            return Laplace(float(self.scale))
+        return self.prior
+
     def __repr__(self) -> str:
         if self.family == "gaussian":
             what = f"tau={self.scale:.6g}"
@@ -192,6 +217,24 @@ def _family(prior_family) -> tuple[str, object]:
         "prior_family must be 'gaussian', 'laplace', or a Gaussian, Laplace or ParkCasella prior (or class); "
         f"got {type(prior_family).__name__}"
     )
+
+
+def default_method(prior_family) -> str:
+    """The method ``choose_prior_scale(prior_family, method="auto")`` runs.
+
+    ``"marginal_likelihood"`` (closed-form evidence) for the Gaussian prior, ``"mcem"`` (Monte
+    Carlo EM) for the Laplace and Park-Casella priors.
+
+    Parameters
+    ----------
+    prior_family : str, prior class or prior instance
+        As for :func:`choose_prior_scale`.
+
+    Returns
+    -------
+    str
+    """
+    return _METHODS[_family(prior_family)[0]][1]
 
 
 def choose_prior_scale(
@@ -282,7 +325,7 @@ def choose_prior_scale(
     methods = _METHODS[family]
     check_choice(method, "method", methods)
     if method == "auto":
-        method = methods[1]
+        method = default_method(family)
     if method == "evidence":
         method = "marginal_likelihood"
     sigma_spec = parse_sigma(sigma)

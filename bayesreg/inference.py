@@ -21,11 +21,11 @@ import numpy as np
 
 from ._posterior import pointwise_log_likelihood, resolve_log_likelihood
 from ._validation import check_scalar
-from .design import reweight
-from .families import Gaussian as GaussianFamily
+from .design import ModelData, prepare_data, reweight
+from .families import GaussianFamily
 from .families import family as parse_family
-from .models import ModelData, check_prior, prepare_data
 from .noise import COLLAPSE_RTOL, Noise, collapse_message, held_by_prior_note, interpolation_obstacle, parse_sigma
+from .priors import check_prior
 from .suffstats import require_rows
 
 __all__ = ["map_estimate", "MAPResult", "find_map", "FindMAPResult", "sample_posterior", "pointwise_log_likelihood"]
@@ -226,7 +226,7 @@ def map_estimate(
         GLMs of (quasi-)separable data under a proper prior warn the same way
         (:func:`bayesreg.solvers.glm.glm_fit`).
     """
-    from .models import parse_intercept_prior
+    from .intercept import parse_intercept_prior
 
     check_prior(prior)
     obstacle = prior.map_obstacle()
@@ -393,8 +393,8 @@ def _glm_map(X, y, prior, sigma, fam, trials, fit_intercept, standardize, featur
     model only rescales columns (:func:`bayesreg.design.reweight`; no centring), so its intercept
     is ``b0`` itself.
     """
+    from .families import check_glm_arguments
     from .mapping import prior_to_penalty
-    from .models import check_glm_arguments
     from .solvers.glm import glm_fit
 
     tol = check_scalar(tol, "tol", lower=0.0, lower_inclusive=False)
@@ -842,7 +842,7 @@ def sample_posterior(
         ``observed_data`` (``y``), ``constant_data`` (``X``), ``log_likelihood`` (``y``) and on
         request ``posterior_predictive`` (``y``).
     """
-    from .models import parse_intercept_prior
+    from .intercept import parse_intercept_prior
     from .sampling import resolve_sampler
 
     check_prior(prior)
@@ -862,7 +862,7 @@ def sample_posterior(
     if data.is_gaussian:
         noise = parse_sigma(sigma).resolve(data.y_var, data.X, data.y)
     else:
-        from .models import check_glm_arguments
+        from .families import check_glm_arguments
 
         check_glm_arguments(data, prior, sigma)
         noise = None

@@ -28,7 +28,7 @@ the penalised fit, or ``"estimate"``: a plug-in value) or has a prior: ``"jeffre
 :class:`~bayesreg.InverseGammaPrior` on :math:`\sigma^2`, a prior on :math:`\sigma` itself
 (:class:`~bayesreg.HalfNormal`, :class:`~bayesreg.HalfCauchy`, :class:`~bayesreg.HalfStudentT`,
 :class:`~bayesreg.Exponential`, :class:`~bayesreg.Uniform`), or ``"default"``: the inverse-gamma
-prior of :func:`default_sigma_prior`, scaled to the data. The vocabulary and what follows from
+prior of :func:`~bayesreg.noise.default_sigma_prior`, scaled to the data. The vocabulary and what follows from
 it live in :mod:`bayesreg.noise`. With a prior, the free variable is ``sigma`` itself (its prior density is
 written on the sigma scale, the Jacobian of :math:`\sigma \mapsto \sigma^2` included), so a
 mode found by ``find_map`` is a mode in sigma.
@@ -44,105 +44,49 @@ prior, and the centred one decorrelates the intercept from ``beta`` for NUTS), `
 
 from __future__ import annotations
 
+import importlib
 import math
+import warnings
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ._validation import check_choice, check_scalar
-from .design import ModelData, prepare_data
-from .noise import Noise, default_sigma_prior, parse_sigma
-from .priors import (
-    R2D2,
-    ElasticNetPrior,
-    Flat,
-    Gaussian,
-    Horseshoe,
-    Laplace,
-    ParkCasella,
-    RegularizedHorseshoe,
-    check_scale,
-)
+from ._validation import check_choice
+from .design import prepare_data as _prepare_data
+from .families import check_glm_arguments as _check_glm_arguments
+from .intercept import parse_intercept_prior as _parse_intercept_prior
+from .noise import Noise, parse_sigma
+from .priors import check_prior as _check_prior
 
-__all__ = ["build_model", "default_sigma_prior", "ModelData", "prepare_data", "check_prior", "check_sigma",
-           "check_glm_arguments", "NormalIntercept", "parse_intercept_prior"]  # fmt: skip
+if TYPE_CHECKING:
+    from .design import ModelData
+    from .intercept import NormalIntercept
 
-PRIORS = (Laplace, ParkCasella, Gaussian, Flat, ElasticNetPrior, Horseshoe, RegularizedHorseshoe, R2D2)
+__all__ = ["build_model", "build_resolved", "BuiltModel"]
+
 _LIKELIHOODS = ("normal", "suffstats")
 _LOG2PI = float(np.log(2.0 * np.pi))
 
-
-def check_prior(prior):
-    """Raise TypeError unless ``prior`` is one of the coefficient priors."""
-    if not isinstance(prior, PRIORS):
-        names = ", ".join(p.__name__ for p in PRIORS)
-        raise TypeError(f"prior must be one of {names} (from bayesreg); got {type(prior).__name__} {prior!r}")
-    return prior
-
-
-def check_sigma(sigma):
-    """Validate ``sigma`` (the vocabulary of :mod:`bayesreg.noise`); return the number, the word or the prior."""
-    spec = parse_sigma(sigma)
-    return {"fixed": spec.value, "invgamma": spec.prior, "sigma_prior": spec.prior}.get(spec.word, spec.word)
+#: Names this module used to hold or re-export, and their homes: still importable from here, with a
+#: DeprecationWarning (import them from their home).
+_MOVED = {
+    "prepare_data": "bayesreg.design",
+    "ModelData": "bayesreg.design",
+    "default_sigma_prior": "bayesreg.noise",
+    "check_prior": "bayesreg.priors",
+    "check_glm_arguments": "bayesreg.families",
+    "NormalIntercept": "bayesreg.intercept",
+    "parse_intercept_prior": "bayesreg.intercept",
+}
 
 
-@dataclass(frozen=True)
-class NormalIntercept:
-    r"""A normal prior :math:`b_0 \sim N(\mu, s^2)` on the intercept (the default is flat).
-
-    The intercept is that of the original columns (with ``standardize=True`` too): the ``b_0`` of
-    :math:`y = b_0 + X\beta + \varepsilon`. Pass it as ``intercept_prior=`` to
-    :func:`build_model`, :func:`bayesreg.sample_posterior` (exact, Gibbs, NUTS) and
-    :func:`bayesreg.exact_posterior`, or write it as a pair ``(mu, s)``.
-
-    Parameters
-    ----------
-    mu : float
-        Prior mean (finite).
-    scale : float
-        Prior sd ``s`` > 0, within :data:`bayesreg.priors.SCALE_RANGE`.
-    """
-
-    mu: float = 0.0
-    scale: float = 1.0
-
-    def __post_init__(self):
-        object.__setattr__(self, "mu", float(check_scalar(self.mu, "intercept_prior mu")))
-        object.__setattr__(self, "scale", check_scale(self.scale, "intercept_prior scale"))
-
-    def logp(self, b0) -> float:
-        """Log density of ``b0`` (summed)."""
-        z = (np.asarray(b0, dtype=np.float64) - self.mu) / self.scale
-        return float(np.sum(-0.5 * z * z - math.log(self.scale) - 0.5 * math.log(2.0 * math.pi)))
-
-
-def parse_intercept_prior(intercept_prior, fit_intercept: bool = True) -> NormalIntercept | None:
-    """``None`` (flat), a :class:`NormalIntercept` or a pair ``(mu, s)``; a ValueError/TypeError naming it otherwise.
-
-    Parameters
-    ----------
-    intercept_prior : None, NormalIntercept or (float, float)
-    fit_intercept : bool
-        A prior on an intercept the model does not have is refused.
-
-    Returns
-    -------
-    NormalIntercept or None
-    """
-    if intercept_prior is None:
-        return None
-    if isinstance(intercept_prior, NormalIntercept):
-        out = intercept_prior
-    elif isinstance(intercept_prior, tuple | list) and len(intercept_prior) == 2:
-        out = NormalIntercept(*intercept_prior)
-    else:
-        raise TypeError(
-            "intercept_prior must be None (flat), a NormalIntercept(mu, scale) or a pair (mu, scale); got "
-            f"{type(intercept_prior).__name__} {intercept_prior!r}"
-        )
-    if not fit_intercept:
-        raise ValueError("intercept_prior is a prior on the intercept; with fit_intercept=False there is none")
-    return out
+def __getattr__(name: str):
+    if name in _MOVED:
+        home = _MOVED[name]
+        warnings.warn(f"bayesreg.models.{name} has moved: import it from {home}", DeprecationWarning, stacklevel=2)
+        return getattr(importlib.import_module(home), name)
+    raise AttributeError(f"module 'bayesreg.models' has no attribute {name!r}")
 
 
 @dataclass(frozen=True, eq=False)
@@ -193,7 +137,7 @@ def build_model(
         Prior on the coefficients (see the module docstring for each model; ``Flat()``: ``pm.Flat``).
     sigma : float, "estimate", "default", "jeffreys", "flat", None, InverseGammaPrior or SigmaPrior, default="default"
         Noise standard deviation: fixed (a positive number, or ``"estimate"``: a plug-in value from
-        the rows) or its prior. ``"default"`` is :func:`default_sigma_prior`, scaled to ``var(y)``;
+        the rows) or its prior. ``"default"`` is :func:`~bayesreg.noise.default_sigma_prior`, scaled to ``var(y)``;
         ``"jeffreys"`` or ``None``: :math:`p(\sigma) \propto 1/\sigma`; ``"flat"``:
         :math:`p(\sigma) \propto 1`; an
         :class:`~bayesreg.InverseGammaPrior` is a prior on :math:`\sigma^2`; a
@@ -248,15 +192,16 @@ def build_model(
         For bad data, a prior of the wrong type, ``sigma <= 0``, bad ``feature_names``; raised
         before PyMC is imported.
     """
-    check_prior(prior)
-    b0_prior = parse_intercept_prior(intercept_prior, fit_intercept)
-    data = prepare_data(X, y, fit_intercept=fit_intercept, feature_names=feature_names, standardize=standardize,
+    _check_prior(prior)
+    b0_prior = _parse_intercept_prior(intercept_prior, fit_intercept)
+    data = _prepare_data(X, y, fit_intercept=fit_intercept, feature_names=feature_names, standardize=standardize,
                         family=family, trials=trials)  # fmt: skip
     prior = prior.resolve(data.n, data.p)  # settings that depend on the data's size (RegularizedHorseshoe's p0)
     if not data.is_gaussian:
-        check_glm_arguments(data, prior, sigma)
+        _check_glm_arguments(data, prior, sigma)
         check_choice(likelihood or "normal", "likelihood", ("normal",))
-        return _build(BuiltModel(data=data, prior=prior, noise=None, likelihood="normal", intercept_prior=b0_prior))
+        return build_resolved(BuiltModel(data=data, prior=prior, noise=None, likelihood="normal",
+                                         intercept_prior=b0_prior))  # fmt: skip
     sigma_spec = parse_sigma(sigma)
     if likelihood is None:
         likelihood = "normal" if data.X is not None else "suffstats"
@@ -264,24 +209,27 @@ def build_model(
     if likelihood == "normal" and data.X is None:
         raise ValueError("likelihood='normal' needs the rows (X, y); a SufficientStats allows 'suffstats' only")
     noise = sigma_spec.resolve(data.y_var, data.X, data.y)
-    return _build(BuiltModel(data=data, prior=prior, noise=noise, likelihood=likelihood, intercept_prior=b0_prior))
+    return build_resolved(BuiltModel(data=data, prior=prior, noise=noise, likelihood=likelihood,
+                                     intercept_prior=b0_prior))  # fmt: skip
 
 
-def check_glm_arguments(data: ModelData, prior, sigma="default") -> None:
-    """Refuse what a GLM (a non-Gaussian family) does not have: a noise scale, a prior defined through it."""
-    if sigma not in ("default", None):
-        raise ValueError(
-            f"sigma is the noise scale of the Gaussian family; family={data.family.name!r} has none (leave sigma "
-            f"out); got sigma={sigma!r}"
-        )
-    if isinstance(prior, ParkCasella):
-        raise ValueError(
-            f"ParkCasella is defined through the noise scale sigma (Laplace(0, sigma/lam)); family="
-            f"{data.family.name!r} has none: use Laplace(b) (b = 1/lam is the same prior at sigma = 1)"
-        )
+def build_resolved(spec: BuiltModel):
+    """Build the PyMC model of inputs already validated and resolved (the data prepared, the prior resolved).
 
+    :func:`build_model` calls it after checking the user's arguments; the NUTS samplers
+    (:mod:`bayesreg.sampling`) call it on the data, prior and noise model they were given.
 
-def _build(spec: BuiltModel):
+    Parameters
+    ----------
+    spec : BuiltModel
+        The prepared data, the resolved prior, the noise model (``None`` for a GLM), the
+        likelihood form (``"normal"`` or ``"suffstats"``) and the parsed intercept prior.
+
+    Returns
+    -------
+    pymc.Model
+        With ``model.bayesreg_spec = spec``.
+    """
     from ._upstream import import_pymc, import_pytensor_tensor
 
     pm = import_pymc()

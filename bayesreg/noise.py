@@ -64,9 +64,10 @@ from .priors import SCALE_RANGE, InverseGammaPrior, check_scale
 
 __all__ = ["Exponential", "HalfCauchy", "HalfNormal", "HalfStudentT", "Noise", "SigmaGibbs", "SigmaPrior", "SigmaSpec",
            "Uniform", "can_interpolate", "default_sigma_prior", "interpolation_obstacle", "parse_sigma",
-           "plug_in_sigma"]  # fmt: skip
+           "plug_in_sigma", "SIGMA_WORDS"]  # fmt: skip
 
-_WORDS = ("default", "jeffreys", "flat", "estimate")
+#: The words of ``sigma`` (besides numbers, priors and their text): the one vocabulary, asked by the spec.
+SIGMA_WORDS = ("default", "jeffreys", "flat", "estimate")
 _VOCABULARY = (
     "a positive number, 'estimate', 'default', 'jeffreys', None (Jeffreys), 'flat', an InverseGammaPrior on "
     "sigma^2 or a prior on sigma (HalfNormal, HalfCauchy, HalfStudentT, Exponential, Uniform)"
@@ -760,6 +761,16 @@ class SigmaSpec:
         """``"estimate"`` needs the rows (X, y), not only sufficient statistics."""
         return self.word == "estimate"
 
+    @property
+    def free(self) -> bool:
+        """Whether sigma is free in the posterior (has a prior), rather than a number fixed before sampling."""
+        return self.word not in ("fixed", "estimate")
+
+    @property
+    def jeffreys(self) -> bool:
+        """Whether this is Jeffreys' prior ``p(sigma) ~ 1/sigma``."""
+        return self.word == "jeffreys"
+
     def resolve(self, y_var: float | None = None, X=None, y=None) -> Noise:
         """The :class:`Noise` for these data.
 
@@ -841,7 +852,7 @@ def parse_sigma(sigma, name: str = "sigma") -> SigmaSpec:
         return SigmaSpec("jeffreys")
     if isinstance(sigma, str):
         low = sigma.strip().lower()
-        if low in _WORDS:
+        if low in SIGMA_WORDS:
             return SigmaSpec(low)
         prior = _parse_call(low, name)
         if prior is None:

@@ -13,6 +13,10 @@ Each prior is a small frozen dataclass with
   of the joint MAP);
 - ``gibbs_settings()``: what the Gibbs samplers need (kind, hyperparameters, initial scales,
   output names), or ``None`` when there is no Gibbs sampler for the prior;
+- ``word``: the prior's name in specs, the command line and reports (``"laplace"``, ...). The
+  :class:`Prior` base keeps the registry of the coefficient priors (every subclass that sets a
+  ``word``): :meth:`Prior.registered`, :meth:`Prior.named`, :data:`PRIOR_WORDS` and
+  :func:`check_prior` ask it, so a new prior is known everywhere once its class exists;
 
 The exact relations to the penalties (``alpha = sigma^2 / (n b)`` and friends) live in
 :mod:`bayesreg.mapping` and nowhere else.
@@ -35,6 +39,8 @@ from ._validation import check_positive, check_scalar
 
 __all__ = [
     "Prior",
+    "PRIOR_WORDS",
+    "check_prior",
     "Laplace",
     "ParkCasella",
     "Gaussian",
@@ -353,7 +359,52 @@ class GibbsSettings(NamedTuple):
 
 @dataclass(frozen=True)
 class Prior:
-    """Base class of the coefficient priors."""
+    """Base class of the coefficient priors, and their registry.
+
+    A subclass that sets the class attribute ``word`` (its name in specs, the command line and
+    reports) is registered when it is defined: :meth:`registered` lists the registered classes in
+    the order of definition, :meth:`named` finds one by its word.
+    """
+
+    #: The prior's name in specs, the command line and reports; ``None``: not a usable prior (the base).
+    word: ClassVar[str | None] = None
+    #: The constructor's parameter that holds the prior's one scale (``None``: none, or several).
+    scale_field: ClassVar[str | None] = None
+    #: The symbol of that scale in formulas and notes (``b`` of Laplace(0, b), ``tau`` of N(0, tau^2)).
+    scale_symbol: ClassVar[str | None] = None
+    #: Whether the prior is a sparsity prior (a sparse mode, or mass piled near 0 with heavy tails) whose
+    #: posterior mean is shrunk but never sparse: its posterior is worth a sparse summary (DSS,
+    #: :func:`bayesreg.sparse_summary`).
+    sparsity_inducing: ClassVar[bool] = False
+    _registry: ClassVar[dict[str, type]] = {}
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        word = cls.__dict__.get("word")
+        if word is not None:
+            Prior._registry[word] = cls
+
+    @classmethod
+    def registered(cls) -> tuple[type, ...]:
+        """The coefficient prior classes (every subclass with a ``word``), in the order of definition."""
+        return tuple(Prior._registry.values())
+
+    @classmethod
+    def named(cls, word: str) -> type:
+        """The prior class whose ``word`` is ``word``; a ValueError naming the known words otherwise.
+
+        Parameters
+        ----------
+        word : str
+            E.g. ``"laplace"``, ``"park_casella"``, ``"gaussian"``, ``"horseshoe"``, ``"flat"``.
+
+        Returns
+        -------
+        type
+        """
+        if not isinstance(word, str) or word not in Prior._registry:
+            raise ValueError(f"prior must be one of {', '.join(map(repr, Prior._registry))}; got {word!r}")
+        return Prior._registry[word]
 
     def logp(self, beta) -> float:  # pragma: no cover - overridden
         """Joint log density of independent coordinates ``beta``."""
@@ -476,6 +527,25 @@ class Prior:
         """What the Gibbs samplers need for this prior, or ``None`` when there is no Gibbs sampler."""
         return None
 
+    def fixed_at(self, hyper: float, sigma: float) -> Prior:
+        """The fixed-scale prior at a value of this prior's sampled scale (its posterior mean, say).
+
+        Only for a prior with a hyperprior on its scale (the sampled scale is the posterior variable
+        ``gibbs_settings().hyper_name``); a TypeError for the others.
+
+        Parameters
+        ----------
+        hyper : float
+            The value of the sampled scale (``tau`` of the Gaussian prior, ``lam`` of Park-Casella).
+        sigma : float
+            The noise scale at which the prior is fixed (a prior scaled by sigma needs it).
+
+        Returns
+        -------
+        Prior
+        """
+        raise TypeError(f"{type(self).__name__} has no sampled scale to fix")
+
     def sigma_terms(self, beta) -> tuple[float, float]:
         r"""``(count, linear)``: the prior's log density depends on sigma as ``-count log sigma - linear / sigma``.
 
@@ -500,6 +570,11 @@ class Laplace(Prior):
         (``b_j``; ``inf`` leaves that coefficient unpenalised: a flat prior). Per-coefficient
         scales are the weighted lasso ``sigma^2/n sum_j |beta_j| / b_j``.
     """
+
+    word: ClassVar[str] = "laplace"
+    scale_field: ClassVar[str] = "scale"
+    scale_symbol: ClassVar[str] = "b"
+    sparsity_inducing: ClassVar[bool] = True
 
     scale: float | tuple = 1.0
     _vector_field: ClassVar[str] = "scale"
@@ -559,6 +634,11 @@ class ParkCasella(Prior):
         Gamma(r, delta) hyperprior on ``lambda^2``; ``None`` keeps ``lambda`` fixed.
     """
 
+    word: ClassVar[str] = "park_casella"
+    scale_field: ClassVar[str] = "lam"
+    scale_symbol: ClassVar[str] = "lam"
+    sparsity_inducing: ClassVar[bool] = True
+
     scaled_by_sigma: ClassVar[bool] = True
 
     lam: float = 1.0
@@ -584,6 +664,10 @@ class ParkCasella(Prior):
             return GibbsSettings("park_casella", lam2=self.lam**2)
         return GibbsSettings("park_casella", hyper=True, r=self.lam2_prior.shape, delta=self.lam2_prior.rate,
                              lam2=self.lam**2, hyper_name="lam")  # fmt: skip
+
+    def fixed_at(self, hyper: float, sigma: float) -> Laplace:  # noqa: D102
+        # Laplace(0, sigma / lam): at a fixed sigma the Park-Casella prior is a Laplace prior
+        return Laplace(float(sigma) / float(hyper))
 
     def sigma_terms(self, beta) -> tuple[float, float]:  # noqa: D102
         b = _as_beta(beta)
@@ -641,6 +725,10 @@ class Gaussian(Prior):
         Inverse-gamma hyperprior on ``tau^2``; ``None`` keeps ``tau`` fixed.
     """
 
+    word: ClassVar[str] = "gaussian"
+    scale_field: ClassVar[str] = "scale"
+    scale_symbol: ClassVar[str] = "tau"
+
     scale: float | tuple = 1.0
     tau2_prior: InverseGammaPrior | None = None
     _vector_field: ClassVar[str] = "scale"
@@ -664,6 +752,9 @@ class Gaussian(Prior):
             return GibbsSettings("gaussian", tau2=t**2)
         return GibbsSettings("gaussian", hyper=True, ha=self.tau2_prior.shape, hb=self.tau2_prior.scale,
                              tau2=t**2, hyper_name="tau")  # fmt: skip
+
+    def fixed_at(self, hyper: float, sigma: float) -> Gaussian:  # noqa: D102
+        return Gaussian(float(hyper))
 
     def map_obstacle(self):  # noqa: D102
         if self.tau2_prior is not None:
@@ -737,6 +828,8 @@ class Flat(Prior):
     With sigma fixed the posterior is Gaussian, ``beta ~ N(beta_ols, sigma^2 (X_c^T X_c)^-1)``
     (:func:`bayesreg.exact_posterior`).
     """
+
+    word: ClassVar[str] = "flat"
 
     def logp(self, beta) -> float:
         """0: the (improper) density 1 at every ``beta``."""
@@ -814,6 +907,9 @@ class ElasticNetPrior(Prior):
         Gaussian standard deviation ``tau`` > 0.
     """
 
+    word: ClassVar[str] = "elastic_net"
+    sparsity_inducing: ClassVar[bool] = True
+
     l1_scale: float = 1.0
     l2_scale: float = 1.0
 
@@ -865,6 +961,11 @@ class Horseshoe(Prior):
     global_scale : float
         Scale ``s`` of the half-Cauchy prior on the global scale ``tau``.
     """
+
+    word: ClassVar[str] = "horseshoe"
+    scale_field: ClassVar[str] = "global_scale"
+    scale_symbol: ClassVar[str] = "s"
+    sparsity_inducing: ClassVar[bool] = True
 
     scaled_by_sigma: ClassVar[bool] = True
 
@@ -1046,6 +1147,9 @@ class RegularizedHorseshoe(Prior):
     and other shrinkage priors. Electronic Journal of Statistics 11(2), 5018-5051.
     """
 
+    word: ClassVar[str] = "regularized_horseshoe"
+    sparsity_inducing: ClassVar[bool] = True
+
     scaled_by_sigma: ClassVar[bool] = True
 
     p0: float | None = None
@@ -1218,6 +1322,9 @@ class R2D2(Prior):
     form is non-centred (``{name}_z ~ N(0, 1)``); for a GLM :math:`\sigma = 1`. Sampled by NUTS.
     """
 
+    word: ClassVar[str] = "r2d2"
+    sparsity_inducing: ClassVar[bool] = True
+
     scaled_by_sigma: ClassVar[bool] = True
 
     mean_r2: float = 0.5
@@ -1295,3 +1402,25 @@ class R2D2(Prior):
         z = pm.Normal(f"{name}_z", _f64(0.0), _f64(1.0), dims=dims)
         omega = r2 / (1.0 - r2)
         return pm.Deterministic(name, z * sigma * pm.math.sqrt(omega * phi), dims=dims)
+
+
+#: Every coefficient prior's word, in the order of definition (the registry of :class:`Prior`).
+PRIOR_WORDS = tuple(Prior._registry)
+
+
+def check_prior(prior):
+    """Return ``prior`` if it is a coefficient prior (an instance of a registered class), else raise a TypeError.
+
+    Parameters
+    ----------
+    prior : object
+
+    Returns
+    -------
+    Prior
+    """
+    classes = Prior.registered()
+    if not isinstance(prior, classes):
+        names = ", ".join(p.__name__ for p in classes)
+        raise TypeError(f"prior must be one of {names} (from bayesreg); got {type(prior).__name__} {prior!r}")
+    return prior

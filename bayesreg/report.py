@@ -222,14 +222,9 @@ def prepare_run(spec: ModelSpec, *, fast: bool = False) -> Prepared:
     if not spec.likelihood.is_gaussian:
         sigma, note = None, f"none: the {spec.family} likelihood has no noise scale"
         _check_target(spec, data)
-    elif isinstance(spec.sigma, float):
-        from .noise import parse_sigma
-
-        try:  # the noise model's own range checks
-            sigma, note = parse_sigma(spec.sigma).value, "fixed by the spec"
-        except (ValueError, TypeError) as exc:
-            raise SpecError(spec.path, "[noise] sigma", str(exc)) from exc
-    elif spec.sigma == "estimate":
+    elif spec.noise.fixed:  # the spec parsed sigma once (bayesreg.noise.parse_sigma): its range is checked
+        sigma, note = spec.noise.value, "fixed by the spec"
+    elif spec.noise.needs_rows:  # "estimate"
         if n <= p + 1 and n < 5:
             raise SpecError(spec.path, "[noise] sigma", f'"estimate" needs more rows than features + 1 (least '
                             f"squares) or at least 5 rows (a 5-fold cross-validated lasso); {spec.data.label} has "
@@ -240,10 +235,10 @@ def prepare_run(spec: ModelSpec, *, fast: bool = False) -> Prepared:
             raise SpecError(spec.path, "[noise] sigma", f"\"estimate\" cannot be used with these data: {exc}") from exc
     else:
         sigma, note = None, _free_sigma_note(spec)
-        from .noise import interpolation_obstacle, parse_sigma
+        from .noise import interpolation_obstacle
 
         # sigma free: the posterior is sampled first; refused here (bayesreg check too) when it is improper
-        noise = parse_sigma(spec.sigma).resolve(float(np.var(y)))
+        noise = spec.noise.resolve(float(np.var(y)))
         obstacle = interpolation_obstacle(noise, spec.make_prior(1.0, feature_names=data.feature_names), n, p, True,
                                           target="posterior")  # fmt: skip
         if obstacle is not None:
@@ -329,10 +324,6 @@ def _glm_kwargs(spec: ModelSpec, data) -> dict:
     return {"family": spec.family, "trials": spec.trials(data)}
 
 
-#: prior families whose posterior mean is shrunk but never sparse: the report adds their DSS summary
-SPARSE_SUMMARY_PRIORS = ("laplace", "park_casella", "horseshoe")
-
-
 def _scaled(spec: ModelSpec, prior, factor: float):
     from .priors import Gaussian, Laplace, ParkCasella
 
@@ -347,16 +338,17 @@ def _scaled(spec: ModelSpec, prior, factor: float):
 
 def _sigma_free(spec: ModelSpec) -> bool:
     """Whether the spec leaves sigma free in the posterior ("jeffreys" or a prior on sigma)."""
-    return isinstance(spec.sigma, str) and spec.sigma != "estimate"
+    return spec.noise is not None and spec.noise.free
 
 
 def _free_sigma_note(spec: ModelSpec) -> str:
-    prior = "Jeffreys prior" if spec.sigma == "jeffreys" else f"prior {spec.sigma}"
+    prior = "Jeffreys prior" if spec.noise.jeffreys else f"prior {spec.sigma}"
     return f"free in the posterior ({prior})"
 
 
 def _posterior_sigma_arg(spec: ModelSpec, sigma_value):
-    return spec.sigma if _sigma_free(spec) else sigma_value
+    # the noise model's parse of the spec's sigma (the library reads it as it is, never the spelling again)
+    return spec.noise if _sigma_free(spec) else sigma_value
 
 
 def _summarise_posterior(idata, names, hdi_prob):
@@ -429,8 +421,10 @@ def run_spec(
     if progressbar is None:
         progressbar = (not quiet) and hasattr(stream, "isatty") and stream.isatty()
     sample_first = _sigma_free(spec) or p_spec.scale == "hyperprior"
-    n_steps = (prepared is None) * (1 + (spec.sigma == "estimate")) + (p_spec.scale == "empirical_bayes")
-    want_dss = inf.posterior and spec.likelihood.is_gaussian and p_spec.family in SPARSE_SUMMARY_PRIORS
+    estimate = spec.noise is not None and spec.noise.needs_rows  # sigma = "estimate"
+    n_steps = (prepared is None) * (1 + estimate) + (p_spec.scale == "empirical_bayes")
+    # a sparsity prior's posterior mean is shrunk but never sparse: the report adds its DSS summary
+    want_dss = inf.posterior and spec.likelihood.is_gaussian and p_spec.prior_class.sparsity_inducing
     n_steps += inf.posterior + want_dss
     n_steps += (inf.map or inf.sklearn or inf.find_map) + inf.shrinkage
     steps = _Steps(n_steps, stream, quiet)
@@ -451,9 +445,9 @@ def run_spec(
         sigma, res.sigma_note = None, f"none: the {spec.family} likelihood has no noise scale"
     elif prepared is not None:
         sigma, res.sigma_note = prepared.sigma, prepared.sigma_note
-    elif isinstance(spec.sigma, float):
-        sigma, res.sigma_note = spec.sigma, "fixed by the spec"
-    elif spec.sigma == "estimate":
+    elif spec.noise.fixed:
+        sigma, res.sigma_note = spec.noise.value, "fixed by the spec"
+    elif estimate:
         sigma, res.sigma_note = steps.run("estimating sigma (plug-in)", estimate_sigma, X, y)
     else:
         sigma, res.sigma_note = None, _free_sigma_note(spec)
@@ -461,26 +455,27 @@ def run_spec(
     # -- prior scale
     prior = None
     if p_spec.scale == "empirical_bayes":
-        method = "marginal_likelihood" if p_spec.family == "gaussian" else "mcem"
-        # MCEM samples sigma under the spec's own prior on it (the lambda update does not involve
-        # it); the gaussian's closed-form evidence has none (the spec check refuses a sigma prior there)
-        eb_sigma = sigma if p_spec.family == "gaussian" else _posterior_sigma_arg(spec, sigma)
+        from .hyperparameters import default_method
+
         # [prior.scales]: the relative vector, whose ratios choose_prior_scale holds fixed
-        family = spec.make_prior(feature_names=names) if p_spec.scales else (
-            "gaussian" if p_spec.family == "gaussian" else "laplace")  # fmt: skip
+        tuned = spec.make_prior(feature_names=names) if p_spec.scales else p_spec.prior_class
+        method = default_method(tuned)
+        # MCEM samples sigma under the spec's own prior on it (the lambda update does not involve
+        # it); the closed-form evidence has none (the spec check refuses a sigma prior there)
+        eb_sigma = sigma if method == "marginal_likelihood" else _posterior_sigma_arg(spec, sigma)
         choice = steps.run(
-            f"choosing the prior scale ({method})", bayesreg.choose_prior_scale, X, y, family, sigma=eb_sigma,
+            f"choosing the prior scale ({method})", bayesreg.choose_prior_scale, X, y, tuned, sigma=eb_sigma,
             method=method, random_seed=inf.seed, draws=500 if fast else 2000,  # Gibbs draws per MCEM iteration
         )  # fmt: skip
         res.scale_choice = choice
         under = ""
         if _sigma_free(spec) and method == "mcem":
-            prior_word = "Jeffreys' prior" if spec.sigma == "jeffreys" else f"the prior {spec.sigma}"
+            prior_word = "Jeffreys' prior" if spec.noise.jeffreys else f"the prior {spec.sigma}"
             under = f", sigma sampled under {prior_word}"
         res.notes.append(f"prior scale chosen by {method}{under}: {choice!r}")
         if sigma is None:
             sigma = float(choice.sigma)
-        prior = _at_scale(spec, choice)
+        prior = choice.prior_as(p_spec.prior_class)  # the spec's prior class at the chosen scale
     elif not p_spec.chosen:
         prior = spec.make_prior(feature_names=names)
     if p_spec.scales:
@@ -503,10 +498,12 @@ def run_spec(
         post = res.idata.posterior
         if sigma is None:
             sigma = float(post["sigma"].mean())
-            prior_word = "a Jeffreys prior" if spec.sigma == "jeffreys" else f"the prior {spec.sigma}"
+            prior_word = "a Jeffreys prior" if spec.noise.jeffreys else f"the prior {spec.sigma}"
             res.sigma_note = f"posterior mean (sigma sampled with {prior_word})"
         if p_spec.scale == "hyperprior":
-            prior = _at_posterior_scale(spec, post, sigma)
+            # the fixed-scale prior at the posterior mean of the sampled scale (tau, or lam: Laplace(sigma/lam))
+            hyper = float(post[posterior_prior.gibbs_settings().hyper_name].mean())
+            prior = posterior_prior.fixed_at(hyper, sigma)
             res.notes.append(f"MAP and penalised fit at the posterior mean of the prior scale: {prior}")
     res.sigma = sigma
     res.prior = prior
@@ -573,7 +570,7 @@ def scales_note(spec: ModelSpec, feature_names, prior=None) -> str:
     """
     names = [str(f) for f in feature_names]
     vector = spec.scale_vector(names)
-    word = "tau" if spec.prior.family == "gaussian" else "b"
+    word = spec.prior.prior_class.scale_symbol
     if spec.prior.scale == "empirical_bayes":
         return _chosen_scales_note(spec, names, vector, word, prior)
     free = [f for f, v in zip(names, vector, strict=True) if f in spec.prior.scales and not np.isfinite(v)]
@@ -615,29 +612,6 @@ def _chosen_scales_note(spec: ModelSpec, names, ratios, word: str, prior) -> str
             "chose it): " + "; ".join(parts))  # fmt: skip
 
 
-def _at_scale(spec: ModelSpec, choice):
-    """The fixed-scale prior of the spec's family at a chosen scale (its per-feature scales, if any)."""
-    from .priors import Laplace, ParkCasella
-
-    if choice.factors is not None:
-        return choice.prior
-
-    if spec.prior.family == "park_casella":
-        return ParkCasella(float(choice.lam)) if choice.lam is not None else choice.prior
-    if spec.prior.family == "laplace":
-        return Laplace(float(choice.scale))
-    return choice.prior
-
-
-def _at_posterior_scale(spec: ModelSpec, post, sigma):
-    from .priors import Gaussian, Laplace
-
-    if spec.prior.family == "gaussian":
-        return Gaussian(float(post["tau"].mean()))
-    lam = float(post["lam"].mean())
-    return Laplace(sigma / lam)
-
-
 def _shrinkage(spec, X, y, names, prior, sigma, inf, glm):
     """The shrinkage table over the spec's grid of scales (a GLM: its family, no sigma)."""
     import bayesreg
@@ -648,12 +622,10 @@ def _shrinkage(spec, X, y, names, prior, sigma, inf, glm):
     lo, hi = inf.scale_range
     scales = base * np.logspace(np.log10(lo), np.log10(hi), inf.n_scales)
     noise = glm if glm else {"sigma": sigma}
-    if vector:
-        family = prior
-    else:
-        family = type(prior).__name__.lower() if spec.prior.family != "park_casella" else "laplace"
+    # the prior itself with per-feature scales (their ratios held fixed), else its class (ParkCasella: Laplace)
+    prior_family = prior if vector else type(prior)
     return bayesreg.shrinkage_table(
-        X, y, family,
+        X, y, prior_family,
         scales=scales, draws=inf.draws, tune=inf.tune, chains=inf.chains, random_seed=inf.seed,
         hdi_prob=inf.hdi_prob, feature_names=names, **noise,
     )
@@ -860,7 +832,7 @@ def _write_report(res: RunResult, folder: ReportFolder) -> Path:
         save(plotting.plot_credible_intervals(idata, point_estimates=marks or None,
                                               hdi_prob=spec.inference.hdi_prob),
              "intervals.png", "Posterior medians and HDIs, with the MAP as markers.")
-        save(plotting.plot_posterior_forest({spec.prior.family: idata}), "forest.png", "ArviZ forest plot.")
+        save(plotting.plot_posterior_forest({spec.prior.word: idata}), "forest.png", "ArviZ forest plot.")
         with folder.temporary("posterior.nc") as tmp:
             idata.to_netcdf(str(tmp))
     sparse_png = None

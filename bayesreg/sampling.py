@@ -2,7 +2,7 @@
 
 A sampler's constructor takes its **algorithm settings** only (burn-in, step-size target, cores,
 likelihood form); :meth:`Sampler.run` takes the **run contract**, the same for every sampler: the
-prepared data (:class:`bayesreg.models.ModelData`), the prior, the resolved noise model
+prepared data (:class:`bayesreg.design.ModelData`), the prior, the resolved noise model
 (:class:`bayesreg.noise.Noise`), ``draws``, ``chains``, ``random_seed``, ``progressbar``,
 ``log_likelihood``, ``posterior_predictive`` and ``check``. Every sampler's draws go through the
 one posterior builder (:mod:`bayesreg._posterior`), so the output has the same variables, dims,
@@ -34,9 +34,8 @@ from ._validation import check_choice, check_scalar
 from .priors import Flat, RegularizedHorseshoe
 
 __all__ = ["ExactSampler", "GibbsSampler", "NUTSSampler", "NutpieSampler", "Sampler", "SAMPLER_NAMES",
-           "resolve_sampler"]  # fmt: skip
+           "GRID_SAMPLER_NAMES", "resolve_sampler"]  # fmt: skip
 
-SAMPLER_NAMES = ("auto", "exact", "gibbs", "nuts", "nutpie")
 
 
 @dataclass(frozen=True)
@@ -58,7 +57,7 @@ class Sampler:
             intercept_prior=None):  # fmt: skip
         """Sample the posterior; return the package's posterior container (see the module docstring).
 
-        ``intercept_prior`` (a :class:`~bayesreg.models.NormalIntercept` or None: flat) is part of
+        ``intercept_prior`` (a :class:`~bayesreg.NormalIntercept` or None: flat) is part of
         the model; every sampler takes it. A prior with per-coefficient scales is sampled, by the
         samplers that need one common scale, on the working model of
         :func:`bayesreg.design.reweight` (rescaled columns, unpenalised ones profiled out), and
@@ -238,15 +237,15 @@ class NUTSSampler(Sampler):
     def _run(self, data, prior, noise, *, draws, chains, random_seed=None, progressbar=True, log_likelihood=False,
             posterior_predictive=False, check=True, intercept_prior=None):  # fmt: skip
         """NUTS draws on the PyMC model, built here."""
-        from .models import BuiltModel, _build
+        from .models import BuiltModel, build_resolved
 
         likelihood = self.likelihood
         if likelihood is None:
             likelihood = "suffstats" if data.is_gaussian and (data.X is None or data.n > data.p) else "normal"
-        from .models import parse_intercept_prior
+        from .intercept import parse_intercept_prior
 
         b0_prior = parse_intercept_prior(intercept_prior, data.fit_intercept)
-        model = _build(BuiltModel(data=data, prior=prior, noise=noise, likelihood=likelihood,
+        model = build_resolved(BuiltModel(data=data, prior=prior, noise=noise, likelihood=likelihood,
                                   intercept_prior=b0_prior))  # fmt: skip
         return _sample_nuts(
             model, sampler=self.name, draws=draws, tune=self.tune, chains=chains, cores=self.cores,
@@ -270,7 +269,12 @@ class NutpieSampler(NUTSSampler):
         return super().why_not(prior, noise, data)
 
 
-_CLASSES = {"exact": ExactSampler, "gibbs": GibbsSampler, "nuts": NUTSSampler, "nutpie": NutpieSampler}
+_CLASSES = {cls.name: cls for cls in (ExactSampler, GibbsSampler, NUTSSampler, NutpieSampler)}
+#: Every sampler name :func:`resolve_sampler` takes: ``"auto"`` and each sampler class's ``name``.
+SAMPLER_NAMES = ("auto", *_CLASSES)
+#: The names a spec's ``[inference] sampler`` and :func:`bayesreg.shrinkage_table` take: ``"auto"``
+#: (the exact posterior where it exists) or a choice between Gibbs and NUTS.
+GRID_SAMPLER_NAMES = ("auto", GibbsSampler.name, NUTSSampler.name)
 
 
 def resolve_sampler(
@@ -295,7 +299,7 @@ def resolve_sampler(
         sampler with the settings below; a :class:`Sampler` object is used as it is.
     prior, noise, data
         The model (a coefficient prior, a resolved :class:`~bayesreg.noise.Noise`, a
-        :class:`~bayesreg.models.ModelData`).
+        :class:`~bayesreg.design.ModelData`).
     tune, target_accept, cores, likelihood, options
         Settings for the sampler built from a name (each sampler takes those it has).
 

@@ -50,6 +50,7 @@ from .families import family as parse_family
 from .hyperparameters import _family
 from .mapping import gaussian_scale, laplace_scale, lasso_alpha, prior_to_penalty, ridge_alpha
 from .priors import Gaussian, Laplace, check_scale
+from .sampling import GRID_SAMPLER_NAMES
 
 __all__ = ["shrinkage_table", "hdi_from_draws"]
 
@@ -159,11 +160,12 @@ def shrinkage_table(
     chains = check_scalar(chains, "chains", lower=1, integer=True)
     n_scales = check_scalar(n_scales, "n_scales", lower=1, integer=True)
     tol = check_positive(tol, "tol")
-    check_choice(sampler, "sampler", ("auto", "gibbs", "nuts"))
+    check_choice(sampler, "sampler", GRID_SAMPLER_NAMES)
     check_choice(output, "output", ("dataframe", "dataset"))
     lik = parse_family(family) if family is not None else getattr(X, "family", parse_family("gaussian"))
     if lik.name != "gaussian":
-        from .models import check_glm_arguments, prepare_data
+        from .design import prepare_data
+        from .families import check_glm_arguments
 
         g = prepare_data(X, y, fit_intercept=fit_intercept, feature_names=feature_names, family=lik, trials=trials)
         check_glm_arguments(g, Laplace(1.0) if pfam == "laplace" else Gaussian(1.0), sigma)

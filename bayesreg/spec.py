@@ -80,6 +80,12 @@ from pathlib import Path
 
 import numpy as np
 
+from .families import FAMILY_NAMES
+from .noise import SIGMA_WORDS as _NOISE_WORDS
+from .noise import SigmaSpec, parse_sigma
+from .priors import Flat, Gaussian, Horseshoe, Laplace, ParkCasella, Prior
+from .sampling import GRID_SAMPLER_NAMES
+
 __all__ = [
     "SpecError",
     "ModelSpec",
@@ -100,15 +106,22 @@ __all__ = [
 ]
 
 DEFAULT_SPEC = "diabetes_laplace"
-FAMILIES = ("laplace", "park_casella", "gaussian", "horseshoe", "flat")
+# The vocabularies are the library's (each word defined once, by the module that owns the fact); a
+# spec accepts these subsets of them.
+#: the priors a spec can name (``[prior] family``): their words (:attr:`bayesreg.priors.Prior.word`)
+PRIOR_WORDS = tuple(cls.word for cls in (Laplace, ParkCasella, Gaussian, Horseshoe, Flat))
 CHOOSERS = ("empirical_bayes", "hyperprior")
-SAMPLERS = ("auto", "gibbs", "nuts")
-SIGMA_WORDS = ("estimate", "jeffreys")
+#: the samplers a spec can name (:data:`bayesreg.sampling.GRID_SAMPLER_NAMES`)
+SAMPLERS = GRID_SAMPLER_NAMES
+#: the words of ``[noise] sigma`` (the noise model's, :data:`bayesreg.noise.SIGMA_WORDS`, but its
+#: ``"default"``: a spec says which prior it puts on sigma); priors on sigma are written as text
+SIGMA_WORDS = tuple(w for w in _NOISE_WORDS if w != "default")
 GENERATORS = ("cosine", "polynomial", "sparse")
 BUNDLED = ("diabetes", "breast_cancer")
-LIKELIHOODS = ("gaussian", "bernoulli", "binomial", "poisson")
-#: prior families that take per-feature scales (``[prior.scales]``): one scale per coefficient
-SCALED_FAMILIES = ("laplace", "gaussian")
+#: the likelihood families (:data:`bayesreg.families.FAMILY_NAMES`)
+LIKELIHOODS = FAMILY_NAMES
+#: the priors that take per-feature scales (``[prior.scales]``): one scale per coefficient
+SCALED_PRIORS = (Laplace.word, Gaussian.word)
 #: the word for an unpenalised feature in ``[prior.scales]`` (TOML's float ``inf`` also works)
 UNPENALISED = "inf"
 
@@ -197,11 +210,12 @@ class DataSpec:
 
 @dataclass(frozen=True)
 class PriorSpec:
-    """The coefficient prior: family, its scale (a number or how to choose it), hyperprior parameters.
+    """The coefficient prior: its word, its scale (a number or how to choose it), hyperprior parameters.
 
     Attributes
     ----------
-    family : str
+    word : str
+        The prior's word (the spec's ``[prior] family``; :attr:`bayesreg.priors.Prior.word`).
     scale : float, str or None
         The common scale, or the word that chooses it (``"empirical_bayes"``, ``"hyperprior"``).
     hyperprior : dict
@@ -211,10 +225,24 @@ class PriorSpec:
         order; empty when the spec gives none. The other features keep ``scale``.
     """
 
-    family: str
+    word: str
     scale: float | str | None = None
     hyperprior: dict = field(default_factory=dict)
     scales: dict = field(default_factory=dict)
+
+    @property
+    def family(self) -> str:
+        """Deprecated name of :attr:`word` ("family" is the likelihood's word)."""
+        import warnings
+
+        warnings.warn("PriorSpec.family is deprecated: use PriorSpec.word (family names the likelihood)",
+                      DeprecationWarning, stacklevel=2)  # fmt: skip
+        return self.word
+
+    @property
+    def prior_class(self) -> type:
+        """The :class:`~bayesreg.priors.Prior` subclass named by :attr:`word`."""
+        return Prior.named(self.word)
 
     @property
     def chosen(self) -> bool:
@@ -224,7 +252,7 @@ class PriorSpec:
     @property
     def scale_name(self) -> str:
         """The name of the scale parameter in the spec (``scale``, ``lam`` or ``global_scale``)."""
-        return {"park_casella": "lam", "horseshoe": "global_scale"}.get(self.family, "scale")
+        return self.prior_class.scale_field or "scale"
 
 
 @dataclass(frozen=True)
@@ -285,6 +313,12 @@ class ModelSpec:
     inference: InferenceSpec
     path: Path | None = None
     likelihood: LikelihoodSpec = field(default_factory=LikelihoodSpec)
+    #: ``sigma`` parsed once by the noise model (:func:`bayesreg.noise.parse_sigma`); ``None`` for a GLM
+    noise: SigmaSpec | None = None
+
+    def __post_init__(self):
+        if self.noise is None and self.likelihood.is_gaussian:
+            object.__setattr__(self, "noise", parse_sigma(self.sigma))
 
     @property
     def family(self) -> str:
@@ -368,34 +402,29 @@ class ModelSpec:
         ``scale = "empirical_bayes"`` the relative vector times ``scale`` (1 when omitted: the
         relative factors that :func:`bayesreg.choose_prior_scale` holds fixed).
         """
-        from .priors import Flat, GammaPrior, Gaussian, Horseshoe, InverseGammaPrior, Laplace, ParkCasella
+        from .priors import GammaPrior, InverseGammaPrior
 
         p = self.prior
-        if p.family == "flat":
-            return Flat()
+        cls = p.prior_class
+        if cls.scale_field is None:  # the flat prior: nothing to set
+            return cls()
         if p.scales:
             if feature_names is None:
                 raise ValueError("the spec gives per-feature scales ([prior.scales]): pass the data's feature_names=")
             vector = self.scale_vector(feature_names)
             if p.chosen and scale is not None:
                 vector = tuple(float(scale) * v for v in vector)
-            return Laplace(vector) if p.family == "laplace" else Gaussian(vector)
+            return cls(vector)
         value = p.scale if not p.chosen else scale
-        if p.family == "horseshoe":
-            return Horseshoe(global_scale=float(value if value is not None else 1.0))
         if p.scale == "hyperprior":
             start = 1.0 if value is None else float(value)
-            if p.family == "gaussian":
+            if cls is Gaussian:
                 return Gaussian(start, tau2_prior=InverseGammaPrior(**p.hyperprior))
             # lambda^2 ~ Gamma(r, delta): the Park-Casella form (the scale is sigma / lambda)
             return ParkCasella(start, lam2_prior=GammaPrior(**p.hyperprior))
         if value is None:
             raise ValueError(f"the spec chooses the prior scale by {p.scale!r}: pass the chosen value as scale=")
-        if p.family == "laplace":
-            return Laplace(float(value))
-        if p.family == "park_casella":
-            return ParkCasella(float(value))
-        return Gaussian(float(value))
+        return cls(**{cls.scale_field: float(value)})
 
 
 # --------------------------------------------------------------------------------------------
@@ -554,18 +583,19 @@ def _check_data(c: _Checker, doc, base: Path | None) -> DataSpec:
 
 def _check_prior(c: _Checker, doc) -> PriorSpec:
     c.table(doc, "[prior]", SCHEMA["[prior]"], required=("family",))
-    family = c.string(doc["family"], "[prior] family", FAMILIES)
-    if family == "flat":  # p(beta) ∝ 1: nothing to set
+    family = c.string(doc["family"], "[prior] family", PRIOR_WORDS)
+    cls = Prior.named(family)
+    if cls.scale_field is None:  # p(beta) ∝ 1: nothing to set
         for k in ("scale", "lam", "global_scale", "hyperprior", "scales"):
             if k in doc:
                 c.fail(f"[prior] {k}", "the flat prior has no parameters (p(beta) ∝ 1 on every coefficient): remove it")
-        return PriorSpec(family="flat")
-    scale_key = {"park_casella": "lam", "horseshoe": "global_scale"}.get(family, "scale")
+        return PriorSpec(word=family)
+    scale_key = cls.scale_field
     for k in ("scale", "lam", "global_scale"):
         if k in doc and k != scale_key:
             c.fail(f"[prior] {k}", f"is not a parameter of the {family} prior (it takes {scale_key})")
     key = f"[prior] {scale_key}"
-    if family == "horseshoe":
+    if cls is Horseshoe:  # the global scale has a default and is not chosen from the data
         scale = c.number(doc.get(scale_key, 1.0), key, lower=0.0)
     else:
         if scale_key not in doc:
@@ -576,15 +606,15 @@ def _check_prior(c: _Checker, doc) -> PriorSpec:
     if "hyperprior" in doc:
         if scale != "hyperprior":
             c.fail("[prior.hyperprior]", f"is only used with {scale_key} = \"hyperprior\"")
-        second = "scale" if family == "gaussian" else "rate"
+        second = "scale" if cls is Gaussian else "rate"
         c.table(doc["hyperprior"], "[prior.hyperprior]", ("shape", second))
         hyper = {k: c.number(v, f"[prior.hyperprior] {k}", lower=0.0) for k, v in doc["hyperprior"].items()}
     if scale == "hyperprior":
         # Park and Casella (2008): lambda^2 ~ Gamma(1, 1.78); an InverseGamma(1, 1) on tau^2
-        defaults = {"scale": 1.0} if family == "gaussian" else {"rate": 1.78}
+        defaults = {"scale": 1.0} if cls is Gaussian else {"rate": 1.78}
         hyper = {"shape": 1.0, **defaults, **hyper}
     scales = _check_scales(c, doc["scales"], family, scale_key, scale) if "scales" in doc else {}
-    return PriorSpec(family=family, scale=scale, hyperprior=hyper, scales=scales)
+    return PriorSpec(word=family, scale=scale, hyperprior=hyper, scales=scales)
 
 
 def _check_scales(c: _Checker, doc, family: str, scale_key: str, scale) -> dict:
@@ -599,11 +629,11 @@ def _check_scales(c: _Checker, doc, family: str, scale_key: str, scale) -> dict:
     from .priors import check_scale
 
     key = "[prior.scales]"
-    if family not in SCALED_FAMILIES:
+    if family not in SCALED_PRIORS:
         why = {"park_casella": "has one scale sigma / lam for every coefficient (use family = \"laplace\" with scale "
                                "= b, the same prior at b = sigma / lam, to give features their own scales)",
                "horseshoe": "learns a local scale per coefficient itself"}[family]  # fmt: skip
-        c.fail(key, f"per-feature scales are for the {' and '.join(SCALED_FAMILIES)} priors; the {family} prior "
+        c.fail(key, f"per-feature scales are for the {' and '.join(SCALED_PRIORS)} priors; the {family} prior "
                f"{why}")  # fmt: skip
     if scale == "hyperprior":
         c.fail(key, f"cannot be combined with [prior] {scale_key} = {scale!r}: the hyperprior is on one common scale "
@@ -691,7 +721,7 @@ def _check_evidence_sigma(c: _Checker, prior: PriorSpec, sigma) -> None:
     would be chosen as if sigma had none while the posterior used it. (The Laplace priors' Monte Carlo
     EM samples sigma under the spec's prior, so they take one.)
     """
-    if prior.family != "gaussian" or prior.scale != "empirical_bayes":
+    if prior.prior_class is not Gaussian or prior.scale != "empirical_bayes":
         return
     if isinstance(sigma, str) and sigma not in SIGMA_WORDS:
         c.fail("[prior] scale", f"= \"empirical_bayes\" with [noise] sigma = {sigma!r}: the gaussian prior's scale "
@@ -708,7 +738,7 @@ def _check_glm(c: _Checker, doc, lik: LikelihoodSpec, prior: PriorSpec) -> None:
         key = "[noise] sigma" if isinstance(doc["noise"], dict) and "sigma" in doc["noise"] else "[noise]"
         c.fail(key, f"the {fam} likelihood has no noise scale sigma (it is the gaussian likelihood's): remove the "
                "[noise] table")
-    if prior.family == "park_casella":
+    if prior.prior_class is ParkCasella:
         c.fail("[prior] family", f"park_casella is defined through the noise scale (Laplace(0, sigma/lam)), which the "
                f"{fam} likelihood has not: use family = \"laplace\" with scale = b (b = 1/lam at sigma = 1)")
     if prior.chosen:
@@ -716,25 +746,26 @@ def _check_glm(c: _Checker, doc, lik: LikelihoodSpec, prior: PriorSpec) -> None:
                "likelihood give a positive number")
 
 
-def _check_sigma(c: _Checker, doc):
+def _check_sigma(c: _Checker, doc) -> tuple[float | str, SigmaSpec]:
+    """``[noise] sigma``: the spec's spelling and the noise model's parse of it (the one parse)."""
     c.table(doc, "[noise]", SCHEMA["[noise]"], required=("sigma",))
     v = doc["sigma"]
     if isinstance(v, str) and v not in SIGMA_WORDS:
         # a prior on sigma written as text ("halfcauchy(2.5)"): the noise model's parser reads it
-        from .noise import parse_sigma
-
         try:
-            word = parse_sigma(v).word
+            parsed = parse_sigma(v)
         except (TypeError, ValueError) as exc:
             c.fail("[noise] sigma", f"must be a number, {' or '.join(repr(w) for w in SIGMA_WORDS)}, or a prior on "
                    f"sigma such as \"halfcauchy(2.5)\"; {exc}")  # fmt: skip
-        if word not in ("sigma_prior", "flat"):
+        if parsed.word not in ("sigma_prior", "flat"):
             c.fail("[noise] sigma", f"must be a number, {' or '.join(repr(w) for w in SIGMA_WORDS)}, or a prior on "
                    f"sigma such as \"halfcauchy(2.5)\"; got {v!r}")  # fmt: skip
-        return v
-    if isinstance(v, str):
-        return c.string(v, "[noise] sigma", SIGMA_WORDS)
-    return c.number(v, "[noise] sigma", lower=0.0)
+        return v, parsed
+    v = c.string(v, "[noise] sigma", SIGMA_WORDS) if isinstance(v, str) else c.number(v, "[noise] sigma", lower=0.0)
+    try:  # the noise model's own range checks (a number within SCALE_RANGE)
+        return v, parse_sigma(v)
+    except (TypeError, ValueError) as exc:
+        c.fail("[noise] sigma", str(exc))
 
 
 def _check_inference(c: _Checker, doc, prior: PriorSpec, lik: LikelihoodSpec | None = None) -> InferenceSpec:
@@ -762,12 +793,12 @@ def _check_inference(c: _Checker, doc, prior: PriorSpec, lik: LikelihoodSpec | N
                 c.fail(key, f"needs lo < hi; got [{lo:g}, {hi:g}]")
             kw[k] = (lo, hi)
     inf = InferenceSpec(**kw)
-    if prior.family == "flat" and inf.shrinkage:
+    if prior.prior_class is Flat and inf.shrinkage:
         c.fail("[inference] shrinkage", "the flat prior has no scale to run a shrinkage grid over: set it to false")
-    if prior.family == "horseshoe":
+    if not prior.prior_class().has_mode:  # at its default settings: the horseshoe
         for k in ("map", "sklearn", "find_map", "shrinkage"):
             if doc.get(k, False):
-                c.fail(f"[inference] {k}", "the horseshoe prior has no penalised equivalent: set it to false")
+                c.fail(f"[inference] {k}", f"the {prior.word} prior has no penalised equivalent: set it to false")
         inf = replace(inf, map=False, sklearn=False, find_map=False, shrinkage=False)
     if not (inf.map or inf.sklearn or inf.find_map or inf.posterior):
         c.fail("[inference]", "asks for nothing: set at least one of map, sklearn, find_map, posterior to true")
@@ -831,14 +862,14 @@ def parse_spec(doc: dict, path=None) -> ModelSpec:
     if likelihood.is_gaussian:
         if "noise" not in doc:
             c.fail("noise", "is required (the [noise] table with sigma) for the gaussian likelihood")
-        sigma = _check_sigma(c, doc["noise"])
+        sigma, noise = _check_sigma(c, doc["noise"])
         _check_evidence_sigma(c, prior, sigma)
     else:
         _check_glm(c, doc, likelihood, prior)
-        sigma = None
+        sigma, noise = None, None
     inference = _check_inference(c, doc.get("inference", {}), prior, likelihood)
     return ModelSpec(name=name, description=description, data=data, prior=prior, sigma=sigma,
-                     inference=inference, path=path, likelihood=likelihood)
+                     inference=inference, path=path, likelihood=likelihood, noise=noise)
 
 
 def load_spec(path) -> ModelSpec:

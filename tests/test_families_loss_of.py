@@ -13,7 +13,8 @@ import pytest
 from scipy import stats
 from scipy.special import expit
 
-from bayesreg.families import Bernoulli, Binomial, Gaussian, Poisson
+from bayesreg.families import Bernoulli, Binomial, Poisson
+from bayesreg.families import GaussianFamily as Gaussian
 
 ETA = np.array([-30.0, -2.1, -0.4, 0.0, 0.7, 3.3, 25.0])
 R = np.random.default_rng(7)

@@ -17,7 +17,7 @@ from _stack import ess_array
 from scipy import optimize, stats
 
 import bayesreg as br
-from bayesreg.models import NormalIntercept
+from bayesreg.intercept import NormalIntercept
 from bayesreg.samplers import sample_gibbs
 from bayesreg.solvers import _route
 

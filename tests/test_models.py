@@ -13,7 +13,8 @@ import pytest
 from scipy import stats
 
 import bayesreg as br
-from bayesreg.models import build_model, default_sigma_prior
+from bayesreg.models import build_model
+from bayesreg.noise import default_sigma_prior
 
 # Equality checks of log densities do not need C-compiled graphs: FAST_COMPILE (Python linker, few
 # rewrites) compiles in under a second instead of several.

@@ -172,7 +172,7 @@ def test_gibbs_against_nuts_on_the_same_model():
     prior = RegularizedHorseshoe(p0=3)
     data = prepare_data(X, y)
     noise = parse_sigma("default").resolve(data.y_var, data.X, data.y)
-    # the PyMC model of build_model (models._build via the NUTS sampler) on the resolved prior
+    # the PyMC model of build_model (models.build_resolved via the NUTS sampler) on the resolved prior
     nuts = NUTSSampler(tune=800, target_accept=0.95, cores=1).run(
         data, prior.resolve(n, p), noise, draws=800, chains=2, random_seed=2, progressbar=False, check=False
     ).posterior

@@ -216,7 +216,7 @@ def test_every_key_the_schema_accepts_is_documented():
         assert f'"{name}"' in params, name
         for key in S.data_params(name):
             assert f"`{key}`" in params, f"docs/specs.md does not document [data.params] {key} of {name}"
-    for words, table in ((S.FAMILIES, "[prior]"), (S.CHOOSERS, "[prior]"), (S.SIGMA_WORDS, "[noise]"),
+    for words, table in ((S.PRIOR_WORDS, "[prior]"), (S.CHOOSERS, "[prior]"), (S.SIGMA_WORDS, "[noise]"),
                          (S.LIKELIHOODS, "[likelihood]"),
                          (S.SAMPLERS, "[inference]"), (S.GENERATORS, "[data]"), (S.BUNDLED, "[data]")):
         for w in words:

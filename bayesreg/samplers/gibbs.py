@@ -20,7 +20,8 @@ import numpy as np
 from .._posterior import build_posterior
 from .._threads import chain_threads, chain_workers
 from .._validation import check_scalar
-from ..models import PRIORS, parse_intercept_prior, prepare_data
+from ..design import prepare_data
+from ..intercept import parse_intercept_prior
 from ..noise import interpolation_obstacle, parse_sigma
 from ..priors import Prior
 from ..solvers import _route
@@ -29,7 +30,7 @@ from . import _kernels as K
 __all__ = ["sample_gibbs", "gibbs_supports", "GIBBS_PRIORS"]
 
 #: Prior classes with a Gibbs sampler (those whose gibbs_settings() is not None).
-GIBBS_PRIORS = tuple(cls for cls in PRIORS if cls().gibbs_settings() is not None)
+GIBBS_PRIORS = tuple(cls for cls in Prior.registered() if cls().gibbs_settings() is not None)
 
 _KIND = {"gaussian": K.GAUSSIAN, "park_casella": K.PARK_CASELLA, "laplace": K.LAPLACE, "horseshoe": K.HORSESHOE}
 

@@ -347,7 +347,7 @@ def sample_pg_gibbs(
     cores = chain_workers(chains, None if cores is None else _check_int(cores, "cores", 1))
     if block == "auto":
         block = "cholesky" if p < n else "bhattacharya"
-    from ..models import parse_intercept_prior
+    from ..intercept import parse_intercept_prior
 
     b0_prior = parse_intercept_prior(intercept_prior, fit_intercept)
     b0_mu, b0_prec = (0.0, 0.0) if b0_prior is None else (b0_prior.mu, 1.0 / b0_prior.scale**2)

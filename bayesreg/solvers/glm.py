@@ -103,7 +103,7 @@ import numpy as np
 from .._validation import check_bool, check_matrix, check_nonnegative, check_scalar, check_vector
 from .._warnings import warn
 from ..exceptions import ConvergenceWarning
-from ..families import Family, Gaussian
+from ..families import Family, GaussianFamily
 from ..families import family as _parse_family
 
 __all__ = ["GLMResult", "GLMPathResult", "GLMGap", "glm_fit", "glm_path", "glm_gap", "glm_l1_max"]
@@ -427,7 +427,7 @@ def _mle_obstacle(pb: _GLM) -> str | None:
     elsewhere. A linear program looks for one with its boundary entries in [0, 1] (after a
     sign flip) and their sum maximal: a positive optimum (>= 1 when one exists) is a direction.
     """
-    if isinstance(pb.fam, Gaussian):
+    if isinstance(pb.fam, GaussianFamily):
         return None
     from scipy.optimize import linprog
 
@@ -612,7 +612,7 @@ def _l2_plan(pb: _GLM, l1, l2) -> tuple[bool, str]:
     if l1 != 0.0:
         return False, "primal"
     form = "dual" if (l2 > 0.0 and pb.p >= pb.n) else "primal"
-    return (l2 > 0.0 and not isinstance(pb.fam, Gaussian)), form
+    return (l2 > 0.0 and not isinstance(pb.fam, GaussianFamily)), form
 
 
 def _full_direction(pb: _GLM, g, w, beta, l2, b0=0.0):
@@ -1160,7 +1160,7 @@ SEPARATION_TRIGGER = 1e-6
 
 def _separation_note(pb: _GLM, res: GLMResult) -> str | None:
     """The warning text when a proper prior alone keeps the MAP of (quasi-)separable data finite, else None."""
-    if isinstance(pb.fam, Gaussian):
+    if isinstance(pb.fam, GaussianFamily):
         return None
     eta = pb.X @ res.coef + res.intercept
     rows = pb._loss_rows(eta)  # each row's loss: 0 at its boundary
