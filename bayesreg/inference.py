@@ -26,14 +26,10 @@ from .families import GaussianFamily
 from .families import family as parse_family
 from .noise import COLLAPSE_RTOL, Noise, collapse_message, held_by_prior_note, interpolation_obstacle, parse_sigma
 from .priors import check_prior
+from .solvers.results import CertifiedResult, _fmt_coef
 from .suffstats import require_rows
 
 __all__ = ["map_estimate", "MAPResult", "find_map", "FindMAPResult", "sample_posterior", "pointwise_log_likelihood"]
-
-
-def _fmt(coef: np.ndarray, names=None, k: int = 6) -> str:
-    head = ", ".join(f"{c:.4g}" for c in coef[:k])
-    return f"[{head}{', ...' if coef.size > k else ''}]"
 
 
 # --------------------------------------------------------------------------------------------
@@ -43,8 +39,8 @@ def _fmt(coef: np.ndarray, names=None, k: int = 6) -> str:
 _REQUIRED = object()  # sigma's default: required for the linear model, absent from a GLM
 
 
-@dataclass(frozen=True, eq=False)
-class MAPResult:
+@dataclass(frozen=True, eq=False, repr=False)
+class MAPResult(CertifiedResult):
     """The exact MAP of a Bayesian linear model.
 
     Attributes
@@ -87,26 +83,15 @@ class MAPResult:
     feature_names: list = field(repr=False)
     family: str = "gaussian"
 
-    def __post_init__(self):
-        self.coef.setflags(write=False)
-
-    @property
-    def support(self) -> np.ndarray:
-        """Indices of the non-zero coefficients."""
-        return np.flatnonzero(self.coef)
-
     def as_dict(self) -> dict:
         """``{"beta": coef, "intercept": ..., "sigma": ...}``, named as in the PyMC model."""
         return {"beta": np.array(self.coef), "intercept": self.intercept, "sigma": self.sigma}
 
-    def __repr__(self) -> str:
-        fam = "" if self.family == "gaussian" else f"family={self.family!r}, "
-        sig = f"sigma={self.sigma:.6g}, " if self.family == "gaussian" else ""
-        return (
-            f"MAPResult({fam}penalty={self.penalty}, coef={_fmt(self.coef)}, intercept={self.intercept:.6g}, "
-            f"{sig}nonzero={self.support.size}/{self.coef.size}, gap={self.gap:.3g}, "
-            f"converged={self.converged})"
-        )
+    def _repr_items(self) -> list[str]:
+        linear = self.family == "gaussian"
+        return [*([] if linear else [f"family={self.family!r}"]), f"penalty={self.penalty}",
+                *self._items("coef", "intercept"), *([f"sigma={self.sigma:.6g}"] if linear else []),
+                *self._items("nonzero", "gap", "converged")]  # fmt: skip
 
 
 def _solve_beta(source, prior, sigma, n, fit_intercept, tol, max_iter, coef_init):
@@ -542,7 +527,7 @@ class FindMAPResult:
 
     def __repr__(self) -> str:
         return (
-            f"FindMAPResult(method={self.method!r}, success={self.success}, coef={_fmt(self.coef)}, "
+            f"FindMAPResult(method={self.method!r}, success={self.success}, coef={_fmt_coef(self.coef)}, "
             f"intercept={self.intercept:.6g}, sigma={self.sigma:.6g}, logp={self.logp:.8g}, n_iter={self.n_iter}, "
             f"n_eval={self.n_eval}, message={self.message!r})"
         )

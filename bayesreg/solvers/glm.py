@@ -105,13 +105,9 @@ from .._warnings import warn
 from ..exceptions import ConvergenceWarning
 from ..families import Family, GaussianFamily
 from ..families import family as _parse_family
+from .results import CertifiedPath, CertifiedResult
 
 __all__ = ["GLMResult", "GLMPathResult", "GLMGap", "glm_fit", "glm_path", "glm_gap", "glm_l1_max"]
-
-
-def _fmt_coef(coef: np.ndarray, k: int = 6) -> str:
-    head = ", ".join(f"{c:.4g}" for c in coef[:k])
-    return f"[{head}{', ...' if coef.size > k else ''}]"
 
 
 class GLMGap(NamedTuple):
@@ -144,8 +140,8 @@ class GLMGap(NamedTuple):
         return self.gap / self.scale
 
 
-@dataclass(frozen=True, eq=False)
-class GLMResult:
+@dataclass(frozen=True, eq=False, repr=False)
+class GLMResult(CertifiedResult):
     """MAP of a penalised GLM (see :func:`glm_fit` for the objective).
 
     Attributes
@@ -181,25 +177,14 @@ class GLMResult:
     tol: float
     scale: float
 
-    def __post_init__(self):
-        self.coef.setflags(write=False)
-
-    @property
-    def support(self) -> np.ndarray:
-        """Indices of the non-zero coefficients."""
-        return np.flatnonzero(self.coef)
-
-    def __repr__(self) -> str:
-        return (
-            f"GLMResult(family={self.family.name!r}, l1={self.l1:.4g}, l2={self.l2:.4g}, "
-            f"coef={_fmt_coef(self.coef)}, intercept={self.intercept:.6g}, "
-            f"nonzero={self.support.size}/{self.coef.size}, objective={self.objective:.10g}, "
-            f"gap={self.gap:.3g}, n_iter={self.n_iter}, converged={self.converged})"
-        )
+    def _repr_items(self) -> list[str]:
+        return [f"family={self.family.name!r}", f"l1={self.l1:.4g}", f"l2={self.l2:.4g}",
+                *self._items("coef", "intercept", "nonzero"), f"objective={self.objective:.10g}",
+                *self._items("gap", "n_iter", "converged")]  # fmt: skip
 
 
-@dataclass(frozen=True, eq=False)
-class GLMPathResult:
+@dataclass(frozen=True, eq=False, repr=False)
+class GLMPathResult(CertifiedPath):
     """A warm-started path over a decreasing ``l1`` grid at a fixed ``l2``.
 
     Attributes
@@ -223,20 +208,11 @@ class GLMPathResult:
     converged: np.ndarray
     family: Family
 
-    def __post_init__(self):
-        for a in (self.l1s, self.coefs, self.intercepts, self.gaps, self.objectives, self.n_iters, self.converged):
-            a.setflags(write=False)
+    _arrays = ("l1s", "coefs", "intercepts", "gaps", "objectives", "n_iters", "converged")
 
-    def __len__(self) -> int:
-        return self.l1s.size
-
-    def __repr__(self) -> str:
-        nnz = np.count_nonzero(self.coefs, axis=1)
-        return (
-            f"GLMPathResult(family={self.family.name!r}, n_l1={self.l1s.size}, l1=[{self.l1s[0]:.4g} .. "
-            f"{self.l1s[-1]:.4g}], l2={self.l2:.4g}, nonzero=[{nnz[0]} .. {nnz[-1]}], "
-            f"all_converged={bool(self.converged.all())})"
-        )
+    def _repr_items(self) -> list[str]:
+        return [f"family={self.family.name!r}", *self._grid_items("n_l1", "l1", self.l1s), f"l2={self.l2:.4g}",
+                self._nonzero_item(), self._converged_item()]  # fmt: skip
 
 
 # ------------------------------------------------------------------------------------------------

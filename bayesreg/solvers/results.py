@@ -1,14 +1,24 @@
-"""Immutable results of the solvers."""
+"""Immutable results of the solvers, and the bases every certified result shares.
+
+:class:`Result` freezes a result's arrays and writes its repr; :class:`CertifiedResult` is one
+certified point solution (``coef``, ``intercept``, ``gap``, ``converged``, ``n_iter``:
+:class:`SolverResult`, :class:`bayesreg.solvers.glm.GLMResult`, :class:`bayesreg.inference.MAPResult`),
+:class:`CertifiedPath` a path of them (``coefs``, ``intercepts``, ``gaps``, ``n_iters``,
+``converged``: :class:`PathResult`, :class:`bayesreg.solvers.glm.GLMPathResult`). The bases are not
+dataclasses: each result keeps its own fields in its own order (positional construction,
+``dataclasses.fields`` and pickles unchanged); what they share is behaviour.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 
 from ..penalties import Penalty
 
-__all__ = ["SolverResult", "PathResult", "RidgeResult"]
+__all__ = ["Result", "CertifiedResult", "CertifiedPath", "SolverResult", "PathResult", "RidgeResult"]
 
 
 def _fmt_coef(coef: np.ndarray, k: int = 6) -> str:
@@ -16,8 +26,104 @@ def _fmt_coef(coef: np.ndarray, k: int = 6) -> str:
     return f"[{head}{', ...' if coef.size > k else ''}]"
 
 
-@dataclass(frozen=True, eq=False)
-class SolverResult:
+class Result:
+    """Base of every solver and MAP result: immutable arrays and a one-line repr.
+
+    A subclass is a ``@dataclass(frozen=True, eq=False, repr=False)`` naming its array fields in
+    ``_arrays`` (frozen after construction; ``None`` entries skipped) and its repr's items in
+    :meth:`_repr_items`.
+    """
+
+    _arrays: ClassVar[tuple[str, ...]] = ("coef",)
+
+    def __post_init__(self):
+        for name in self._arrays:
+            a = getattr(self, name)
+            if a is not None:
+                a.setflags(write=False)
+
+    def _repr_items(self) -> list[str]:
+        raise NotImplementedError
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({', '.join(self._repr_items())})"
+
+
+class CertifiedResult(Result):
+    """One certified point solution: the fields every solver and MAP result has.
+
+    Attributes
+    ----------
+    coef : ndarray of shape (p,)
+        Coefficients (exact zeros where an L1 penalty sets them).
+    intercept : float
+        Unpenalised (or flat/normal-prior) intercept, 0.0 without one.
+    gap : float
+        Duality gap reached (each subclass states its scale).
+    converged : bool
+        Whether the gap certifies the tolerance asked for.
+    n_iter : int
+        Iterations of the solver (each subclass states which).
+    """
+
+    coef: np.ndarray
+    intercept: float
+    gap: float
+    converged: bool
+    n_iter: int
+
+    @property
+    def support(self) -> np.ndarray:
+        """Indices of the non-zero coefficients."""
+        return np.flatnonzero(self.coef)
+
+    def _items(self, *names: str) -> list[str]:
+        """The repr items of the shared fields, in the order named."""
+        fmt = {
+            "coef": lambda: f"coef={_fmt_coef(self.coef)}",
+            "intercept": lambda: f"intercept={self.intercept:.6g}",
+            "nonzero": lambda: f"nonzero={self.support.size}/{self.coef.size}",
+            "gap": lambda: f"gap={self.gap:.3g}",
+            "n_iter": lambda: f"n_iter={self.n_iter}",
+            "converged": lambda: f"converged={self.converged}",
+        }
+        return [fmt[name]() for name in names]
+
+
+class CertifiedPath(Result):
+    """A path of certified solutions over a decreasing penalty grid: one row per grid value.
+
+    Attributes
+    ----------
+    coefs : ndarray of shape (k, p)
+    intercepts, gaps : ndarray of shape (k,)
+    n_iters : ndarray of int, shape (k,)
+    converged : ndarray of bool, shape (k,)
+    """
+
+    coefs: np.ndarray
+    intercepts: np.ndarray
+    gaps: np.ndarray
+    n_iters: np.ndarray
+    converged: np.ndarray
+
+    def __len__(self) -> int:
+        return self.coefs.shape[0]
+
+    def _grid_items(self, size: str, name: str, grid: np.ndarray) -> list[str]:
+        """``size=k, name=[first .. last]``: the grid's repr items."""
+        return [f"{size}={grid.size}", f"{name}=[{grid[0]:.4g} .. {grid[-1]:.4g}]"]
+
+    def _nonzero_item(self) -> str:
+        nnz = np.count_nonzero(self.coefs, axis=1)
+        return f"nonzero=[{nnz[0]} .. {nnz[-1]}]"
+
+    def _converged_item(self) -> str:
+        return f"all_converged={bool(self.converged.all())}"
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class SolverResult(CertifiedResult):
     """Solution of a penalised least-squares problem.
 
     Attributes
@@ -71,25 +177,13 @@ class SolverResult:
             return "not converged"
         return "rounding level" if self.gap > self.target else "converged"
 
-    def __post_init__(self):
-        self.coef.setflags(write=False)
-
-    @property
-    def support(self) -> np.ndarray:
-        """Indices of the non-zero coefficients."""
-        return np.flatnonzero(self.coef)
-
-    def __repr__(self) -> str:
-        return (
-            f"SolverResult(penalty={self.penalty}, coef={_fmt_coef(self.coef)}, "
-            f"intercept={self.intercept:.6g}, nonzero={self.support.size}/{self.coef.size}, "
-            f"gap={self.gap:.3g}, n_iter={self.n_iter}, converged={self.converged}"
-            + (", gap at rounding level" if self.status == "rounding level" else "") + ")"
-        )
+    def _repr_items(self) -> list[str]:
+        items = [f"penalty={self.penalty}", *self._items("coef", "intercept", "nonzero", "gap", "n_iter", "converged")]
+        return items + (["gap at rounding level"] if self.status == "rounding level" else [])
 
 
-@dataclass(frozen=True, eq=False)
-class PathResult:
+@dataclass(frozen=True, eq=False, repr=False)
+class PathResult(CertifiedPath):
     """A regularisation path: the one result type of every path (lasso, elastic net, ridge).
 
     Attributes
@@ -131,11 +225,7 @@ class PathResult:
     residuals: np.ndarray | None = None
     rounding_bounds: np.ndarray | None = None
 
-    def __post_init__(self):
-        for a in (self.alphas, self.coefs, self.intercepts, self.gaps, self.n_iters, self.converged, self.residuals,
-                  self.rounding_bounds):  # fmt: skip
-            if a is not None:
-                a.setflags(write=False)
+    _arrays = ("alphas", "coefs", "intercepts", "gaps", "n_iters", "converged", "residuals", "rounding_bounds")
 
     # the names the ridge path had before it shared this type (RidgeResult's), kept as aliases
     @property
@@ -158,20 +248,13 @@ class PathResult:
         """Alias of :attr:`residuals`."""
         return self.residuals
 
-    def __len__(self) -> int:
-        return self.alphas.size
-
-    def __repr__(self) -> str:
-        nnz = np.count_nonzero(self.coefs, axis=1)
-        return (
-            f"PathResult(n_alphas={self.alphas.size}, alpha=[{self.alphas[0]:.4g} .. "
-            f"{self.alphas[-1]:.4g}], nonzero=[{nnz[0]} .. {nnz[-1]}], l1_ratio={self.l1_ratio}, "
-            f"all_converged={bool(self.converged.all())})"
-        )
+    def _repr_items(self) -> list[str]:
+        return [*self._grid_items("n_alphas", "alpha", self.alphas), self._nonzero_item(),
+                f"l1_ratio={self.l1_ratio}", self._converged_item()]  # fmt: skip
 
 
-@dataclass(frozen=True, eq=False)
-class RidgeResult:
+@dataclass(frozen=True, eq=False, repr=False)
+class RidgeResult(Result):
     """Closed-form ridge solution.
 
     Attributes
@@ -194,14 +277,8 @@ class RidgeResult:
     method: str
     residual: float | np.ndarray
 
-    def __post_init__(self):
-        self.coef.setflags(write=False)
-
-    def __repr__(self) -> str:
+    def _repr_items(self) -> list[str]:
         if self.coef.ndim == 1:
-            return (
-                f"RidgeResult(alpha={self.alpha:.4g}, method={self.method!r}, "
-                f"coef={_fmt_coef(self.coef)}, intercept={self.intercept:.6g}, "
-                f"residual={self.residual:.2g})"
-            )
-        return f"RidgeResult(n_alphas={self.coef.shape[0]}, method={self.method!r})"
+            return [f"alpha={self.alpha:.4g}", f"method={self.method!r}", f"coef={_fmt_coef(self.coef)}",
+                    f"intercept={self.intercept:.6g}", f"residual={self.residual:.2g}"]  # fmt: skip
+        return [f"n_alphas={self.coef.shape[0]}", f"method={self.method!r}"]
