@@ -23,16 +23,16 @@ No code of the package is used for the reference; only its output is read. The r
 * What is left, ``(log z, log c^2, log sigma^2)``, is a 3-D trapezoid grid (analytic integrands,
   exponentially decaying tails: the trapezoid rule converges geometrically in the spacing). The
   test checks that the grid's edges carry a negligible density and that a grid of twice the spacing
-  on every axis agrees to 5e-4 (its measured error is <= 1.4e-4, under a tenth of the smallest MCSE
+  on every axis agrees to 5e-4 (its measured error is <= 2e-4, under a twentieth of every MCSE
   compared); the main grid (241, 81, 81) agrees with (281, 241, 241) to 1e-10 (measured offline).
 
 Power. The smallest error aimed at is an O(1/n) one in sigma^2's conditional: a shape off by 1/2
 (``n`` for ``n - 1`` with an intercept, or the ``+1/2`` of the half-Cauchy's auxiliary variable
 dropped). Every other conditional being exact, the chain then targets the posterior times
 ``sigma^-1`` exactly, whose ``E log sigma^2`` the same quadrature gives: 0.2 posterior sd here
-(n = 10), z ~ 12-13 with the effective sample sizes of these runs (about 2700); the test asserts
+(n = 10), z ~ 10-14 with the effective sample sizes of these runs (2000-2800); the test asserts
 z >= 2 K_SE from the run's own ESS. (Planted, that slip shows at |z| = 12-16 on log sigma^2, and
-at 5-9 on beta.) The design makes the other parts of the sweep matter too: sigma is about 0.45
+at 6-8 on beta.) The design makes the other parts of the sweep matter too: sigma is about 0.45
 (far from 1, so a sigma^2 missing from beta's conditional variance shows), the slab scale 0.6 is
 half the signal and the horseshoe's tau0 = 0.3 small, so the prior shrinks beta by 0.8 (0.55
 without the intercept) posterior sd from least squares and leaves P(|beta| < 0.4) at 0.06 (0.013).
@@ -164,7 +164,8 @@ def test_rhs_gibbs_with_sigma_sampled_matches_quadrature(fit_intercept, sigma_pr
     # the reference itself: the grid holds the posterior, and a coarser grid agrees far below the MCSE
     assert ref["edge"] < 1e-12
     coarse = _reference(x, y, fit_intercept, a0, b0, nodes=COARSE)
-    for key in ("beta_mean", "beta_sd", "log_s2", "log_c2", "beta_q", "p_small"):
+    keys = ("beta_mean", "beta_sd", "beta_q", "p_small", "log_s2", "log_c2", "log_tau_lam", "cov_beta_log_s2")
+    for key in (*keys, "rss_over_s2"):
         assert np.allclose(coarse[key], ref[key], rtol=0, atol=5e-4), (key, coarse[key], ref[key])
     # the data inform beta (P(|beta| < 0.4) is small) and the prior still matters: beta is shrunk by more
     # than half a posterior sd from least squares (0.81 sd with the intercept, 0.55 without)
