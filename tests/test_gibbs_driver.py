@@ -111,3 +111,36 @@ def test_rhs_on_the_driver_same_seed_same_draws_and_chain_streams():
     c = _posterior(sample_rhs(X, y, br.RegularizedHorseshoe(p0=1), chains=2, random_seed=3, **kw))
     _same(c, {k: v[:2] for k, v in a.items()})
     assert not np.array_equal(a["beta"][0], a["beta"][1])
+
+
+@pytest.mark.parametrize("prior", [br.Laplace(1.0), br.Horseshoe(1.0)], ids=["laplace", "horseshoe"])
+def test_pg_on_the_driver_draws_do_not_depend_on_threads(prior):
+    from bayesreg.samplers.pg import sample_pg_gibbs
+
+    X, _ = _data(n=20, p=3, seed=2)
+    y = (X[:, 0] > 0).astype(float)
+    kw = dict(draws=10, tune=5, random_seed=4)
+    a = sample_pg_gibbs(X, y, prior, chains=3, cores=1, **kw)
+    b = sample_pg_gibbs(X, y, prior, chains=3, cores=3, **kw)
+    c = sample_pg_gibbs(X, y, prior, chains=2, cores=2, **kw)
+    _same(a, b)
+    _same(c, {k: v[:2] for k, v in a.items()})
+    assert set(a) == ({"beta", "intercept", "tau", "lam_local"} if isinstance(prior, br.Horseshoe)
+                      else {"beta", "intercept"})  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "prior, match",
+    [(br.ParkCasella(1.0), "no Polya-Gamma Gibbs sampler for the prior ParkCasella; it has one for "),
+     (br.Flat(), "no Polya-Gamma Gibbs sampler for the prior Flat"),
+     (br.Gaussian(1.0, tau2_prior=br.InverseGammaPrior(2.0, 1.0)), "fixed scale")],
+)  # fmt: skip
+def test_pg_asks_the_priors_gibbs_settings(prior, match):
+    # the sweep's kinds come from Prior.gibbs_settings(): the flat prior (a Gaussian kind of infinite variance),
+    # ParkCasella (a kind the sweep has not) and a sampled Gaussian scale are refused before any work
+    from bayesreg.samplers.pg import PG_PRIORS, sample_pg_gibbs
+
+    assert set(PG_PRIORS) == {"Gaussian", "Laplace", "Horseshoe"}
+    X, _ = _data(n=20, p=3, seed=2)
+    with pytest.raises(ValueError, match=match):
+        sample_pg_gibbs(X, (X[:, 0] > 0).astype(float), prior, draws=5, tune=0, chains=1, random_seed=1)
