@@ -144,3 +144,21 @@ def test_pg_asks_the_priors_gibbs_settings(prior, match):
     X, _ = _data(n=20, p=3, seed=2)
     with pytest.raises(ValueError, match=match):
         sample_pg_gibbs(X, (X[:, 0] > 0).astype(float), prior, draws=5, tune=0, chains=1, random_seed=1)
+
+
+@pytest.mark.parametrize("route", ["numpy", "compiled"])
+@pytest.mark.parametrize("prior, sigma", [(br.Laplace(1.0), "default"), (br.Horseshoe(1.0), 0.8)], ids=["lap", "hs"])
+def test_linear_gibbs_on_the_driver_draws_do_not_depend_on_threads_or_blocks(route, prior, sigma):
+    # cores: how the chains are spread over threads; progressbar: sweeps per kernel call (1 % of them, or all)
+    from bayesreg.samplers import sample_gibbs
+    from bayesreg.solvers._route import force_route
+
+    X, y = _data(n=20, p=5, seed=3)
+    kw = dict(sigma=sigma, draws=40, tune=10, random_seed=12, check=False)
+    with force_route(route):
+        a = _posterior(sample_gibbs(X, y, prior, chains=3, cores=1, progressbar=False, **kw))
+        b = _posterior(sample_gibbs(X, y, prior, chains=3, cores=3, progressbar=True, **kw))
+        c = _posterior(sample_gibbs(X, y, prior, chains=2, cores=2, progressbar=False, **kw))
+    _same(a, b)
+    _same(c, {k: v[:2] for k, v in a.items()})
+    assert not np.array_equal(a["beta"][0], a["beta"][2])
