@@ -1,11 +1,14 @@
-"""Gibbs samplers on sufficient statistics: validation, parallel chains, the posterior container.
+"""The linear model's Gibbs sampler on sufficient statistics: validation, its kernel, the posterior container.
 
-The numerical work is in :mod:`bayesreg.samplers._kernels`; this module checks the input,
-forms the sufficient statistics once, runs the chains in threads (the kernels release the
-GIL), and hands the draws to the one posterior builder (:mod:`bayesreg._posterior`), so the
-output has the same variables, dims and groups as the NUTS path. What it needs to know about
-the prior comes from :meth:`bayesreg.priors.Prior.gibbs_settings`, and about sigma from the
-noise model (:meth:`bayesreg.noise.Noise.gibbs_settings`).
+The numerical work is in :mod:`bayesreg.samplers._kernels` (and its NumPy port for small
+problems); this module checks the input, forms the sufficient statistics once, and hands a
+kernel (:class:`_Kernel`: ``init``/``step``) to the one Gibbs driver
+(:func:`bayesreg.samplers.driver.run_chains`), which runs the chains in threads (the kernels
+release the GIL), seeds them and collects the draws; the draws go to the one posterior builder
+(:mod:`bayesreg._posterior`), so the output has the same variables, dims and groups as the NUTS
+path. What it needs to know about the prior comes from
+:meth:`bayesreg.priors.Prior.gibbs_settings`, and about sigma from the noise model
+(:meth:`bayesreg.noise.Noise.gibbs_settings`).
 """
 
 from __future__ import annotations
