@@ -162,3 +162,27 @@ def test_linear_gibbs_on_the_driver_draws_do_not_depend_on_threads_or_blocks(rou
     _same(a, b)
     _same(c, {k: v[:2] for k, v in a.items()})
     assert not np.array_equal(a["beta"][0], a["beta"][2])
+
+
+@pytest.mark.parametrize("prior", [br.Laplace(1.0), br.RegularizedHorseshoe(p0=1)], ids=["linear", "rhs"])
+@pytest.mark.parametrize("sigma", ["estimate", "jeffreys", 0.7, br.InverseGammaPrior(2.0, 1.0)])
+def test_sample_posterior_hands_the_gibbs_samplers_the_resolved_noise(monkeypatch, prior, sigma):
+    # the samplers get the prepared ModelData and the resolved Noise: the user's spelling is parsed once, by
+    # sample_posterior; the draws are those of the public sampler function given the spelling
+    import bayesreg.samplers.gibbs as gibbs
+    import bayesreg.samplers.rhs as rhs
+    from bayesreg.samplers import sample_gibbs
+    from bayesreg.samplers.rhs import sample_rhs
+
+    X, y = _data(n=20, p=3, seed=5)
+    kw = dict(draws=12, tune=4, chains=2, random_seed=6, progressbar=False, check=False)
+    sampler = sample_rhs if isinstance(prior, br.RegularizedHorseshoe) else sample_gibbs
+    direct = sampler(X, y, prior, sigma=sigma, **kw)
+
+    def no_second_parse(*a, **k):
+        raise AssertionError("the sampler parsed sigma again")
+
+    monkeypatch.setattr(gibbs, "parse_sigma", no_second_parse)
+    monkeypatch.setattr(rhs, "parse_sigma", no_second_parse)
+    via = br.sample_posterior(X, y, prior, sigma=sigma, sampler="gibbs", **kw)
+    _same(_posterior(via), _posterior(direct))

@@ -21,13 +21,13 @@ from .._posterior import build_posterior
 from .._threads import chain_workers
 from ..design import prepare_data
 from ..intercept import parse_intercept_prior
-from ..noise import interpolation_obstacle, parse_sigma
+from ..noise import Noise, interpolation_obstacle, parse_sigma
 from ..priors import Prior
 from ..solvers import _route
 from . import _kernels as K
 from .driver import chain_seeds, check_count, run_chains
 
-__all__ = ["sample_gibbs", "gibbs_supports", "GIBBS_PRIORS"]
+__all__ = ["sample_gibbs", "run_gibbs", "gibbs_supports", "GIBBS_PRIORS"]
 
 #: Prior classes with a Gibbs sampler (those whose gibbs_settings() is not None).
 GIBBS_PRIORS = tuple(cls for cls in Prior.registered() if cls().gibbs_settings() is not None)
@@ -55,8 +55,8 @@ def gibbs_supports(prior, sigma="default") -> bool:
     ----------
     prior : Prior
         A coefficient prior from :mod:`bayesreg.priors`.
-    sigma : float, "default", "jeffreys", InverseGammaPrior, SigmaPrior or None
-        The noise scale: fixed, or its prior (see :func:`sample_gibbs`).
+    sigma : float, "default", "jeffreys", InverseGammaPrior, SigmaPrior, None or Noise
+        The noise scale: fixed, or its prior (see :func:`sample_gibbs`), or the resolved noise model.
 
     Returns
     -------
@@ -66,6 +66,8 @@ def gibbs_supports(prior, sigma="default") -> bool:
     """
     if not isinstance(prior, Prior) or prior.gibbs_settings() is None:
         return False
+    if isinstance(sigma, Noise):  # resolved already: the kernels have a mode for every noise model
+        return True
     try:
         parse_sigma(sigma)
     except (TypeError, ValueError):
@@ -186,6 +188,19 @@ def sample_gibbs(
         malformed data; all raised before any sampling work.
     """
     # ---------------- validation (before any work)
+    _check_prior(prior)
+    _check_counts(draws, tune, chains, cores)
+    sigma_spec = parse_sigma(sigma)
+    b0_prior = parse_intercept_prior(intercept_prior, fit_intercept)
+    data = prepare_data(X, y, fit_intercept=fit_intercept, feature_names=feature_names, standardize=standardize)
+    noise = sigma_spec.resolve(data.y_var, data.X, data.y)
+    return run_gibbs(data, prior, noise, draws=draws, tune=tune, chains=chains, random_seed=random_seed,
+                     progressbar=progressbar, log_likelihood=log_likelihood, posterior_predictive=posterior_predictive,
+                     cores=cores, check=check, intercept_prior=b0_prior)  # fmt: skip
+
+
+def _check_prior(prior):
+    """The prior's Gibbs settings; a clear error for a prior without a Gibbs kernel or with per-coefficient scales."""
     if prior is None:
         raise TypeError(f"prior is required: one of {_gibbs_names()}")
     settings = prior.gibbs_settings() if isinstance(prior, Prior) else None
@@ -199,16 +214,43 @@ def sample_gibbs(
             f"{type(prior).__name__} has per-coefficient scales: sample it with bayesreg.sample_posterior(..., "
             "sampler='gibbs'), which runs this sampler on the common-scale working model and maps the draws back"
         )
+    return settings
+
+
+def _check_counts(draws, tune, chains, cores):
+    """``draws, tune, chains`` as ints and the chains' worker threads (:func:`bayesreg._threads.chain_workers`)."""
     draws = check_count(draws, "draws", 1)
     tune = check_count(tune, "tune", 0)
     chains = check_count(chains, "chains", 1)
-    cores = chain_workers(chains, None if cores is None else check_count(cores, "cores", 1))
-    sigma_spec = parse_sigma(sigma)
-    b0_prior = parse_intercept_prior(intercept_prior, fit_intercept)
-    data = prepare_data(X, y, fit_intercept=fit_intercept, feature_names=feature_names, standardize=standardize)
+    return draws, tune, chains, chain_workers(chains, None if cores is None else check_count(cores, "cores", 1))
+
+
+def run_gibbs(data, prior, noise, *, draws: int = 1000, tune: int = 500, chains: int = 2, random_seed=None,
+              progressbar: bool = True, log_likelihood=None, posterior_predictive: bool = False,
+              cores: int | None = None, check: bool = True, intercept_prior=None):  # fmt: skip
+    """The Gibbs sampler of :func:`sample_gibbs` on a prepared model and a resolved noise model.
+
+    Parameters
+    ----------
+    data : ModelData
+        The prepared data (:func:`bayesreg.design.prepare_data`), used as it is.
+    prior : Prior
+        A prior with Gibbs settings and one common scale.
+    noise : Noise
+        The resolved noise model (:meth:`bayesreg.noise.SigmaSpec.resolve`).
+    draws, tune, chains, random_seed, progressbar, log_likelihood, posterior_predictive, cores, check, intercept_prior
+        As :func:`sample_gibbs`.
+
+    Returns
+    -------
+    arviz.InferenceData or xarray.DataTree
+        As :func:`sample_gibbs`.
+    """
+    settings = _check_prior(prior)
+    draws, tune, chains, cores = _check_counts(draws, tune, chains, cores)
+    b0_prior = parse_intercept_prior(intercept_prior, data.fit_intercept)
     stats, Xa, ya = data.stats, data.X, data.y
     have_rows = Xa is not None
-    noise = sigma_spec.resolve(data.y_var, Xa, ya)
     sig_mode, sg = _sigma_settings(noise)
     sig_fixed, sig_a0, sig_b0 = sg.fixed, sg.a0, sg.b0
     if log_likelihood is None:

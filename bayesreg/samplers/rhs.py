@@ -52,7 +52,7 @@ from ..noise import parse_sigma
 from ..priors import RegularizedHorseshoe
 from .driver import chain_seeds, check_count, run_chains
 
-__all__ = ["sample_rhs"]
+__all__ = ["sample_rhs", "run_rhs"]
 
 _WIDTH = 2.0  # slice width on the log scale (an e-fold of 7 in a variance): stepping out adapts it
 _MAX_STEPS = 60
@@ -376,23 +376,57 @@ def sample_rhs(
         A prior that is not a RegularizedHorseshoe, ``p0 >= p``, a sigma prior other than fixed /
         inverse-gamma / Jeffreys, bad counts or data; all before any sampling.
     """
+    _check_prior(prior)
+    for value, name, lower in ((draws, "draws", 1), (tune, "tune", 0), (chains, "chains", 1)):
+        check_count(value, name, lower)  # before the data are prepared
+    data = prepare_data(X, y, fit_intercept=fit_intercept, feature_names=feature_names, standardize=standardize)
+    noise = parse_sigma(sigma).resolve(data.y_var, data.X, data.y)
+    return run_rhs(data, prior, noise, draws=draws, tune=tune, chains=chains, random_seed=random_seed,
+                   progressbar=progressbar, log_likelihood=log_likelihood, posterior_predictive=posterior_predictive,
+                   check=check)  # fmt: skip
+
+
+def _check_prior(prior):
     if not isinstance(prior, RegularizedHorseshoe):
         raise TypeError(f"prior must be a RegularizedHorseshoe; got {type(prior).__name__} {prior!r}")
+
+
+def run_rhs(data, prior, noise, *, draws: int = 1000, tune: int = 1000, chains: int = 2, random_seed=None,
+            progressbar: bool = True, log_likelihood=None, posterior_predictive: bool = False,
+            check: bool = True):  # fmt: skip
+    r"""The sampler of :func:`sample_rhs` on a prepared model and a resolved noise model.
+
+    Parameters
+    ----------
+    data : ModelData
+        The prepared data (:func:`bayesreg.design.prepare_data`), used as it is.
+    prior : RegularizedHorseshoe
+        The prior (a ``p0`` is resolved here).
+    noise : Noise
+        The resolved noise model: fixed, inverse-gamma or Jeffreys on :math:`\sigma^2`.
+    draws, tune, chains, random_seed, progressbar, log_likelihood, posterior_predictive, check
+        As :func:`sample_rhs`.
+
+    Returns
+    -------
+    arviz.InferenceData or xarray.DataTree
+        As :func:`sample_rhs`.
+    """
+    _check_prior(prior)
     draws = check_count(draws, "draws", 1)
     tune = check_count(tune, "tune", 0)
     chains = check_count(chains, "chains", 1)
     seeds = chain_seeds(random_seed, chains)
-    data = prepare_data(X, y, fit_intercept=fit_intercept, feature_names=feature_names, standardize=standardize)
     if not data.is_gaussian:
         raise ValueError(f"sample_rhs samples the Gaussian linear model; family={data.family.name!r} is not")
     prior = prior.resolve(data.n, data.p)
-    noise = parse_sigma(sigma).resolve(data.y_var, data.X, data.y)
     # (mode, fixed value, a0, b0) lead the noise model's Gibbs settings
     settings = noise.gibbs_settings()
     mode, fixed, a0, b0 = settings[0], settings[1], settings[2], settings[3]
     if mode not in ("fixed", "invgamma"):
         raise ValueError(
-            f"sample_rhs supports sigma fixed or with an inverse-gamma / Jeffreys prior on sigma^2; got sigma={sigma!r}"
+            "sample_rhs supports sigma fixed or with an inverse-gamma / Jeffreys prior on sigma^2; "
+            f"got sigma={noise.argument!r}"
         )
     stats, Xa, ya = data.stats, data.X, data.y
     have_rows = Xa is not None
