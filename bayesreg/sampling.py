@@ -159,7 +159,7 @@ class GibbsSampler(Sampler):
                 return (f"the regularised horseshoe's Gibbs sampler needs sigma fixed, inverse-gamma or Jeffreys; "
                         f"got {noise.argument!r}")  # fmt: skip
             return "standardize=True is available with NUTS only" if data.standardize else None
-        if not gibbs_supports(prior, noise.argument):
+        if not gibbs_supports(prior, noise):
             return f"no Gibbs sampler for the prior {type(prior).__name__} with sigma={noise.argument!r}"
         if isinstance(prior, Flat) and not noise.fixed and data.p >= data.n_eff:
             # the kernels' p >= n step of log sigma^2 needs log|prior variances|, infinite under a flat prior
@@ -171,7 +171,7 @@ class GibbsSampler(Sampler):
     def _run(self, data, prior, noise, *, draws, chains, random_seed=None, progressbar=True, log_likelihood=False,
             posterior_predictive=False, check=True, intercept_prior=None):  # fmt: skip
         """Gibbs draws after ``tune`` burn-in sweeps per chain (Polya-Gamma Gibbs for logistic / binomial)."""
-        from .samplers import sample_gibbs
+        from .samplers.gibbs import run_gibbs
 
         if not data.is_gaussian:
             from .samplers.pg import run_pg_gibbs
@@ -181,21 +181,19 @@ class GibbsSampler(Sampler):
                                 posterior_predictive=posterior_predictive, check=check, cores=self.cores,
                                 intercept_prior=intercept_prior)  # fmt: skip
         if isinstance(prior, RegularizedHorseshoe):
-            from .samplers.rhs import sample_rhs
+            from .samplers.rhs import run_rhs
 
             if intercept_prior is not None:
                 raise ValueError("the regularised horseshoe's Gibbs sampler has a flat intercept only; with "
                                  "intercept_prior use sampler='nuts'")  # fmt: skip
-            return sample_rhs(data, None, prior, sigma=noise.argument, fit_intercept=data.fit_intercept,
-                              standardize=data.standardize, draws=draws, tune=self.tune, chains=chains,
-                              random_seed=random_seed, progressbar=progressbar, log_likelihood=log_likelihood,
-                              posterior_predictive=posterior_predictive, check=check)  # fmt: skip
+            return run_rhs(data, prior, noise, draws=draws, tune=self.tune, chains=chains, random_seed=random_seed,
+                           progressbar=progressbar, log_likelihood=log_likelihood,
+                           posterior_predictive=posterior_predictive, check=check)  # fmt: skip
 
-        return sample_gibbs(
-            data, None, prior, sigma=noise.argument, fit_intercept=data.fit_intercept, standardize=data.standardize,
-            draws=draws, tune=self.tune, chains=chains, random_seed=random_seed, progressbar=progressbar,
-            log_likelihood=log_likelihood, posterior_predictive=posterior_predictive, cores=self.cores, check=check,
-            intercept_prior=intercept_prior,
+        return run_gibbs(
+            data, prior, noise, draws=draws, tune=self.tune, chains=chains, random_seed=random_seed,
+            progressbar=progressbar, log_likelihood=log_likelihood, posterior_predictive=posterior_predictive,
+            cores=self.cores, check=check, intercept_prior=intercept_prior,
         )  # fmt: skip
 
 

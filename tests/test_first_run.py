@@ -214,7 +214,7 @@ def test_compile_notice_speaks_once_and_only_when_compiling(capsys):
 
 
 def test_progress_bar_says_it_is_compiling_then_counts():
-    from bayesreg.samplers.gibbs import _Progress
+    from bayesreg.samplers.driver import Progress as _Progress
 
     compiling = [True]
     bar = _Progress(100, 2, True, delay=0.0, compiling=lambda: compiling[0])

@@ -233,9 +233,9 @@ class _RecordingBar:
 
 @pytest.mark.parametrize("progressbar", [True, False])
 def test_gibbs_reports_progress_over_chains_and_sweeps(monkeypatch, progressbar):
-    import bayesreg.samplers.rhs as rhs
+    import bayesreg.samplers.driver as driver
 
-    monkeypatch.setattr(rhs, "_Progress", _RecordingBar)
+    monkeypatch.setattr(driver, "Progress", _RecordingBar)
     _RecordingBar.made.clear()
     r = np.random.default_rng(8)
     X = r.standard_normal((30, 3))

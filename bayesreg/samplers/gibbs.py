@@ -1,33 +1,33 @@
-"""Gibbs samplers on sufficient statistics: validation, parallel chains, the posterior container.
+"""The linear model's Gibbs sampler on sufficient statistics: validation, its kernel, the posterior container.
 
-The numerical work is in :mod:`bayesreg.samplers._kernels`; this module checks the input,
-forms the sufficient statistics once, runs the chains in threads (the kernels release the
-GIL), and hands the draws to the one posterior builder (:mod:`bayesreg._posterior`), so the
-output has the same variables, dims and groups as the NUTS path. What it needs to know about
-the prior comes from :meth:`bayesreg.priors.Prior.gibbs_settings`, and about sigma from the
-noise model (:meth:`bayesreg.noise.Noise.gibbs_settings`).
+The numerical work is in :mod:`bayesreg.samplers._kernels` (and its NumPy port for small
+problems); this module checks the input, forms the sufficient statistics once, and hands a
+kernel (:class:`_Kernel`: ``init``/``step``) to the one Gibbs driver
+(:func:`bayesreg.samplers.driver.run_chains`), which runs the chains in threads (the kernels
+release the GIL), seeds them and collects the draws; the draws go to the one posterior builder
+(:mod:`bayesreg._posterior`), so the output has the same variables, dims and groups as the NUTS
+path. What it needs to know about the prior comes from
+:meth:`bayesreg.priors.Prior.gibbs_settings`, and about sigma from the noise model
+(:meth:`bayesreg.noise.Noise.gibbs_settings`).
 """
 
 from __future__ import annotations
 
 import math
-import threading
-import time
-from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
 from .._posterior import build_posterior
-from .._threads import chain_threads, chain_workers
-from .._validation import check_scalar
+from .._threads import chain_workers
 from ..design import prepare_data
 from ..intercept import parse_intercept_prior
-from ..noise import interpolation_obstacle, parse_sigma
+from ..noise import Noise, interpolation_obstacle, parse_sigma
 from ..priors import Prior
 from ..solvers import _route
 from . import _kernels as K
+from .driver import chain_seeds, check_count, run_chains
 
-__all__ = ["sample_gibbs", "gibbs_supports", "GIBBS_PRIORS"]
+__all__ = ["sample_gibbs", "run_gibbs", "gibbs_supports", "GIBBS_PRIORS"]
 
 #: Prior classes with a Gibbs sampler (those whose gibbs_settings() is not None).
 GIBBS_PRIORS = tuple(cls for cls in Prior.registered() if cls().gibbs_settings() is not None)
@@ -55,8 +55,8 @@ def gibbs_supports(prior, sigma="default") -> bool:
     ----------
     prior : Prior
         A coefficient prior from :mod:`bayesreg.priors`.
-    sigma : float, "default", "jeffreys", InverseGammaPrior, SigmaPrior or None
-        The noise scale: fixed, or its prior (see :func:`sample_gibbs`).
+    sigma : float, "default", "jeffreys", InverseGammaPrior, SigmaPrior, None or Noise
+        The noise scale: fixed, or its prior (see :func:`sample_gibbs`), or the resolved noise model.
 
     Returns
     -------
@@ -66,92 +66,13 @@ def gibbs_supports(prior, sigma="default") -> bool:
     """
     if not isinstance(prior, Prior) or prior.gibbs_settings() is None:
         return False
+    if isinstance(sigma, Noise):  # resolved already: the kernels have a mode for every noise model
+        return True
     try:
         parse_sigma(sigma)
     except (TypeError, ValueError):
         return False
     return True
-
-
-def _check_int(value, name: str, lower: int) -> int:
-    return int(check_scalar(value, name, lower=lower, integer=True))
-
-
-def _chain_seeds(random_seed, chains: int):
-    if isinstance(random_seed, np.random.SeedSequence):
-        ss = random_seed
-    elif isinstance(random_seed, np.random.Generator):
-        ss = np.random.SeedSequence(int(random_seed.integers(2**63)))
-    elif random_seed is None:
-        ss = np.random.SeedSequence()
-    else:
-        if isinstance(random_seed, bool) or not isinstance(random_seed, int | np.integer):
-            raise TypeError(
-                f"random_seed must be None, a non-negative int, a SeedSequence or a Generator; "
-                f"got {type(random_seed).__name__}"
-            )
-        if random_seed < 0:
-            raise ValueError(f"random_seed must be non-negative; got {random_seed}")
-        ss = np.random.SeedSequence(int(random_seed))
-    return ss.spawn(chains + 1)
-
-
-class _Progress:
-    """The Gibbs samplers' progress bar: rich's, the library PyMC's own progress bars use.
-
-    Shown once a run has lasted ``delay`` seconds (short runs print nothing), refreshed from the
-    driver thread while the chains run; rich renders it in a terminal and in a notebook, and
-    prints a plain final line in a log instead of carriage returns. While no sweep is done and
-    ``compiling()`` says numba is compiling the kernels (a first run), the bar says so and pulses,
-    then counts sweeps.
-    """
-
-    _LABEL = "Gibbs sampling"
-    _COMPILING = "compiling sampler kernels (first run only)"
-
-    def __init__(self, total: int, chains: int, enabled: bool, delay: float = 1.0, compiling=None):
-        self.total = total * chains
-        self.enabled = enabled
-        self.delay = delay
-        self.compiling = compiling
-        self.in_compile = False
-        self.start = time.perf_counter()
-        self.shown = False
-        self.bar = None
-        if enabled:
-            from rich.progress import (
-                BarColumn,
-                MofNCompleteColumn,
-                Progress,
-                TextColumn,
-                TimeElapsedColumn,
-                TimeRemainingColumn,
-            )
-
-            # the task's clock starts now; the display only once the run has lasted `delay`
-            self.bar = Progress(
-                TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("iterations"),
-                TimeElapsedColumn(), TextColumn("eta"), TimeRemainingColumn(),
-            )  # fmt: skip
-            self.task = self.bar.add_task(self._LABEL, total=self.total)
-
-    def update(self, done: int, final: bool = False):
-        if self.bar is None:
-            return
-        if done == 0 and not final and not self.in_compile and self.compiling is not None and self.compiling():
-            self.in_compile = True  # a pulsing bar (no total) that says why nothing is counted yet
-            self.bar.update(self.task, description=self._COMPILING)
-            # (rich's update() reads total=None as "unchanged"; a task without a total pulses)
-            next(t for t in self.bar.tasks if t.id == self.task).total = None
-        elif self.in_compile and (done > 0 or final):
-            self.in_compile = False
-            self.bar.update(self.task, total=self.total, description=self._LABEL)
-        self.bar.update(self.task, completed=done)
-        if not self.shown and not final and time.perf_counter() - self.start >= self.delay:
-            self.bar.start()
-            self.shown = True
-        if final and self.shown:
-            self.bar.stop()
 
 
 def sample_gibbs(
@@ -267,6 +188,19 @@ def sample_gibbs(
         malformed data; all raised before any sampling work.
     """
     # ---------------- validation (before any work)
+    _check_prior(prior)
+    _check_counts(draws, tune, chains, cores)
+    sigma_spec = parse_sigma(sigma)
+    b0_prior = parse_intercept_prior(intercept_prior, fit_intercept)
+    data = prepare_data(X, y, fit_intercept=fit_intercept, feature_names=feature_names, standardize=standardize)
+    noise = sigma_spec.resolve(data.y_var, data.X, data.y)
+    return run_gibbs(data, prior, noise, draws=draws, tune=tune, chains=chains, random_seed=random_seed,
+                     progressbar=progressbar, log_likelihood=log_likelihood, posterior_predictive=posterior_predictive,
+                     cores=cores, check=check, intercept_prior=b0_prior)  # fmt: skip
+
+
+def _check_prior(prior):
+    """The prior's Gibbs settings; a clear error for a prior without a Gibbs kernel or with per-coefficient scales."""
     if prior is None:
         raise TypeError(f"prior is required: one of {_gibbs_names()}")
     settings = prior.gibbs_settings() if isinstance(prior, Prior) else None
@@ -280,16 +214,43 @@ def sample_gibbs(
             f"{type(prior).__name__} has per-coefficient scales: sample it with bayesreg.sample_posterior(..., "
             "sampler='gibbs'), which runs this sampler on the common-scale working model and maps the draws back"
         )
-    draws = _check_int(draws, "draws", 1)
-    tune = _check_int(tune, "tune", 0)
-    chains = _check_int(chains, "chains", 1)
-    cores = chain_workers(chains, None if cores is None else _check_int(cores, "cores", 1))
-    sigma_spec = parse_sigma(sigma)
-    b0_prior = parse_intercept_prior(intercept_prior, fit_intercept)
-    data = prepare_data(X, y, fit_intercept=fit_intercept, feature_names=feature_names, standardize=standardize)
+    return settings
+
+
+def _check_counts(draws, tune, chains, cores):
+    """``draws, tune, chains`` as ints and the chains' worker threads (:func:`bayesreg._threads.chain_workers`)."""
+    draws = check_count(draws, "draws", 1)
+    tune = check_count(tune, "tune", 0)
+    chains = check_count(chains, "chains", 1)
+    return draws, tune, chains, chain_workers(chains, None if cores is None else check_count(cores, "cores", 1))
+
+
+def run_gibbs(data, prior, noise, *, draws: int = 1000, tune: int = 500, chains: int = 2, random_seed=None,
+              progressbar: bool = True, log_likelihood=None, posterior_predictive: bool = False,
+              cores: int | None = None, check: bool = True, intercept_prior=None):  # fmt: skip
+    """The Gibbs sampler of :func:`sample_gibbs` on a prepared model and a resolved noise model.
+
+    Parameters
+    ----------
+    data : ModelData
+        The prepared data (:func:`bayesreg.design.prepare_data`), used as it is.
+    prior : Prior
+        A prior with Gibbs settings and one common scale.
+    noise : Noise
+        The resolved noise model (:meth:`bayesreg.noise.SigmaSpec.resolve`).
+    draws, tune, chains, random_seed, progressbar, log_likelihood, posterior_predictive, cores, check, intercept_prior
+        As :func:`sample_gibbs`.
+
+    Returns
+    -------
+    arviz.InferenceData or xarray.DataTree
+        As :func:`sample_gibbs`.
+    """
+    settings = _check_prior(prior)
+    draws, tune, chains, cores = _check_counts(draws, tune, chains, cores)
+    b0_prior = parse_intercept_prior(intercept_prior, data.fit_intercept)
     stats, Xa, ya = data.stats, data.X, data.y
     have_rows = Xa is not None
-    noise = sigma_spec.resolve(data.y_var, Xa, ya)
     sig_mode, sg = _sigma_settings(noise)
     sig_fixed, sig_a0, sig_b0 = sg.fixed, sg.a0, sg.b0
     if log_likelihood is None:
@@ -316,7 +277,7 @@ def sample_gibbs(
     obstacle = interpolation_obstacle(noise, prior, n, p, fit_intercept, target="posterior", n_profiled=data.n_profiled)
     if obstacle is not None:
         raise ValueError(obstacle)
-    seeds = _chain_seeds(random_seed, chains)
+    seeds = chain_seeds(random_seed, chains)
 
     # ---------------- data in the sampler's form
     # standardize=True: the prior is on gamma_j = s_j beta_j, the coefficient of the column x_j / s_j,
@@ -386,55 +347,12 @@ def sample_gibbs(
         )  # fmt: skip
 
     total = tune + draws
-    block = max(1, total // 100) if progressbar else total
-    out = {
-        "beta": np.empty((chains, draws, p)),
-        "sigma": np.empty((chains, draws)),
-        "intercept": np.zeros((chains, draws)),
-        "hyper": np.empty((chains, draws)),
-        "local": np.empty((chains, draws, p if kind == K.HORSESHOE else 0)),
-        "rss": np.empty((chains, draws)),
-    }
-    done = np.zeros(chains, dtype=np.int64)
-    lock = threading.Lock()
     # small problems: the same sweeps in NumPy, no compiler (bayesreg.solvers._route has the rule)
     numpy_route = not use_bcm and _route.use_numpy_sampler(p, chains * total)
-
-    def run_chain(c: int):
-        state = initial_state(seeds[c])
-        trace = K.GibbsTrace(
-            beta=out["beta"][c], sigma=out["sigma"][c], intercept=out["intercept"][c], hyper=out["hyper"][c],
-            local=out["local"][c], rss=out["rss"][c],
-        )  # fmt: skip
-        if numpy_route:
-            from . import _numpy_kernels
-
-            rng = np.random.default_rng(seeds[c].spawn(1)[0])
-            step = lambda state, it, m: _numpy_kernels.run_block(config, gdata, state, it, m, tune, trace, rng)  # noqa: E731
-        else:
-            K.seed(int(seeds[c].generate_state(1, dtype=np.uint32)[0]))
-            step = lambda state, it, m: K.run_block(config, gdata, state, it, m, tune, trace)  # noqa: E731
-        it = 0
-        while it < total:
-            m = min(block, total - it)
-            state = step(state, it, m)
-            it += m
-            with lock:
-                done[c] = it
-
+    kernel = _Kernel(config, gdata, initial_state, tune, p, kind == K.HORSESHOE, numpy_route)
     compiling = None if numpy_route else (lambda: _route.is_compiling(K.run_block) or _route.is_compiling(K.seed))
-    bar = _Progress(total, chains, progressbar, compiling=compiling)
-    t0 = time.perf_counter()
-    # Chains already fill the cores: BLAS threads inside each chain would only oversubscribe them.
-    with chain_threads(cores, chains), ThreadPoolExecutor(max_workers=cores) as pool:
-        futures = [pool.submit(run_chain, c) for c in range(chains)]
-        while not all(f.done() for f in futures):
-            time.sleep(0.02)
-            bar.update(int(done.sum()))
-        for f in futures:
-            f.result()
-    bar.update(int(done.sum()), final=True)
-    elapsed = time.perf_counter() - t0
+    out, elapsed = run_chains(kernel, chains=chains, draws=draws, tune=tune, seeds=seeds, progressbar=progressbar,
+                              cores=cores, compiling=compiling)  # fmt: skip
 
     if data.standardize:
         out["beta"] /= scale
@@ -467,3 +385,39 @@ def sample_gibbs(
     return idata
 
 
+class _Kernel:
+    """The linear model's Gibbs sweep (:mod:`bayesreg.samplers._kernels`) as a kernel of the one driver.
+
+    ``init`` makes the chain's jittered start from its seed and its sweep stream: a NumPy generator
+    seeded by the seed's first child on the NumPy route, numba's generator of the chain's thread
+    seeded by the seed's first 32-bit word on the compiled route (so ``init`` runs in the chain's
+    thread: :func:`bayesreg.samplers.driver.run_chains`). ``step`` runs ``count`` sweeps in one
+    kernel call, writing the kept draws into the chain's rows of the driver's arrays.
+    """
+
+    def __init__(self, config, gdata, initial_state, tune, p, horseshoe, numpy_route):
+        self.config, self.gdata, self.initial_state, self.tune = config, gdata, initial_state, tune
+        self.numpy_route = numpy_route
+        self.fields = {"beta": (p,), "sigma": (), "intercept": (), "hyper": (), "local": (p if horseshoe else 0,),
+                       "rss": ()}  # fmt: skip
+
+    def init(self, chain):
+        state = self.initial_state(chain.seed)
+        o = chain.out
+        trace = K.GibbsTrace(beta=o["beta"], sigma=o["sigma"], intercept=o["intercept"], hyper=o["hyper"],
+                             local=o["local"], rss=o["rss"])  # fmt: skip
+        if self.numpy_route:
+            return state, trace, np.random.default_rng(chain.seed.spawn(1)[0])
+        K.seed(int(chain.seed.generate_state(1, dtype=np.uint32)[0]))
+        return state, trace, None
+
+    def step(self, st, chain, it, count):
+        """Sweeps ``it, ..., it + count - 1`` in one call of the kernel."""
+        state, trace, rng = st
+        if self.numpy_route:
+            from . import _numpy_kernels
+
+            state = _numpy_kernels.run_block(self.config, self.gdata, state, it, count, self.tune, trace, rng)
+        else:
+            state = K.run_block(self.config, self.gdata, state, it, count, self.tune, trace)
+        return state, trace, rng

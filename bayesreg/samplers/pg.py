@@ -37,10 +37,30 @@ from __future__ import annotations
 import numpy as np
 from scipy import linalg
 
+from ..priors import Prior
+
 __all__ = ["sample_pg_gibbs", "PG_PRIORS"]
 
-#: Prior classes with a Polya-Gamma Gibbs sampler.
-PG_PRIORS = ("Gaussian", "Laplace", "Horseshoe")
+#: The scale-mixture kinds (:attr:`bayesreg.priors.GibbsSettings.kind`) the Polya-Gamma sweep updates.
+PG_KINDS = ("gaussian", "laplace", "horseshoe")
+
+
+def _pg_settings(prior):
+    """The prior's :class:`~bayesreg.priors.GibbsSettings` when the Polya-Gamma sweep has its kind, else None.
+
+    A Gaussian kind with an infinite variance (the flat prior) has none: the Bhattacharya draw needs
+    finite prior variances.
+    """
+    settings = prior.gibbs_settings() if isinstance(prior, Prior) else None
+    if settings is None or settings.kind not in PG_KINDS:
+        return None
+    if settings.kind == "gaussian" and not np.isfinite(settings.tau2):
+        return None
+    return settings
+
+
+#: Names of the prior classes with a Polya-Gamma Gibbs sampler (read from the registry, for messages).
+PG_PRIORS = tuple(cls.__name__ for cls in Prior.registered() if _pg_settings(cls()) is not None)
 
 
 def _random_pg(h, z, rng):
@@ -49,22 +69,30 @@ def _random_pg(h, z, rng):
     return random_polyagamma(h, z, random_state=rng)
 
 
-def _prior_state(prior, p: int, rng):
-    """The prior's mixture kind and initial auxiliary state (variances ``d``)."""
-    kind = type(prior).__name__
-    if kind not in PG_PRIORS:
-        raise ValueError(
-            f"no Polya-Gamma Gibbs sampler for the prior {kind}; it has one for {', '.join(PG_PRIORS)} "
-            "(use sampler='nuts' for others)"
-        )
-    if kind == "Gaussian":
-        if getattr(prior, "tau2_prior", None) is not None:
-            raise ValueError("the Polya-Gamma sampler takes a Gaussian prior with a fixed scale (no tau2_prior)")
-        return {"kind": kind, "d": np.full(p, float(prior.scale) ** 2)}
-    if kind == "Laplace":
-        b = float(prior.scale)
+def _pg_obstacle_of_prior(prior) -> str | None:
+    """Why the Polya-Gamma sweep cannot take ``prior``, or None."""
+    settings = _pg_settings(prior)
+    if settings is None:
+        return (f"no Polya-Gamma Gibbs sampler for the prior {type(prior).__name__}; it has one for "
+                f"{', '.join(PG_PRIORS)}")  # fmt: skip
+    if settings.hyper:
+        return "the Polya-Gamma sampler takes a Gaussian prior with a fixed scale (no tau2_prior)"
+    return None
+
+
+def _prior_state(prior, p: int):
+    """The prior's mixture kind and initial auxiliary state (variances ``d``), from its Gibbs settings."""
+    why = _pg_obstacle_of_prior(prior)
+    if why is not None:
+        raise ValueError(f"{why} (sampler='nuts' samples it)")
+    settings = prior.gibbs_settings()
+    kind = settings.kind
+    if kind == "gaussian":
+        return {"kind": kind, "d": np.full(p, float(getattr(prior, prior.scale_field)) ** 2)}
+    if kind == "laplace":
+        b = float(getattr(prior, prior.scale_field))
         return {"kind": kind, "b": b, "d": np.full(p, 2.0 * b * b)}
-    s = float(prior.global_scale)
+    s = float(settings.hs_s)
     return {"kind": kind, "s2": s * s, "lam2": np.ones(p), "nu": np.ones(p), "tau2": s * s, "xi": 1.0,
             "d": np.full(p, s * s)}  # fmt: skip
 
@@ -76,11 +104,11 @@ def _update_prior(st, beta, rng, collapsed_tau=False):
     (:meth:`_Block.tau_step`), so only the local scales are updated here.
     """
     kind = st["kind"]
-    if kind == "Gaussian":
+    if kind == "gaussian":
         return
     p = beta.size
     b2 = np.maximum(beta * beta, 1e-300)
-    if kind == "Laplace":
+    if kind == "laplace":
         lam = 1.0 / st["b"]
         inv_d = rng.wald(lam / np.sqrt(b2), lam * lam)
         st["d"] = 1.0 / np.maximum(inv_d, 1e-300)
@@ -330,12 +358,9 @@ def sample_pg_gibbs(
         ``beta`` ``(chains, draws, p)``, ``intercept`` ``(chains, draws)`` when fitted, and for the
         horseshoe ``tau`` and ``lam_local`` (the names of the linear horseshoe sampler).
     """
-    import threading
-    import time
-    from concurrent.futures import ThreadPoolExecutor
-
-    from .._threads import chain_threads, chain_workers
-    from .gibbs import _chain_seeds, _check_int, _Progress
+    from .._threads import chain_workers
+    from ..intercept import parse_intercept_prior
+    from .driver import chain_seeds, check_count, run_chains
 
     X = np.asarray(X, dtype=np.float64)
     y = np.asarray(y, dtype=np.float64)
@@ -344,84 +369,84 @@ def sample_pg_gibbs(
         raise ValueError(f"scale_move must be True, False or None, got {scale_move!r}")
     if block not in ("auto", "cholesky", "bhattacharya"):
         raise ValueError(f"block must be 'auto', 'cholesky' or 'bhattacharya', got {block!r}")
-    cores = chain_workers(chains, None if cores is None else _check_int(cores, "cores", 1))
+    cores = chain_workers(chains, None if cores is None else check_count(cores, "cores", 1))
     if block == "auto":
         block = "cholesky" if p < n else "bhattacharya"
-    from ..intercept import parse_intercept_prior
-
     b0_prior = parse_intercept_prior(intercept_prior, fit_intercept)
-    b0_mu, b0_prec = (0.0, 0.0) if b0_prior is None else (b0_prior.mu, 1.0 / b0_prior.scale**2)
     if b0_prior is not None and scale_move:
         raise ValueError("scale_move=True needs a flat intercept (it scales b0 along the ray); with intercept_prior "
                          "leave scale_move at None")  # fmt: skip
     m = np.ones(n) if trials is None else np.asarray(trials, dtype=np.float64)
-    kappa = y - m / 2.0
-    _prior_state(prior, p, None)  # an unsupported prior is named before any work
-    seeds = _chain_seeds(random_seed, chains)
-    total = tune + draws
-    out = {"beta": np.empty((chains, draws, p))}
-    if fit_intercept:
-        out["intercept"] = np.empty((chains, draws))
-    hs = type(prior).__name__ == "Horseshoe"
-    if hs:
-        out["tau"] = np.empty((chains, draws))
-        out["lam_local"] = np.empty((chains, draws, p))
-    b0_start = 0.0
-    if fit_intercept:  # start at the intercept-only MLE: the empirical log-odds
-        frac = np.clip(y.sum() / m.sum(), 1e-3, 1 - 1e-3)
-        b0_start = float(np.log(frac / (1 - frac)))
-    # p >= n horseshoe: tau drawn with beta integrated out (Johndrow et al.), see _Block.tau_step
-    collapse = hs and block == "bhattacharya"
-    k_scaled = p + (1 if fit_intercept else 0)
-    if scale_move is None:
-        scale_move = not hs and b0_prior is None
-    done = np.zeros(chains, dtype=np.int64)
-    lock = threading.Lock()
+    _prior_state(prior, p)  # an unsupported prior is named before any work
+    seeds = chain_seeds(random_seed, chains)
+    kernel = _Kernel(X, y, m, prior, fit_intercept, block, b0_prior, scale_move, tune)
+    return run_chains(kernel, chains=chains, draws=draws, tune=tune, seeds=seeds, progressbar=progressbar,
+                      cores=cores).draws  # fmt: skip
 
-    def run_chain(c: int):
-        rng = np.random.default_rng(seeds[c])
-        st = _prior_state(prior, p, rng)
-        st.update(tau_step=0.5, tau_n=0)
-        work = _Block(X, fit_intercept, block, b0_mu, b0_prec)
-        beta = np.zeros(p)
-        b0 = b0_start
-        eta = np.full(n, b0)
-        for it in range(total):
+
+class _Kernel:
+    """The Polya-Gamma sweep as a kernel of :func:`bayesreg.samplers.driver.run_chains`.
+
+    One sweep: ``omega | eta``; for the horseshoe with ``p >= n``, ``tau`` with ``beta`` integrated
+    out (:meth:`_Block.tau_step`); ``(b0, beta) | omega, d`` (:meth:`_Block.draw`); the scale move
+    (:func:`_scale_move`); the prior's auxiliary variables (:func:`_update_prior`). One generator per
+    chain, seeded by the chain's seed, draws them all in that order.
+    """
+
+    def __init__(self, X, y, m, prior, fit_intercept, block, b0_prior, scale_move, tune):
+        n, p = X.shape
+        self.X, self.y, self.m, self.prior, self.block, self.tune = X, y, m, prior, block, tune
+        self.fit_intercept = fit_intercept
+        self.kappa = y - m / 2.0
+        self.b0_mu, self.b0_prec = (0.0, 0.0) if b0_prior is None else (b0_prior.mu, 1.0 / b0_prior.scale**2)
+        self.hs = prior.gibbs_settings().kind == "horseshoe"
+        self.b0_start = 0.0
+        if fit_intercept:  # start at the intercept-only MLE: the empirical log-odds
+            frac = np.clip(y.sum() / m.sum(), 1e-3, 1 - 1e-3)
+            self.b0_start = float(np.log(frac / (1 - frac)))
+        # p >= n horseshoe: tau drawn with beta integrated out (Johndrow et al.), see _Block.tau_step
+        self.collapse = self.hs and block == "bhattacharya"
+        self.k_scaled = p + (1 if fit_intercept else 0)
+        self.scale_move = (not self.hs and b0_prior is None) if scale_move is None else scale_move
+        self.fields = {"beta": (p,)}
+        if fit_intercept:
+            self.fields["intercept"] = ()
+        if self.hs:
+            self.fields.update(tau=(), lam_local=(p,))
+
+    def init(self, chain):
+        n, p = self.X.shape
+        st = _prior_state(self.prior, p)
+        st.update(tau_step=0.5, tau_n=0, rng=np.random.default_rng(chain.seed), beta=np.zeros(p), b0=self.b0_start,
+                  eta=np.full(n, self.b0_start),
+                  work=_Block(self.X, self.fit_intercept, self.block, self.b0_mu, self.b0_prec))  # fmt: skip
+        return st
+
+    def step(self, st, chain, it0, count):
+        """Sweeps ``it0, ..., it0 + count - 1``."""
+        X, y, m, kappa, tune, out = self.X, self.y, self.m, self.kappa, self.tune, chain.out
+        rng, work, beta, b0, eta = st["rng"], st["work"], st["beta"], st["b0"], st["eta"]
+        for it in range(it0, it0 + count):
             omega = np.maximum(_random_pg(m, eta, rng), 1e-12)
-            if collapse:
+            if self.collapse:
                 work.tau_step(st, kappa, omega, b0, rng, adapt=it < tune)
             b0, beta = work.draw(kappa, omega, st["d"], b0, rng)
             eta = X @ beta + b0
-            if scale_move:
-                f = _scale_move(eta, beta, st["d"], y, m, k_scaled, rng)
+            if self.scale_move:
+                f = _scale_move(eta, beta, st["d"], y, m, self.k_scaled, rng)
                 if f != 1.0:
                     beta, b0, eta = f * beta, f * b0, f * eta
-            _update_prior(st, beta, rng, collapsed_tau=collapse)
+            _update_prior(st, beta, rng, collapsed_tau=self.collapse)
             if it >= tune:
                 k = it - tune
-                out["beta"][c, k] = beta
-                if fit_intercept:
-                    out["intercept"][c, k] = b0
-                if hs:
-                    out["tau"][c, k] = np.sqrt(st["tau2"])
-                    out["lam_local"][c, k] = np.sqrt(st["lam2"])
-            if it % 10 == 9:
-                with lock:
-                    done[c] = it + 1
-        with lock:
-            done[c] = total
-
-    bar = _Progress(total, chains, progressbar)
-    # chains already fill the cores: BLAS threads inside each chain would only oversubscribe them
-    with chain_threads(cores, chains), ThreadPoolExecutor(max_workers=cores) as pool:
-        futures = [pool.submit(run_chain, c) for c in range(chains)]
-        while not all(f.done() for f in futures):
-            time.sleep(0.02)
-            bar.update(int(done.sum()))
-        for f in futures:
-            f.result()
-    bar.update(int(done.sum()), final=True)
-    return out
+                out["beta"][k] = beta
+                if self.fit_intercept:
+                    out["intercept"][k] = b0
+                if self.hs:
+                    out["tau"][k] = np.sqrt(st["tau2"])
+                    out["lam_local"][k] = np.sqrt(st["lam2"])
+        st.update(beta=beta, b0=b0, eta=eta)
+        return st
 
 
 def pg_obstacle(prior, data) -> str | None:
@@ -431,11 +456,9 @@ def pg_obstacle(prior, data) -> str | None:
             f"no Gibbs sampler for the {data.family.name} likelihood (the Polya-Gamma sampler is for logistic and "
             "binomial regression); sampler='nuts' or 'nutpie' applies"
         )
-    kind = type(prior).__name__
-    if kind not in PG_PRIORS:
-        return f"no Polya-Gamma Gibbs sampler for the prior {kind}; it has one for {', '.join(PG_PRIORS)}"
-    if kind == "Gaussian" and getattr(prior, "tau2_prior", None) is not None:
-        return "the Polya-Gamma sampler takes a Gaussian prior with a fixed scale (no tau2_prior)"
+    why = _pg_obstacle_of_prior(prior)
+    if why is not None:
+        return why
     if data.standardize:
         return "standardize=True is available with NUTS only"
     return None

@@ -41,20 +41,18 @@ units of the noise scale as in :class:`bayesreg.Horseshoe` and the PyMC form), `
 from __future__ import annotations
 
 import math
-import time
 
 import numpy as np
 from scipy.linalg.blas import dtrsv
 from scipy.linalg.lapack import dpotrf, dpotrs
 
 from .._posterior import build_posterior
-from .._validation import check_scalar
 from ..design import prepare_data
 from ..noise import parse_sigma
 from ..priors import RegularizedHorseshoe
-from .gibbs import _Progress
+from .driver import chain_seeds, check_count, run_chains
 
-__all__ = ["sample_rhs"]
+__all__ = ["sample_rhs", "run_rhs"]
 
 _WIDTH = 2.0  # slice width on the log scale (an e-fold of 7 in a variance): stepping out adapts it
 _MAX_STEPS = 60
@@ -220,70 +218,95 @@ def _log_beta_prior(beta2, log_prec_scale, log_inv_c2):
     return 0.5 * np.logaddexp(log_prec_scale, log_inv_c2) - quad
 
 
-def _run_chain(prob, st, hyp, sig, total, tune, rng, out, c_idx, xbar, ybar, n_obs, fit_intercept, report=None):
-    """``total`` sweeps of one chain from state ``st``; the kept draws go to ``out[...][c_idx]``.
+class _Kernel:
+    """The regularised horseshoe's sweep as a kernel of :func:`bayesreg.samplers.driver.run_chains`.
 
-    ``report(k)``, when given, is called with the number of sweeps done every ``max(1, total // 100)``
-    sweeps and at the end (the progress bar).
+    One generator per chain, seeded by the chain's seed, draws the jittered start and then every
+    update of the sweep (module docstring) in order; a kept sweep records ``beta``, ``sigma``,
+    ``tau``, ``lam_local``, ``c``, ``rss`` and ``intercept``.
     """
-    hs2 = hyp["global_scale"] ** 2
-    nu, slab2 = hyp["slab_df"], hyp["slab_scale"] ** 2
-    sig_fixed, a0, b0 = sig
-    beta, lam2, T2, xi, c2, s2 = st["beta"], st["lam2"], st["T2"], st["xi"], st["c2"], st["s2"]
-    shape_s2 = a0 + 0.5 * prob.n_eff + 0.5
-    every = max(1, total // 100)
-    last = {}  # the factor of the last log T^2 evaluated: the slice's accepted point is evaluated last
-    for it in range(total):
-        # 1. xi | T, sigma
-        xi = (1.0 / T2 + 1.0 / (hs2 * s2)) / rng.gamma(1.0)
 
-        # 2. log T^2 | lam, c, sigma, xi, y (beta integrated out)
-        def logf_T(x):
-            f = prob.factor(_variances(math.exp(x), lam2, c2), s2)
-            last["x"], last["f"] = x, f
-            return -0.5 * x - math.exp(-x) / xi + prob.log_marginal(f)
+    def __init__(self, prob, prior, sig, var_y, tune, xbar, ybar, n_obs, fit_intercept):
+        self.prob, self.prior, self.sig, self.var_y, self.tune = prob, prior, sig, var_y, tune
+        self.xbar, self.ybar, self.n_obs, self.fit_intercept = xbar, ybar, n_obs, fit_intercept
+        p = prob.p
+        self.fields = {"beta": (p,), "sigma": (), "tau": (), "lam_local": (p,), "c": (), "rss": (), "intercept": ()}
 
-        x = _slice1(logf_T, math.log(T2), rng)
-        T2 = math.exp(x)
-        # 3. beta | everything, from the factor at the accepted T (the same matrix, factored once)
-        f = last["f"] if last.get("x") == x else prob.factor(_variances(T2, lam2, c2), s2)
-        last.clear()
-        beta = prob.draw_beta(f, rng)
-        beta2 = beta * beta
-        log_inv_c2 = -math.log(c2)
-        # 4. log lam_j^2 | beta_j, T, c (half-Cauchy lam_j: density of lam^2 in u = log lam^2 is e^{u/2}/(1+e^u))
-        logT2 = math.log(T2)
+    def init(self, chain):
+        rng = np.random.default_rng(chain.seed)
+        fixed = self.sig[0]
+        s2 = fixed**2 if fixed is not None else self.var_y * math.exp(0.5 * rng.standard_normal())
+        # a jittered start near the prior's centre (burn-in removes it)
+        T2 = (self.prior.global_scale**2) * s2 * math.exp(rng.standard_normal())
+        return {"rng": rng, "beta": np.zeros(self.prob.p), "lam2": np.exp(rng.standard_normal(self.prob.p)), "T2": T2,
+                "xi": 1.0, "c2": self.prior.slab_scale**2, "s2": s2}  # fmt: skip
 
-        def logf_lam(u):
-            return 0.5 * u - np.logaddexp(0.0, u) + _log_beta_prior(beta2, -u - logT2, log_inv_c2)
+    def step(self, st, chain, it0, count):
+        """Sweeps ``it0, ..., it0 + count - 1`` (module docstring, steps 1-7)."""
+        prob, rng, out, tune = self.prob, st["rng"], chain.out, self.tune
+        xbar, ybar, n_obs, fit_intercept = self.xbar, self.ybar, self.n_obs, self.fit_intercept
+        hs2 = self.prior.global_scale**2
+        nu, slab2 = self.prior.slab_df, self.prior.slab_scale**2
+        sig_fixed, a0, b0 = self.sig
+        beta, lam2, T2, xi, c2, s2 = st["beta"], st["lam2"], st["T2"], st["xi"], st["c2"], st["s2"]
+        shape_s2 = a0 + 0.5 * prob.n_eff + 0.5
+        last = {}  # the factor of the last log T^2 evaluated: the slice's accepted point is evaluated last
+        # an exponential overflowing far out in a slice's stepping out is a log density of -inf there
+        with np.errstate(over="ignore"):
+            for it in range(it0, it0 + count):
+                # 1. xi | T, sigma
+                xi = (1.0 / T2 + 1.0 / (hs2 * s2)) / rng.gamma(1.0)
 
-        lam2 = np.exp(_slice(logf_lam, np.log(lam2), rng))
-        # 5. log c^2 | beta, T, lam (IG(nu/2, nu s^2/2) on c^2: in r = log c^2, e^{-r nu/2} exp(-nu s^2 e^{-r}/2))
-        log_a = -np.log(T2 * lam2)
-        sb2 = float(beta2.sum())
+                # 2. log T^2 | lam, c, sigma, xi, y (beta integrated out)
+                def logf_T(x, lam2=lam2, c2=c2, s2=s2, xi=xi):
+                    f = prob.factor(_variances(math.exp(x), lam2, c2), s2)
+                    last["x"], last["f"] = x, f
+                    return -0.5 * x - math.exp(-x) / xi + prob.log_marginal(f)
 
-        def logf_c(r):
-            return -0.5 * nu * r - 0.5 * (nu * slab2 + sb2) * math.exp(-r) + 0.5 * float(np.logaddexp(log_a, -r).sum())
+                x = _slice1(logf_T, math.log(T2), rng)
+                T2 = math.exp(x)
+                # 3. beta | everything, from the factor at the accepted T (the same matrix, factored once)
+                f = last["f"] if last.get("x") == x else prob.factor(_variances(T2, lam2, c2), s2)
+                last.clear()
+                beta = prob.draw_beta(f, rng)
+                beta2 = beta * beta
+                log_inv_c2 = -math.log(c2)
+                # 4. log lam_j^2 | beta_j, T, c (half-Cauchy lam_j: density of lam^2 in u = log lam^2 is
+                # e^{u/2}/(1+e^u))
+                logT2 = math.log(T2)
 
-        c2 = math.exp(_slice1(logf_c, math.log(c2), rng))
-        rss = prob.rss(beta)
-        # 6. sigma^2 | beta, xi (the xi term: the half-Cauchy prior of T has scale tau0 sigma)
-        if sig_fixed is None:
-            s2 = (b0 + 0.5 * rss + 1.0 / (hs2 * xi)) / rng.gamma(shape_s2)
-        # 7. intercept | beta, sigma
-        if it >= tune:
-            k = it - tune
-            sd = math.sqrt(s2)
-            out["beta"][c_idx, k] = beta
-            out["sigma"][c_idx, k] = sd
-            out["tau"][c_idx, k] = math.sqrt(T2) / sd
-            out["lam_local"][c_idx, k] = np.sqrt(lam2)
-            out["c"][c_idx, k] = math.sqrt(c2)
-            out["rss"][c_idx, k] = rss
-            if fit_intercept:
-                out["intercept"][c_idx, k] = ybar - float(xbar @ beta) + sd / math.sqrt(n_obs) * rng.standard_normal()
-        if report is not None and ((it + 1) % every == 0 or it + 1 == total):
-            report(it + 1)
+                def logf_lam(u, beta2=beta2, logT2=logT2, log_inv_c2=log_inv_c2):
+                    return 0.5 * u - np.logaddexp(0.0, u) + _log_beta_prior(beta2, -u - logT2, log_inv_c2)
+
+                lam2 = np.exp(_slice(logf_lam, np.log(lam2), rng))
+                # 5. log c^2 | beta, T, lam (IG(nu/2, nu s^2/2) on c^2: in r = log c^2,
+                # e^{-r nu/2} exp(-nu s^2 e^{-r}/2))
+                log_a = -np.log(T2 * lam2)
+                sb2 = float(beta2.sum())
+
+                def logf_c(r, log_a=log_a, sb2=sb2):
+                    return (-0.5 * nu * r - 0.5 * (nu * slab2 + sb2) * math.exp(-r)
+                            + 0.5 * float(np.logaddexp(log_a, -r).sum()))  # fmt: skip
+
+                c2 = math.exp(_slice1(logf_c, math.log(c2), rng))
+                rss = prob.rss(beta)
+                # 6. sigma^2 | beta, xi (the xi term: the half-Cauchy prior of T has scale tau0 sigma)
+                if sig_fixed is None:
+                    s2 = (b0 + 0.5 * rss + 1.0 / (hs2 * xi)) / rng.gamma(shape_s2)
+                # 7. intercept | beta, sigma
+                if it >= tune:
+                    k = it - tune
+                    sd = math.sqrt(s2)
+                    out["beta"][k] = beta
+                    out["sigma"][k] = sd
+                    out["tau"][k] = math.sqrt(T2) / sd
+                    out["lam_local"][k] = np.sqrt(lam2)
+                    out["c"][k] = math.sqrt(c2)
+                    out["rss"][k] = rss
+                    if fit_intercept:
+                        out["intercept"][k] = ybar - float(xbar @ beta) + sd / math.sqrt(n_obs) * rng.standard_normal()
+        st.update(beta=beta, lam2=lam2, T2=T2, xi=xi, c2=c2, s2=s2)
+        return st
 
 
 def sample_rhs(
@@ -353,29 +376,57 @@ def sample_rhs(
         A prior that is not a RegularizedHorseshoe, ``p0 >= p``, a sigma prior other than fixed /
         inverse-gamma / Jeffreys, bad counts or data; all before any sampling.
     """
+    _check_prior(prior)
+    for value, name, lower in ((draws, "draws", 1), (tune, "tune", 0), (chains, "chains", 1)):
+        check_count(value, name, lower)  # before the data are prepared
+    data = prepare_data(X, y, fit_intercept=fit_intercept, feature_names=feature_names, standardize=standardize)
+    noise = parse_sigma(sigma).resolve(data.y_var, data.X, data.y)
+    return run_rhs(data, prior, noise, draws=draws, tune=tune, chains=chains, random_seed=random_seed,
+                   progressbar=progressbar, log_likelihood=log_likelihood, posterior_predictive=posterior_predictive,
+                   check=check)  # fmt: skip
+
+
+def _check_prior(prior):
     if not isinstance(prior, RegularizedHorseshoe):
         raise TypeError(f"prior must be a RegularizedHorseshoe; got {type(prior).__name__} {prior!r}")
-    draws = int(check_scalar(draws, "draws", lower=1, integer=True))
-    tune = int(check_scalar(tune, "tune", lower=0, integer=True))
-    chains = int(check_scalar(chains, "chains", lower=1, integer=True))
-    if random_seed is None or isinstance(random_seed, np.random.SeedSequence):
-        ss = random_seed if random_seed is not None else np.random.SeedSequence()
-    elif isinstance(random_seed, np.random.Generator):
-        ss = np.random.SeedSequence(int(random_seed.integers(2**63)))
-    else:
-        seed = check_scalar(random_seed, "random_seed", lower=0, integer=True)
-        ss = np.random.SeedSequence(int(seed))
-    data = prepare_data(X, y, fit_intercept=fit_intercept, feature_names=feature_names, standardize=standardize)
+
+
+def run_rhs(data, prior, noise, *, draws: int = 1000, tune: int = 1000, chains: int = 2, random_seed=None,
+            progressbar: bool = True, log_likelihood=None, posterior_predictive: bool = False,
+            check: bool = True):  # fmt: skip
+    r"""The sampler of :func:`sample_rhs` on a prepared model and a resolved noise model.
+
+    Parameters
+    ----------
+    data : ModelData
+        The prepared data (:func:`bayesreg.design.prepare_data`), used as it is.
+    prior : RegularizedHorseshoe
+        The prior (a ``p0`` is resolved here).
+    noise : Noise
+        The resolved noise model: fixed, inverse-gamma or Jeffreys on :math:`\sigma^2`.
+    draws, tune, chains, random_seed, progressbar, log_likelihood, posterior_predictive, check
+        As :func:`sample_rhs`.
+
+    Returns
+    -------
+    arviz.InferenceData or xarray.DataTree
+        As :func:`sample_rhs`.
+    """
+    _check_prior(prior)
+    draws = check_count(draws, "draws", 1)
+    tune = check_count(tune, "tune", 0)
+    chains = check_count(chains, "chains", 1)
+    seeds = chain_seeds(random_seed, chains)
     if not data.is_gaussian:
         raise ValueError(f"sample_rhs samples the Gaussian linear model; family={data.family.name!r} is not")
     prior = prior.resolve(data.n, data.p)
-    noise = parse_sigma(sigma).resolve(data.y_var, data.X, data.y)
     # (mode, fixed value, a0, b0) lead the noise model's Gibbs settings
     settings = noise.gibbs_settings()
     mode, fixed, a0, b0 = settings[0], settings[1], settings[2], settings[3]
     if mode not in ("fixed", "invgamma"):
         raise ValueError(
-            f"sample_rhs supports sigma fixed or with an inverse-gamma / Jeffreys prior on sigma^2; got sigma={sigma!r}"
+            "sample_rhs supports sigma fixed or with an inverse-gamma / Jeffreys prior on sigma^2; "
+            f"got sigma={noise.argument!r}"
         )
     stats, Xa, ya = data.stats, data.X, data.y
     have_rows = Xa is not None
@@ -408,32 +459,13 @@ def sample_rhs(
             Xs = Xs / scale
     prob = _Problem(xtx, xty, float(yty), Xs, ys, float(n_eff), use_rows)
     ybar = float(stats.y_mean) if fit_intercept else 0.0
-    hyp = {"global_scale": prior.global_scale, "slab_scale": prior.slab_scale, "slab_df": prior.slab_df}
     sig = (float(fixed) if mode == "fixed" else None, float(a0), float(b0))
     var_y = max(float(yty) / max(n_eff, 1), 1e-300)
-
-    out = {
-        "beta": np.empty((chains, draws, p)), "sigma": np.empty((chains, draws)), "tau": np.empty((chains, draws)),
-        "lam_local": np.empty((chains, draws, p)), "c": np.empty((chains, draws)), "rss": np.empty((chains, draws)),
-        "intercept": np.zeros((chains, draws)),
-    }  # fmt: skip
-    seeds = ss.spawn(chains + 1)
+    kernel = _Kernel(prob, prior, sig, var_y, tune, xbar, ybar, n, fit_intercept)
     total = tune + draws
-    bar = _Progress(total, chains, bool(progressbar))
-    t0 = time.perf_counter()
-    for c in range(chains):
-        rng = np.random.default_rng(seeds[c])
-        s2 = float(fixed) ** 2 if mode == "fixed" else var_y * math.exp(0.5 * rng.standard_normal())
-        # a jittered start near the prior's centre (burn-in removes it)
-        T2 = (prior.global_scale**2) * s2 * math.exp(rng.standard_normal())
-        st = {"beta": np.zeros(p), "lam2": np.exp(rng.standard_normal(p)), "T2": T2, "xi": 1.0,
-              "c2": prior.slab_scale**2, "s2": s2}  # fmt: skip
-        # an exponential overflowing far out in a slice's stepping out is a log density of -inf there
-        with np.errstate(over="ignore"):
-            _run_chain(prob, st, hyp, sig, total, tune, rng, out, c, xbar, ybar, n, fit_intercept,
-                       report=lambda k, c=c: bar.update(c * total + k))  # fmt: skip
-    bar.update(chains * total, final=True)
-    elapsed = time.perf_counter() - t0
+    # the chains one after the other (their BLAS calls multi-threaded), the bar moved every 1 % of a chain
+    out, elapsed = run_chains(kernel, chains=chains, draws=draws, tune=tune, seeds=seeds, progressbar=progressbar,
+                              threads=False, block=max(1, total // 100))  # fmt: skip
 
     if data.standardize:
         out["beta"] /= scale
