@@ -212,9 +212,11 @@ def test_hyperprior_models_match_nuts_on_build_model(prior, sigma, extra):
 
     pm = import_pymc()
     X, y, _ = _data(40, 3, seed=13, noise=1.0, signal=[1.5, -1.0, 0.0])
-    g = sample_gibbs(X, y, prior, sigma=sigma, draws=3000, tune=500, random_seed=1, progressbar=False)
+    # seeds of their own (test_park_casella_matches_nuts draws with 1 and 2); max z 1.8 of K = 4 and sd
+    # within 5.6 % of the 10 % allowed, over seed offsets 0, 100, 200
+    g = sample_gibbs(X, y, prior, sigma=sigma, draws=3000, tune=500, random_seed=101, progressbar=False)
     with br.build_model(X, y, prior, sigma=sigma):
-        nuts = pm.sample(draws=1000, tune=700, chains=2, cores=1, random_seed=2, progressbar=False,
+        nuts = pm.sample(draws=1000, tune=700, chains=2, cores=1, random_seed=102, progressbar=False,
                          target_accept=0.95, compute_convergence_checks=False)  # fmt: skip
     assert int(nuts.sample_stats.diverging.sum()) <= 3
     names = ["beta", "intercept", "sigma", extra]
@@ -420,7 +422,7 @@ def test_latent_scales_keep_a_tiny_prior_scale(prior, route):
     y = X @ np.ones(5) + r.standard_normal(40)
     b = prior.scale if isinstance(prior, br.Laplace) else 1.0 / prior.lam
     with _route.force_route(route):
-        idata = sample_gibbs(X, y, prior, sigma=1.0, draws=2000, tune=200, chains=2, random_seed=3, progressbar=False,
+        idata = sample_gibbs(X, y, prior, sigma=1.0, draws=2000, tune=200, chains=2, random_seed=203, progressbar=False,
                              check=False)  # fmt: skip
     beta = idata.posterior["beta"].values
     assert np.all(np.isfinite(beta))
