@@ -83,6 +83,30 @@ def test_driver_reraises_a_kernel_error():
         run_chains(_Boom(0), chains=2, draws=3, tune=0, seeds=chain_seeds(1, 2), progressbar=False, cores=2)
 
 
+@pytest.mark.parametrize("threads", [True, False])
+def test_driver_closes_the_progress_bar_when_a_kernel_fails(monkeypatch, threads):
+    import bayesreg.samplers.driver as driver
+
+    closed = []
+
+    class _Recorder(driver.Progress):
+        def update(self, done, final=False):
+            if final:
+                closed.append(done)
+
+    class _Boom(_Toy):
+        def step(self, st, chain, it0, count):
+            if it0 >= 2:
+                raise RuntimeError("boom after two sweeps")
+            return super().step(st, chain, it0, count)
+
+    monkeypatch.setattr(driver, "Progress", _Recorder)
+    with pytest.raises(RuntimeError, match="boom after two sweeps"):
+        run_chains(_Boom(0), chains=2, draws=5, tune=0, seeds=chain_seeds(1, 2), progressbar=True,
+                   threads=threads, cores=2 if threads else 1, block=1)  # fmt: skip
+    assert len(closed) == 1  # the bar's final update ran once, on the error path
+
+
 def _data(n=25, p=4, seed=0):
     r = np.random.default_rng(seed)
     X = r.standard_normal((n, p))

@@ -230,17 +230,20 @@ def run_chains(
                 report()
 
     t0 = time.perf_counter()
-    if threads:
-        # chains already fill the cores: BLAS threads inside each chain would only oversubscribe them
-        with chain_threads(cores, chains), ThreadPoolExecutor(max_workers=cores) as pool:
-            futures = [pool.submit(run_chain, c) for c in range(chains)]
-            while not all(f.done() for f in futures):
-                time.sleep(0.02)
-                bar.update(int(done.sum()))
-            for f in futures:
-                f.result()
-    else:
-        for c in range(chains):
-            run_chain(c, report=lambda: bar.update(int(done.sum())))
-    bar.update(int(done.sum()), final=True)
+    try:
+        if threads:
+            # chains already fill the cores: BLAS threads inside each chain would only oversubscribe them
+            with chain_threads(cores, chains), ThreadPoolExecutor(max_workers=cores) as pool:
+                futures = [pool.submit(run_chain, c) for c in range(chains)]
+                while not all(f.done() for f in futures):
+                    time.sleep(0.02)
+                    bar.update(int(done.sum()))
+                for f in futures:
+                    f.result()
+        else:
+            for c in range(chains):
+                run_chain(c, report=lambda: bar.update(int(done.sum())))
+    finally:
+        # closed on an error too (a kernel's exception, KeyboardInterrupt): no live bar left behind
+        bar.update(int(done.sum()), final=True)
     return Run(out, time.perf_counter() - t0)
