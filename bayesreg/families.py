@@ -637,9 +637,8 @@ def check_glm_arguments(data, prior, sigma="default") -> None:
 def __getattr__(name: str):
     # the Gaussian likelihood's class was named Gaussian, like the Gaussian prior (bayesreg.Gaussian)
     if name == "Gaussian":
-        import warnings
+        from ._warnings import warn
 
-        warnings.warn("bayesreg.families.Gaussian is now GaussianFamily (bayesreg.Gaussian is the prior)",
-                      DeprecationWarning, stacklevel=2)  # fmt: skip
+        warn("bayesreg.families.Gaussian is now GaussianFamily (bayesreg.Gaussian is the prior)", DeprecationWarning)
         return GaussianFamily
     raise AttributeError(f"module 'bayesreg.families' has no attribute {name!r}")

@@ -46,13 +46,13 @@ from __future__ import annotations
 
 import importlib
 import math
-import warnings
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ._validation import check_choice
+from ._warnings import warn
 from .design import prepare_data as _prepare_data
 from .families import check_glm_arguments as _check_glm_arguments
 from .intercept import parse_intercept_prior as _parse_intercept_prior
@@ -84,7 +84,7 @@ _MOVED = {
 def __getattr__(name: str):
     if name in _MOVED:
         home = _MOVED[name]
-        warnings.warn(f"bayesreg.models.{name} has moved: import it from {home}", DeprecationWarning, stacklevel=2)
+        warn(f"bayesreg.models.{name} has moved: import it from {home}", DeprecationWarning)
         return getattr(importlib.import_module(home), name)
     raise AttributeError(f"module 'bayesreg.models' has no attribute {name!r}")
 

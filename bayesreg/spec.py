@@ -233,10 +233,9 @@ class PriorSpec:
     @property
     def family(self) -> str:
         """Deprecated name of :attr:`word` ("family" is the likelihood's word)."""
-        import warnings
+        from ._warnings import warn
 
-        warnings.warn("PriorSpec.family is deprecated: use PriorSpec.word (family names the likelihood)",
-                      DeprecationWarning, stacklevel=2)  # fmt: skip
+        warn("PriorSpec.family is deprecated: use PriorSpec.word (family names the likelihood)", DeprecationWarning)
         return self.word
 
     @property

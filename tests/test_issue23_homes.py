@@ -49,9 +49,11 @@ def test_the_registry_is_not_kept_in_models():
     ("check_glm_arguments", families), ("NormalIntercept", intercept), ("parse_intercept_prior", intercept),
 ])  # fmt: skip
 def test_moved_names_warn_and_are_the_homes_objects(name, home):
-    with pytest.warns(DeprecationWarning, match=rf"bayesreg.models.{name} has moved: import it from {home.__name__}"):
+    moved = rf"bayesreg.models.{name} has moved: import it from {home.__name__}"
+    with pytest.warns(DeprecationWarning, match=moved) as w:
         obj = getattr(models, name)
     assert obj is getattr(home, name)
+    assert w[0].filename == __file__  # at the user's line, as every bayesreg warning (bayesreg._warnings.warn)
     with pytest.warns(DeprecationWarning):
         ns = {}
         exec(f"from bayesreg.models import {name}", ns)
@@ -181,8 +183,9 @@ def test_prior_spec_word_and_its_deprecated_family_name():
     s = _spec(prior="park_casella", scale="lam = 0.3")
     assert s.prior.word == "park_casella" and s.prior.prior_class is bayesreg.ParkCasella
     assert s.prior.scale_name == "lam"
-    with pytest.warns(DeprecationWarning, match="PriorSpec.word"):
+    with pytest.warns(DeprecationWarning, match="PriorSpec.word") as w:
         assert s.prior.family == "park_casella"
+    assert w[0].filename == __file__
     assert s.family == "gaussian"  # ModelSpec.family is the likelihood's
 
 
@@ -211,8 +214,9 @@ def test_fixed_at_is_the_prior_at_the_sampled_scale():
 
 def test_the_likelihood_class_is_not_named_gaussian():
     assert families.family("gaussian").__class__.__name__ == "GaussianFamily"
-    with pytest.warns(DeprecationWarning, match="GaussianFamily"):
+    with pytest.warns(DeprecationWarning, match="GaussianFamily") as w:
         assert families.Gaussian is families.GaussianFamily
+    assert w[0].filename == __file__
 
 
 def test_default_method_is_what_auto_runs():
